@@ -1,0 +1,333 @@
+"""Aggregation kernels and the vectorised roll-up over the framework tree.
+
+Every kernel has one signature::
+
+    kernel(x, w, **params) -> ndarray
+
+with ``x`` of shape ``(n_entities, n_parents, n_children)`` (NaN = missing child
+or padding) and ``w`` of shape ``(n_parents, n_children)`` (0 for padding). A
+kernel returns ``(n_entities, n_parents)``; missing children are skipped and the
+weights of the children present are rescaled to sum to one.
+
+:func:`aggregate_tree` rolls scores up a catalog's tree level by level (deepest
+parents first), grouping parents by aggregation method, so the only Python loops
+run over tree levels and method names — never over entities or indicators.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from govindex._registry import Registry
+from govindex._typing import FloatArray, IntArray
+from govindex.exceptions import AggregationError, MethodError
+
+__all__ = ["AGGREGATORS", "AggregationSpec", "aggregate_tree", "parse_aggregation"]
+
+Kernel = Callable[..., FloatArray]
+
+#: Registry of aggregation kernels by name.
+AGGREGATORS: Registry[Kernel] = Registry("aggregation")
+
+
+def _present_weights(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
+    present = ~np.isnan(x)
+    wm = np.where(present, w[np.newaxis, :, :], 0.0)
+    return wm, wm.sum(axis=-1)
+
+
+def _mean_of(values: FloatArray, wm: FloatArray, wsum: FloatArray) -> FloatArray:
+    num = np.sum(np.where(wm > 0, wm * np.nan_to_num(values), 0.0), axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
+
+
+def _require_positive(x: FloatArray, wm: FloatArray, name: str) -> None:
+    bad = (wm > 0) & (x <= 0)
+    if np.any(bad):
+        raise AggregationError(
+            f"{name} mean needs positive values; found {int(bad.sum())} value(s) ≤ 0 "
+            f"(smallest {float(np.min(np.where(bad, x, np.inf))):g}). Normalise to a "
+            "positive range (e.g. minmax with low=1, high=100) or use the arithmetic mean"
+        )
+
+
+@AGGREGATORS.register("arithmetic")
+def arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Weighted arithmetic mean over the children present.
+
+    Examples
+    --------
+    >>> arithmetic(np.array([[[10.0, 20.0, np.nan]]]), np.array([[1.0, 3.0, 1.0]]))
+    array([[17.5]])
+    """
+    wm, wsum = _present_weights(x, w)
+    return _mean_of(x, wm, wsum)
+
+
+@AGGREGATORS.register("geometric")
+def geometric(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Weighted geometric mean ``exp(Σ w log x / Σ w)``; values must be positive.
+
+    Examples
+    --------
+    >>> geometric(np.array([[[1.0, 100.0]]]), np.array([[1.0, 1.0]]))
+    array([[10.]])
+    """
+    wm, wsum = _present_weights(x, w)
+    _require_positive(x, wm, "geometric")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        logs = np.log(np.where(wm > 0, x, 1.0))
+    return np.exp(_mean_of(logs, wm, wsum))
+
+
+@AGGREGATORS.register("harmonic")
+def harmonic(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Weighted harmonic mean ``Σ w / Σ (w / x)``; values must be positive.
+
+    Examples
+    --------
+    >>> harmonic(np.array([[[1.0, 3.0]]]), np.array([[1.0, 1.0]]))
+    array([[1.5]])
+    """
+    wm, wsum = _present_weights(x, w)
+    _require_positive(x, wm, "harmonic")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv = np.where(wm > 0, 1.0 / np.where(wm > 0, x, 1.0), 0.0)
+    return 1.0 / _mean_of(inv, wm, wsum)
+
+
+@AGGREGATORS.register("generalized")
+def generalized(x: FloatArray, w: FloatArray, *, p: float = 1.0) -> FloatArray:
+    """Weighted generalised (power) mean ``(Σ w x^p / Σ w)^(1/p)``; ``p = 0`` is geometric.
+
+    Examples
+    --------
+    >>> generalized(np.array([[[3.0, 4.0]]]), np.array([[1.0, 1.0]]), p=2) ** 2
+    array([[12.5]])
+    """
+    p = float(p)
+    if p == 0:
+        return geometric(x, w)
+    if p == 1:
+        return arithmetic(x, w)
+    wm, wsum = _present_weights(x, w)
+    if p < 0 or p != round(p):
+        _require_positive(x, wm, f"generalised (p={p:g})")
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        powered = np.where(wm > 0, np.where(wm > 0, x, 1.0) ** p, 0.0)
+        return _mean_of(powered, wm, wsum) ** (1.0 / p)
+
+
+@AGGREGATORS.register("median")
+def median(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Weighted median of the children present (equal weights give the ordinary median).
+
+    The weighted median is the smallest value whose cumulative weight reaches half
+    the total; when it reaches exactly half, the mean of that value and the next.
+
+    Examples
+    --------
+    >>> median(np.array([[[4.0, 1.0, 3.0, 2.0]]]), np.ones((1, 4)))
+    array([[2.5]])
+    >>> median(np.array([[[1.0, 2.0, 9.0]]]), np.array([[1.0, 1.0, 5.0]]))
+    array([[9.]])
+    """
+    wm, wsum = _present_weights(x, w)
+    filled = np.where(wm > 0, x, np.inf)
+    order = np.argsort(filled, axis=-1, kind="stable")
+    xs = np.take_along_axis(filled, order, axis=-1)
+    ws = np.take_along_axis(wm, order, axis=-1)
+    cum = np.cumsum(ws, axis=-1)
+    half = 0.5 * wsum[..., np.newaxis]
+    tol = 1e-12 * np.maximum(wsum[..., np.newaxis], 1.0)
+    k = np.argmax(cum >= half - tol, axis=-1)[..., np.newaxis]
+    lower = np.take_along_axis(xs, k, axis=-1)[..., 0]
+    exact = np.abs(np.take_along_axis(cum, k, axis=-1) - half)[..., 0] <= tol[..., 0]
+    k_next = np.minimum(k + 1, xs.shape[-1] - 1)
+    upper = np.take_along_axis(xs, k_next, axis=-1)[..., 0]
+    upper = np.where(np.isfinite(upper), upper, lower)
+    out = np.where(exact, 0.5 * (lower + upper), lower)
+    return np.where(wsum > 0, out, np.nan)
+
+
+@AGGREGATORS.register("min")
+def minimum(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Minimum of the children present with positive weight (weights otherwise ignored).
+
+    Examples
+    --------
+    >>> minimum(np.array([[[4.0, np.nan, 3.0]]]), np.ones((1, 3)))
+    array([[3.]])
+    """
+    wm, wsum = _present_weights(x, w)
+    out = np.min(np.where(wm > 0, x, np.inf), axis=-1)
+    return np.where(wsum > 0, out, np.nan)
+
+
+@AGGREGATORS.register("sum")
+def total(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Weighted sum ``Σ w x`` of the children present (points); weights are not rescaled.
+
+    Examples
+    --------
+    >>> total(np.array([[[4.0, np.nan, 3.0]]]), np.array([[1.0, 1.0, 2.0]]))
+    array([[10.]])
+    """
+    wm, wsum = _present_weights(x, w)
+    out = np.sum(np.where(wm > 0, wm * np.nan_to_num(x), 0.0), axis=-1)
+    return np.where(wsum > 0, out, np.nan)
+
+
+# ---------------------------------------------------------------------- specs
+_SPEC = re.compile(r"^\s*([a-z_]+)\s*(?:\(\s*(.*?)\s*\))?\s*$")
+
+
+@dataclass(frozen=True)
+class AggregationSpec:
+    """An aggregation method name and its parameters, e.g. ``generalized(p=0.5)``."""
+
+    name: str
+    params: tuple[tuple[str, float], ...] = ()
+
+    def __str__(self) -> str:
+        if not self.params:
+            return self.name
+        inner = ", ".join(f"{k}={v:g}" for k, v in self.params)
+        return f"{self.name}({inner})"
+
+
+def parse_aggregation(text: str | AggregationSpec) -> AggregationSpec:
+    """Parse ``"name"`` or ``"name(key=value, ...)"`` into an :class:`AggregationSpec`.
+
+    Examples
+    --------
+    >>> parse_aggregation("generalized(p=0.5)")
+    AggregationSpec(name='generalized', params=(('p', 0.5),))
+    >>> str(parse_aggregation("arithmetic"))
+    'arithmetic'
+    """
+    if isinstance(text, AggregationSpec):
+        return text
+    m = _SPEC.match(str(text))
+    if m is None:
+        raise MethodError(f"cannot parse aggregation {text!r}; expected e.g. 'arithmetic' or 'generalized(p=2)'")
+    name, inner = m.group(1), m.group(2)
+    if name not in AGGREGATORS:
+        raise MethodError(f"unknown aggregation method {name!r}; expected one of {AGGREGATORS.names()}")
+    params: list[tuple[str, float]] = []
+    if inner:
+        for part in inner.split(","):
+            key, sep, val = part.partition("=")
+            try:
+                params.append((key.strip(), float(val)))
+            except ValueError:
+                raise MethodError(f"bad parameter {part!r} in aggregation {text!r}") from None
+            if not sep or not key.strip():
+                raise MethodError(f"bad parameter {part!r} in aggregation {text!r}")
+    return AggregationSpec(name, tuple(sorted(params)))
+
+
+# ---------------------------------------------------------------------- tree roll-up
+@dataclass(frozen=True)
+class LevelGroup:
+    """Parents at one depth that share one aggregation method (padded child layout)."""
+
+    spec: AggregationSpec
+    parents: IntArray  # (P,) node positions
+    children: IntArray  # (P, C) node positions, -1 = padding
+    weights: FloatArray  # (P, C), 0 = padding
+
+
+@dataclass(frozen=True)
+class TreeRollup:
+    """Result of :func:`aggregate_tree`."""
+
+    scores: FloatArray  # (E, N) all nodes
+    coverage: FloatArray  # (E, N) share of children's weight with data (NaN for leaves)
+    low_coverage: np.ndarray  # (E, N) bool: parent set to NaN for coverage below threshold
+
+
+def aggregate_tree(
+    leaf_scores: FloatArray,
+    groups: list[list[LevelGroup]],
+    *,
+    coverage: float = 2 / 3,
+    default: AggregationSpec | None = None,
+) -> TreeRollup:
+    """Roll scores up the tree.
+
+    Parameters
+    ----------
+    leaf_scores : ndarray, shape (E, N)
+        Scores of every node; leaf columns filled, parent columns ignored.
+    groups : list of list of LevelGroup
+        From :meth:`govindex.Catalog.rollup_plan`: one list per depth, deepest first.
+    coverage : float, default 2/3
+        Minimum share of a parent's child weight that must have data; 0 turns it off.
+    default : AggregationSpec, optional
+        Unused here (the plan already resolved methods); kept for symmetry.
+    """
+    if not 0.0 <= coverage <= 1.0:
+        raise MethodError(f"coverage must be within [0, 1]; got {coverage}")
+    scores = np.array(leaf_scores, dtype=np.float64, copy=True)
+    cov = np.full(scores.shape, np.nan)
+    low = np.zeros(scores.shape, dtype=bool)
+    for level in groups:
+        for g in level:
+            idx = np.where(g.children >= 0, g.children, 0)
+            x = scores[:, idx]
+            x = np.where(g.children[np.newaxis] >= 0, x, np.nan)
+            params = dict(g.spec.params)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                try:
+                    value = AGGREGATORS[g.spec.name](x, g.weights, **params)
+                except TypeError as exc:
+                    raise MethodError(f"bad parameters for aggregation {g.spec}: {exc}") from None
+            total_w = g.weights.sum(axis=-1)
+            present_w = np.where(~np.isnan(x), g.weights[np.newaxis], 0.0).sum(axis=-1)
+            share = present_w / np.where(total_w > 0, total_w, 1.0)
+            too_low = (share < coverage - 1e-12) & (present_w > 0)
+            value = np.where(too_low, np.nan, value)
+            scores[:, g.parents] = value
+            cov[:, g.parents] = share
+            low[:, g.parents] = too_low
+    return TreeRollup(scores=scores, coverage=cov, low_coverage=low)
+
+
+def aggregate_frame(
+    frame: pd.DataFrame,
+    method: str = "arithmetic",
+    *,
+    weights: Mapping[str, float] | pd.Series | None = None,
+    **params: Any,
+) -> pd.Series:
+    """Aggregate the columns of an entity × indicator DataFrame into one score per row.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": [1.0, 4.0], "b": [100.0, np.nan]}, index=["X", "Y"])
+    >>> aggregate_frame(df, "geometric")
+    X    10.0
+    Y     4.0
+    dtype: float64
+    """
+    x = frame.to_numpy(dtype=np.float64, na_value=np.nan)[:, np.newaxis, :]
+    if weights is None:
+        w = np.ones((1, frame.shape[1]))
+    else:
+        s = pd.Series(weights, dtype="float64")
+        missing = [str(c) for c in frame.columns if c not in s.index]
+        if missing:
+            raise MethodError(f"no weight given for column(s) {missing[:10]}")
+        w = s.reindex(frame.columns).to_numpy(dtype=np.float64)[np.newaxis, :]
+    out = AGGREGATORS[method](x, w, **params)[:, 0]
+    return pd.Series(out, index=frame.index.copy())

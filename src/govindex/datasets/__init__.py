@@ -1,0 +1,1 @@
+"""Loaders for the bundled SYNTHETIC demo data (placeholder; see issue 3)."""

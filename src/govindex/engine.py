@@ -1,0 +1,339 @@
+"""The cross-sectional composite-index engine: :func:`compute_index`.
+
+raw values at one year → per-indicator transform (log) → normalised (method from
+the catalog, else the default) → aggregated up every root of the catalog tree.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from govindex._typing import FloatArray
+from govindex.aggregate import aggregate_tree, parse_aggregation
+from govindex.catalog import Catalog
+from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
+from govindex.normalize import NORMALIZERS
+from govindex.panel import Panel
+from govindex.results import ResultMixin
+
+__all__ = ["IndexMethod", "IndexResult", "compute_index", "normalize_indicators", "rollup"]
+
+_CATALOG_PARAMS = ("lower", "upper")
+
+
+@dataclass(frozen=True)
+class IndexMethod:
+    """Every parameter of a composite-index computation (stored verbatim in results).
+
+    Parameters
+    ----------
+    normalization : str
+        Default normalisation for indicators without one in the catalog.
+    normalization_params : mapping
+        Keyword parameters of the normalisation kernels (e.g. ``low``, ``high``).
+        For ``distance_to_reference``, ``reference`` may be an entity code of the
+        panel, a number, or ``"target"`` (the catalog's targets).
+    aggregation : str
+        Default aggregation for parents without one in the catalog, e.g.
+        ``"arithmetic"`` or ``"generalized(p=0.5)"``.
+    coverage : float
+        Minimum share of a parent's child weight with data; 0 turns the check off.
+    """
+
+    normalization: str = "minmax"
+    normalization_params: Mapping[str, Any] = field(default_factory=dict)
+    aggregation: str = "arithmetic"
+    coverage: float = 2 / 3
+
+    def __post_init__(self) -> None:
+        if self.normalization not in NORMALIZERS:
+            raise MethodError(
+                f"unknown normalization {self.normalization!r}; expected one of {NORMALIZERS.names()}"
+            )
+        parse_aggregation(self.aggregation)
+        if not 0.0 <= float(self.coverage) <= 1.0:
+            raise MethodError(f"coverage must be within [0, 1]; got {self.coverage}")
+        object.__setattr__(self, "normalization_params", dict(self.normalization_params))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (JSON/TOML serialisable)."""
+        return asdict(self)
+
+
+def normalize_indicators(
+    raw: FloatArray,
+    catalog: Catalog,
+    indicators: list[str],
+    method: IndexMethod,
+    *,
+    entities: pd.Index,
+) -> tuple[FloatArray, FloatArray]:
+    """Transform and normalise an entity × indicator array with catalog overrides.
+
+    Returns the treated (log-transformed where the catalog says so) and the
+    normalised arrays. One kernel call per normalisation method in use.
+    """
+    meta = catalog.frame.set_index("code").loc[indicators]
+    direction = meta["direction"].to_numpy(dtype=np.float64)
+    log = (meta["transform"] == "log").to_numpy()
+    treated = raw.copy()
+    bounds = {k: meta[k].to_numpy(dtype=np.float64) for k in _CATALOG_PARAMS}
+    if log.any():
+        cols = np.flatnonzero(log)
+        sub = treated[:, cols]
+        nonpos = sub <= 0
+        if nonpos.any():
+            e, i = np.nonzero(nonpos)
+            pairs = [f"{entities[a]}/{indicators[cols[b]]}" for a, b in zip(e[:10], i[:10], strict=True)]
+            warnings.warn(
+                f"{int(nonpos.sum())} non-positive value(s) of log-transformed indicators set to NaN: "
+                f"{', '.join(pairs)}",
+                DataWarning,
+                stacklevel=3,
+            )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            treated[:, cols] = np.where(sub > 0, np.log(np.where(sub > 0, sub, 1.0)), np.nan)
+            for k in _CATALOG_PARAMS:
+                bounds[k][cols] = np.log(bounds[k][cols])
+    chosen = meta["normalization"].where(meta["normalization"] != "", method.normalization)
+    normalized = np.full(raw.shape, np.nan)
+    for name in sorted(set(chosen)):
+        cols = np.flatnonzero((chosen == name).to_numpy())
+        params = dict(method.normalization_params) if name == method.normalization else {}
+        if name in ("goalposts", "bounded"):
+            for k in _CATALOG_PARAMS:
+                given = np.broadcast_to(np.asarray(params.get(k, np.nan), dtype=np.float64), (len(cols),))
+                params[k] = np.where(np.isnan(bounds[k][cols]), given, bounds[k][cols])
+        if name == "distance_to_reference":
+            params["reference"] = _reference(params.get("reference"), meta, cols, raw, entities)
+        labels = [indicators[c] for c in cols]
+        try:
+            normalized[:, cols] = NORMALIZERS[name](treated[:, cols], direction[cols], labels=labels, **params)
+        except TypeError as exc:
+            raise MethodError(f"bad parameters for normalization {name!r}: {exc}") from None
+    return treated, normalized
+
+
+def _reference(ref: Any, meta: pd.DataFrame, cols: np.ndarray, raw: FloatArray, entities: pd.Index) -> Any:
+    if ref is None:
+        raise MethodError("distance_to_reference needs normalization_params={'reference': ...}")
+    if isinstance(ref, str) and ref == "target":
+        return meta["target"].to_numpy(dtype=np.float64)[cols]
+    if isinstance(ref, str):
+        if ref not in entities:
+            raise MethodError(f"reference entity {ref!r} is not in the panel")
+        return raw[entities.get_loc(ref), cols]
+    return ref
+
+
+def rollup(
+    leaf_values: FloatArray,
+    catalog: Catalog,
+    leaves: list[str],
+    *,
+    aggregation: str,
+    coverage: float,
+) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    """Place leaf scores in the node layout of ``catalog`` and aggregate up every root.
+
+    Returns ``(scores, coverage, low_coverage)`` arrays of shape ``(E, n_nodes)``.
+    """
+    pos = _positions(catalog, leaves)
+    scores = np.full((leaf_values.shape[0], len(catalog)), np.nan)
+    scores[:, pos] = leaf_values
+    out = aggregate_tree(scores, catalog.rollup_plan(aggregation), coverage=coverage)
+    return out.scores, out.coverage, out.low_coverage
+
+
+def _positions(catalog: Catalog, codes: list[str]) -> list[int]:
+    lookup = {c: i for i, c in enumerate(catalog.codes)}
+    return [lookup[c] for c in codes]
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class IndexResult(ResultMixin):
+    """Immutable result of :func:`compute_index`.
+
+    Attributes
+    ----------
+    year : int
+    method : IndexMethod
+    catalog : Catalog
+    raw, treated, normalized : DataFrame
+        Entity × indicator stages.
+    scores : DataFrame
+        Entity × node: indicators normalised, parents aggregated.
+    coverage : DataFrame
+        Entity × parent node: share of the children's weight that had data.
+    reasons : DataFrame
+        One row per (entity, node) left without a score, with the reason.
+    fingerprints : dict
+        SHA-256 of the panel and the catalog.
+    """
+
+    year: int
+    method: IndexMethod
+    catalog: Catalog
+    raw: pd.DataFrame
+    treated: pd.DataFrame
+    normalized: pd.DataFrame
+    scores: pd.DataFrame
+    coverage: pd.DataFrame
+    reasons: pd.DataFrame
+    fingerprints: Mapping[str, str]
+
+    @cached_property
+    def ranks(self) -> pd.DataFrame:
+        """Entity × node ranks (1 = best, ties share the lowest rank, NaN unranked)."""
+        return self.scores.rank(ascending=False, method="min").astype("Int64")
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Method, parameters, year and input fingerprints."""
+        return {"index": "composite", "year": self.year, "method": self.method.to_dict(),
+                "fingerprints": dict(self.fingerprints)}  # fmt: skip
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long table: entity, node, root, depth, kind, raw, normalized, score, rank, coverage."""
+        long = self.scores.stack(future_stack=True).rename("score").reset_index()
+        long.columns = ["entity", "node", "score"]
+        meta = pd.DataFrame({"root": self.catalog.root_of, "depth": self.catalog.depth})
+        long = long.join(meta, on="node")
+        long["kind"] = np.where(long["node"].isin(self.catalog.indicators), "indicator", "aggregate")
+        for name, table in (("raw", self.raw), ("normalized", self.normalized), ("coverage", self.coverage)):
+            stacked = table.stack(future_stack=True).rename(name)
+            stacked.index.names = ["entity", "node"]
+            long = long.join(stacked, on=["entity", "node"])
+        ranks = self.ranks.stack(future_stack=True).rename("rank")
+        ranks.index.names = ["entity", "node"]
+        long = long.join(ranks, on=["entity", "node"])
+        cols = ["entity", "node", "root", "depth", "kind", "raw", "normalized", "score", "rank", "coverage"]
+        return long.loc[:, cols]
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {"scores": self.scores, "normalized": self.normalized, "raw": self.raw,
+                "coverage": self.coverage, "reasons": self.reasons}  # fmt: skip
+
+    def _summary(self) -> tuple[str, list[str]]:
+        roots = self.catalog.roots
+        lines = [f"year {self.year}; {len(self.scores)} entities × {len(self.catalog.indicators)} indicators",
+                 f"method: {self.method.normalization} → {self.method.aggregation}, coverage ≥ {self.method.coverage:.2f}",
+                 f"roots: {format_items(roots, limit=5)}; unscored (entity, node) pairs: {len(self.reasons)}"]  # fmt: skip
+        return "IndexResult", lines
+
+
+def compute_index(
+    panel: Panel,
+    catalog: Catalog,
+    *,
+    year: int,
+    normalization: str = "minmax",
+    normalization_params: Mapping[str, Any] | None = None,
+    aggregation: str = "arithmetic",
+    coverage: float = 2 / 3,
+    entities: Iterable[str] | None = None,
+) -> IndexResult:
+    """Compute a cross-sectional composite index at one year.
+
+    Parameters
+    ----------
+    panel : Panel
+        Observations. Every indicator must be an indicator (leaf) of ``catalog``.
+    catalog : Catalog
+        The framework tree; per-node ``normalization``, ``aggregation``, ``lower``,
+        ``upper``, ``transform`` and ``weight`` override the defaults below.
+    year : int
+        The cross-section to score.
+    normalization : str, default "minmax"
+        Default normalisation (see :func:`govindex.normalize`).
+    normalization_params : mapping, optional
+        Parameters of the default normalisation, e.g. ``{"low": 1, "high": 100}``.
+    aggregation : str, default "arithmetic"
+        Default aggregation of parents without one in the catalog.
+    coverage : float, default 2/3
+        Minimum share of a parent's child weight with data (0 turns it off);
+        below it the parent is NaN and the reason is recorded in ``.reasons``.
+    entities : iterable of str, optional
+        Restrict to these entities (default: all entities of the panel).
+
+    Returns
+    -------
+    IndexResult
+
+    Examples
+    --------
+    >>> panel = Panel.from_frame(pd.DataFrame({
+    ...     "entity": ["A", "B", "C"] * 2, "indicator": ["gdp"] * 3 + ["crime"] * 3,
+    ...     "year": 2024, "value": [10.0, 20.0, 30.0, 5.0, 1.0, 3.0]}))
+    >>> catalog = Catalog.from_frame(pd.DataFrame({
+    ...     "code": ["GPI", "gdp", "crime"], "parent": ["", "GPI", "GPI"],
+    ...     "direction": [None, 1, -1]}))
+    >>> result = compute_index(panel, catalog, year=2024)
+    >>> result.scores
+    node     GPI    gdp  crime
+    entity
+    A        0.0    0.0    0.0
+    B       75.0   50.0  100.0
+    C       75.0  100.0   50.0
+    """
+    if not isinstance(panel, Panel):
+        raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
+    method = IndexMethod(normalization, dict(normalization_params or {}), aggregation, float(coverage))
+    leaves = catalog.indicators
+    unknown = sorted(set(panel.indicators) - set(leaves))
+    if unknown:
+        raise PanelError(
+            f"panel indicator(s) {format_items(unknown)} are not indicators of the catalog; "
+            "add them to the catalog or drop them from the panel (Panel.select)"
+        )
+    work = panel if entities is None else panel.select(entities=entities)
+    y = work.year_index(year)
+    pos = work.indicators.get_indexer(pd.Index(leaves))
+    raw = np.full((work.shape[0], len(leaves)), np.nan)
+    have = pos >= 0
+    raw[:, have] = work.values[:, pos[have], y]
+    treated, normalized = normalize_indicators(raw, catalog, leaves, method, entities=work.entities)
+    scores, cov, low = rollup(normalized, catalog, leaves, aggregation=aggregation, coverage=method.coverage)
+    ent = work.entities
+    nodes = pd.Index(catalog.codes, name="node")
+    parents = [c for c in catalog.codes if c not in set(leaves)]
+    parent_pos = nodes.get_indexer(pd.Index(parents))
+    ind = pd.Index(leaves, name="indicator")
+    score_df = pd.DataFrame(scores, index=ent, columns=nodes)
+    cov_df = pd.DataFrame(cov[:, parent_pos], index=ent, columns=pd.Index(parents, name="node"))
+    reasons = _reasons(score_df.loc[:, parents], cov_df, pd.DataFrame(low[:, parent_pos], index=ent, columns=parents), method.coverage)
+    return IndexResult(
+        year=int(year),
+        method=method,
+        catalog=catalog,
+        raw=pd.DataFrame(raw, index=ent, columns=ind),
+        treated=pd.DataFrame(treated, index=ent, columns=ind),
+        normalized=pd.DataFrame(normalized, index=ent, columns=ind),
+        scores=score_df,
+        coverage=cov_df,
+        reasons=reasons,
+        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
+    )
+
+
+def _reasons(scores: pd.DataFrame, cov: pd.DataFrame, low: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Tidy table of (entity, node) pairs without a score and why."""
+    missing = scores.isna().to_numpy()
+    e, n = np.nonzero(missing)
+    share = cov.to_numpy()[e, n]
+    is_low = low.to_numpy()[e, n]
+    text = np.where(
+        is_low,
+        np.char.add(np.char.add("coverage ", np.char.mod("%.2f", np.nan_to_num(share))), f" below threshold {threshold:.2f}"),
+        np.where(share == 0, "no child has data", "aggregate undefined"),
+    )
+    return pd.DataFrame({
+        "entity": scores.index.to_numpy()[e], "node": scores.columns.to_numpy()[n],
+        "coverage": share, "reason": text})  # fmt: skip

@@ -1,0 +1,98 @@
+"""Exceptions and warnings raised by govindex.
+
+Every error is a subclass of :class:`GovindexError` (itself a :class:`ValueError`)
+and states what was expected, what was found and how to fix it. Warnings are
+emitted whenever data are silently changed (capped, dropped, set to NaN).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "AggregationError",
+    "CatalogError",
+    "ConfigError",
+    "CoverageWarning",
+    "DataWarning",
+    "GovindexError",
+    "GovindexWarning",
+    "MethodError",
+    "NormalizationWarning",
+    "PanelError",
+    "ScorecardError",
+    "format_items",
+]
+
+
+class GovindexError(ValueError):
+    """Base class of every error raised by govindex for bad input or parameters."""
+
+
+class PanelError(GovindexError):
+    """The panel of observations is malformed (duplicates, bad types, unknown codes)."""
+
+
+class CatalogError(GovindexError):
+    """The catalog (framework tree and indicator metadata) is malformed."""
+
+
+class MethodError(GovindexError):
+    """A method name or a method parameter is invalid."""
+
+
+class AggregationError(GovindexError):
+    """An aggregation cannot be computed on the values given (e.g. geometric mean of 0)."""
+
+
+class ScorecardError(GovindexError):
+    """An operational-assessment scorecard file or its inputs are malformed."""
+
+
+class ConfigError(GovindexError):
+    """A run configuration is malformed."""
+
+
+class GovindexWarning(UserWarning):
+    """Base class of govindex warnings."""
+
+
+class NormalizationWarning(GovindexWarning):
+    """A normalisation produced NaN (constant column, zero range, zero reference)."""
+
+
+class CoverageWarning(GovindexWarning):
+    """A node or body was left without a score because too little data was available."""
+
+
+class DataWarning(GovindexWarning):
+    """Input data were changed or interpreted (capped, flagged, fallback used)."""
+
+
+def format_items(items: Iterable[object], limit: int = 10) -> str:
+    """Format offending items for an error message, truncating long lists.
+
+    Parameters
+    ----------
+    items : iterable
+        The offending codes, rows or keys.
+    limit : int, default 10
+        How many items to show before summarising the rest.
+
+    Returns
+    -------
+    str
+        A comma-separated list such as ``"'a', 'b' and 3 more"``.
+
+    Examples
+    --------
+    >>> format_items(["x", "y"])
+    "'x', 'y'"
+    >>> format_items(range(12), limit=3)
+    '0, 1, 2 and 9 more'
+    """
+    seq = list(items)
+    shown = ", ".join(repr(item) for item in seq[:limit])
+    if len(seq) > limit:
+        shown += f" and {len(seq) - limit} more"
+    return shown

@@ -1,0 +1,483 @@
+"""Normalisation kernels and the public :func:`normalize` function.
+
+Every kernel is a pure, vectorised function with one signature::
+
+    kernel(x, direction, **params) -> ndarray
+
+where ``x`` has shape ``(n_entities, n_indicators)`` (NaN = missing),
+``direction`` has shape ``(n_indicators,)`` with values ±1, and per-indicator
+parameters are scalars or arrays of shape ``(n_indicators,)``. Kernels work
+column-wise (one indicator at a time, across entities), treat NaN as missing,
+and orient the result so that a higher output is always better. A constant
+column or a zero range gives NaN and a :class:`~govindex.exceptions.NormalizationWarning`,
+never a division error.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from govindex._registry import Registry
+from govindex._typing import FloatArray
+from govindex.exceptions import MethodError, NormalizationWarning
+
+__all__ = ["NORMALIZERS", "normalize"]
+
+Kernel = Callable[..., FloatArray]
+
+#: Registry of normalisation kernels by name.
+NORMALIZERS: Registry[Kernel] = Registry("normalization")
+
+
+# ---------------------------------------------------------------------- helpers
+def _per_indicator(value: Any, k: int, name: str) -> FloatArray:
+    """Broadcast a scalar or length-k parameter to a float array of shape (k,)."""
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        return np.full(k, float(arr))
+    if arr.shape != (k,):
+        raise MethodError(f"parameter {name!r} has shape {arr.shape}; expected a scalar or ({k},)")
+    return arr
+
+
+def _warn_nan_columns(bad: np.ndarray, what: str, labels: Any = None) -> None:
+    if not np.any(bad):
+        return
+    pos = np.flatnonzero(bad)
+    names = [str(labels[i]) for i in pos] if labels is not None else [str(i) for i in pos]
+    warnings.warn(
+        f"{what} for {len(pos)} indicator(s) {names[:10]}: their normalised values are NaN",
+        NormalizationWarning,
+        stacklevel=4,
+    )
+
+
+def _safe_divide(num: FloatArray, den: FloatArray) -> FloatArray:
+    """num / den with NaN (not inf, no warning) where den is 0 or NaN."""
+    den_ok = np.where(den == 0, np.nan, den)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return num / den_ok
+
+
+def _direction(direction: Any, k: int) -> FloatArray:
+    d = _per_indicator(1.0 if direction is None else direction, k, "direction")
+    if not np.all(np.isin(d, (1.0, -1.0))):
+        raise MethodError(f"direction must be 1 or -1 for every indicator; found {np.unique(d)}")
+    return d
+
+
+def _column_range(x: FloatArray) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    empty = np.all(np.isnan(x), axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo = np.nanmin(x, axis=0) if x.shape[0] else np.full(x.shape[1], np.nan)
+        hi = np.nanmax(x, axis=0) if x.shape[0] else np.full(x.shape[1], np.nan)
+    return lo, hi, empty
+
+
+# ---------------------------------------------------------------------- kernels
+@NORMALIZERS.register("minmax")
+def minmax(
+    x: FloatArray, direction: Any = 1, *, low: float = 0.0, high: float = 100.0, labels: Any = None
+) -> FloatArray:
+    """Min–max rescaling of each column to ``[low, high]``; direction −1 is flipped.
+
+    ``y = low + (high − low) · (x − min) / (max − min)`` for direction 1 and
+    ``y = low + (high − low) · (max − x) / (max − min)`` for direction −1.
+
+    Examples
+    --------
+    >>> minmax(np.array([[1.0], [3.0], [5.0]]), [1])
+    array([[  0.],
+           [ 50.],
+           [100.]])
+    >>> minmax(np.array([[1.0], [3.0], [5.0]]), [-1], low=1, high=2)
+    array([[2. ],
+           [1.5],
+           [1. ]])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    d = _direction(direction, x.shape[1])
+    lo, hi, empty = _column_range(x)
+    rng = hi - lo
+    _warn_nan_columns((rng == 0) & ~empty, "constant column (zero range)", labels)
+    share = np.where(d > 0, _safe_divide(x - lo, rng), _safe_divide(hi - x, rng))
+    return low + (high - low) * share
+
+
+@NORMALIZERS.register("zscore")
+def zscore(
+    x: FloatArray,
+    direction: Any = 1,
+    *,
+    mean: float = 0.0,
+    sd: float = 1.0,
+    ddof: int = 1,
+    labels: Any = None,
+) -> FloatArray:
+    """Standardise each column: ``y = mean + sd · d · (x − x̄) / s`` (``s`` with ``ddof``).
+
+    Examples
+    --------
+    >>> zscore(np.array([[1.0], [2.0], [3.0]]), [1])
+    array([[-1.],
+           [ 0.],
+           [ 1.]])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    d = _direction(direction, x.shape[1])
+    n = np.sum(~np.isnan(x), axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mu = np.nanmean(x, axis=0)
+        s = np.nanstd(x, axis=0, ddof=ddof)
+    s = np.where(n > ddof, s, np.nan)
+    _warn_nan_columns((s == 0) | ((n > 0) & np.isnan(s)), "zero or undefined spread", labels)
+    return mean + sd * d * _safe_divide(x - mu, s)
+
+
+def _ranks(x: FloatArray, d: FloatArray) -> FloatArray:
+    """Average ranks (1 = worst) of each column of d·x, NaN-aware."""
+    if x.shape[0] == 0:
+        return x.copy()
+    return np.asarray(stats.rankdata(x * d, axis=0, nan_policy="omit"), dtype=np.float64)
+
+
+@NORMALIZERS.register("rank")
+def rank(x: FloatArray, direction: Any = 1, *, labels: Any = None) -> FloatArray:
+    """Rank within each column, 1 = worst, ties get their average rank.
+
+    Examples
+    --------
+    >>> rank(np.array([[10.0], [30.0], [20.0], [np.nan]]), [1])
+    array([[ 1.],
+           [ 3.],
+           [ 2.],
+           [nan]])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    return _ranks(x, _direction(direction, x.shape[1]))
+
+
+@NORMALIZERS.register("percentile_rank")
+def percentile_rank(
+    x: FloatArray, direction: Any = 1, *, scale: float = 100.0, labels: Any = None
+) -> FloatArray:
+    """Percentile rank ``scale · (rank − 1) / (n − 1)``: 0 = worst, ``scale`` = best.
+
+    Examples
+    --------
+    >>> percentile_rank(np.array([[10.0], [30.0], [20.0]]), [-1])
+    array([[100.],
+           [  0.],
+           [ 50.]])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    r = _ranks(x, _direction(direction, x.shape[1]))
+    n = np.sum(~np.isnan(x), axis=0).astype(np.float64)
+    _warn_nan_columns(n == 1, "a single observation", labels)
+    return scale * _safe_divide(r - 1.0, n - 1.0)
+
+
+def _goalposts(
+    x: FloatArray,
+    d: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    *,
+    truncate: bool,
+    scale: float,
+    labels: Any,
+) -> FloatArray:
+    missing = np.isnan(lower) | np.isnan(upper)
+    if np.any(missing):
+        pos = np.flatnonzero(missing)
+        names = [str(labels[i]) for i in pos] if labels is not None else pos.tolist()
+        raise MethodError(f"goalposts need 'lower' and 'upper' for every indicator; missing for {names[:10]}")
+    rng = upper - lower
+    _warn_nan_columns(rng == 0, "equal lower and upper goalposts", labels)
+    share = np.where(d > 0, _safe_divide(x - lower, rng), _safe_divide(upper - x, rng))
+    if truncate:
+        share = np.clip(share, 0.0, 1.0)
+    return scale * share
+
+
+def _log_posts(x: FloatArray, lower: FloatArray, upper: FloatArray, log: Any, labels: Any) -> tuple[FloatArray, FloatArray, FloatArray]:
+    use = np.broadcast_to(np.asarray(log, dtype=bool), lower.shape)
+    if not np.any(use):
+        return x, lower, upper
+    bad_posts = use & ((lower <= 0) | (upper <= 0))
+    if np.any(bad_posts):
+        pos = np.flatnonzero(bad_posts)
+        names = [str(labels[i]) for i in pos] if labels is not None else pos.tolist()
+        raise MethodError(f"log transform needs positive goalposts; not so for {names[:10]}")
+    nonpos = use & (x <= 0)
+    if np.any(nonpos):
+        warnings.warn(
+            f"{int(nonpos.sum())} non-positive value(s) cannot be log-transformed and are set to NaN",
+            NormalizationWarning,
+            stacklevel=4,
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x = np.where(use, np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan), x)
+        lower = np.where(use, np.log(np.abs(lower)), lower)
+        upper = np.where(use, np.log(np.abs(upper)), upper)
+    return x, lower, upper
+
+
+@NORMALIZERS.register("goalposts")
+def goalposts(
+    x: FloatArray,
+    direction: Any = 1,
+    *,
+    lower: Any,
+    upper: Any,
+    log: Any = False,
+    truncate: bool = True,
+    scale: float = 100.0,
+    labels: Any = None,
+) -> FloatArray:
+    """Goalposts (HDI style): ``scale · (x − lower) / (upper − lower)``, truncated to [0, scale].
+
+    With ``log=True`` (per indicator) the values and both posts are log-transformed
+    first. Direction −1 uses ``(upper − x) / (upper − lower)``.
+
+    Examples
+    --------
+    UNDP life-expectancy index with posts 20 and 85 years, on [0, 1]:
+
+    >>> goalposts(np.array([[72.5]]), [1], lower=20, upper=85, scale=1.0)
+    array([[0.80769231]])
+
+    GNI per capita index, log posts 100 and 75,000 (2017 PPP $):
+    ln(22000/100) / ln(75000/100) = 5.3936 / 6.6201 = 0.8147
+
+    >>> goalposts(np.array([[22000.0]]), [1], lower=100, upper=75000, log=True, scale=1.0)
+    array([[0.81473835]])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    k = x.shape[1]
+    d = _direction(direction, k)
+    lo = _per_indicator(lower, k, "lower")
+    up = _per_indicator(upper, k, "upper")
+    x, lo, up = _log_posts(x, lo, up, log, labels)
+    return _goalposts(x, d, lo, up, truncate=truncate, scale=scale, labels=labels)
+
+
+@NORMALIZERS.register("bounded")
+def bounded(
+    x: FloatArray,
+    direction: Any = 1,
+    *,
+    lower: Any,
+    upper: Any,
+    low: float = 0.0,
+    high: float = 100.0,
+    labels: Any = None,
+) -> FloatArray:
+    """Bounded rescaling with censoring (SDG Index style).
+
+    Values are censored to ``[lower, upper]`` and rescaled to ``[low, high]``
+    (flipped for direction −1).
+
+    Examples
+    --------
+    >>> bounded(np.array([[5.0], [50.0], [120.0]]), [1], lower=10, upper=110)
+    array([[  0.],
+           [ 40.],
+           [100.]])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    k = x.shape[1]
+    d = _direction(direction, k)
+    lo = _per_indicator(lower, k, "lower")
+    up = _per_indicator(upper, k, "upper")
+    share = _goalposts(x, d, lo, up, truncate=True, scale=1.0, labels=labels)
+    return low + (high - low) * share
+
+
+@NORMALIZERS.register("distance_to_reference")
+def distance_to_reference(
+    x: FloatArray,
+    direction: Any = 1,
+    *,
+    reference: Any,
+    kind: str = "ratio",
+    scale: float = 100.0,
+    labels: Any = None,
+) -> FloatArray:
+    """Distance to a reference value per indicator (OECD average, base year, target).
+
+    ``kind="ratio"``: ``scale · (x / ref)^d``; ``kind="difference"``:
+    ``scale · d · (x − ref) / |ref|``. A zero or missing reference gives NaN and a warning.
+
+    Examples
+    --------
+    >>> distance_to_reference(np.array([[50.0], [200.0]]), [1], reference=100)
+    array([[ 50.],
+           [200.]])
+    >>> distance_to_reference(np.array([[50.0]]), [-1], reference=100)
+    array([[200.]])
+    >>> distance_to_reference(np.array([[110.0]]), [1], reference=100, kind="difference")
+    array([[10.]])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    k = x.shape[1]
+    d = _direction(direction, k)
+    ref = _per_indicator(reference, k, "reference")
+    _warn_nan_columns((ref == 0) | np.isnan(ref), "zero or missing reference", labels)
+    ref = np.where(ref == 0, np.nan, ref)
+    if kind == "ratio":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = x / ref
+            out = np.where(d > 0, ratio, _safe_divide(np.ones_like(ratio), ratio))
+        return scale * out
+    if kind == "difference":
+        return scale * d * (x - ref) / np.abs(ref)
+    raise MethodError(f"kind must be 'ratio' or 'difference'; got {kind!r}")
+
+
+@NORMALIZERS.register("distance_to_frontier")
+def distance_to_frontier(
+    x: FloatArray,
+    direction: Any = 1,
+    *,
+    frontier: Any = None,
+    worst: Any = None,
+    truncate: bool = True,
+    scale: float = 100.0,
+    labels: Any = None,
+) -> FloatArray:
+    """Distance to frontier (Doing Business): ``scale · (worst − x) / (worst − frontier)``.
+
+    ``frontier`` and ``worst`` default to the best and worst observed values in the
+    indicator's direction.
+
+    Examples
+    --------
+    >>> distance_to_frontier(np.array([[2.0], [4.0], [10.0]]), [-1])
+    array([[100.],
+           [ 75.],
+           [  0.]])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    k = x.shape[1]
+    d = _direction(direction, k)
+    lo, hi, empty = _column_range(x)
+    best = np.where(d > 0, hi, lo) if frontier is None else _per_indicator(frontier, k, "frontier")
+    bad = np.where(d > 0, lo, hi) if worst is None else _per_indicator(worst, k, "worst")
+    span = bad - best
+    _warn_nan_columns((span == 0) & ~empty, "frontier equal to the worst value", labels)
+    share = _safe_divide(bad - x, span)
+    if truncate:
+        share = np.clip(share, 0.0, 1.0)
+    return scale * share
+
+
+@NORMALIZERS.register("bands")
+def bands(
+    x: FloatArray,
+    direction: Any = 1,
+    *,
+    n_bands: int = 5,
+    labels: Any = None,
+) -> FloatArray:
+    """Categorical percentile bands: ``1`` (worst) … ``n_bands`` (best).
+
+    The band is ``min(n_bands, 1 + floor(n_bands · p))`` where ``p`` is the
+    percentile rank in [0, 1] (see :func:`percentile_rank`).
+
+    Examples
+    --------
+    >>> bands(np.arange(1.0, 6.0).reshape(-1, 1), [1], n_bands=5).ravel()
+    array([1., 2., 3., 4., 5.])
+    """
+    if int(n_bands) < 1:
+        raise MethodError(f"n_bands must be at least 1; got {n_bands}")
+    p = percentile_rank(x, direction, scale=1.0, labels=labels)
+    return np.minimum(float(n_bands), 1.0 + np.floor(float(n_bands) * p))
+
+
+# ---------------------------------------------------------------------- public API
+def normalize(
+    frame: pd.DataFrame,
+    method: str = "minmax",
+    *,
+    direction: Any = None,
+    **params: Any,
+) -> pd.DataFrame:
+    """Normalise an entity × indicator DataFrame column by column.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows are entities, columns indicators; NaN = missing. Not modified.
+    method : str, default "minmax"
+        One of ``minmax``, ``zscore``, ``rank``, ``percentile_rank``, ``goalposts``,
+        ``bounded``, ``distance_to_reference``, ``distance_to_frontier``, ``bands``.
+    direction : scalar, mapping or Series, optional
+        ±1 per indicator (1 = higher is better, the default).
+    **params
+        Method parameters. Per-indicator parameters (``lower``, ``upper``, ``log``,
+        ``frontier``, ``worst``, ``reference``) may be scalars, mappings or Series
+        keyed by indicator. For ``distance_to_reference``, ``reference`` may also be
+        the label of a row of ``frame`` (e.g. ``"OECD"``).
+
+    Returns
+    -------
+    DataFrame
+        Same shape and labels as ``frame``; higher is better.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"gdp": [10.0, 20.0, 30.0], "crime": [5.0, 1.0, 3.0]},
+    ...                   index=pd.Index(["A", "B", "C"], name="entity"))
+    >>> normalize(df, "minmax", direction={"gdp": 1, "crime": -1})
+             gdp  crime
+    entity
+    A        0.0    0.0
+    B       50.0  100.0
+    C      100.0   50.0
+    >>> normalize(df, "distance_to_reference", reference="B")
+              gdp  crime
+    entity
+    A        50.0  500.0
+    B       100.0  100.0
+    C       150.0  300.0
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise MethodError(f"normalize expects a DataFrame (entities × indicators); got {type(frame).__name__}")
+    kernel = NORMALIZERS[method]
+    cols = frame.columns
+    try:
+        x = frame.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        bad = [str(c) for c in cols if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+        raise MethodError(f"non-numeric indicator column(s) {bad[:10]}: {exc}") from None
+    kw: dict[str, Any] = {}
+    for name, value in params.items():
+        if name == "reference" and isinstance(value, str):
+            if value not in frame.index:
+                raise MethodError(f"reference entity {value!r} is not a row of the frame")
+            kw[name] = frame.loc[value].to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            kw[name] = _align(value, cols, name)
+    d = np.ones(len(cols)) if direction is None else _align(direction, cols, "direction")
+    out = kernel(x, d, labels=list(cols), **kw)
+    return pd.DataFrame(out, index=frame.index.copy(), columns=cols.copy())
+
+
+def _align(value: Any, cols: pd.Index, name: str) -> Any:
+    if isinstance(value, Mapping | pd.Series):
+        s = pd.Series(value, dtype="float64") if isinstance(value, Mapping) else value
+        missing = [str(c) for c in cols if c not in s.index]
+        if missing:
+            raise MethodError(f"parameter {name!r} has no value for indicator(s) {missing[:10]}")
+        return s.reindex(cols).to_numpy(dtype=np.float64)
+    return value

@@ -1,0 +1,603 @@
+"""Scorecard files of the operational assessment: format, validation and loading.
+
+A scorecard is a TOML file: ``blocks → directions → criteria`` with their maximum
+points and scoring rules, bonus and penalty items, efficiency-level cut-offs, the
+year it applies to and the entity kinds (central/local) it is meant for. See
+``docs/operational.md`` for the format and the shipped defaults.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from govindex.exceptions import ScorecardError, format_items
+from govindex.operational._rules import RULE_KEYS, Rule, parse_rule
+
+if TYPE_CHECKING:
+    from govindex.operational.result import OperationalResult
+
+__all__ = [
+    "BUILTIN_SCORECARDS",
+    "Block",
+    "Direction",
+    "Item",
+    "ItemKind",
+    "Level",
+    "Scorecard",
+    "read_scorecard",
+]
+
+ItemKind = Literal["criterion", "bonus", "penalty"]
+EntityKind = Literal["central", "local"]
+
+#: Names accepted by :func:`read_scorecard` for the scorecards shipped with govindex.
+BUILTIN_SCORECARDS: tuple[str, ...] = ("central", "local")
+
+_TOP_KEYS = frozenset({"scorecard", "levels", "blocks", "bonus", "penalty"})
+_HEADER_KEYS = frozenset(
+    {"code", "name", "year", "entity_kinds", "total_points", "description", "version"}
+)
+_ITEM_KEYS = frozenset(
+    {
+        "code",
+        "name",
+        "max_points",
+        "rule",
+        "assessor",
+        "input",
+        "unit",
+        "valid_from",
+        "valid_to",
+        "description",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Level:
+    """An efficiency level: totals with ``percent ≥ min_percent`` (and below the next) get it."""
+
+    name: str
+    min_percent: float
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of the assessment (e.g. "Achievement of goals")."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Direction:
+    """A direction inside a block (e.g. "Budgetary component")."""
+
+    code: str
+    name: str
+    block: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A scored item: a criterion of a direction, a bonus item or a penalty item."""
+
+    code: str
+    name: str
+    kind: ItemKind
+    max_points: float
+    rule: Rule
+    value_range: tuple[float, float]
+    block: str | None = None
+    direction: str | None = None
+    assessor: str = ""
+    input: str = ""
+    unit: str = ""
+    valid_from: int | None = None
+    valid_to: int | None = None
+    description: str = ""
+
+    def in_force(self, year: int) -> bool:
+        """Return whether the item applies in ``year`` (``valid_from ≤ year ≤ valid_to``)."""
+        return (self.valid_from is None or self.valid_from <= year) and (
+            self.valid_to is None or year <= self.valid_to
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the item as a scorecard-file table."""
+        out: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "max_points": self.max_points,
+            "rule": self.rule.name,
+            **self.rule.params(),
+        }
+        if self.rule.name in ("linear", "bands"):
+            out["range"] = list(self.value_range)
+        for key in ("assessor", "input", "unit", "description"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.valid_from is not None:
+            out["valid_from"] = self.valid_from
+        if self.valid_to is not None:
+            out["valid_to"] = self.valid_to
+        return out
+
+
+@dataclass(frozen=True, repr=False)
+class Scorecard:
+    """A validated operational-assessment methodology for one year.
+
+    Build it with :func:`read_scorecard` or :meth:`Scorecard.from_dict`; only the
+    items in force in :attr:`year` are kept (the codes of the others are listed in
+    :attr:`not_in_force`, so that inputs naming them get a precise error).
+
+    Examples
+    --------
+    >>> sc = read_scorecard("local", year=2018)
+    >>> sc.year, sc.max_points
+    (2018, 96.0)
+    >>> "citizens_budget" in sc.not_in_force
+    True
+    """
+
+    code: str
+    name: str
+    year: int
+    entity_kinds: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    directions: tuple[Direction, ...]
+    items: tuple[Item, ...]
+    levels: tuple[Level, ...]
+    description: str = ""
+    version: str = ""
+    source: str = ""
+    not_in_force: tuple[str, ...] = field(default=())
+
+    # ------------------------------------------------------------------ views
+    @property
+    def criteria(self) -> tuple[Item, ...]:
+        """The base criteria (the items that make up the blocks)."""
+        return tuple(i for i in self.items if i.kind == "criterion")
+
+    @property
+    def item_codes(self) -> tuple[str, ...]:
+        """Codes of every item in force, in file order (criteria, bonus, penalty)."""
+        return tuple(i.code for i in self.items)
+
+    @property
+    def max_points(self) -> float:
+        """Sum of the maximum points of the base criteria (the 100 % of the levels)."""
+        return float(sum(i.max_points for i in self.criteria))
+
+    def item(self, code: str) -> Item:
+        """Return the item ``code`` (criterion, bonus or penalty)."""
+        for it in self.items:
+            if it.code == code:
+                return it
+        hint = (
+            f"; it is not in force in {self.year}"
+            if code in self.not_in_force
+            else f"; known items: {format_items(self.item_codes)}"
+        )
+        raise ScorecardError(f"unknown criterion {code!r} in scorecard {self.code!r}{hint}")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return one row per item with its block, direction, points, rule and parameters.
+
+        Examples
+        --------
+        >>> read_scorecard("central").to_frame().loc["budget_violations", "rule"]
+        'deduction'
+        """
+        rows = [
+            {
+                "criterion": i.code,
+                "name": i.name,
+                "kind": i.kind,
+                "block": i.block,
+                "direction": i.direction,
+                "max_points": i.max_points,
+                "rule": i.rule.name,
+                "params": json.dumps(i.rule.params()),
+                "range_low": i.value_range[0],
+                "range_high": i.value_range[1],
+                "assessor": i.assessor,
+                "input": i.input,
+                "unit": i.unit,
+                "valid_from": i.valid_from,
+                "valid_to": i.valid_to,
+            }
+            for i in self.items
+        ]
+        frame = pd.DataFrame(rows).set_index("criterion")
+        return frame.astype({"valid_from": "Int64", "valid_to": "Int64"})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scorecard (items in force only) in the file structure.
+
+        ``Scorecard.from_dict(sc.to_dict())`` reproduces ``sc``.
+        """
+        blocks = []
+        for b in self.blocks:
+            dirs = []
+            for d in self.directions:
+                if d.block == b.code:
+                    crits = [i.to_dict() for i in self.items if i.direction == d.code]
+                    dirs.append({"code": d.code, "name": d.name, "criteria": crits})
+            blocks.append({"code": b.code, "name": b.name, "directions": dirs})
+        header: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "year": self.year,
+            "entity_kinds": list(self.entity_kinds),
+            "total_points": self.max_points,
+        }
+        if self.description:
+            header["description"] = self.description
+        if self.version:
+            header["version"] = self.version
+        return {
+            "scorecard": header,
+            "levels": [{"name": lv.name, "min_percent": lv.min_percent} for lv in self.levels],
+            "blocks": blocks,
+            "bonus": [i.to_dict() for i in self.items if i.kind == "bonus"],
+            "penalty": [i.to_dict() for i in self.items if i.kind == "penalty"],
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the canonical JSON of :meth:`to_dict` (the methodology in force)."""
+        text = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def __repr__(self) -> str:
+        return (
+            f"Scorecard(code={self.code!r}, year={self.year}, blocks={len(self.blocks)}, "
+            f"directions={len(self.directions)}, criteria={len(self.criteria)}, "
+            f"bonus={sum(i.kind == 'bonus' for i in self.items)}, "
+            f"penalty={sum(i.kind == 'penalty' for i in self.items)}, "
+            f"max_points={self.max_points:g})"
+        )
+
+    # ------------------------------------------------------------------ scoring
+    def score(
+        self, inputs: pd.DataFrame, *, entities: Sequence[str] | None = None
+    ) -> OperationalResult:
+        """Score every body from a tidy table of criterion values (stage ``preliminary``).
+
+        Parameters
+        ----------
+        inputs : DataFrame
+            Columns ``entity``, ``criterion``, ``value`` and optionally ``evidence``
+            (text shown by :meth:`OperationalResult.explain`) and ``year`` (must equal
+            :attr:`year`). One row per (entity, criterion); a criterion without a row
+            (or with NaN) scores 0 points and is flagged in ``result.missing``.
+        entities : sequence of str, optional
+            Bodies to score even if they have no input rows (all their criteria are
+            then missing). By default the bodies found in ``inputs``.
+
+        Returns
+        -------
+        OperationalResult
+
+        Examples
+        --------
+        >>> sc = read_scorecard("local")
+        >>> inputs = pd.DataFrame({"entity": ["R01"], "criterion": ["budget_violations"],
+        ...                        "value": [2.0]})
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     res = sc.score(inputs)
+        >>> float(res.points.loc["R01", "budget_violations"])  # 5 − 1 × 2
+        3.0
+        """
+        from govindex.operational.result import score_scorecard
+
+        return score_scorecard(self, inputs, entities=entities)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_dict(
+        cls, raw: Mapping[str, Any], *, year: int | None = None, source: str = ""
+    ) -> Scorecard:
+        """Validate a parsed scorecard file and keep the items in force in ``year``.
+
+        Parameters
+        ----------
+        raw : mapping
+            The parsed TOML document.
+        year : int, optional
+            Assessment year; default the file's ``scorecard.year``. Items whose
+            ``valid_from``/``valid_to`` exclude it are dropped, and so are directions
+            and blocks left without criteria.
+        source : str
+            Where the file came from (kept for provenance).
+
+        Returns
+        -------
+        Scorecard
+
+        Raises
+        ------
+        ScorecardError
+            On any malformed item; the message names it.
+        """
+        return _parse(raw, year=year, source=source)
+
+    @classmethod
+    def from_toml(cls, text: str, *, year: int | None = None, source: str = "") -> Scorecard:
+        """Parse and validate scorecard TOML text (see :meth:`from_dict`)."""
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ScorecardError(f"scorecard {source or '<text>'} is not valid TOML: {exc}") from None
+        return _parse(raw, year=year, source=source)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def read_scorecard(path_or_name: str | os.PathLike[str], *, year: int | None = None) -> Scorecard:
+    """Load and validate a scorecard file, or one of the shipped default scorecards.
+
+    Parameters
+    ----------
+    path_or_name : str or path-like
+        ``"central"`` or ``"local"`` for the shipped default scorecards (central
+        government bodies, local executive bodies), otherwise the path of a TOML file.
+    year : int, optional
+        Assessment year; default the file's ``scorecard.year``. Only the items in
+        force in that year are kept (e.g. the local scorecard before 2019 has no
+        Citizens' Budget criterion and no popular-participation bonus, before 2017 no
+        openness direction).
+
+    Returns
+    -------
+    Scorecard
+
+    Raises
+    ------
+    ScorecardError
+        When the file is missing, not TOML, or malformed (the message names the item).
+
+    Examples
+    --------
+    >>> sc = read_scorecard("local")
+    >>> sc.year, sc.max_points, [b.code for b in sc.blocks]
+    (2019, 100.0, ['B1', 'B2', 'B3'])
+    >>> read_scorecard("local", year=2016).max_points  # no openness, no Citizens' Budget
+    84.0
+    """
+    if isinstance(path_or_name, str) and path_or_name in BUILTIN_SCORECARDS:
+        ref = resources.files("govindex.operational").joinpath(f"scorecards/{path_or_name}.toml")
+        text = ref.read_text(encoding="utf-8")
+        return Scorecard.from_toml(text, year=year, source=f"builtin:{path_or_name}")
+    path = Path(path_or_name)
+    if not path.is_file():
+        raise ScorecardError(
+            f"scorecard file {str(path)!r} not found; pass the path of a TOML file or one of "
+            f"the shipped names {list(BUILTIN_SCORECARDS)}"
+        )
+    return Scorecard.from_toml(path.read_text(encoding="utf-8"), year=year, source=str(path))
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_keys(
+    table: Any, allowed: frozenset[str], required: Sequence[str], where: str
+) -> Mapping[str, Any]:
+    if not isinstance(table, Mapping):
+        raise ScorecardError(f"{where} must be a table, found {type(table).__name__}")
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ScorecardError(
+            f"{where}: unknown key(s) {format_items(unknown)}; expected some of "
+            f"{format_items(sorted(allowed), limit=20)}"
+        )
+    missing = [k for k in required if k not in table]
+    if missing:
+        raise ScorecardError(f"{where}: missing required key(s) {format_items(missing)}")
+    return table
+
+
+def _text(table: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or (key in ("code", "name") and not value.strip()):
+        raise ScorecardError(f"{where}: {key!r} must be a non-empty string, found {value!r}")
+    return value
+
+
+def _year(table: Mapping[str, Any], key: str, where: str) -> int | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ScorecardError(f"{where}: {key!r} must be an integer year, found {value!r}")
+    return value
+
+
+def _list(raw: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        raise ScorecardError(f"{where}: {key!r} must be an array of tables ([[{key}]])")
+    return value
+
+
+def _parse_item(
+    table: Any, *, kind: ItemKind, block: str | None, direction: str | None, where: str
+) -> Item:
+    if not isinstance(table, Mapping) or not isinstance(table.get("code"), str):
+        raise ScorecardError(f"{where}: every {kind} needs a string 'code'")
+    code = table["code"]
+    label = f"{kind} {code!r}"
+    rule_name = table.get("rule")
+    if rule_name not in RULE_KEYS:
+        raise ScorecardError(
+            f"{label}: unknown rule {rule_name!r}; expected one of {sorted(RULE_KEYS)}"
+        )
+    _check_keys(table, _ITEM_KEYS | RULE_KEYS[rule_name], ("code", "name", "max_points"), label)
+    max_points = table["max_points"]
+    if (
+        isinstance(max_points, bool)
+        or not isinstance(max_points, int | float)
+        or not math.isfinite(max_points)
+        or max_points <= 0
+    ):
+        raise ScorecardError(f"{label}: max_points must be a number > 0, found {max_points!r}")
+    rule, value_range = parse_rule(table, rule=rule_name, max_points=float(max_points), where=label)
+    valid_from = _year(table, "valid_from", label)
+    valid_to = _year(table, "valid_to", label)
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        raise ScorecardError(f"{label}: valid_to {valid_to} is before valid_from {valid_from}")
+    return Item(
+        code=code,
+        name=_text(table, "name", label),
+        kind=kind,
+        max_points=float(max_points),
+        rule=rule,
+        value_range=value_range,
+        block=block,
+        direction=direction,
+        assessor=_text(table, "assessor", label, ""),
+        input=_text(table, "input", label, ""),
+        unit=_text(table, "unit", label, ""),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        description=_text(table, "description", label, ""),
+    )
+
+
+def _parse(raw: Mapping[str, Any], *, year: int | None, source: str) -> Scorecard:
+    _check_keys(raw, _TOP_KEYS, ("scorecard", "levels", "blocks"), "scorecard file")
+    head = _check_keys(raw["scorecard"], _HEADER_KEYS, ("code", "name", "year"), "[scorecard]")
+    file_year = _year(head, "year", "[scorecard]")
+    if file_year is None:  # pragma: no cover - 'year' is a required key, checked above
+        raise ScorecardError("[scorecard]: missing required key 'year'")
+    use_year = file_year if year is None else year
+    if isinstance(use_year, bool) or not isinstance(use_year, int):
+        raise ScorecardError(f"year must be an integer, found {use_year!r}")
+    kinds = head.get("entity_kinds", ["central", "local"])
+    if not isinstance(kinds, list) or not kinds or not set(kinds) <= {"central", "local"}:
+        raise ScorecardError(
+            f"[scorecard]: entity_kinds must be a non-empty subset of ['central', 'local'], "
+            f"found {kinds!r}"
+        )
+
+    # ---- levels
+    levels: list[Level] = []
+    for n, lv in enumerate(_list(raw, "levels", "scorecard file"), start=1):
+        t = _check_keys(lv, frozenset({"name", "min_percent"}), ("name", "min_percent"), f"level {n}")
+        cut = t["min_percent"]
+        if isinstance(cut, bool) or not isinstance(cut, int | float) or not 0 <= cut <= 100:
+            raise ScorecardError(
+                f"level {t['name']!r}: min_percent must be a number in [0, 100], found {cut!r}"
+            )
+        levels.append(Level(_text(t, "name", f"level {n}"), float(cut)))
+    if not levels:
+        raise ScorecardError("scorecard file: at least one [[levels]] entry is required")
+    names = [lv.name for lv in levels]
+    cuts = [lv.min_percent for lv in levels]
+    if len(set(names)) != len(names):
+        dup = sorted({x for x in names if names.count(x) > 1})
+        raise ScorecardError(f"levels: duplicate level name(s) {format_items(dup)}")
+    if len(set(cuts)) != len(cuts):
+        dup_c = sorted({c for c in cuts if cuts.count(c) > 1})
+        raise ScorecardError(f"levels: duplicate min_percent cut-off(s) {format_items(dup_c)}")
+    levels.sort(key=lambda lv: -lv.min_percent)
+    if levels[-1].min_percent != 0:
+        raise ScorecardError(
+            f"levels: the lowest level {levels[-1].name!r} must have min_percent = 0 so that "
+            f"every total gets a level, found {levels[-1].min_percent:g}"
+        )
+
+    # ---- blocks, directions, criteria
+    blocks: list[Block] = []
+    directions: list[Direction] = []
+    items: list[Item] = []
+    all_items: list[Item] = []
+    seen: dict[str, str] = {}
+
+    def _register(code: str, what: str) -> None:
+        if code in seen:
+            raise ScorecardError(f"duplicate code {code!r}: used by a {seen[code]} and a {what}")
+        seen[code] = what
+
+    block_tables = _list(raw, "blocks", "scorecard file")
+    if not block_tables:
+        raise ScorecardError("scorecard file: at least one [[blocks]] entry is required")
+    for bt in block_tables:
+        bcode = _text(bt, "code", "block") if isinstance(bt, Mapping) else ""
+        bl = f"block {bcode!r}"
+        _check_keys(bt, frozenset({"code", "name", "directions"}), ("code", "name"), bl)
+        _register(bcode, "block")
+        dir_tables = _list(bt, "directions", bl)
+        if not dir_tables:
+            raise ScorecardError(f"{bl}: has no directions; add [[blocks.directions]]")
+        block_has_items = False
+        for dt in dir_tables:
+            dcode = _text(dt, "code", f"direction in {bl}") if isinstance(dt, Mapping) else ""
+            dl = f"direction {dcode!r}"
+            _check_keys(dt, frozenset({"code", "name", "criteria"}), ("code", "name"), dl)
+            _register(dcode, "direction")
+            crit_tables = _list(dt, "criteria", dl)
+            if not crit_tables:
+                raise ScorecardError(f"{dl}: has no criteria; add [[blocks.directions.criteria]]")
+            dir_items = []
+            for ct in crit_tables:
+                it = _parse_item(ct, kind="criterion", block=bcode, direction=dcode, where=dl)
+                _register(it.code, "criterion")
+                all_items.append(it)
+                if it.in_force(use_year):
+                    dir_items.append(it)
+            if dir_items:
+                directions.append(Direction(dcode, _text(dt, "name", dl), bcode))
+                items.extend(dir_items)
+                block_has_items = True
+        if block_has_items:
+            blocks.append(Block(bcode, _text(bt, "name", bl)))
+    for kind in ("bonus", "penalty"):
+        for t in _list(raw, kind, "scorecard file"):
+            it = _parse_item(t, kind=kind, block=None, direction=None, where=f"[[{kind}]]")
+            _register(it.code, kind)
+            all_items.append(it)
+            if it.in_force(use_year):
+                items.append(it)
+    if not any(i.kind == "criterion" for i in items):
+        raise ScorecardError(f"no criterion of the scorecard is in force in {use_year}")
+
+    total = head.get("total_points")
+    if total is not None and use_year == file_year:
+        got = sum(i.max_points for i in items if i.kind == "criterion")
+        if isinstance(total, bool) or not isinstance(total, int | float) or abs(got - total) > 1e-9:
+            raise ScorecardError(
+                f"[scorecard]: total_points = {total!r} but the criteria's max_points sum to "
+                f"{got:g}; fix the points or total_points"
+            )
+    return Scorecard(
+        code=_text(head, "code", "[scorecard]"),
+        name=_text(head, "name", "[scorecard]"),
+        year=use_year,
+        entity_kinds=tuple(kinds),
+        blocks=tuple(blocks),
+        directions=tuple(directions),
+        items=tuple(items),
+        levels=tuple(levels),
+        description=_text(head, "description", "[scorecard]", ""),
+        version=str(head.get("version", "")),
+        source=source,
+        not_in_force=tuple(i.code for i in all_items if not i.in_force(use_year)),
+    )

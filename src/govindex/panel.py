@@ -1,0 +1,362 @@
+"""The :class:`Panel`: validated tidy observations with a dense array view.
+
+A panel holds one row per (entity, indicator, year) observation, as fixed in the
+data contract (``DESIGN.md`` §2), and builds once a dense float array of shape
+``(n_entities, n_indicators, n_years)`` on which every numerical kernel works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from govindex._provenance import fingerprint_frame
+from govindex._typing import FloatArray, IntArray
+from govindex.exceptions import PanelError, format_items
+
+if TYPE_CHECKING:
+    from govindex.catalog import Catalog
+
+__all__ = ["PANEL_COLUMNS", "Panel"]
+
+#: Columns of the panel data contract, in order (``sample_size`` is optional).
+PANEL_COLUMNS: tuple[str, ...] = ("entity", "indicator", "year", "value", "sample_size")
+_REQUIRED = ("entity", "indicator", "year", "value")
+_MAX_YEAR_SPAN = 500
+
+
+def _rows(frame: pd.DataFrame, mask: np.ndarray | pd.Series, limit: int = 5) -> str:
+    """Describe the offending rows of ``frame`` (index label and key columns)."""
+    sub = frame.loc[np.asarray(mask, dtype=bool)]
+    parts = []
+    for label, row in zip(sub.index[:limit], sub.itertuples(index=False), strict=False):
+        values = ", ".join(f"{c}={getattr(row, c)!r}" for c in sub.columns if c in _REQUIRED)
+        parts.append(f"row {label!r} ({values})")
+    more = f" and {len(sub) - limit} more" if len(sub) > limit else ""
+    return "; ".join(parts) + more
+
+
+def _as_code(frame: pd.DataFrame, col: str) -> pd.Series:
+    s = frame[col]
+    bad = s.isna()
+    if not bad.any():
+        text = s.astype("str")
+        bad = text.str.strip() == ""
+    if bad.any():
+        raise PanelError(
+            f"column {col!r} has {int(bad.sum())} missing or empty codes: {_rows(frame, bad)}; "
+            "every observation needs an entity and an indicator code"
+        )
+    return text
+
+
+def _as_year(frame: pd.DataFrame) -> IntArray:
+    s = frame["year"]
+    if pd.api.types.is_bool_dtype(s.dtype):
+        raise PanelError("column 'year' is boolean; expected integer years such as 2024")
+    num = pd.to_numeric(s, errors="coerce")
+    arr = num.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(arr) | (arr != np.round(arr))
+    if bad.any():
+        raise PanelError(
+            f"column 'year' has {int(bad.sum())} values that are not integer years: "
+            f"{_rows(frame, bad)}; expected integers such as 2024"
+        )
+    return arr.astype(np.int64)
+
+
+def _as_value(frame: pd.DataFrame, col: str) -> FloatArray:
+    s = frame[col]
+    if pd.api.types.is_bool_dtype(s.dtype):
+        raise PanelError(f"column {col!r} is boolean; expected numbers (NaN for missing)")
+    num = pd.to_numeric(s, errors="coerce")
+    arr = num.to_numpy(dtype="float64", na_value=np.nan)
+    non_numeric = np.isnan(arr) & s.notna().to_numpy()
+    if non_numeric.any():
+        raise PanelError(
+            f"column {col!r} has {int(non_numeric.sum())} non-numeric values: "
+            f"{_rows(frame, non_numeric)}; expected numbers (leave missing values empty/NaN)"
+        )
+    infinite = np.isinf(arr)
+    if infinite.any():
+        raise PanelError(
+            f"column {col!r} has {int(infinite.sum())} infinite values: {_rows(frame, infinite)}; "
+            "replace them with a finite number or NaN"
+        )
+    return arr
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Panel:
+    """Validated tidy observations with a dense ``entity × indicator × year`` view.
+
+    Build a panel with :meth:`from_frame` or :func:`govindex.read_panel`; the
+    constructor does no validation and is meant for internal use.
+
+    Attributes
+    ----------
+    entities : pandas.Index
+        Sorted entity codes (axis 0 of :attr:`values`).
+    indicators : pandas.Index
+        Sorted indicator codes (axis 1).
+    years : numpy.ndarray
+        Every year from the first to the last observed one (axis 2), as int64.
+    values : numpy.ndarray
+        Read-only float64 array of shape ``(n_entities, n_indicators, n_years)``; NaN = missing.
+    sample_size : numpy.ndarray or None
+        Survey sample sizes in the same shape (NaN where not given), or None.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"entity": ["A", "A", "B"], "indicator": ["x", "x", "x"],
+    ...                    "year": [2020, 2021, 2020], "value": [1.0, 2.0, 3.0]})
+    >>> p = Panel.from_frame(df)
+    >>> p.shape
+    (2, 1, 2)
+    >>> p.values[:, 0, :]
+    array([[ 1.,  2.],
+           [ 3., nan]])
+    """
+
+    entities: pd.Index
+    indicators: pd.Index
+    years: IntArray
+    values: FloatArray
+    sample_size: FloatArray | None = None
+    _frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        catalog: Catalog | None = None,
+    ) -> Panel:
+        """Validate a tidy DataFrame and build a panel.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            Columns ``entity``, ``indicator``, ``year``, ``value`` and optionally
+            ``sample_size``; other columns are ignored. Not modified.
+        catalog : Catalog, optional
+            When given, every indicator must be an indicator (leaf) node of it.
+
+        Returns
+        -------
+        Panel
+
+        Raises
+        ------
+        PanelError
+            Missing columns, missing codes, non-integer years, non-numeric or
+            infinite values, negative or non-integer sample sizes, duplicated
+            (entity, indicator, year) keys, or indicators unknown to ``catalog``;
+            the message names the offending rows.
+        """
+        if not isinstance(frame, pd.DataFrame):
+            raise PanelError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+        missing = [c for c in _REQUIRED if c not in frame.columns]
+        if missing:
+            raise PanelError(
+                f"panel is missing required column(s) {format_items(missing)}; found "
+                f"{format_items(map(str, frame.columns))}. Expected {format_items(_REQUIRED)} "
+                "and optionally 'sample_size'"
+            )
+        has_n = "sample_size" in frame.columns
+        cols = [*_REQUIRED, "sample_size"] if has_n else list(_REQUIRED)
+        src = frame.loc[:, cols]
+        entity = _as_code(src, "entity")
+        indicator = _as_code(src, "indicator")
+        year = _as_year(src)
+        value = _as_value(src, "value")
+        data: dict[str, Any] = {
+            "entity": entity.to_numpy(dtype=object),
+            "indicator": indicator.to_numpy(dtype=object),
+            "year": year,
+            "value": value,
+        }
+        if has_n:
+            n = _as_value(src, "sample_size")
+            with np.errstate(invalid="ignore"):
+                bad = ~np.isnan(n) & ((n < 0) | (n != np.round(n)))
+            if bad.any():
+                raise PanelError(
+                    f"column 'sample_size' has {int(bad.sum())} values that are not "
+                    f"non-negative integers: {_rows(src, bad)}"
+                )
+            data["sample_size"] = n
+        tidy = pd.DataFrame(data, index=src.index)
+        dup = tidy.duplicated(subset=["entity", "indicator", "year"], keep=False).to_numpy()
+        if dup.any():
+            raise PanelError(
+                f"{int(dup.sum())} rows share an (entity, indicator, year) key: "
+                f"{_rows(src, dup)}; keep one observation per key"
+            )
+        if catalog is not None:
+            unknown_codes = sorted(set(tidy["indicator"]) - set(catalog.indicators))
+            if unknown_codes:
+                unknown = tidy["indicator"].isin(unknown_codes).to_numpy()
+                raise PanelError(
+                    f"{len(unknown_codes)} indicator code(s) are not indicators of the catalog: "
+                    f"{format_items(unknown_codes)} (e.g. {_rows(src, unknown, limit=2)}); "
+                    "add them to the catalog or drop them from the panel"
+                )
+        return cls._build(tidy.reset_index(drop=True))
+
+    @classmethod
+    def _build(cls, tidy: pd.DataFrame) -> Panel:
+        tidy = tidy.sort_values(["entity", "indicator", "year"], kind="stable").reset_index(
+            drop=True
+        )
+        for col in ("entity", "indicator"):
+            tidy[col] = tidy[col].astype("str")
+        e_codes, entities = pd.factorize(tidy["entity"], sort=True)
+        i_codes, indicators = pd.factorize(tidy["indicator"], sort=True)
+        year = tidy["year"].to_numpy(dtype=np.int64)
+        if len(tidy):
+            y0, y1 = int(year.min()), int(year.max())
+            if y1 - y0 > _MAX_YEAR_SPAN:
+                raise PanelError(
+                    f"years span {y0}–{y1} ({y1 - y0} years); expected at most "
+                    f"{_MAX_YEAR_SPAN}. Check the 'year' column for typos"
+                )
+            years = np.arange(y0, y1 + 1, dtype=np.int64)
+        else:
+            years = np.empty(0, dtype=np.int64)
+        shape = (len(entities), len(indicators), len(years))
+        y_codes = year - (years[0] if len(years) else 0)
+        values = np.full(shape, np.nan)
+        values[e_codes, i_codes, y_codes] = tidy["value"].to_numpy(dtype=np.float64)
+        values.flags.writeable = False
+        sample: FloatArray | None = None
+        if "sample_size" in tidy.columns:
+            sample = np.full(shape, np.nan)
+            sample[e_codes, i_codes, y_codes] = tidy["sample_size"].to_numpy(dtype=np.float64)
+            sample.flags.writeable = False
+        return cls(
+            entities=pd.Index(entities, name="entity", dtype="str"),
+            indicators=pd.Index(indicators, name="indicator", dtype="str"),
+            years=years,
+            values=values,
+            sample_size=sample,
+            _frame=tidy,
+        )
+
+    # ------------------------------------------------------------------ views
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """``(n_entities, n_indicators, n_years)``."""
+        return self.values.shape  # type: ignore[return-value]
+
+    @property
+    def has_sample_size(self) -> bool:
+        """Whether the panel carries survey sample sizes."""
+        return self.sample_size is not None
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the tidy observations (sorted by entity, indicator, year).
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"entity": ["B", "A"], "indicator": ["x", "x"],
+        ...                    "year": [2020, 2020], "value": [1.0, 2.0]})
+        >>> Panel.from_frame(df).to_frame()
+          entity indicator  year  value
+        0      A         x  2020    2.0
+        1      B         x  2020    1.0
+        """
+        return self._frame.copy()
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the sorted observations: equal for equal data in any row order."""
+        return fingerprint_frame(self._frame)
+
+    def year_index(self, year: int) -> int:
+        """Position of ``year`` on the year axis; :class:`PanelError` if outside the panel."""
+        pos = int(year) - int(self.years[0]) if len(self.years) else -1
+        if not 0 <= pos < len(self.years):
+            span = f"{self.years[0]}–{self.years[-1]}" if len(self.years) else "no years"
+            raise PanelError(f"year {year} is outside the panel's years ({span})")
+        return pos
+
+    def cross_section(self, year: int) -> pd.DataFrame:
+        """Entity × indicator DataFrame of the values in ``year``.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"entity": ["A", "B"], "indicator": ["x", "x"],
+        ...                    "year": [2020, 2020], "value": [1.0, 2.0]})
+        >>> Panel.from_frame(df).cross_section(2020)
+        indicator    x
+        entity
+        A          1.0
+        B          2.0
+        """
+        return pd.DataFrame(
+            self.values[:, :, self.year_index(year)].copy(),
+            index=self.entities,
+            columns=self.indicators,
+        )
+
+    def select(
+        self,
+        *,
+        entities: Iterable[str] | None = None,
+        indicators: Iterable[str] | None = None,
+        years: Iterable[int] | None = None,
+    ) -> Panel:
+        """Return a panel restricted to some entities, indicators and/or years.
+
+        Unknown codes or years raise :class:`PanelError`.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"entity": ["A", "B"], "indicator": ["x", "y"],
+        ...                    "year": [2020, 2021], "value": [1.0, 2.0]})
+        >>> Panel.from_frame(df).select(entities=["B"]).to_frame()
+          entity indicator  year  value
+        0      B         y  2021    2.0
+        """
+        mask = np.ones(len(self._frame), dtype=bool)
+        for col, wanted, known in (
+            ("entity", entities, self.entities),
+            ("indicator", indicators, self.indicators),
+        ):
+            if wanted is None:
+                continue
+            wanted_list = [str(w) for w in _as_list(wanted)]
+            unknown = sorted(set(wanted_list) - set(known))
+            if unknown:
+                raise PanelError(f"unknown {col} code(s) in selection: {format_items(unknown)}")
+            mask &= self._frame[col].isin(wanted_list).to_numpy()
+        if years is not None:
+            wanted_years = [int(y) for y in _as_list(years)]
+            present = set(self._frame["year"].tolist())
+            unknown_y = sorted(set(wanted_years) - present)
+            if unknown_y:
+                raise PanelError(f"no observations for year(s) {format_items(unknown_y)}")
+            mask &= self._frame["year"].isin(wanted_years).to_numpy()
+        return Panel._build(self._frame.loc[mask])
+
+    def __repr__(self) -> str:
+        e, i, y = self.shape
+        span = f"{self.years[0]}–{self.years[-1]}" if y else "no years"
+        return (
+            f"<Panel: {len(self._frame):,} observations, {e} entities × {i} indicators × "
+            f"{y} years ({span}){', with sample sizes' if self.has_sample_size else ''}>"
+        )
+
+
+def _as_list(items: Iterable[Any]) -> Sequence[Any]:
+    if isinstance(items, str | int):
+        return [items]
+    return list(items)
