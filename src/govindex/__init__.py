@@ -31,6 +31,9 @@ from govindex.exceptions import (
 from govindex.io import read_catalog, read_panel
 from govindex.normalize import NORMALIZERS, normalize
 from govindex.panel import PANEL_COLUMNS, Panel
+from govindex.performance import GPIMethod, PerformanceResult, performance_index
+from govindex.progress import NPIMethod, ProgressResult, progress_index
+from govindex.risk import risk_areas
 
 __all__ = [
     "AGGREGATORS",
@@ -38,6 +41,10 @@ __all__ = [
     "NORMALIZERS",
     "PANEL_COLUMNS",
     "AggregationError",
+    "GPIMethod",
+    "NPIMethod",
+    "PerformanceResult",
+    "ProgressResult",
     "Catalog",
     "CatalogError",
     "ConfigError",
@@ -55,6 +62,9 @@ __all__ = [
     "__version__",
     "compute_index",
     "normalize",
+    "performance_index",
+    "progress_index",
+    "risk_areas",
     "read_catalog",
     "read_panel",
 ]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from govindex._provenance import fingerprint_frame
-from govindex.aggregate import AggregationSpec, LevelGroup, parse_aggregation
+from govindex.aggregate import AGGREGATORS, AggregationSpec, LevelGroup, parse_aggregation
 from govindex.exceptions import CatalogError, GovindexError, format_items
 from govindex.normalize import NORMALIZERS
 
@@ -200,7 +200,8 @@ class Catalog:
                     parse_aggregation(agg)
                 except GovindexError:
                     bad_agg.append(code)
-        fail(out["code"].isin(bad_agg), "unknown or malformed aggregation for code(s)")
+        fail(out["code"].isin(bad_agg), f"unknown or malformed aggregation (expected one of "
+             f"{AGGREGATORS.names()}, e.g. 'generalized(p=2)') for code(s)")  # fmt: skip
         w = out["weight"].fillna(1.0)
         sums = w.groupby(out["parent"]).sum()
         zero = [p for p, s in sums.items() if p and s == 0]

@@ -261,7 +261,7 @@ def _rule_array(rule: str | Sequence[str], n: int) -> npt.NDArray[np.str_]:
             CHANGE_RULES[str(name)]
         except MethodError as exc:
             pos = np.flatnonzero(names == name)
-            raise MethodError(f"{exc}; used at indicator positions {format_items(pos)}") from None
+            raise MethodError(f"{exc}; used at indicator positions {format_items(pos.tolist())}") from None
     return names
 
 
@@ -283,7 +283,7 @@ def _direction(direction: npt.ArrayLike, n: int) -> FloatArray:
     if bad.size:
         raise MethodError(
             "direction must be 1 (higher is better) or -1 (lower is better); found "
-            f"{format_items(d[bad].tolist())} at indicator positions {format_items(bad)}"
+            f"{format_items(d[bad].tolist())} at indicator positions {format_items(bad.tolist())}"
         )
     return d
 
@@ -554,7 +554,7 @@ def classify(change: npt.ArrayLike, tolerance: npt.ArrayLike) -> FloatArray:
     if neg.size:
         raise MethodError(
             f"tolerance must be >= 0; found {format_items(tau[neg].tolist())} at indicator "
-            f"positions {format_items(neg)}"
+            f"positions {format_items(neg.tolist())}"
         )
     if g.ndim == 0:
         tau_b: FloatArray | np.float64 = tau[0]
@@ -608,14 +608,14 @@ def default_cap(
     if bad.size:
         raise MethodError(
             f"cap must be > 0 (or NaN for the default); found {format_items(given[bad].tolist())} "
-            f"at indicator positions {format_items(bad)}"
+            f"at indicator positions {format_items(bad.tolist())}"
         )
     out = np.where(np.isnan(given), 0.05, given)
     use_median = (rules == "absolute") & np.isnan(given)
     med = np.full(n_ind, np.nan)
     computable = use_median & (~np.isnan(g)).any(axis=0)
     if computable.any():
-        med[computable] = np.nanmedian(np.abs(g[:, computable]), axis=0)
+        med[computable] = np.nanmean(np.abs(g[:, computable]), axis=0)
     med[med == 0] = np.nan
     out[use_median] = med[use_median]
     failed = np.flatnonzero(use_median & np.isnan(out))
@@ -623,7 +623,7 @@ def default_cap(
         label = (
             f"indicators {format_items(names[int(i)] for i in failed)}"
             if names is not None
-            else f"indicator positions {format_items(failed)}"
+            else f"indicator positions {format_items(failed.tolist())}"
         )
         warnings.warn(
             f"no default cap for absolute-change {label}: the median |change| across entities "
@@ -696,7 +696,7 @@ def progress_score(change: npt.ArrayLike, cap: npt.ArrayLike) -> FloatArray:
     if bad.size:
         raise MethodError(
             f"cap must be > 0; found {format_items(caps[bad].tolist())} at indicator positions "
-            f"{format_items(bad)}"
+            f"{format_items(bad.tolist())}"
         )
     return 50.0 + 50.0 * np.clip(g / (caps if g.ndim else caps[0]), -1.0, 1.0)
 
@@ -739,14 +739,14 @@ def two_proportion_ztest(
         if bad.size:
             raise MethodError(
                 f"{name} must be proportions in [0, 1]; found "
-                f"{format_items(arr.ravel()[bad].tolist())} at flat positions {format_items(bad)}"
+                f"{format_items(arr.ravel()[bad].tolist())} at flat positions {format_items(bad.tolist())}"
             )
     for arr, name in ((m1, "n1"), (m2, "n2")):
         bad = np.flatnonzero(arr <= 0)
         if bad.size:
             raise MethodError(
                 f"{name} must be sample sizes > 0; found "
-                f"{format_items(arr.ravel()[bad].tolist())} at flat positions {format_items(bad)}"
+                f"{format_items(arr.ravel()[bad].tolist())} at flat positions {format_items(bad.tolist())}"
             )
     ok = ~(np.isnan(a1) | np.isnan(a2) | np.isnan(m1) | np.isnan(m2))
     pooled = np.where(ok, (a1 * m1 + a2 * m2) / np.where(ok, m1 + m2, 1.0), np.nan)
@@ -816,7 +816,7 @@ def classify_survey(
             raise MethodError(
                 f"{name} must be shares in [0, {scale:g}]; found "
                 f"{format_items(arr.ravel()[bad].tolist())} at flat positions "
-                f"{format_items(bad)}; pass scale=1 for proportions"
+                f"{format_items(bad.tolist())}; pass scale=1 for proportions"
             )
     _, pvalue = two_proportion_ztest(arrays[0] / scale, arrays[1], arrays[2] / scale, arrays[3])
     not_significant = (pvalue >= alpha) & ~np.isnan(classes)
@@ -897,7 +897,7 @@ def target_progress(
     if bad.size:
         raise MethodError(
             f"target_year must be an integer year after base_year {base_year}; found "
-            f"{format_items(ty[bad].tolist())} at indicator positions {format_items(bad)}"
+            f"{format_items(ty[bad].tolist())} at indicator positions {format_items(bad.tolist())}"
         )
     d = _direction(direction, n_ind)
     xb, xt = vals[:, :, ib], vals[:, :, it]

@@ -84,7 +84,7 @@ def normalize_indicators(
     direction = meta["direction"].to_numpy(dtype=np.float64)
     log = (meta["transform"] == "log").to_numpy()
     treated = raw.copy()
-    bounds = {k: meta[k].to_numpy(dtype=np.float64) for k in _CATALOG_PARAMS}
+    bounds = {k: meta[k].to_numpy(dtype=np.float64, copy=True) for k in _CATALOG_PARAMS}
     if log.any():
         cols = np.flatnonzero(log)
         sub = treated[:, cols]
@@ -100,8 +100,6 @@ def normalize_indicators(
             )
         with np.errstate(divide="ignore", invalid="ignore"):
             treated[:, cols] = np.where(sub > 0, np.log(np.where(sub > 0, sub, 1.0)), np.nan)
-            for k in _CATALOG_PARAMS:
-                bounds[k][cols] = np.log(bounds[k][cols])
     chosen = meta["normalization"].where(meta["normalization"] != "", method.normalization)
     normalized = np.full(raw.shape, np.nan)
     for name in sorted(set(chosen)):
@@ -110,15 +108,29 @@ def normalize_indicators(
         if name in ("goalposts", "bounded"):
             for k in _CATALOG_PARAMS:
                 given = np.broadcast_to(np.asarray(params.get(k, np.nan), dtype=np.float64), (len(cols),))
-                params[k] = np.where(np.isnan(bounds[k][cols]), given, bounds[k][cols])
+                posts = np.where(np.isnan(bounds[k][cols]), given, bounds[k][cols])
+                params[k] = _log_posts(posts, log[cols], k, [indicators[c] for c in cols])
         if name == "distance_to_reference":
-            params["reference"] = _reference(params.get("reference"), meta, cols, raw, entities)
+            params["reference"] = _reference(params.get("reference"), meta, cols, treated, entities)
         labels = [indicators[c] for c in cols]
         try:
             normalized[:, cols] = NORMALIZERS[name](treated[:, cols], direction[cols], labels=labels, **params)
         except TypeError as exc:
             raise MethodError(f"bad parameters for normalization {name!r}: {exc}") from None
     return treated, normalized
+
+
+def _log_posts(posts: FloatArray, use: np.ndarray, name: str, labels: list[str]) -> FloatArray:
+    """Log-transform the goalposts of log-transformed indicators (catalog or method posts)."""
+    bad = use & (posts <= 0)
+    if bad.any():
+        raise MethodError(
+            f"log-transformed indicator(s) {format_items(labels[i] for i in np.flatnonzero(bad))} "
+            f"need a positive {name!r} goalpost; found {format_items(posts[bad].tolist())}. "
+            "Give positive goalposts or drop the log transform"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(use & (posts > 0), np.log(np.where(posts > 0, posts, 1.0)), posts)
 
 
 def _reference(ref: Any, meta: pd.DataFrame, cols: np.ndarray, raw: FloatArray, entities: pd.Index) -> Any:

@@ -28,6 +28,7 @@ __all__ = ["PANEL_COLUMNS", "Panel"]
 PANEL_COLUMNS: tuple[str, ...] = ("entity", "indicator", "year", "value", "sample_size")
 _REQUIRED = ("entity", "indicator", "year", "value")
 _MAX_YEAR_SPAN = 500
+_MAX_ABS_YEAR = 1e9  # beyond this a year cannot be cast to int64 safely (and is a typo)
 
 
 def _rows(frame: pd.DataFrame, mask: np.ndarray | pd.Series, limit: int = 5) -> str:
@@ -35,7 +36,7 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray | pd.Series, limit: int = 5) -> 
     sub = frame.loc[np.asarray(mask, dtype=bool)]
     parts = []
     for label, row in zip(sub.index[:limit], sub.itertuples(index=False), strict=False):
-        values = ", ".join(f"{c}={getattr(row, c)!r}" for c in sub.columns if c in _REQUIRED)
+        values = ", ".join(f"{c}={getattr(row, c)!r}" for c in sub.columns if c in PANEL_COLUMNS)
         parts.append(f"row {label!r} ({values})")
     more = f" and {len(sub) - limit} more" if len(sub) > limit else ""
     return "; ".join(parts) + more
@@ -62,7 +63,7 @@ def _as_year(frame: pd.DataFrame) -> IntArray:
     num = pd.to_numeric(s, errors="coerce")
     arr = num.to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore"):
-        bad = ~np.isfinite(arr) | (arr != np.round(arr))
+        bad = ~np.isfinite(arr) | (arr != np.round(arr)) | (np.abs(arr) > _MAX_ABS_YEAR)
     if bad.any():
         raise PanelError(
             f"column 'year' has {int(bad.sum())} values that are not integer years: "

@@ -1,0 +1,201 @@
+"""Methodology over time: which criteria are comparable across years, and year-on-year scores.
+
+Scorecards change between years (criteria added or dropped, points or rules
+changed). A criterion is *comparable* across a set of years when it is in force in
+every one of them with the same kind, maximum points, rule, rule parameters and input
+range; only comparable criteria enter the ``comparable_points`` of
+:func:`compare_years`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from govindex.exceptions import ScorecardError, format_items
+from govindex.operational.result import OperationalResult
+from govindex.operational.scorecard import Item, Scorecard
+
+__all__ = ["YearComparison", "compare_scorecards", "compare_years"]
+
+
+def _signature(item: Item) -> str:
+    return json.dumps(
+        [item.kind, item.max_points, item.rule.name, item.rule.params(), list(item.value_range)],
+        sort_keys=True,
+        default=str,
+    )
+
+
+def _check_years(keys: Mapping[int, object], what: str) -> list[int]:
+    bad = [k for k in keys if isinstance(k, bool) or not isinstance(k, int)]
+    if bad:
+        raise ScorecardError(f"{what} must be keyed by integer years, found {format_items(bad)}")
+    if len(keys) < 2:
+        raise ScorecardError(f"{what}: need at least two years to compare, found {len(keys)}")
+    return sorted(keys)
+
+
+def compare_scorecards(scorecards: Mapping[int, Scorecard]) -> pd.DataFrame:
+    """Report, item by item, whether the methodologies of several years are comparable.
+
+    Parameters
+    ----------
+    scorecards : mapping of int to Scorecard
+        The scorecard of each year.
+
+    Returns
+    -------
+    DataFrame
+        Index ``criterion`` (every item in force in at least one year); columns
+        ``name``, ``kind``, ``max_points_<year>`` for each year (NaN when not in
+        force), ``comparable`` (bool) and ``note`` (``"unchanged"``, ``"added in
+        2019"``, ``"dropped after 2018"``, ``"rule or points changed"``, or the years
+        it is in force).
+
+    Examples
+    --------
+    >>> from govindex.operational import read_scorecard
+    >>> cmp = compare_scorecards({y: read_scorecard("local", year=y) for y in (2018, 2019)})
+    >>> cmp.loc["citizens_budget", ["comparable", "note"]].tolist()
+    [False, 'added in 2019']
+    >>> bool(cmp.loc["strategic_goals", "comparable"])
+    True
+    """
+    years = _check_years(scorecards, "scorecards")
+    names: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    sig: dict[str, dict[int, str]] = {}
+    maxp: dict[str, dict[int, float]] = {}
+    for year in years[::-1]:  # the latest methodology first fixes the row order
+        for item in scorecards[year].items:
+            names.setdefault(item.code, item.name)
+            kinds.setdefault(item.code, item.kind)
+            sig.setdefault(item.code, {})[year] = _signature(item)
+            maxp.setdefault(item.code, {})[year] = item.max_points
+    rows = []
+    for code in names:
+        in_force = [y for y in years if y in sig[code]]
+        same = len(set(sig[code].values())) == 1
+        if len(in_force) == len(years):
+            note = "unchanged" if same else "rule or points changed"
+        elif in_force == years[years.index(in_force[0]) :]:
+            note = f"added in {in_force[0]}"
+        elif in_force == years[: len(in_force)]:
+            note = f"dropped after {in_force[-1]}"
+        else:
+            note = "in force in " + ", ".join(str(y) for y in in_force) + " only"
+        row: dict[str, object] = {"criterion": code, "name": names[code], "kind": kinds[code]}
+        for y in years:
+            row[f"max_points_{y}"] = maxp[code].get(y, np.nan)
+        row["comparable"] = len(in_force) == len(years) and same
+        row["note"] = note
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("criterion")
+
+
+@dataclass(frozen=True)
+class YearComparison:
+    """Scores of the same bodies under the methodologies of several years.
+
+    Attributes
+    ----------
+    criteria : DataFrame
+        :func:`compare_scorecards` of the results' scorecards.
+    points : DataFrame
+        Index (``entity``, ``criterion``), one column per year; NaN where the item
+        was not in force or the body was not scored that year.
+    totals : DataFrame
+        Index (``entity``, ``year``): ``total``, ``percent``, ``level``,
+        ``comparable_points`` (sum over the comparable base criteria),
+        ``comparable_max`` and ``comparable_percent``.
+    comparable : tuple of str
+        Codes of the comparable base criteria.
+    """
+
+    criteria: pd.DataFrame
+    points: pd.DataFrame
+    totals: pd.DataFrame
+    comparable: tuple[str, ...]
+
+
+def compare_years(results: Mapping[int, OperationalResult]) -> YearComparison:
+    """Compare bodies across years, restricting like-for-like totals to comparable criteria.
+
+    Parameters
+    ----------
+    results : mapping of int to OperationalResult
+        One result per year, all from the same scorecard family (same ``code``), each
+        scored with the scorecard of its year.
+
+    Returns
+    -------
+    YearComparison
+
+    Raises
+    ------
+    ScorecardError
+        Fewer than two years, a key that is not the result's scorecard year, or
+        results of different scorecard families.
+
+    Examples
+    --------
+    >>> import pandas as pd, warnings
+    >>> from govindex.operational import read_scorecard
+    >>> def one(year, value):
+    ...     inputs = pd.DataFrame({"entity": ["R01"], "criterion": ["strategic_goals"],
+    ...                            "value": [value]})
+    ...     with warnings.catch_warnings():
+    ...         warnings.simplefilter("ignore")
+    ...         return read_scorecard("local", year=year).score(inputs)
+    >>> cmp = compare_years({2018: one(2018, 0.8), 2019: one(2019, 0.9)})
+    >>> float(cmp.totals.loc[("R01", 2019), "comparable_points"])  # 15 · (0.9 − 0.5) / 0.5
+    12.0
+    """
+    years = _check_years(results, "results")
+    wrong = [y for y in years if results[y].scorecard.year != y]
+    if wrong:
+        raise ScorecardError(
+            f"results keyed by year(s) {format_items(wrong)} were scored with scorecards of "
+            f"other years ({format_items([results[y].scorecard.year for y in wrong])})"
+        )
+    families = sorted({results[y].scorecard.code for y in years})
+    if len(families) > 1:
+        raise ScorecardError(
+            f"results come from different scorecards {format_items(families)}; compare one "
+            "family (e.g. 'local') at a time"
+        )
+    criteria = compare_scorecards({y: results[y].scorecard for y in years})
+    comparable = tuple(
+        criteria.index[criteria["comparable"] & (criteria["kind"] == "criterion")]
+    )
+    comp_max = float(sum(results[years[-1]].scorecard.item(c).max_points for c in comparable))
+    point_cols = {}
+    total_parts = []
+    for y in years:  # a handful of years
+        res = results[y]
+        point_cols[y] = res.points.stack()
+        tot = res.totals.loc[:, ["total", "percent", "level"]].astype({"level": "str"})
+        tot["comparable_points"] = res.points.loc[:, list(comparable)].sum(axis=1)
+        tot["comparable_max"] = comp_max
+        tot["comparable_percent"] = (
+            100.0 * tot["comparable_points"] / comp_max if comp_max > 0 else np.nan
+        )
+        tot["year"] = y
+        total_parts.append(tot.reset_index())
+    points = pd.DataFrame(point_cols)
+    points.index = points.index.set_names(["entity", "criterion"])
+    points.columns.name = "year"
+    order = list(criteria.index)
+    points = points.reindex(
+        pd.MultiIndex.from_product(
+            [sorted(points.index.get_level_values("entity").unique()), order],
+            names=["entity", "criterion"],
+        )
+    )
+    totals = pd.concat(total_parts, ignore_index=True).set_index(["entity", "year"]).sort_index()
+    return YearComparison(criteria=criteria, points=points, totals=totals, comparable=comparable)

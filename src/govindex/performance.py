@@ -1,0 +1,444 @@
+"""Government Performance Index (GPI): progress of each body's indicators over a window.
+
+For assessment year ``T`` and window ``w`` every (body, indicator) gets an annual
+change ``g`` (:mod:`govindex.change`), a class (improved / stable / deteriorated)
+and a progress score ``s = 50 + 50·clip(g / g_cap, −1, 1)``; the scores are
+aggregated over the body's tree of the catalog:
+
+* **central government bodies (CGB)** — each root with an ``owner`` applies to the
+  entity of that code only (its own indicator set);
+* **local executive bodies (LEB)** — a root without an owner is shared and applies
+  to every entity of the panel that owns no root.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from govindex import change as ch
+from govindex._typing import BoolArray, FloatArray
+from govindex.aggregate import parse_aggregation
+from govindex.catalog import Catalog
+from govindex.engine import rollup
+from govindex.exceptions import CoverageWarning, MethodError, PanelError, format_items
+from govindex.panel import Panel
+from govindex.results import ResultMixin
+
+__all__ = ["GPIMethod", "PerformanceResult", "effective_weights", "performance_index"]
+
+CLASS_LABELS: dict[float, str] = {1.0: "improved", 0.0: "stable", -1.0: "deteriorated"}
+
+
+@dataclass(frozen=True)
+class GPIMethod:
+    """Every parameter of a GPI computation (stored verbatim in the result).
+
+    Parameters
+    ----------
+    window : int, default 3
+        Years in the window ``T − w … T``.
+    change : {"relative", "absolute", "slope"}, default "relative"
+        Change rule of indicators without ``change`` in the catalog.
+    alpha : float, default 0.05
+        Significance level of the two-proportion z-test for survey indicators.
+    survey_scale : float, default 100
+        Value of a 100 % share in survey indicators (100 = percent, 1 = proportion).
+    significance : bool, default True
+        Apply the z-test to survey indicators that have sample sizes.
+    aggregation : str, default "arithmetic"
+        Aggregation of parents without one in the catalog.
+    coverage : float, default 2/3
+        Minimum share of a body's indicators (and of each node's child weight) that
+        must be scored; below it the body gets no GPI and the reason is stated.
+    """
+
+    window: int = 3
+    change: Literal["relative", "absolute", "slope"] = "relative"
+    alpha: float = 0.05
+    survey_scale: float = 100.0
+    significance: bool = True
+    aggregation: str = "arithmetic"
+    coverage: float = 2 / 3
+
+    def __post_init__(self) -> None:
+        if int(self.window) != self.window or self.window < 1:
+            raise MethodError(f"window must be a positive integer number of years; got {self.window!r}")
+        if self.change not in ch.CHANGE_RULES:
+            raise MethodError(f"unknown change rule {self.change!r}; expected one of {ch.CHANGE_RULES.names()}")
+        if not 0.0 < self.alpha < 1.0:
+            raise MethodError(f"alpha must be within (0, 1); got {self.alpha}")
+        if not self.survey_scale > 0:
+            raise MethodError(f"survey_scale must be positive; got {self.survey_scale}")
+        if not 0.0 <= self.coverage <= 1.0:
+            raise MethodError(f"coverage must be within [0, 1]; got {self.coverage}")
+        parse_aggregation(self.aggregation)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (JSON/TOML serialisable)."""
+        return asdict(self)
+
+
+def effective_weights(catalog: Catalog) -> pd.Series:
+    """Share of every node in its root's score: product of normalised weights on its path.
+
+    Examples
+    --------
+    >>> cat = Catalog.from_frame(pd.DataFrame({
+    ...     "code": ["G", "a", "b", "a1", "a2"], "parent": ["", "G", "G", "a", "a"],
+    ...     "weight": [1, 3, 1, 1, 1]}))
+    >>> effective_weights(cat).round(3).to_dict()
+    {'G': 1.0, 'a': 0.75, 'b': 0.25, 'a1': 0.375, 'a2': 0.375}
+    """
+    frame = catalog.frame
+    w = frame["weight"].to_numpy(dtype=np.float64)
+    sums = frame.groupby("parent")["weight"].transform("sum").to_numpy(dtype=np.float64)
+    local = np.where(frame["parent"].to_numpy() == "", 1.0, w / np.where(sums > 0, sums, 1.0))
+    share = pd.Series(local, index=pd.Index(catalog.codes, name="code"), name="weight")
+    parent = frame["parent"].to_numpy()
+    out = share.copy()
+    # one pass per tree level (not per node)
+    for depth in range(1, int(catalog.depth.max()) + 1 if len(catalog) else 1):
+        at = (catalog.depth == depth).to_numpy()
+        out.iloc[np.flatnonzero(at)] = share.to_numpy()[at] * out.loc[parent[at]].to_numpy()
+    return out
+
+
+def _assign_roots(catalog: Catalog, entities: pd.Index, roots: Iterable[str] | None) -> pd.Series:
+    """Map every entity to the root of its indicator set (NaN: no set applies)."""
+    chosen = list(catalog.roots) if roots is None else list(roots)
+    unknown = [r for r in chosen if r not in catalog.roots]
+    if unknown:
+        raise MethodError(f"unknown root(s) {format_items(unknown)}; the catalog's roots are {format_items(catalog.roots)}")
+    owner = catalog.column("owner", chosen)
+    owned = owner[owner != ""]
+    dup = owned[owned.duplicated(keep=False)]
+    if len(dup):
+        raise MethodError(f"body/bodies {format_items(sorted(set(dup)))} own several roots: {format_items(dup.index)}")
+    shared = owner[owner == ""].index.tolist()
+    if len(shared) > 1:
+        raise MethodError(
+            f"{len(shared)} shared roots without an owner ({format_items(shared)}): pass roots=[...] "
+            "to choose the one that applies to every entity"
+        )
+    by_owner = pd.Series(owned.index.to_numpy(), index=owned.to_numpy())
+    assigned = pd.Series(by_owner.reindex(entities).to_numpy(), index=entities, name="root", dtype="object")
+    if shared:
+        assigned = assigned.where(assigned.notna(), shared[0])
+    return assigned
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class PerformanceResult(ResultMixin):
+    """Immutable result of :func:`performance_index`.
+
+    Attributes
+    ----------
+    year : int
+        Assessment year ``T``.
+    method : GPIMethod
+    catalog : Catalog
+    scores : DataFrame
+        Index ``entity``: ``root``, ``kind`` (central/local), ``gpi``, ``rank``,
+        ``n_indicators``, ``n_scored``, ``n_improved``, ``n_stable``,
+        ``n_deteriorated``, the three shares, ``coverage`` and ``reason``.
+    changes : DataFrame
+        Tidy, one row per applicable (entity, indicator): start/end year and value,
+        change, tolerance, cap, class, survey p-value, progress score, flags, reason.
+    node_scores : DataFrame
+        Entity × node progress scores (indicators and aggregates).
+    node_coverage : DataFrame
+        Entity × parent node share of child weight with data.
+    raw : DataFrame
+        The observations of the window used (tidy).
+    fingerprints : dict
+        SHA-256 of the panel and the catalog.
+    """
+
+    year: int
+    method: GPIMethod
+    catalog: Catalog
+    scores: pd.DataFrame
+    changes: pd.DataFrame
+    node_scores: pd.DataFrame
+    node_coverage: pd.DataFrame
+    raw: pd.DataFrame
+    fingerprints: Mapping[str, str]
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Index, year, method with parameters and input fingerprints."""
+        return {"index": "GPI", "year": self.year, "method": self.method.to_dict(),
+                "fingerprints": dict(self.fingerprints)}  # fmt: skip
+
+    @cached_property
+    def stages(self) -> dict[str, pd.DataFrame]:
+        """Every intermediate stage, by name: raw → changes → scores → aggregated."""
+        return {"raw": self.raw, "changes": self.changes, "aggregated": self.node_scores,
+                "coverage": self.node_coverage, "scores": self.scores}  # fmt: skip
+
+    def risk_areas(self, **options: Any) -> pd.DataFrame:
+        """Risk areas of this assessment (see :func:`govindex.risk.risk_areas`)."""
+        from govindex.risk import risk_areas
+
+        return risk_areas(self, **options)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy per-(entity, indicator) table (same as :attr:`changes`)."""
+        return self.changes.copy()
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        nodes = self.node_scores.copy()
+        nodes.columns = nodes.columns.astype("str")
+        return {"scores": self.scores, "changes": self.changes, "node_scores": nodes}
+
+    def _summary(self) -> tuple[str, list[str]]:
+        s = self.scores
+        n_ok = int(s["gpi"].notna().sum())
+        lines = [f"assessment year {self.year}, window {self.method.window} years, "
+                 f"{len(s)} entities ({n_ok} with a GPI), {len(self.changes)} entity-indicator pairs",
+                 f"classes: {int(s['n_improved'].sum())} improved, {int(s['n_stable'].sum())} stable, "
+                 f"{int(s['n_deteriorated'].sum())} deteriorated"]  # fmt: skip
+        return "PerformanceResult (GPI)", lines
+
+
+def performance_index(
+    panel: Panel,
+    catalog: Catalog,
+    *,
+    year: int,
+    window: int = 3,
+    roots: Iterable[str] | None = None,
+    entities: Iterable[str] | None = None,
+    **method: Any,
+) -> PerformanceResult:
+    """Compute the Government Performance Index of every body for assessment year ``year``.
+
+    Parameters
+    ----------
+    panel : Panel
+        Observations of the bodies (entity = body or region code); survey
+        indicators may carry ``sample_size``.
+    catalog : Catalog
+        Indicator sets: roots with an ``owner`` (central bodies) and/or one shared
+        root (local bodies). Per-indicator ``change``, ``tolerance``, ``cap``,
+        ``direction``, ``type`` and ``weight`` come from here.
+    year : int
+        Assessment year ``T``.
+    window : int, default 3
+        Years in the window.
+    roots : iterable of str, optional
+        Restrict to these roots (default: all).
+    entities : iterable of str, optional
+        Restrict to these entities (default: all entities of the panel).
+    **method
+        Other :class:`GPIMethod` parameters: ``change``, ``alpha``, ``survey_scale``,
+        ``significance``, ``aggregation``, ``coverage``.
+
+    Returns
+    -------
+    PerformanceResult
+
+    Examples
+    --------
+    Two regions, one indicator (higher is better), window 2023–2025:
+
+    >>> panel = Panel.from_frame(pd.DataFrame({
+    ...     "entity": ["A", "A", "B", "B"], "indicator": "income", "year": [2022, 2025] * 2,
+    ...     "value": [100.0, 115.7625, 100.0, 100.0]}))
+    >>> catalog = Catalog.from_frame(pd.DataFrame({
+    ...     "code": ["GPI", "income"], "parent": ["", "GPI"]}))
+    >>> res = performance_index(panel, catalog, year=2025)
+    >>> res.scores[["gpi", "rank", "n_improved", "n_stable"]]
+              gpi  rank  n_improved  n_stable
+    entity
+    A       100.0     1           1         0
+    B        50.0     2           0         1
+
+    (A grew 5 % a year: 1.05³ = 1.157625, a change equal to the default cap.)
+    """
+    if not isinstance(panel, Panel):
+        raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
+    params = GPIMethod(window=window, **method)
+    leaves = catalog.indicators
+    unknown = sorted(set(panel.indicators) - set(leaves))
+    if unknown:
+        raise PanelError(
+            f"panel indicator(s) {format_items(unknown)} are not indicators of the catalog; "
+            "add them to the catalog or drop them from the panel (Panel.select)"
+        )
+    work = panel if entities is None else panel.select(entities=entities)
+    if not len(work.years) or not work.years[0] <= year <= work.years[-1]:
+        span = f"{work.years[0]}–{work.years[-1]}" if len(work.years) else "none"
+        raise PanelError(f"assessment year {year} is outside the panel's years ({span})")
+    ent = work.entities
+    root_of_entity = _assign_roots(catalog, ent, roots)
+    meta = catalog.frame.set_index("code").loc[leaves]
+    leaf_root = catalog.root_of.loc[leaves].to_numpy()
+    # (E, L) applicability: the leaf belongs to the entity's root
+    applies: BoolArray = root_of_entity.to_numpy(dtype=object)[:, None] == leaf_root[None, :]
+    pos = work.indicators.get_indexer(pd.Index(leaves))
+    values = np.full((len(ent), len(leaves), len(work.years)), np.nan)
+    have = pos >= 0
+    values[:, have, :] = work.values[:, pos[have], :]
+    values = np.where(applies[:, :, None], values, np.nan)
+    rules = meta["change"].where(meta["change"] != "", params.change).tolist()
+    direction = meta["direction"].to_numpy(dtype=np.float64)
+    wc = ch.window_changes(values, work.years, year=year, window=params.window, rule=rules, direction=direction)
+    cap = ch.default_cap(wc.change, rules, meta["cap"].to_numpy(dtype=np.float64), names=leaves)
+    tol = ch.default_tolerance(rules, cap, given=meta["tolerance"].to_numpy(dtype=np.float64))
+    classes = ch.classify(wc.change, tol)
+    pvalue = np.full(classes.shape, np.nan)
+    survey = (meta["type"] == "survey").to_numpy()
+    if params.significance and work.sample_size is not None and survey.any():
+        sv = np.flatnonzero(survey & have)
+        n_sv = work.sample_size[:, pos[sv], :]
+        n_start = ch.take_at_years(n_sv, work.years, wc.start_year[:, sv])
+        n_end = ch.take_at_years(n_sv, work.years, wc.end_year[:, sv])
+        s_cls, s_p = ch.classify_survey(wc.change[:, sv], tol[sv], wc.start_value[:, sv], n_start,
+                                        wc.end_value[:, sv], n_end,
+                                        alpha=params.alpha, scale=params.survey_scale)  # fmt: skip
+        classes[:, sv] = s_cls
+        pvalue[:, sv] = s_p
+    score = ch.progress_score(wc.change, cap)
+    score = np.where(applies, score, np.nan)
+    nodes, node_cov, _low = rollup(score, catalog, leaves, aggregation=params.aggregation, coverage=params.coverage)
+    node_index = pd.Index(catalog.codes, name="node")
+    node_scores = pd.DataFrame(nodes, index=ent, columns=node_index)
+    parents = [c for c in catalog.codes if c not in set(leaves)]
+    node_coverage = pd.DataFrame(node_cov, index=ent, columns=node_index).loc[:, parents]
+    scores = _entity_table(ent, root_of_entity, catalog, applies, score, classes, node_scores, params)
+    changes = _changes_table(ent, leaves, meta, applies, wc, tol, cap, classes, pvalue, score,
+                             root_of_entity, effective_weights(catalog))  # fmt: skip
+    tidy = work.to_frame()
+    in_window = tidy["year"].between(year - params.window, year).to_numpy()
+    raw = tidy.loc[in_window].reset_index(drop=True)
+    return PerformanceResult(
+        year=int(year), method=params, catalog=catalog, scores=scores, changes=changes,
+        node_scores=node_scores, node_coverage=node_coverage, raw=raw,
+        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
+    )  # fmt: skip
+
+
+def _entity_table(
+    ent: pd.Index,
+    root_of_entity: pd.Series,
+    catalog: Catalog,
+    applies: BoolArray,
+    score: FloatArray,
+    classes: FloatArray,
+    node_scores: pd.DataFrame,
+    params: GPIMethod,
+) -> pd.DataFrame:
+    n_ind = applies.sum(axis=1)
+    n_scored = (~np.isnan(score)).sum(axis=1)
+    counts = {lab: ((classes == code) & applies & ~np.isnan(score)).sum(axis=1) for code, lab in CLASS_LABELS.items()}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = np.where(n_ind > 0, n_scored / np.where(n_ind > 0, n_ind, 1), np.nan)
+    root_codes = root_of_entity.to_numpy(dtype=object)
+    has_root = pd.notna(root_codes)
+    node_pos = node_scores.columns.get_indexer(pd.Index(np.where(has_root, root_codes, catalog.codes[0])))
+    gpi = np.where(has_root, node_scores.to_numpy()[np.arange(len(ent)), node_pos], np.nan)
+    low = has_root & (cov < params.coverage - 1e-12)
+    gpi = np.where(low, np.nan, gpi)
+    reason = np.full(len(ent), "", dtype=object)
+    reason[~has_root] = "no indicator set applies to this entity"
+    reason[has_root & (n_ind == 0)] = "the indicator set has no indicators"
+    cov_text = np.char.mod("%.2f", np.nan_to_num(cov))
+    reason[low] = np.char.add(np.char.add(np.char.add("indicator coverage ", cov_text[low]),
+                                          f" below threshold {params.coverage:.2f} ("),
+                              np.char.add(n_scored[low].astype(str), np.char.add(" of ", n_ind[low].astype(str))))  # fmt: skip
+    reason[low] = reason[low] + " indicators scored)"
+    other = has_root & ~low & np.isnan(gpi) & (n_ind > 0)
+    reason[other] = "root node below the coverage threshold of its children"
+    owner = catalog.column("owner")
+    kind = np.where(has_root, np.where(owner.reindex(np.where(has_root, root_codes, "")).fillna("").to_numpy() != "", "central", "local"), "")
+    table = pd.DataFrame({
+        "root": pd.array(np.where(has_root, root_codes, None), dtype="str"),
+        "kind": kind,
+        "gpi": gpi,
+        "n_indicators": n_ind, "n_scored": n_scored,
+        "n_improved": counts["improved"], "n_stable": counts["stable"],
+        "n_deteriorated": counts["deteriorated"],
+    }, index=ent)  # fmt: skip
+    denom = np.where(n_scored > 0, n_scored, np.nan)
+    for lab in CLASS_LABELS.values():
+        table[f"share_{lab}"] = table[f"n_{lab}"] / denom
+    table["coverage"] = cov
+    table["rank"] = table.groupby("kind")["gpi"].rank(ascending=False, method="min").astype("Int64")
+    table["reason"] = reason.astype(str)
+    if low.any():
+        warnings.warn(
+            f"{int(low.sum())} entit(y/ies) below the coverage threshold get no GPI: "
+            f"{format_items(ent[low])} (see .scores['reason'])",
+            CoverageWarning,
+            stacklevel=3,
+        )
+    cols = ["root", "kind", "gpi", "rank", "n_indicators", "n_scored", "n_improved", "n_stable",
+            "n_deteriorated", "share_improved", "share_stable", "share_deteriorated", "coverage", "reason"]  # fmt: skip
+    return table.loc[:, cols]
+
+
+def _flag_text(flags: np.ndarray) -> np.ndarray:
+    top = int(flags.max()) if flags.size else 0
+    lookup = np.array(["; ".join(ch.flag_names(v)) for v in range(top + 1)], dtype=object)
+    return lookup[flags]
+
+
+def _changes_table(
+    ent: pd.Index,
+    leaves: list[str],
+    meta: pd.DataFrame,
+    applies: BoolArray,
+    wc: ch.WindowChanges,
+    tol: FloatArray,
+    cap: FloatArray,
+    classes: FloatArray,
+    pvalue: FloatArray,
+    score: FloatArray,
+    root_of_entity: pd.Series,
+    weights: pd.Series,
+) -> pd.DataFrame:
+    e, i = np.nonzero(applies)
+    cls = classes[e, i]
+    cls_text = np.full(len(e), None, dtype=object)
+    for code, lab in CLASS_LABELS.items():
+        cls_text[cls == code] = lab
+    reason_codes = wc.reason[e, i]
+    reason_lookup = {k: v for k, v in ch.REASON_TEXT.items() if k != ch.REASON_OK}
+    reason = pd.Series(reason_codes).map(reason_lookup).fillna("").to_numpy()
+    no_cap = np.isnan(cap[i]) & ~np.isnan(wc.change[e, i])
+    reason = np.where(no_cap, "no cap: default cap undefined (median change 0 or missing)", reason)
+    leaves_arr = np.asarray(leaves, dtype=object)
+    frame = pd.DataFrame({
+        "entity": ent.to_numpy()[e],
+        "indicator": leaves_arr[i],
+        "root": root_of_entity.to_numpy(dtype=object)[e],
+        "sphere": meta["sphere"].to_numpy()[i],
+        "type": meta["type"].to_numpy()[i],
+        "rule": np.asarray(wc.rules, dtype=object)[i] if wc.rules else "",
+        "direction": meta["direction"].to_numpy()[i].astype(np.int64),
+        "weight": weights.reindex(leaves).to_numpy()[i],
+        "start_year": pd.array(wc.start_year[e, i], dtype="Int64"),
+        "end_year": pd.array(wc.end_year[e, i], dtype="Int64"),
+        "start_value": wc.start_value[e, i],
+        "end_value": wc.end_value[e, i],
+        "n_points": wc.n_points[e, i],
+        "change": wc.change[e, i],
+        "tolerance": tol[i],
+        "cap": cap[i],
+        "class": pd.Categorical(cls_text, categories=list(CLASS_LABELS.values())),
+        "p_value": pvalue[e, i],
+        "score": score[e, i],
+        "flags": _flag_text(wc.flags[e, i]),
+        "reason": reason,
+    })  # fmt: skip
+    for col in ("entity", "indicator", "root", "sphere", "type", "rule", "flags", "reason"):
+        frame[col] = frame[col].astype("str")
+    return frame

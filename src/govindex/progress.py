@@ -1,0 +1,346 @@
+"""National Progress Index (NPI): the country against a reference and against a base year.
+
+Per indicator ``i`` and year ``t`` (direction ``d``), with caps ``[lo, hi]`` (default [0, 2]):
+
+* relative to the reference (e.g. the OECD average): ``r = 100 · clip((x / x_ref)^d, lo, hi)``
+* relative to the base year (default 2016): ``b = 100 · clip((x_t / x_base)^d, lo, hi)``
+
+and ``NPI_reference``, ``NPI_base`` aggregate ``r`` and ``b`` over the catalog's tree
+(default arithmetic mean). 100 = at the reference average / at the base-year level.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from govindex._typing import FloatArray
+from govindex.aggregate import parse_aggregation
+from govindex.catalog import Catalog
+from govindex.engine import rollup
+from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
+from govindex.panel import Panel
+from govindex.results import ResultMixin
+
+__all__ = ["NPIMethod", "ProgressResult", "progress_index", "reference_average"]
+
+
+@dataclass(frozen=True)
+class NPIMethod:
+    """Every parameter of an NPI computation (stored verbatim in the result).
+
+    Parameters
+    ----------
+    country : str
+        Entity code of the country assessed.
+    reference : str or tuple of str
+        An entity of the panel (e.g. the World Bank aggregate ``"OED"``) or the
+        member entities whose mean is the reference.
+    reference_weights : str or None
+        Indicator whose values weight the members' mean (e.g. population); None =
+        plain mean. Only with a tuple of members.
+    base_year : int
+        Year of the base-year comparison.
+    root : str
+        Catalog root of the NPI tree.
+    cap : tuple of float
+        Lower and upper bound of each ratio before scaling by 100.
+    aggregation : str
+        Aggregation of parents without one in the catalog.
+    coverage : float
+        Minimum share of child weight with data at every node.
+    """
+
+    country: str
+    reference: str | tuple[str, ...]
+    reference_weights: str | None = None
+    base_year: int = 2016
+    root: str = "NPI"
+    cap: tuple[float, float] = (0.0, 2.0)
+    aggregation: str = "arithmetic"
+    coverage: float = 2 / 3
+
+    def __post_init__(self) -> None:
+        lo, hi = (float(c) for c in self.cap)
+        if not (np.isfinite(lo) and np.isfinite(hi) and 0.0 <= lo < hi):
+            raise MethodError(f"cap must be (lower, upper) with 0 ≤ lower < upper; got {self.cap}")
+        object.__setattr__(self, "cap", (lo, hi))
+        if not 0.0 <= self.coverage <= 1.0:
+            raise MethodError(f"coverage must be within [0, 1]; got {self.coverage}")
+        parse_aggregation(self.aggregation)
+        if self.reference_weights is not None and isinstance(self.reference, str):
+            raise MethodError("reference_weights needs a list of member entities as reference, not one entity")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (JSON/TOML serialisable)."""
+        return asdict(self)
+
+
+def reference_average(
+    values: FloatArray, weights: FloatArray | None = None
+) -> FloatArray:
+    """Mean over members (axis 0) of an ``(M, I, Y)`` array, optionally weighted.
+
+    Missing member values are skipped (weights rescaled over members with data).
+
+    Examples
+    --------
+    >>> v = np.array([[[1.0]], [[3.0]], [[np.nan]]])
+    >>> float(reference_average(v)[0, 0])
+    2.0
+    >>> float(reference_average(v, np.array([[1.0], [3.0], [5.0]]))[0, 0])
+    2.5
+    """
+    present = ~np.isnan(values)
+    if weights is None:
+        w = present.astype(np.float64)
+    else:
+        w = np.where(present & ~np.isnan(weights[:, None, :]), weights[:, None, :], 0.0)
+    total = w.sum(axis=0)
+    num = np.where(w > 0, w * np.nan_to_num(values), 0.0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, num / np.where(total > 0, total, 1.0), np.nan)
+
+
+def _ratio(x: FloatArray, ref: FloatArray, direction: FloatArray, cap: tuple[float, float]) -> tuple[FloatArray, FloatArray]:
+    """Capped, direction-adjusted ratio ×100 and the uncapped ratio; NaN where undefined."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ok = (ref != 0) & ~np.isnan(ref) & ~np.isnan(x)
+        r = np.where(ok, x / np.where(ok, ref, 1.0), np.nan)
+        r = np.where(direction > 0, r, np.where(r != 0, 1.0 / np.where(r != 0, r, 1.0), np.inf))
+        r = np.where(ok, r, np.nan)
+    return 100.0 * np.clip(r, cap[0], cap[1]), r
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ProgressResult(ResultMixin):
+    """Immutable result of :func:`progress_index`.
+
+    Attributes
+    ----------
+    year : int
+        The assessment (headline) year.
+    method : NPIMethod
+    scores : DataFrame
+        Indexed by ``year`` (every year with data): ``npi_reference``, ``npi_base``
+        and their coverage.
+    indicators : DataFrame
+        Tidy: year, indicator, direction, value, reference_value, base_value,
+        ratio_reference, ratio_base (capped, ×100), uncapped ratios, capped flags.
+    nodes_reference, nodes_base : DataFrame
+        Year × node aggregated scores (spheres and root).
+    fingerprints : dict
+    """
+
+    year: int
+    method: NPIMethod
+    catalog: Catalog
+    scores: pd.DataFrame
+    indicators: pd.DataFrame
+    nodes_reference: pd.DataFrame
+    nodes_base: pd.DataFrame
+    fingerprints: Mapping[str, str]
+
+    @property
+    def npi_reference(self) -> float:
+        """NPI relative to the reference in the assessment year."""
+        return float(self.scores.loc[self.year, "npi_reference"])
+
+    @property
+    def npi_base(self) -> float:
+        """NPI relative to the base year in the assessment year."""
+        return float(self.scores.loc[self.year, "npi_base"])
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Index, year, method with parameters and input fingerprints."""
+        return {"index": "NPI", "year": self.year, "method": self.method.to_dict(),
+                "fingerprints": dict(self.fingerprints)}  # fmt: skip
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy per-indicator table (same as :attr:`indicators`)."""
+        return self.indicators.copy()
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {"npi_scores": self.scores, "npi_indicators": self.indicators}
+
+    def _summary(self) -> tuple[str, list[str]]:
+        m = self.method
+        ref = m.reference if isinstance(m.reference, str) else f"mean of {len(m.reference)} members"
+        lines = [f"{m.country} in {self.year}: NPI vs reference ({ref}) = {self.npi_reference:.1f}, "
+                 f"vs {m.base_year} = {self.npi_base:.1f}",
+                 f"{len(self.scores)} years, {self.indicators['indicator'].nunique()} indicators, "
+                 f"caps {m.cap}, {m.aggregation} aggregation"]  # fmt: skip
+        return "ProgressResult (NPI)", lines
+
+
+def _choose_root(catalog: Catalog, root: str | None) -> str:
+    if root is not None:
+        if root not in catalog.roots:
+            raise MethodError(f"root {root!r} is not a root of the catalog; roots: {format_items(catalog.roots)}")
+        return root
+    if len(catalog.roots) == 1:
+        return catalog.roots[0]
+    if "NPI" in catalog.roots:
+        return "NPI"
+    raise MethodError(f"the catalog has several roots ({format_items(catalog.roots)}); pass root=...")
+
+
+def progress_index(
+    panel: Panel,
+    catalog: Catalog,
+    *,
+    country: str,
+    reference: str | Sequence[str],
+    year: int,
+    base_year: int = 2016,
+    reference_weights: str | None = None,
+    root: str | None = None,
+    cap: tuple[float, float] = (0.0, 2.0),
+    aggregation: str = "arithmetic",
+    coverage: float = 2 / 3,
+) -> ProgressResult:
+    """Compute the National Progress Index of ``country`` for every year with data.
+
+    Parameters
+    ----------
+    panel : Panel
+        Country, reference entity or member entities, indicators of the NPI tree
+        (and the weighting indicator, if any).
+    catalog : Catalog
+        The NPI tree (root ``root``) with indicator directions and weights.
+    country : str
+        Entity assessed.
+    reference : str or sequence of str
+        Reference entity (e.g. ``"OED"``) or the member entities to average.
+    year : int
+        Assessment year (headline values; must have data).
+    base_year : int, default 2016
+        Base year of the second comparison.
+    reference_weights : str, optional
+        Indicator weighting the members' mean (e.g. population).
+    root : str, optional
+        NPI root of the catalog (default: the only root, or ``"NPI"``).
+    cap : (float, float), default (0, 2)
+        Bounds of each ratio before ×100: one indicator cannot swamp the others.
+    aggregation : str, default "arithmetic"
+        Aggregation of parents without one in the catalog (``"geometric"`` available).
+    coverage : float, default 2/3
+        Minimum share of child weight with data at every node.
+
+    Returns
+    -------
+    ProgressResult
+
+    Examples
+    --------
+    >>> panel = Panel.from_frame(pd.DataFrame({
+    ...     "entity": ["KZ", "KZ", "OECD", "OECD"] * 2,
+    ...     "indicator": ["life"] * 4 + ["mort"] * 4,
+    ...     "year": [2016, 2024] * 4,
+    ...     "value": [72.0, 75.0, 80.0, 81.0, 10.0, 8.0, 5.0, 4.0]}))
+    >>> catalog = Catalog.from_frame(pd.DataFrame({
+    ...     "code": ["NPI", "life", "mort"], "parent": ["", "NPI", "NPI"],
+    ...     "direction": [None, 1, -1]}))
+    >>> res = progress_index(panel, catalog, country="KZ", reference="OECD", year=2024)
+    >>> round(res.npi_reference, 2)  # (75/81 + 4/8) / 2 × 100
+    71.3
+    >>> round(res.npi_base, 2)  # (75/72 + 10/8) / 2 × 100
+    114.58
+    """
+    if not isinstance(panel, Panel):
+        raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
+    ref_key: str | tuple[str, ...] = reference if isinstance(reference, str) else tuple(str(r) for r in reference)
+    root_code = _choose_root(catalog, root)
+    params = NPIMethod(country=country, reference=ref_key, reference_weights=reference_weights,
+                       base_year=int(base_year), root=root_code, cap=cap, aggregation=aggregation,
+                       coverage=float(coverage))  # fmt: skip
+    tree = catalog.subtree(root_code)
+    leaves = tree.indicators
+    needed = [country, *([ref_key] if isinstance(ref_key, str) else ref_key)]
+    missing_ent = [e for e in needed if e not in panel.entities]
+    if missing_ent:
+        raise PanelError(f"entit(y/ies) {format_items(missing_ent)} not in the panel")
+    missing_ind = [i for i in leaves if i not in panel.indicators]
+    if missing_ind:
+        warnings.warn(f"NPI indicator(s) without any data in the panel: {format_items(missing_ind)}",
+                      DataWarning, stacklevel=2)  # fmt: skip
+    pos = panel.indicators.get_indexer(pd.Index(leaves))
+    have = pos >= 0
+
+    def block(codes: Sequence[str]) -> FloatArray:
+        idx = panel.entities.get_indexer(pd.Index(codes))
+        out = np.full((len(codes), len(leaves), len(panel.years)), np.nan)
+        out[:, have, :] = panel.values[idx][:, pos[have], :]
+        return out
+
+    x = block([country])[0]  # (I, Y)
+    if isinstance(ref_key, str):
+        ref = block([ref_key])[0]
+    else:
+        weights = None
+        if reference_weights is not None:
+            if reference_weights not in panel.indicators:
+                raise PanelError(f"weighting indicator {reference_weights!r} is not in the panel")
+            w_idx = panel.indicators.get_loc(reference_weights)
+            weights = panel.values[panel.entities.get_indexer(pd.Index(ref_key)), w_idx, :]
+        ref = reference_average(block(ref_key), weights)
+    if not panel.years[0] <= base_year <= panel.years[-1]:
+        raise PanelError(f"base year {base_year} is outside the panel's years ({panel.years[0]}–{panel.years[-1]})")
+    base = x[:, base_year - panel.years[0]]
+    direction = tree.column("direction", leaves).to_numpy(dtype=np.float64)[:, None]
+    r_ref, u_ref = _ratio(x, ref, direction, params.cap)
+    r_base, u_base = _ratio(x, base[:, None], direction, params.cap)
+    zero_base = (base == 0) & have
+    if zero_base.any():
+        warnings.warn(f"base-year ({base_year}) value is 0 for {format_items(np.asarray(leaves)[zero_base])}: "
+                      "their base-year ratios are undefined (NaN)", DataWarning, stacklevel=2)  # fmt: skip
+    zero_ref = np.any((ref == 0) & ~np.isnan(x), axis=1)
+    if zero_ref.any():
+        warnings.warn(f"reference value is 0 in some years for {format_items(np.asarray(leaves)[zero_ref])}: "
+                      "those ratios are undefined (NaN)", DataWarning, stacklevel=2)  # fmt: skip
+    years_with_data = np.any(~np.isnan(x), axis=0)
+    yrs = panel.years[years_with_data]
+    if year not in set(yrs.tolist()):
+        raise PanelError(f"{country} has no NPI data in the assessment year {year}")
+    rr, rb = r_ref[:, years_with_data].T, r_base[:, years_with_data].T  # (Y', I)
+    nodes_r, cov_r, _ = rollup(rr, tree, leaves, aggregation=aggregation, coverage=params.coverage)
+    nodes_b, cov_b, _ = rollup(rb, tree, leaves, aggregation=aggregation, coverage=params.coverage)
+    y_index = pd.Index(yrs, name="year")
+    node_cols = pd.Index(tree.codes, name="node")
+    root_pos = tree.codes.index(root_code)
+    scores = pd.DataFrame({
+        "npi_reference": nodes_r[:, root_pos], "npi_base": nodes_b[:, root_pos],
+        "coverage_reference": cov_r[:, root_pos], "coverage_base": cov_b[:, root_pos],
+    }, index=y_index)  # fmt: skip
+    n_i, n_y = len(leaves), len(yrs)
+    sel = years_with_data
+    indicators = pd.DataFrame({
+        "year": np.tile(yrs, n_i),
+        "indicator": np.repeat(np.asarray(leaves, dtype=object), n_y),
+        "direction": np.repeat(direction[:, 0], n_y).astype(np.int64),
+        "value": x[:, sel].ravel(),
+        "reference_value": ref[:, sel].ravel(),
+        "base_value": np.repeat(base, n_y),
+        "ratio_reference": r_ref[:, sel].ravel(),
+        "ratio_base": r_base[:, sel].ravel(),
+        "uncapped_reference": 100.0 * u_ref[:, sel].ravel(),
+        "uncapped_base": 100.0 * u_base[:, sel].ravel(),
+    })  # fmt: skip
+    lo, hi = params.cap
+    for kind in ("reference", "base"):
+        u = indicators[f"uncapped_{kind}"] / 100.0
+        indicators[f"capped_{kind}"] = ((u < lo) | (u > hi)).to_numpy()
+    indicators["indicator"] = indicators["indicator"].astype("str")
+    indicators = indicators.sort_values(["year", "indicator"], kind="stable").reset_index(drop=True)
+    return ProgressResult(
+        year=int(year), method=params, catalog=tree, scores=scores, indicators=indicators,
+        nodes_reference=pd.DataFrame(nodes_r, index=y_index, columns=node_cols),
+        nodes_base=pd.DataFrame(nodes_b, index=y_index, columns=node_cols),
+        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
+    )  # fmt: skip
