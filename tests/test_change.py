@@ -501,9 +501,7 @@ def test_vectorised_matches_loop_oracle(seed, n_ent, n_ind, n_year, window, gaps
     year = data.draw(st.integers(int(years[0]), int(years[-1])))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no numpy division warnings
-        wc = window_changes(
-            vals, years, year=year, window=window, rule=rules, direction=direction
-        )
+        wc = window_changes(vals, years, year=year, window=window, rule=rules, direction=direction)
     change, flags, reason = _oracle(vals, years, year, window, rules, direction)
     np.testing.assert_allclose(wc.change, change, rtol=1e-9, atol=1e-12)
     np.testing.assert_array_equal(wc.flags, flags)

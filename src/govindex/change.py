@@ -205,6 +205,16 @@ def _is_int(x: object) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 
+def _check(bad: np.ndarray, arr: np.ndarray, what: str, where: str = "indicator") -> None:
+    """Raise ``MethodError("<what>; found <values> at <where> positions <idx>")`` if any bad."""
+    idx = np.flatnonzero(bad)
+    if idx.size:
+        raise MethodError(
+            f"{what}; found {format_items(np.ravel(arr)[idx].tolist())} at {where} positions "
+            f"{format_items(idx.tolist())}"
+        )
+
+
 def _as_values(values: npt.ArrayLike, name: str = "values") -> FloatArray:
     arr = np.asarray(values)
     if arr.ndim != 3:
@@ -261,7 +271,9 @@ def _rule_array(rule: str | Sequence[str], n: int) -> npt.NDArray[np.str_]:
             CHANGE_RULES[str(name)]
         except MethodError as exc:
             pos = np.flatnonzero(names == name)
-            raise MethodError(f"{exc}; used at indicator positions {format_items(pos.tolist())}") from None
+            raise MethodError(
+                f"{exc}; used at indicator positions {format_items(pos.tolist())}"
+            ) from None
     return names
 
 
@@ -279,12 +291,11 @@ def _per_indicator(x: npt.ArrayLike, n: int, name: str) -> FloatArray:
 
 def _direction(direction: npt.ArrayLike, n: int) -> FloatArray:
     d = _per_indicator(direction, n, "direction")
-    bad = np.flatnonzero(~np.isin(d, (1.0, -1.0)))
-    if bad.size:
-        raise MethodError(
-            "direction must be 1 (higher is better) or -1 (lower is better); found "
-            f"{format_items(d[bad].tolist())} at indicator positions {format_items(bad.tolist())}"
-        )
+    _check(
+        ~np.isin(d, (1.0, -1.0)),
+        d,
+        "direction must be 1 (higher is better) or -1 (lower is better)",
+    )
     return d
 
 
@@ -550,12 +561,7 @@ def classify(change: npt.ArrayLike, tolerance: npt.ArrayLike) -> FloatArray:
     g = np.asarray(change, dtype=np.float64)
     n = g.shape[-1] if g.ndim else 1
     tau = _per_indicator(tolerance, n, "tolerance")
-    neg = np.flatnonzero(tau < 0)
-    if neg.size:
-        raise MethodError(
-            f"tolerance must be >= 0; found {format_items(tau[neg].tolist())} at indicator "
-            f"positions {format_items(neg.tolist())}"
-        )
+    _check(tau < 0, tau, "tolerance must be >= 0")
     if g.ndim == 0:
         tau_b: FloatArray | np.float64 = tau[0]
     else:
@@ -604,18 +610,13 @@ def default_cap(
     n_ind = g.shape[1]
     rules = _rule_array(rule, n_ind)
     given = _per_indicator(np.nan if cap is None else cap, n_ind, "cap")
-    bad = np.flatnonzero(given <= 0)
-    if bad.size:
-        raise MethodError(
-            f"cap must be > 0 (or NaN for the default); found {format_items(given[bad].tolist())} "
-            f"at indicator positions {format_items(bad.tolist())}"
-        )
+    _check(given <= 0, given, "cap must be > 0 (or NaN for the default)")
     out = np.where(np.isnan(given), 0.05, given)
     use_median = (rules == "absolute") & np.isnan(given)
     med = np.full(n_ind, np.nan)
     computable = use_median & (~np.isnan(g)).any(axis=0)
     if computable.any():
-        med[computable] = np.nanmean(np.abs(g[:, computable]), axis=0)
+        med[computable] = np.nanmedian(np.abs(g[:, computable]), axis=0)
     med[med == 0] = np.nan
     out[use_median] = med[use_median]
     failed = np.flatnonzero(use_median & np.isnan(out))
@@ -692,12 +693,7 @@ def progress_score(change: npt.ArrayLike, cap: npt.ArrayLike) -> FloatArray:
     """
     g = np.asarray(change, dtype=np.float64)
     caps = _per_indicator(cap, g.shape[-1] if g.ndim else 1, "cap")
-    bad = np.flatnonzero(caps <= 0)
-    if bad.size:
-        raise MethodError(
-            f"cap must be > 0; found {format_items(caps[bad].tolist())} at indicator positions "
-            f"{format_items(bad.tolist())}"
-        )
+    _check(caps <= 0, caps, "cap must be > 0")
     return 50.0 + 50.0 * np.clip(g / (caps if g.ndim else caps[0]), -1.0, 1.0)
 
 
@@ -735,19 +731,9 @@ def two_proportion_ztest(
     inputs = (np.asarray(x, dtype=np.float64) for x in (p1, n1, p2, n2))
     a1, m1, a2, m2 = np.broadcast_arrays(*inputs)
     for arr, name in ((a1, "p1"), (a2, "p2")):
-        bad = np.flatnonzero((arr < 0) | (arr > 1))
-        if bad.size:
-            raise MethodError(
-                f"{name} must be proportions in [0, 1]; found "
-                f"{format_items(arr.ravel()[bad].tolist())} at flat positions {format_items(bad.tolist())}"
-            )
+        _check((arr < 0) | (arr > 1), arr, f"{name} must be proportions in [0, 1]", "flat")
     for arr, name in ((m1, "n1"), (m2, "n2")):
-        bad = np.flatnonzero(arr <= 0)
-        if bad.size:
-            raise MethodError(
-                f"{name} must be sample sizes > 0; found "
-                f"{format_items(arr.ravel()[bad].tolist())} at flat positions {format_items(bad.tolist())}"
-            )
+        _check(arr <= 0, arr, f"{name} must be sample sizes > 0", "flat")
     ok = ~(np.isnan(a1) | np.isnan(a2) | np.isnan(m1) | np.isnan(m2))
     pooled = np.where(ok, (a1 * m1 + a2 * m2) / np.where(ok, m1 + m2, 1.0), np.nan)
     var = pooled * (1.0 - pooled) * (1.0 / np.where(ok, m1, 1.0) + 1.0 / np.where(ok, m2, 1.0))
@@ -811,13 +797,8 @@ def classify_survey(
                 f"{name} must have the shape of change {classes.shape}; found {arr.shape}"
             )
     for arr, name in ((arrays[0], "p_start"), (arrays[2], "p_end")):
-        bad = np.flatnonzero((arr < 0) | (arr > scale))
-        if bad.size:
-            raise MethodError(
-                f"{name} must be shares in [0, {scale:g}]; found "
-                f"{format_items(arr.ravel()[bad].tolist())} at flat positions "
-                f"{format_items(bad.tolist())}; pass scale=1 for proportions"
-            )
+        what = f"{name} must be shares in [0, {scale:g}] (pass scale=1 for proportions)"
+        _check((arr < 0) | (arr > scale), arr, what, "flat")
     _, pvalue = two_proportion_ztest(arrays[0] / scale, arrays[1], arrays[2] / scale, arrays[3])
     not_significant = (pvalue >= alpha) & ~np.isnan(classes)
     return np.where(not_significant, 0.0, classes), pvalue
@@ -826,10 +807,10 @@ def classify_survey(
 # --------------------------------------------------------------------------- target classifier
 
 
-def _year_column(yrs: IntArray, year: object, name: str) -> int:
+def _year_column(yrs: IntArray, year: int, name: str) -> int:
     if not _is_int(year):
         raise MethodError(f"{name} must be an integer; found {year!r}")
-    hit = np.flatnonzero(yrs == int(year))  # type: ignore[call-overload]
+    hit = np.flatnonzero(yrs == int(year))
     if not hit.size:
         raise MethodError(
             f"{name} {year} is not a year of the data ({format_items(yrs.tolist())}); choose a "
@@ -893,12 +874,8 @@ def target_progress(
         raise MethodError(f"year ({year}) must be after base_year ({base_year})")
     tgt = _per_indicator(target, n_ind, "target")
     ty = _per_indicator(target_year, n_ind, "target_year")
-    bad = np.flatnonzero(~(ty > int(base_year)) | (ty != np.round(ty)))
-    if bad.size:
-        raise MethodError(
-            f"target_year must be an integer year after base_year {base_year}; found "
-            f"{format_items(ty[bad].tolist())} at indicator positions {format_items(bad.tolist())}"
-        )
+    bad_ty = ~(ty > int(base_year)) | (ty != np.round(ty))
+    _check(bad_ty, ty, f"target_year must be an integer year after base_year {base_year}")
     d = _direction(direction, n_ind)
     xb, xt = vals[:, :, ib], vals[:, :, it]
     tg = np.broadcast_to(tgt, xb.shape)

@@ -469,7 +469,10 @@ def normalize(
         else:
             kw[name] = _align(value, cols, name)
     d = np.ones(len(cols)) if direction is None else _align(direction, cols, "direction")
-    out = kernel(x, d, labels=list(cols), **kw)
+    try:
+        out = kernel(x, d, labels=list(cols), **kw)
+    except TypeError as exc:
+        raise MethodError(f"bad parameters for normalization {method!r}: {exc}") from None
     return pd.DataFrame(out, index=frame.index.copy(), columns=cols.copy())
 
 

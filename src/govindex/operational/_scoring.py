@@ -112,10 +112,10 @@ def validate_inputs(
                 "values must be numbers (NaN for missing)"
             )
     clean["value"] = value
-    bad = np.isinf(value.to_numpy())
-    if bad.any():
+    infinite = np.isinf(value.to_numpy())
+    if infinite.any():
         raise ScorecardError(
-            f"inputs: infinite value(s) in {format_items(_pairs(clean, bad, 'value'))}"
+            f"inputs: infinite value(s) in {format_items(_pairs(clean, infinite, 'value'))}"
         )
     if "evidence" in frame.columns:
         clean["evidence"] = frame["evidence"].astype("str")
@@ -158,7 +158,7 @@ def validate_inputs(
         )
 
     # per-row parameters of the criterion: range and rule, looked up by code (vectorised)
-    pos = codes.get_indexer(clean["criterion"])
+    pos = codes.get_indexer(pd.Index(clean["criterion"]))
     lo = np.array([i.value_range[0] for i in scorecard.items])[pos]
     hi = np.array([i.value_range[1] for i in scorecard.items])[pos]
     rule = np.array([i.rule.name for i in scorecard.items])[pos]
@@ -204,9 +204,8 @@ def compute_tables(
     n_e, n_i = len(ents), len(codes)
 
     x = np.full((n_e, n_i), np.nan)
-    x[ents.get_indexer(clean["entity"]), codes.get_indexer(clean["criterion"])] = clean[
-        "value"
-    ].to_numpy()
+    rows = ents.get_indexer(pd.Index(clean["entity"]))
+    x[rows, codes.get_indexer(pd.Index(clean["criterion"]))] = clean["value"].to_numpy()
     max_points = np.array([i.max_points for i in items])
     rule_of = np.array([i.rule.name for i in items])
     pts = np.zeros((n_e, n_i))
@@ -225,7 +224,8 @@ def compute_tables(
         gap = missing & (kind == "criterion")[None, :]
         if gap.any():
             e_idx, c_idx = np.nonzero(gap)
-            labels = [f"{ents[e]}/{codes[c]}" for e, c in zip(e_idx, c_idx, strict=True)]
+            e_lab, c_lab = ents.to_numpy()[e_idx], codes.to_numpy()[c_idx]
+            labels = [f"{e}/{c}" for e, c in zip(e_lab, c_lab, strict=True)]
             warnings.warn(
                 f"{len(labels)} criterion value(s) missing, scored 0 points and flagged in "
                 f"result.missing: {format_items(labels)}",
@@ -252,7 +252,7 @@ def compute_tables(
     idx = np.searchsorted(cuts, percent, side="right") - 1
     idx = np.clip(idx, 0, len(cuts) - 1)  # totals below 0 (penalties) get the lowest level
     names = [lv.name for lv in levels_low_first]
-    level = pd.Categorical.from_codes(idx, categories=names, ordered=True)
+    level = pd.Categorical.from_codes(idx, categories=pd.Index(names), ordered=True)
     rank = pd.Series(total).rank(method="min", ascending=False).astype("int64").to_numpy()
 
     def frame(arr: Any, cols: pd.Index) -> pd.DataFrame:

@@ -63,6 +63,11 @@ def score_scorecard(
     )
 
 
+def _cell(frame: pd.DataFrame, row: str, col: str) -> float:
+    """Return one numeric cell as a Python float."""
+    return float(frame.to_numpy()[frame.index.get_loc(row), frame.columns.get_loc(col)])
+
+
 def _fingerprint(clean: pd.DataFrame) -> str:
     ordered = clean.sort_values(["entity", "criterion"]).reset_index(drop=True)
     return fingerprint_frame(ordered)
@@ -138,9 +143,8 @@ class OperationalResult:
     @property
     def lost_points(self) -> pd.DataFrame:
         """Points lost on each base criterion (max_points − points), entity × criterion."""
-        crit = [i.code for i in self.scorecard.criteria]
-        maxp = np.array([i.max_points for i in self.scorecard.criteria])
-        return maxp - self._tables.points.loc[:, crit]
+        maxp = pd.Series({i.code: i.max_points for i in self.scorecard.criteria})
+        return self._tables.points.loc[:, maxp.index].rsub(maxp, axis=1)
 
     @property
     def appeals(self) -> pd.DataFrame:
@@ -193,8 +197,8 @@ class OperationalResult:
         '15 × clip((0.85 − 0.5) / (1 − 0.5), 0, 1) = 10.5'
         """
         self._check_entity(entity)
-        values = self._tables.values.loc[entity]
-        points = self._tables.points.loc[entity]
+        values = self._tables.values.loc[entity].to_dict()
+        points = self._tables.points.loc[entity].to_dict()
         evidence = self._inputs.loc[self._inputs["entity"] == entity].set_index("criterion")[
             "evidence"
         ]
@@ -355,7 +359,7 @@ class OperationalResult:
             raise ScorecardError(
                 f"appeal {entity}/{criterion}: new_value must be a number, found {new_value!r}"
             )
-        old = float(self._tables.values.loc[entity, criterion])
+        old = _cell(self._tables.values, entity, criterion)
         new = float(new_value)
         if old == new:
             raise ScorecardError(
@@ -383,7 +387,8 @@ class OperationalResult:
             tables = compute_tables(
                 self.scorecard, candidate, entities=list(self.entities), warn=False
             )
-        t0, t1 = self._tables.totals.loc[entity], tables.totals.loc[entity]
+        t0 = self._tables.totals.loc[entity].to_dict()
+        t1 = tables.totals.loc[entity].to_dict()
         log_row = pd.DataFrame(
             {
                 "round": [n_round],
@@ -394,8 +399,8 @@ class OperationalResult:
                 "old_value": [old],
                 "new_value": [new],
                 "applied_value": [applied],
-                "points_before": [float(self._tables.points.loc[entity, criterion])],
-                "points_after": [float(tables.points.loc[entity, criterion])],
+                "points_before": [_cell(self._tables.points, entity, criterion)],
+                "points_after": [_cell(tables.points, entity, criterion)],
                 "total_before": [float(t0["total"])],
                 "total_after": [float(t1["total"])],
                 "rank_before": [int(t0["rank"])],
