@@ -348,7 +348,7 @@ def test_bad_inputs_raise_clear_errors() -> None:
         window_changes(np.ones((2, 4)), YEARS, year=2022)
     with pytest.raises(MethodError, match="length 4"):
         window_changes(x, [2019, 2020], year=2022)
-    with pytest.raises(MethodError, match="strictly increasing.*2019"):
+    with pytest.raises(MethodError, match=r"strictly increasing.*2019"):
         window_changes(x, [2020, 2021, 2022, 2019], year=2022)
     with pytest.raises(MethodError, match="integers"):
         window_changes(x, YEARS.astype(float), year=2022)
@@ -358,7 +358,7 @@ def test_bad_inputs_raise_clear_errors() -> None:
         window_changes(x, YEARS, year=2022.0)  # type: ignore[arg-type]
     with pytest.raises(MethodError, match="at least 2"):
         window_changes(x, YEARS, year=2022, window=1)
-    with pytest.raises(MethodError, match="'cagr'.*positions 1"):
+    with pytest.raises(MethodError, match=r"'cagr'.*positions 1"):
         window_changes(x, YEARS, year=2022, rule=["relative", "cagr"])
     with pytest.raises(MethodError, match="one name per indicator"):
         window_changes(x, YEARS, year=2022, rule=["relative"])
@@ -533,6 +533,7 @@ def test_real_hdi_panel_matches_oracle() -> None:
         change, flags, reason = _oracle(vals, yrs, 2022, 3, rules, [1] * len(inds))
         np.testing.assert_allclose(wc.change, change, rtol=1e-9, atol=1e-12)
         np.testing.assert_array_equal(wc.reason, reason)
+        np.testing.assert_array_equal(wc.flags, flags)
     # Norway's HDI (published, HDR 2023/24): 0.961 (2019) -> 0.966 (2022)
     e, i = list(ents).index("NOR"), inds.index("hdi")
     wc = window_changes(vals, yrs, year=2022, window=3, rule="relative")

@@ -635,7 +635,10 @@ def simulate(
     x = np.where(
         lg, p.level[None, :, None] * np.exp(np.where(lg, path, 0.0)), p.level[None, :, None] + path
     )
-    return round_to(soft_bounds(x, p), p.decimals)
+    x = round_to(soft_bounds(x, p), p.decimals)
+    # after rounding, stay at least one rounding step inside finite bounds (no 0.0 or 100.0)
+    step = (10.0 ** -p.decimals.astype(float))[None, :, None]
+    return np.clip(x, p.lo[None, :, None] + step, p.hi[None, :, None] - step)
 
 
 def soft_bounds(x: np.ndarray, p: Params) -> np.ndarray:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ import pandas as pd
 
 from govindex._registry import Registry
 from govindex._typing import FloatArray, IntArray
-from govindex.exceptions import AggregationError, MethodError
+from govindex.exceptions import AggregationError, MethodError, format_items
 
 __all__ = ["AGGREGATORS", "AggregationSpec", "aggregate_tree", "parse_aggregation"]
 
@@ -261,6 +261,8 @@ def aggregate_tree(
     *,
     coverage: float = 2 / 3,
     default: AggregationSpec | None = None,
+    node_labels: Sequence[str] | None = None,
+    entity_labels: Sequence[str] | None = None,
 ) -> TreeRollup:
     """Roll scores up the tree.
 
@@ -274,6 +276,9 @@ def aggregate_tree(
         Minimum share of a parent's child weight that must have data; 0 turns it off.
     default : AggregationSpec, optional
         Unused here (the plan already resolved methods); kept for symmetry.
+    node_labels, entity_labels : sequence of str, optional
+        Codes of the nodes (axis 1) and entities (axis 0), used to name the offending
+        (entity, parent) pairs when an aggregation fails.
     """
     if not 0.0 <= coverage <= 1.0:
         raise MethodError(f"coverage must be within [0, 1]; got {coverage}")
@@ -292,6 +297,16 @@ def aggregate_tree(
                     value = AGGREGATORS[g.spec.name](x, g.weights, **params)
                 except TypeError as exc:
                     raise MethodError(f"bad parameters for aggregation {g.spec}: {exc}") from None
+                except AggregationError as exc:
+                    e, r = np.nonzero(np.any((x <= 0) & (g.weights[np.newaxis] > 0), axis=-1))
+                    where = [
+                        f"{entity_labels[a] if entity_labels is not None else a}/"
+                        f"{node_labels[g.parents[b]] if node_labels is not None else g.parents[b]}"
+                        for a, b in zip(e, r, strict=True)
+                    ]
+                    raise AggregationError(
+                        f"{exc}; at (entity/parent) {format_items(where, limit=5)}"
+                    ) from None
             total_w = g.weights.sum(axis=-1)
             present_w = np.where(~np.isnan(x), g.weights[np.newaxis], 0.0).sum(axis=-1)
             share = present_w / np.where(total_w > 0, total_w, 1.0)

@@ -23,7 +23,7 @@ import numbers
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -121,9 +121,9 @@ class WindowData:
     least 2 years; kernels only need to fill those.
     """
 
+    years: FloatArray
     values: FloatArray
     available: BoolArray
-    years: FloatArray
     n_points: IntArray
     start_year: FloatArray
     end_year: FloatArray
@@ -462,20 +462,11 @@ def window_changes(
     ).astype(np.int64)
     raw = nan2.copy()
     flags = np.zeros((n_ent, n_ind), dtype=np.int64)
+    ends = (start_year, end_year, start_value, end_value)
+    cells: list[npt.NDArray[Any]] = [w_vals, avail, n_points, *ends, valid]
     for name in np.unique(rules):  # loop over the (at most 3) rule names only
         cols = rules == name
-        data = WindowData(
-            values=w_vals[:, cols],
-            available=avail[:, cols],
-            years=w_years,
-            n_points=n_points[:, cols],
-            start_year=start_year[:, cols],
-            end_year=end_year[:, cols],
-            start_value=start_value[:, cols],
-            end_value=end_value[:, cols],
-            valid=valid[:, cols],
-        )
-        out = CHANGE_RULES[str(name)](data)
+        out = CHANGE_RULES[str(name)](WindowData(w_years, *[a[:, cols] for a in cells]))
         raw[:, cols] = out.raw_change
         flags[:, cols] = out.flags
         reason[:, cols] = np.where(valid[:, cols], out.reason, reason[:, cols])
@@ -487,18 +478,7 @@ def window_changes(
     change = raw * d
     _freeze(change, raw, start_year, end_year, start_value, end_value, n_points, flags, reason)
     return WindowChanges(
-        change=change,
-        raw_change=raw,
-        start_year=start_year,
-        end_year=end_year,
-        start_value=start_value,
-        end_value=end_value,
-        n_points=n_points,
-        flags=flags,
-        reason=reason,
-        year=t_year,
-        window=w_len,
-        rules=tuple(str(r) for r in rules),
+        change, raw, *ends, n_points, flags, reason, t_year, w_len, tuple(map(str, rules))
     )
 
 

@@ -15,9 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from govindex._provenance import to_parquet_with_provenance
-from govindex.catalog import Catalog
-from govindex.datasets import COUNTRY, OECD_AGGREGATE, load_demo_frames
-from govindex.panel import Panel
+from govindex.datasets import COUNTRY, OECD_AGGREGATE, load_demo
 from govindex.performance import PerformanceResult, performance_index
 from govindex.progress import ProgressResult, progress_index
 
@@ -39,12 +37,6 @@ class DemoOutput:
     risks_central: pd.DataFrame
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def _load(kind: str) -> tuple[Panel, Catalog]:
-    panel_frame, catalog_frame = load_demo_frames(kind)  # type: ignore[arg-type]
-    catalog = Catalog.from_frame(catalog_frame)
-    return Panel.from_frame(panel_frame, catalog=catalog), catalog
 
 
 def _print_table(title: str, table: pd.DataFrame) -> None:
@@ -72,9 +64,9 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
     results_dir = out_dir / "results"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        leb_panel, leb_cat = _load("leb")
-        cgb_panel, cgb_cat = _load("cgb")
-        npi_panel, npi_cat = _load("npi")
+        leb_panel, leb_cat = load_demo("leb")
+        cgb_panel, cgb_cat = load_demo("cgb")
+        npi_panel, npi_cat = load_demo("npi")
         gpi_local = performance_index(leb_panel, leb_cat, year=ASSESSMENT_YEAR)
         gpi_central = performance_index(cgb_panel, cgb_cat, year=ASSESSMENT_YEAR)
         npi = progress_index(npi_panel, npi_cat, country=COUNTRY, reference=OECD_AGGREGATE,

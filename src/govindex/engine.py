@@ -7,7 +7,7 @@ the catalog, else the default) → aggregated up every root of the catalog tree.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
@@ -152,15 +152,18 @@ def rollup(
     *,
     aggregation: str,
     coverage: float,
+    entities: Sequence[str] | None = None,
 ) -> tuple[FloatArray, FloatArray, np.ndarray]:
     """Place leaf scores in the node layout of ``catalog`` and aggregate up every root.
 
     Returns ``(scores, coverage, low_coverage)`` arrays of shape ``(E, n_nodes)``.
+    ``entities`` (codes of the rows) only serve to name offending rows in errors.
     """
     pos = _positions(catalog, leaves)
     scores = np.full((leaf_values.shape[0], len(catalog)), np.nan)
     scores[:, pos] = leaf_values
-    out = aggregate_tree(scores, catalog.rollup_plan(aggregation), coverage=coverage)
+    out = aggregate_tree(scores, catalog.rollup_plan(aggregation), coverage=coverage,
+                         node_labels=catalog.codes, entity_labels=entities)  # fmt: skip
     return out.scores, out.coverage, out.low_coverage
 
 
@@ -312,7 +315,8 @@ def compute_index(
     have = pos >= 0
     raw[:, have] = work.values[:, pos[have], y]
     treated, normalized = normalize_indicators(raw, catalog, leaves, method, entities=work.entities)
-    scores, cov, low = rollup(normalized, catalog, leaves, aggregation=aggregation, coverage=method.coverage)
+    scores, cov, low = rollup(normalized, catalog, leaves, aggregation=aggregation, coverage=method.coverage,
+                              entities=list(work.entities))  # fmt: skip
     ent = work.entities
     nodes = pd.Index(catalog.codes, name="node")
     parents = [c for c in catalog.codes if c not in set(leaves)]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import importlib.resources
 from pathlib import Path
-from typing import Final, Literal, get_args
+from typing import TYPE_CHECKING, Final, Literal, get_args
 
 import pandas as pd
 
@@ -36,6 +36,10 @@ from govindex.datasets._entities import (
 )
 from govindex.exceptions import GovindexError, MethodError, format_items
 
+if TYPE_CHECKING:
+    from govindex.catalog import Catalog
+    from govindex.panel import Panel
+
 __all__ = [
     "CENTRAL_BODIES",
     "COUNTRY",
@@ -46,6 +50,7 @@ __all__ = [
     "DemoDataNotFoundError",
     "DemoKind",
     "demo_data_dir",
+    "load_demo",
     "load_demo_frames",
 ]
 
@@ -179,3 +184,33 @@ def load_demo_frames(kind: DemoKind) -> tuple[pd.DataFrame, pd.DataFrame]:
             f"reinstall govindex, or in a source checkout run `{_REGENERATE}`"
         )
     return _read_panel(paths[0]), _read_catalog(paths[1])
+
+
+def load_demo(kind: DemoKind) -> tuple[Panel, Catalog]:
+    """Load one SYNTHETIC demo data set as a validated :class:`~govindex.Panel` and
+    :class:`~govindex.Catalog`.
+
+    Parameters
+    ----------
+    kind : {"leb", "cgb", "npi"}
+        Local executive bodies, central government bodies, or the NPI panel.
+
+    Returns
+    -------
+    panel : Panel
+    catalog : Catalog
+
+    Examples
+    --------
+    >>> panel, catalog = load_demo("cgb")
+    >>> panel.shape
+    (25, 167, 12)
+    >>> len(catalog.roots)
+    25
+    """
+    from govindex.catalog import Catalog
+    from govindex.panel import Panel
+
+    panel_frame, catalog_frame = load_demo_frames(kind)
+    catalog = Catalog.from_frame(catalog_frame)
+    return Panel.from_frame(panel_frame, catalog=catalog), catalog

@@ -8,6 +8,7 @@ Missing values (NaN) stay NaN here; the caller turns them into 0 points and a fl
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -68,9 +69,7 @@ class LinearRule:
         """Return the formula with the numbers of one evaluation."""
         lo, hi, x = _num(self.floor), _num(self.ceiling), _num(value)
         num = f"({x} − {lo})" if self.higher_is_better else f"({hi} − {x})"
-        return (
-            f"{_num(max_points)} × clip({num} / ({hi} − {lo}), 0, 1) = {_num(points)}"
-        )
+        return f"{_num(max_points)} × clip({num} / ({hi} − {lo}), 0, 1) = {_num(points)}"
 
 
 @dataclass(frozen=True)
@@ -157,7 +156,11 @@ class SurveyRule:
         a, b = self.scale
         share = (value - a) / (b - a)
         lo, hi = _num(self.floor), _num(self.ceiling)
-        prefix = "" if (a, b) == (0.0, 1.0) else f"s = ({_num(value)} − {_num(a)}) / ({_num(b)} − {_num(a)}) = {_num(share)}; "  # noqa: E501
+        prefix = (
+            ""
+            if (a, b) == (0.0, 1.0)
+            else f"s = ({_num(value)} − {_num(a)}) / ({_num(b)} − {_num(a)}) = {_num(share)}; "
+        )
         return (
             f"{prefix}{_num(max_points)} × clip(({_num(share)} − {lo}) / ({hi} − {lo}), 0, 1)"
             f" = {_num(points)}"
@@ -248,16 +251,15 @@ def _floats(raw: Mapping[str, Any], key: str, where: str) -> tuple[float, ...]:
         raise ScorecardError(f"{where}: missing required key {key!r}; add `{key} = [...]`")
     value = raw[key]
     if not isinstance(value, list) or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) and not math.isnan(v)
-        for v in value
+        isinstance(v, int | float) and not isinstance(v, bool) and not math.isnan(v) for v in value
     ):
         raise ScorecardError(f"{where}: {key!r} must be a list of numbers, found {value!r}")
     return tuple(float(v) for v in value)
 
 
-def _pair(raw: Mapping[str, Any], key: str, default: tuple[float, float], where: str) -> tuple[
-    float, float
-]:
+def _pair(
+    raw: Mapping[str, Any], key: str, default: tuple[float, float], where: str
+) -> tuple[float, float]:
     if key not in raw:
         return default
     vals = _floats(raw, key, where)
@@ -300,7 +302,9 @@ def parse_rule(
         ceiling = _float(raw, "ceiling", 1.0, where)
         hib = raw.get("higher_is_better", True)
         if not isinstance(hib, bool):
-            raise ScorecardError(f"{where}: 'higher_is_better' must be true or false, found {hib!r}")
+            raise ScorecardError(
+                f"{where}: 'higher_is_better' must be true or false, found {hib!r}"
+            )
         if not floor < ceiling:
             raise ScorecardError(
                 f"{where}: linear rule needs floor < ceiling, found floor={floor:g}, "
@@ -323,7 +327,7 @@ def parse_rule(
                 f"{where}: bands rule needs len(points) = len(thresholds) + 1, found "
                 f"{len(points)} points for {len(thresholds)} thresholds"
             )
-        if any(b <= a for a, b in zip(thresholds, thresholds[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(thresholds)):
             raise ScorecardError(
                 f"{where}: band thresholds must be strictly increasing, found {list(thresholds)}"
             )
@@ -355,6 +359,4 @@ def parse_rule(
                 f"found floor={floor:g}, ceiling={ceiling:g}"
             )
         return SurveyRule(floor, ceiling, scale), scale
-    raise ScorecardError(
-        f"{where}: unknown rule {rule!r}; expected one of {sorted(RULE_KEYS)}"
-    )
+    raise ScorecardError(f"{where}: unknown rule {rule!r}; expected one of {sorted(RULE_KEYS)}")

@@ -34,7 +34,7 @@ DECIMALS = 10
 class ScoreTables:
     """The labelled tables of one scoring run (internal container)."""
 
-    values: pd.DataFrame
+    input_values: pd.DataFrame
     points: pd.DataFrame
     missing: pd.DataFrame
     directions: pd.DataFrame
@@ -141,14 +141,14 @@ def validate_inputs(
     if entities is not None:
         listed = pd.Index([str(e) for e in entities])
         if listed.has_duplicates:
-            raise ScorecardError(
-                f"entities: duplicated code(s) {format_items(listed[listed.duplicated()].tolist())}"
-            )
+            dups = listed[listed.duplicated()].tolist()
+            raise ScorecardError(f"entities: duplicated code(s) {format_items(dups)}")
         extra = ~clean["entity"].isin(listed)
         if extra.any():
+            strays = list(dict.fromkeys(clean.loc[extra, "entity"]))
             raise ScorecardError(
-                f"inputs: entity/entities {format_items(list(dict.fromkeys(clean.loc[extra, 'entity'])))}"
-                " are not in the `entities` list; add them or fix the codes"
+                f"inputs: entity/entities {format_items(strays)} are not in the `entities` "
+                "list; add them or fix the codes"
             )
     dup = clean.duplicated(["entity", "criterion"], keep=False)
     if dup.any():
@@ -173,9 +173,8 @@ def validate_inputs(
         raise ScorecardError(f"inputs: value(s) out of range: {format_items(labels)}")
     not01 = (rule == "boolean") & ~np.isnan(x) & (x != 0) & (x != 1)
     if not01.any():
-        raise ScorecardError(
-            f"inputs: yes/no criteria need 0 or 1, found {format_items(_pairs(clean, not01, 'value'))}"
-        )
+        found = format_items(_pairs(clean, not01, "value"))
+        raise ScorecardError(f"inputs: yes/no criteria need 0 or 1, found {found}")
     frac = (rule == "deduction") & ~np.isnan(x) & (x != np.floor(x))
     if frac.any():
         raise ScorecardError(
@@ -272,7 +271,7 @@ def compute_tables(
         index=ents,
     )
     return ScoreTables(
-        values=frame(x, codes),
+        input_values=frame(x, codes),
         points=frame(pts, codes),
         missing=frame(missing, codes),
         directions=frame(directions, dir_codes),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -25,12 +25,24 @@ from govindex.operational.recommendations import Recommendations, draft_recommen
 from govindex.operational.result import OperationalResult
 from govindex.operational.scorecard import read_scorecard
 
-__all__ = ["DEMO_SEED", "DEMO_YEARS", "SYNTHETIC_NOTE", "demo_inputs", "make_demo_inputs", "run_demo"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "DEMO_SEED",
+    "DEMO_YEARS",
+    "SYNTHETIC_NOTE",
+    "demo_inputs",
+    "make_demo_inputs",
+    "run_demo",
+]
 
 Kind = Literal["central", "local"]
 DEMO_SEED = 20240604
 DEMO_YEARS: tuple[int, ...] = (2018, 2019)
-SYNTHETIC_NOTE = "SYNTHETIC demo data: invented bodies and values, not an assessment of any real body"
+SYNTHETIC_NOTE = (
+    "SYNTHETIC demo data: invented bodies and values, not an assessment of any real body"
+)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -69,7 +81,7 @@ def make_demo_inputs(kind: Kind, *, seed: int = DEMO_SEED) -> pd.DataFrame:
         quality = quality + rng.normal(0.15, 0.35, n)  # bodies drift, slightly improving
         sc = read_scorecard(kind, year=year)
         for item in sc.items:  # demo generator: one draw per item over all bodies
-            z = 0.6 + quality + rng.normal(0.0, 0.7, n)
+            z = 0.1 + quality + rng.normal(0.0, 0.7, n)
             rule = item.rule
             lo, hi = item.value_range
             if item.kind == "penalty":
@@ -143,7 +155,7 @@ def _demo_round(kind: Kind) -> tuple[OperationalResult, OperationalResult]:
     pre = results[2019]
     if kind == "local":
         # the body with the lowest strategic-goal achievement appeals; partly upheld
-        values = pre.values["strategic_goals"]
+        values = pre.input_values["strategic_goals"]
         entity = str(values.idxmin())
         granted = round(min(float(values.min()) + 0.08, 1.0), 3)
         res = pre.appeal(
@@ -155,7 +167,7 @@ def _demo_round(kind: Kind) -> tuple[OperationalResult, OperationalResult]:
         )
     else:
         # the body with most service-quality breaches shows one was double-counted; upheld
-        values = pre.values["service_quality"]
+        values = pre.input_values["service_quality"]
         entity = str(values.idxmax())
         res = pre.appeal(
             entity,
@@ -218,9 +230,13 @@ def run_demo(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
         appeals.append(final.appeals.assign(scorecard=kind))
         if kind == "local":
             cmp = compare_years({2018: previous, 2019: final})
-            wide = cmp.totals[["total", "percent", "comparable_percent"]].unstack("year")
-            wide.columns = [f"{a}_{b}" for a, b in wide.columns]
-            tables["operational_local_2018_vs_2019"] = wide
+            long = cmp.totals.reset_index()
+            parts = {
+                f"{col}_{year}": long.loc[long["year"] == year].set_index("entity")[col]
+                for col in ("total", "percent", "comparable_percent")
+                for year in DEMO_YEARS
+            }
+            tables["operational_local_2018_vs_2019"] = pd.DataFrame(parts)
             to_parquet_with_provenance(
                 cmp.criteria, out / "operational_local_comparability_2018_2019.parquet", meta
             )
@@ -228,14 +244,15 @@ def run_demo(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
         registers.append(recs.table)
 
         label = "central government bodies" if kind == "central" else "local executive bodies"
-        for name, plot in (("blocks", plot_operational_blocks), ("lost_points", plot_lost_points)):
-            ax = plot(
-                final,
-                title=f"Operational assessment 2019, {label} (final)",
-                note=SYNTHETIC_NOTE,
-            )
-            ax.figure.savefig(out / f"operational_{kind}_{name}.png", dpi=110, bbox_inches="tight")
-            plt.close(ax.figure)
+        charts = (
+            ("blocks", plot_operational_blocks, "Operational assessment 2019"),
+            ("lost_points", plot_lost_points, "Points lost per criterion 2019"),
+        )
+        for name, plot, heading in charts:
+            ax = plot(final, title=f"{heading}, {label} (final; synthetic)", note=SYNTHETIC_NOTE)
+            fig = cast("Figure", ax.figure)
+            fig.savefig(out / f"operational_{kind}_{name}.png", dpi=110, bbox_inches="tight")
+            plt.close(fig)
 
     tables["operational_appeals"] = pd.concat(appeals, ignore_index=True).set_index(
         ["scorecard", "round"]
@@ -246,6 +263,6 @@ def run_demo(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     by_entity = report.by_entity.astype("float64")
     by_entity.loc["ALL"] = report.overall
     tables["operational_recommendations_2020"] = by_entity
-    for name, table in tables.items():
-        to_parquet_with_provenance(table, out / f"{name}.parquet", {**meta, "table": name})
+    for name in ("operational_local_2018_vs_2019", "operational_recommendations_2020"):
+        to_parquet_with_provenance(tables[name], out / f"{name}.parquet", {**meta, "table": name})
     return tables

@@ -170,9 +170,7 @@ def compare_years(results: Mapping[int, OperationalResult]) -> YearComparison:
             "family (e.g. 'local') at a time"
         )
     criteria = compare_scorecards({y: results[y].scorecard for y in years})
-    comparable = tuple(
-        criteria.index[criteria["comparable"] & (criteria["kind"] == "criterion")]
-    )
+    comparable = tuple(criteria.index[criteria["comparable"] & (criteria["kind"] == "criterion")])
     comp_max = float(sum(results[years[-1]].scorecard.item(c).max_points for c in comparable))
     point_cols = {}
     total_parts = []

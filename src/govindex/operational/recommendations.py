@@ -122,7 +122,9 @@ class Recommendations:
             parse; the message names the recommendations.
         """
         if not isinstance(frame, pd.DataFrame):
-            raise ScorecardError(f"recommendations must be a DataFrame, found {type(frame).__name__}")
+            raise ScorecardError(
+                f"recommendations must be a DataFrame, found {type(frame).__name__}"
+            )
         df = frame.reset_index() if frame.index.name == "recommendation" else frame.copy()
         missing = [c for c in _REQUIRED if c not in df.columns]
         if missing:

@@ -109,9 +109,9 @@ class OperationalResult:
         return self._inputs.copy(deep=False)
 
     @property
-    def values(self) -> pd.DataFrame:
+    def input_values(self) -> pd.DataFrame:
         """Input values used, entity × criterion (NaN = missing)."""
-        return self._tables.values.copy(deep=False)
+        return self._tables.input_values.copy(deep=False)
 
     @property
     def points(self) -> pd.DataFrame:
@@ -197,7 +197,7 @@ class OperationalResult:
         '15 × clip((0.85 − 0.5) / (1 − 0.5), 0, 1) = 10.5'
         """
         self._check_entity(entity)
-        values = self._tables.values.loc[entity].to_dict()
+        values = self._tables.input_values.loc[entity].to_dict()
         points = self._tables.points.loc[entity].to_dict()
         evidence = self._inputs.loc[self._inputs["entity"] == entity].set_index("criterion")[
             "evidence"
@@ -255,13 +255,17 @@ class OperationalResult:
         """
         sc = self.scorecard
         dir_max = pd.Series(
-            {d.code: sum(i.max_points for i in sc.criteria if i.direction == d.code)
-             for d in sc.directions}
+            {
+                d.code: sum(i.max_points for i in sc.criteria if i.direction == d.code)
+                for d in sc.directions
+            }
         )
         dir_lost = dir_max - self._tables.directions
         blk_max = pd.Series(
-            {b.code: sum(i.max_points for i in sc.criteria if i.block == b.code)
-             for b in sc.blocks}
+            {
+                b.code: sum(i.max_points for i in sc.criteria if i.block == b.code)
+                for b in sc.blocks
+            }
         )
         parts = []
         for b in sc.blocks:  # a handful of blocks
@@ -359,7 +363,7 @@ class OperationalResult:
             raise ScorecardError(
                 f"appeal {entity}/{criterion}: new_value must be a number, found {new_value!r}"
             )
-        old = _cell(self._tables.values, entity, criterion)
+        old = _cell(self._tables.input_values, entity, criterion)
         new = float(new_value)
         if old == new:
             raise ScorecardError(
@@ -460,9 +464,7 @@ class OperationalResult:
         maxp = np.array([i.max_points for i in sc.items])
         kind = np.array([i.kind for i in sc.items])
         pts = self._tables.points.to_numpy().ravel()
-        appealed_pairs = set(
-            zip(self._appeals["entity"], self._appeals["criterion"], strict=True)
-        )
+        appealed_pairs = set(zip(self._appeals["entity"], self._appeals["criterion"], strict=True))
         return pd.DataFrame(
             {
                 "stage": self.stage,
@@ -470,11 +472,12 @@ class OperationalResult:
                 "block": np.tile(np.array([i.block or "" for i in sc.items]), n_e),
                 "direction": np.tile(np.array([i.direction or "" for i in sc.items]), n_e),
                 "rule": np.tile(np.array([i.rule.name for i in sc.items]), n_e),
-                "value": self._tables.values.to_numpy().ravel(),
+                "value": self._tables.input_values.to_numpy().ravel(),
                 "points": pts,
                 "max_points": np.tile(maxp, n_e),
-                "lost_points": np.where(np.tile(kind, n_e) == "criterion",
-                                        np.tile(maxp, n_e) - pts, 0.0),
+                "lost_points": np.where(
+                    np.tile(kind, n_e) == "criterion", np.tile(maxp, n_e) - pts, 0.0
+                ),
                 "missing": self._tables.missing.to_numpy().ravel(),
                 "appealed": index.isin(list(appealed_pairs)) if appealed_pairs else False,
             },

@@ -343,7 +343,9 @@ class Scorecard:
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ScorecardError(f"scorecard {source or '<text>'} is not valid TOML: {exc}") from None
+            raise ScorecardError(
+                f"scorecard {source or '<text>'} is not valid TOML: {exc}"
+            ) from None
         return _parse(raw, year=year, source=source)
 
 
@@ -458,7 +460,9 @@ def _parse_item(
         or max_points <= 0
     ):
         raise ScorecardError(f"{label}: max_points must be a number > 0, found {max_points!r}")
-    rule, value_range = parse_rule(table, rule=rule_name, max_points=float(max_points), where=label)
+    rule, value_range = parse_rule(
+        table, rule=rule_name, max_points=float(max_points), where=label
+    )
     valid_from = _year(table, "valid_from", label)
     valid_to = _year(table, "valid_to", label)
     if valid_from is not None and valid_to is not None and valid_to < valid_from:
@@ -500,7 +504,9 @@ def _parse(raw: Mapping[str, Any], *, year: int | None, source: str) -> Scorecar
     # ---- levels
     levels: list[Level] = []
     for n, lv in enumerate(_list(raw, "levels", "scorecard file"), start=1):
-        t = _check_keys(lv, frozenset({"name", "min_percent"}), ("name", "min_percent"), f"level {n}")
+        t = _check_keys(
+            lv, frozenset({"name", "min_percent"}), ("name", "min_percent"), f"level {n}"
+        )
         cut = t["min_percent"]
         if isinstance(cut, bool) or not isinstance(cut, int | float) or not 0 <= cut <= 100:
             raise ScorecardError(
@@ -582,7 +588,11 @@ def _parse(raw: Mapping[str, Any], *, year: int | None, source: str) -> Scorecar
     total = head.get("total_points")
     if total is not None and use_year == file_year:
         got = sum(i.max_points for i in items if i.kind == "criterion")
-        if isinstance(total, bool) or not isinstance(total, int | float) or abs(got - total) > 1e-9:
+        if (
+            isinstance(total, bool)
+            or not isinstance(total, int | float)
+            or abs(got - total) > 1e-9
+        ):
             raise ScorecardError(
                 f"[scorecard]: total_points = {total!r} but the criteria's max_points sum to "
                 f"{got:g}; fix the points or total_points"
