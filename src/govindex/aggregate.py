@@ -38,13 +38,13 @@ AGGREGATORS: Registry[Kernel] = Registry("aggregation")
 
 
 def _present_weights(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
-    present = ~np.isnan(x)
-    wm = np.where(present, w[np.newaxis, :, :], 0.0)
+    wm = np.where(np.isnan(x), 0.0, w[np.newaxis, :, :])
     return wm, wm.sum(axis=-1)
 
 
 def _mean_of(values: FloatArray, wm: FloatArray, wsum: FloatArray) -> FloatArray:
-    num = np.sum(np.where(wm > 0, wm * np.nan_to_num(values), 0.0), axis=-1)
+    # Σ_c wm·values over the children with positive weight, fused in one pass (einsum)
+    num = np.einsum("...c,...c->...", wm, np.where(wm > 0, values, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
 
@@ -262,7 +262,7 @@ def aggregate_tree(
     coverage: float = 2 / 3,
     default: AggregationSpec | None = None,
     node_labels: Sequence[str] | None = None,
-    entity_labels: Sequence[str] | None = None,
+    entity_labels: Sequence[str] | pd.Index | None = None,
 ) -> TreeRollup:
     """Roll scores up the tree.
 
@@ -287,9 +287,10 @@ def aggregate_tree(
     low = np.zeros(scores.shape, dtype=bool)
     for level in groups:
         for g in level:
-            idx = np.where(g.children >= 0, g.children, 0)
-            x = scores[:, idx]
-            x = np.where(g.children[np.newaxis] >= 0, x, np.nan)
+            valid = g.children >= 0
+            x = np.take(scores, np.where(valid, g.children, 0), axis=1)  # (E, P, C) copy
+            if not valid.all():
+                x[:, ~valid] = np.nan  # padding
             params = dict(g.spec.params)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)

@@ -35,14 +35,17 @@ class DemoOutput:
     npi: ProgressResult
     risks_local: pd.DataFrame
     risks_central: pd.DataFrame
+    operational: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
-def _print_table(title: str, table: pd.DataFrame) -> None:
+def _print_table(title: str, table: pd.DataFrame, max_rows: int = 25) -> None:
     print(f"\n{title}  [{DEMO_NOTE}]")
     with pd.option_context("display.width", 120, "display.max_columns", 20, "display.precision", 1):
-        print(table.to_string())
+        print(table.head(max_rows).to_string())
+    if len(table) > max_rows:
+        print(f"  … {len(table) - max_rows} more rows in the Parquet results")
 
 
 def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = True) -> DemoOutput:
@@ -82,7 +85,8 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
         meta = {**result.provenance, "table": name, "data": DEMO_NOTE}
         output.files.append(to_parquet_with_provenance(table, results_dir / f"{name}.parquet", meta))
     output.files += _charts(output, out_dir / "charts")
-    output.files += _operational(out_dir)
+    output.operational, files = _operational(out_dir / "operational")
+    output.files += files
     if verbose:
         _report(output, out_dir)
     return output
@@ -120,12 +124,12 @@ def _charts(output: DemoOutput, folder: Path) -> list[Path]:
     return files
 
 
-def _operational(out_dir: Path) -> list[Path]:
-    try:
-        from govindex.operational.demo import run_demo as run_operational
-    except ImportError:  # pragma: no cover
-        return []
-    return list(run_operational(out_dir).get("files", []))  # type: ignore[attr-defined]
+def _operational(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Path]]:
+    """Operational assessment demo: score, appeal, finalise, recommendations."""
+    from govindex.operational.demo import run_demo as run_operational
+
+    tables = run_operational(folder)
+    return tables, sorted(p for p in folder.glob("operational_*") if p.is_file())
 
 
 def _report(output: DemoOutput, out_dir: Path) -> None:
@@ -142,6 +146,9 @@ def _report(output: DemoOutput, out_dir: Path) -> None:
     top = output.risks_local.loc[output.risks_local["level"] == "indicator"].head(10)
     _print_table("Top 10 risks (regressions) of local bodies",
                  top[["entity", "sphere", "indicator", "change", "score", "severity"]])  # fmt: skip
+    for name, table in output.operational.items():
+        title = name.removeprefix("operational_").replace("_", " ")
+        _print_table(f"Operational assessment: {title}", table, max_rows=8)
     if output.notes:
         print("\nNotes on the data (planted on purpose in the synthetic demo):")
         for note in output.notes:

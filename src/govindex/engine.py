@@ -104,6 +104,8 @@ def normalize_indicators(
     normalized = np.full(raw.shape, np.nan)
     for name in sorted(set(chosen)):
         cols = np.flatnonzero((chosen == name).to_numpy())
+        # one method for every indicator (the usual case): a slice avoids two gathers
+        sel = slice(None) if len(cols) == raw.shape[1] else cols
         params = dict(method.normalization_params) if name == method.normalization else {}
         if name in ("goalposts", "bounded"):
             for k in _CATALOG_PARAMS:
@@ -114,7 +116,7 @@ def normalize_indicators(
             params["reference"] = _reference(params.get("reference"), meta, cols, treated, entities)
         labels = [indicators[c] for c in cols]
         try:
-            normalized[:, cols] = NORMALIZERS[name](treated[:, cols], direction[cols], labels=labels, **params)
+            normalized[:, sel] = NORMALIZERS[name](treated[:, sel], direction[cols], labels=labels, **params)
         except TypeError as exc:
             raise MethodError(f"bad parameters for normalization {name!r}: {exc}") from None
     return treated, normalized
@@ -152,7 +154,7 @@ def rollup(
     *,
     aggregation: str,
     coverage: float,
-    entities: Sequence[str] | None = None,
+    entities: Sequence[str] | pd.Index | None = None,
 ) -> tuple[FloatArray, FloatArray, np.ndarray]:
     """Place leaf scores in the node layout of ``catalog`` and aggregate up every root.
 
@@ -313,25 +315,26 @@ def compute_index(
     pos = work.indicators.get_indexer(pd.Index(leaves))
     raw = np.full((work.shape[0], len(leaves)), np.nan)
     have = pos >= 0
-    raw[:, have] = work.values[:, pos[have], y]
+    raw[:, have] = np.take(work.values[:, :, y], pos[have], axis=1)
     treated, normalized = normalize_indicators(raw, catalog, leaves, method, entities=work.entities)
     scores, cov, low = rollup(normalized, catalog, leaves, aggregation=aggregation, coverage=method.coverage,
-                              entities=list(work.entities))  # fmt: skip
+                              entities=work.entities)  # fmt: skip
     ent = work.entities
     nodes = pd.Index(catalog.codes, name="node")
     parents = [c for c in catalog.codes if c not in set(leaves)]
     parent_pos = nodes.get_indexer(pd.Index(parents))
     ind = pd.Index(leaves, name="indicator")
-    score_df = pd.DataFrame(scores, index=ent, columns=nodes)
+    # the arrays are fresh and owned by the result: wrap them without another copy
+    score_df = pd.DataFrame(scores, index=ent, columns=nodes, copy=False)
     cov_df = pd.DataFrame(cov[:, parent_pos], index=ent, columns=pd.Index(parents, name="node"))
     reasons = _reasons(score_df.loc[:, parents], cov_df, pd.DataFrame(low[:, parent_pos], index=ent, columns=parents), method.coverage)
     return IndexResult(
         year=int(year),
         method=method,
         catalog=catalog,
-        raw=pd.DataFrame(raw, index=ent, columns=ind),
-        treated=pd.DataFrame(treated, index=ent, columns=ind),
-        normalized=pd.DataFrame(normalized, index=ent, columns=ind),
+        raw=pd.DataFrame(raw, index=ent, columns=ind, copy=False),
+        treated=pd.DataFrame(treated, index=ent, columns=ind, copy=False),
+        normalized=pd.DataFrame(normalized, index=ent, columns=ind, copy=False),
         scores=score_df,
         coverage=cov_df,
         reasons=reasons,

@@ -107,8 +107,14 @@ def minmax(
     lo, hi, empty = _column_range(x)
     rng = hi - lo
     _warn_nan_columns((rng == 0) & ~empty, "constant column (zero range)", labels)
-    share = np.where(d > 0, _safe_divide(x - lo, rng), _safe_divide(hi - x, rng))
-    return low + (high - low) * share
+    # share = (x − lo)/rng for d = 1 and (hi − x)/rng = (−x − (−hi))/rng for d = −1,
+    # computed in place in a few passes (exactly 0 and 1 at the extremes)
+    out = x * d
+    out -= np.where(d > 0, lo, -hi)
+    out /= np.where(rng == 0, np.nan, rng)
+    out *= high - low
+    out += low
+    return out
 
 
 @NORMALIZERS.register("zscore")

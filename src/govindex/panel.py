@@ -202,7 +202,7 @@ class Panel:
                 f"{_rows(src, dup)}; keep one observation per key"
             )
         if catalog is not None:
-            unknown_codes = sorted(set(tidy["indicator"]) - set(catalog.indicators))
+            unknown_codes = sorted(set(tidy["indicator"].unique()) - set(catalog.indicators))
             if unknown_codes:
                 unknown = tidy["indicator"].isin(unknown_codes).to_numpy()
                 raise PanelError(

@@ -25,14 +25,8 @@ if TYPE_CHECKING:
     from govindex.performance import PerformanceResult
     from govindex.progress import ProgressResult
 
-__all__ = [
-    "CLASS_COLORS",
-    "plot_changes",
-    "plot_gpi_ranking",
-    "plot_npi",
-    "plot_npi_trend",
-    "plot_risk_heatmap",
-]
+__all__ = ["CLASS_COLORS", "plot_changes", "plot_gpi_ranking", "plot_npi", "plot_npi_trend",
+           "plot_risk_heatmap"]  # fmt: skip
 
 #: Colour of each indicator class (and of the cells without a class).
 CLASS_COLORS: Mapping[str, str] = {
@@ -55,9 +49,8 @@ def _check_performance(result: object) -> PerformanceResult:
     from govindex.performance import PerformanceResult
 
     if not isinstance(result, PerformanceResult):
-        raise MethodError(
-            f"expected a PerformanceResult (from govindex.performance_index), got {type(result).__name__}"
-        )
+        got = type(result).__name__
+        raise MethodError(f"expected a PerformanceResult (from performance_index), got {got}")
     return result
 
 
@@ -65,9 +58,8 @@ def _check_progress(result: object) -> ProgressResult:
     from govindex.progress import ProgressResult
 
     if not isinstance(result, ProgressResult):
-        raise MethodError(
-            f"expected a ProgressResult (from govindex.progress_index), got {type(result).__name__}"
-        )
+        got = type(result).__name__
+        raise MethodError(f"expected a ProgressResult (from progress_index), got {got}")
     return result
 
 
@@ -83,34 +75,42 @@ def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 def _add_note(ax: Axes, note: str | None) -> None:
     """Print ``note`` small under the x-axis label (kept inside the layout)."""
     if note:
-        ax.annotate(
-            note, xy=(0.0, 0.0), xycoords=("axes fraction", ax.xaxis.label),
-            xytext=(0, -4), textcoords="offset points", ha="left", va="top",
-            fontsize="x-small", color="0.35", gid="note",
-        )  # fmt: skip
+        ax.annotate(note, xy=(0.0, 0.0), xycoords=("axes fraction", ax.xaxis.label),
+                    xytext=(0, -4), textcoords="offset points", ha="left", va="top",
+                    fontsize="x-small", color="0.35", gid="note")  # fmt: skip
 
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _labels(result: PerformanceResult | ProgressResult, codes: Sequence[str], kind: str, limit: int = 48) -> list[str]:
+def _labels(
+    result: PerformanceResult | ProgressResult, codes: Sequence[str], kind: str, limit: int = 48
+) -> list[str]:
     if kind == "code":
         return list(codes)
     if kind != "name":
         raise MethodError(f"labels must be 'name' or 'code'; got {kind!r}")
     names = result.catalog.column("name").reindex(list(codes))
-    return [_shorten(str(n), limit) if isinstance(n, str) and n else c for n, c in zip(names, codes, strict=True)]
+    return [
+        _shorten(str(n), limit) if isinstance(n, str) and n else c
+        for n, c in zip(names, codes, strict=True)
+    ]
 
 
 def _class_handles(classes: Iterable[str]) -> list[Any]:
     from matplotlib.patches import Patch
 
     return [
-        Patch(facecolor=CLASS_COLORS[c], edgecolor=_HATCH_COLOR if c == "missing" else "0.6",
-              hatch=_HATCH if c == "missing" else None, linewidth=0.5, label=c)
+        Patch(
+            facecolor=CLASS_COLORS[c],
+            edgecolor=_HATCH_COLOR if c == "missing" else "0.6",
+            hatch=_HATCH if c == "missing" else None,
+            linewidth=0.5,
+            label=c,
+        )
         for c in classes
-    ]  # fmt: skip
+    ]
 
 
 def _window_text(result: PerformanceResult) -> str:
@@ -133,21 +133,30 @@ def _check_subset(requested: Iterable[str], available: Sequence[str], what: str)
 def _entity_order(result: PerformanceResult, entities: list[str]) -> list[str]:
     """Entities by share deteriorated (desc), then GPI (asc); NaN last."""
     s = result.scores.loc[entities]
-    frame = pd.DataFrame({
-        "share": s["share_deteriorated"].to_numpy(dtype=np.float64),
-        "gpi": s["gpi"].to_numpy(dtype=np.float64),
-        "pos": np.arange(len(entities)),
-    }, index=pd.Index(entities))  # fmt: skip
-    frame = frame.sort_values(["share", "gpi", "pos"], ascending=[False, True, True], na_position="last")
+    frame = pd.DataFrame(
+        {
+            "share": s["share_deteriorated"].to_numpy(dtype=np.float64),
+            "gpi": s["gpi"].to_numpy(dtype=np.float64),
+            "pos": np.arange(len(entities)),
+        },
+        index=pd.Index(entities),
+    )
+    frame = frame.sort_values(
+        ["share", "gpi", "pos"], ascending=[False, True, True], na_position="last"
+    )
     return frame.index.tolist()
 
 
 def _class_matrix(result: PerformanceResult) -> pd.DataFrame:
     """Entity × indicator display codes: 0..2 classes, 3 missing, NaN not applicable."""
     ch = result.changes
-    code = ch["class"].cat.codes.to_numpy(dtype=np.float64)  # improved, stable, deteriorated; -1 = NaN
+    code = ch["class"].cat.codes.to_numpy(
+        dtype=np.float64
+    )  # improved, stable, deteriorated; -1 = NaN
     code = np.where(code < 0, 3.0, code)
-    tidy = pd.DataFrame({"entity": ch["entity"].to_numpy(), "indicator": ch["indicator"].to_numpy(), "v": code})
+    tidy = pd.DataFrame(
+        {"entity": ch["entity"].to_numpy(), "indicator": ch["indicator"].to_numpy(), "v": code}
+    )
     mat = tidy.pivot(index="entity", columns="indicator", values="v")
     cols = [c for c in result.catalog.indicators if c in set(mat.columns)]
     return mat.reindex(index=result.scores.index, columns=cols)
@@ -213,7 +222,8 @@ def plot_risk_heatmap(
     >>> from govindex import Catalog, Panel, performance_index
     >>> panel = Panel.from_frame(pd.DataFrame({
     ...     "entity": ["A"] * 4 + ["B"] * 4, "indicator": ["x", "x", "y", "y"] * 2,
-    ...     "year": [2022, 2025] * 4, "value": [100.0, 90.0, 10.0, 10.0, 100.0, 120.0, 10.0, 8.0]}))
+    ...     "year": [2022, 2025] * 4,
+    ...     "value": [100.0, 90.0, 10.0, 10.0, 100.0, 120.0, 10.0, 8.0]}))
     >>> cat = Catalog.from_frame(pd.DataFrame({"code": ["G", "x", "y"], "parent": ["", "G", "G"]}))
     >>> ax = plot_risk_heatmap(performance_index(panel, cat, year=2025), note="toy data")
     >>> ax.images[0].get_array().shape
@@ -223,14 +233,18 @@ def plot_risk_heatmap(
     if by not in ("indicator", "sphere"):
         raise MethodError(f"by must be 'indicator' or 'sphere'; got {by!r}")
     if max_indicators is not None and max_indicators < 1:
-        raise MethodError(f"max_indicators must be a positive integer or None; got {max_indicators!r}")
+        raise MethodError(
+            f"max_indicators must be a positive integer or None; got {max_indicators!r}"
+        )
     all_entities = res.scores.index.tolist()
     ents = all_entities if entities is None else _check_subset(entities, all_entities, "entity")
     if sort:
         ents = _entity_order(res, ents)
     if by == "sphere":
         if indicators is not None:
-            raise MethodError("indicators= selects indicator columns and cannot be used with by='sphere'")
+            raise MethodError(
+                "indicators= selects indicator columns and cannot be used with by='sphere'"
+            )
         return _sphere_heatmap(res, ents, max_indicators, sort, title, note, ax, kwargs)
     mat = _class_matrix(res).loc[ents]
     if indicators is not None:
@@ -251,9 +265,13 @@ def plot_risk_heatmap(
         first_row = np.where(applicable.any(axis=0), applicable.argmax(axis=0), len(ents))
         keep = keep[np.lexsort((keep, -n_det[keep], first_row))]
     mat = mat.iloc[:, keep]
-    values = np.where(np.isnan(mat.to_numpy(dtype=np.float64)), 4.0, mat.to_numpy(dtype=np.float64))
+    values = np.where(
+        np.isnan(mat.to_numpy(dtype=np.float64)), 4.0, mat.to_numpy(dtype=np.float64)
+    )
     n_e, n_i = values.shape
-    ax = _new_axes(ax, (min(max(6.0, 0.24 * n_i + 3.5), 30.0), min(max(3.0, 0.3 * n_e + 2.2), 20.0)))
+    ax = _new_axes(
+        ax, (min(max(6.0, 0.24 * n_i + 3.5), 30.0), min(max(3.0, 0.3 * n_e + 2.2), 20.0))
+    )
 
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
@@ -263,8 +281,9 @@ def plot_risk_heatmap(
     ax.imshow(values, cmap=cmap, norm=norm, gid="classes", **opts)
     missing = np.ma.masked_where(values != 3.0, values)
     if missing.count():
-        ax.pcolor(np.arange(n_i + 1) - 0.5, np.arange(n_e + 1) - 0.5, missing, cmap=cmap, norm=norm,
-                  hatch=_HATCH, hatchcolor=_HATCH_COLOR, linewidth=0.0, gid="missing")  # fmt: skip
+        ax.pcolor(np.arange(n_i + 1) - 0.5, np.arange(n_e + 1) - 0.5, missing, cmap=cmap,
+                  norm=norm, hatch=_HATCH, hatchcolor=_HATCH_COLOR, linewidth=0.0,
+                  gid="missing")  # fmt: skip
     ax.set_xlim(-0.5, n_i - 0.5)
     ax.set_ylim(n_e - 0.5, -0.5)
     ax.set_xticks(np.arange(n_i), _labels(res, mat.columns.tolist(), labels, 40), rotation=90,
@@ -276,7 +295,9 @@ def plot_risk_heatmap(
     ax.tick_params(which="minor", length=0)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
-    shown = f"{n_i} of {n_total} indicators, most deteriorated first" if n_i < n_total else "indicator"
+    shown = (
+        f"{n_i} of {n_total} indicators, most deteriorated first" if n_i < n_total else "indicator"
+    )
     ax.set_xlabel(shown.capitalize() if n_i < n_total else "Indicator")
     ax.set_ylabel("Entity (highest share deteriorated on top)" if sort else "Entity")
     present = [c for k, c in enumerate(_CLASS_ORDER) if k < 3 or (values == k).any()]
@@ -300,7 +321,9 @@ def _sphere_heatmap(
     from govindex.risk import risk_areas
 
     table = risk_areas(res, share_threshold=0.0, levels=("sphere",))
-    share = table.pivot(index="entity", columns="sphere", values="share_deteriorated").reindex(ents)
+    share = table.pivot(index="entity", columns="sphere", values="share_deteriorated").reindex(
+        ents
+    )
     n_det = table.pivot(index="entity", columns="sphere", values="n_deteriorated").reindex(ents)
     n_ind = table.pivot(index="entity", columns="sphere", values="n_indicators").reindex(ents)
     spheres = share.columns.tolist()
@@ -308,7 +331,9 @@ def _sphere_heatmap(
     if sort:  # by mean share deteriorated (desc), then a staircase over the sorted rows
         vals = share.to_numpy(dtype=np.float64)
         have = ~np.isnan(vals)
-        mean = np.where(have.any(axis=0), np.nansum(vals, axis=0) / np.maximum(have.sum(axis=0), 1), 0.0)
+        mean = np.where(
+            have.any(axis=0), np.nansum(vals, axis=0) / np.maximum(have.sum(axis=0), 1), 0.0
+        )
         keep = np.lexsort((keep, -mean))
         if max_columns is not None:
             keep = keep[:max_columns]
@@ -319,19 +344,23 @@ def _sphere_heatmap(
     spheres = [spheres[k] for k in keep]
     values = share.loc[:, spheres].to_numpy(dtype=np.float64)
     n_e, n_s = values.shape
-    ax = _new_axes(ax, (min(max(6.0, 0.55 * n_s + 4.0), 30.0), min(max(3.0, 0.32 * n_e + 2.4), 20.0)))
+    ax = _new_axes(
+        ax, (min(max(6.0, 0.55 * n_s + 4.0), 30.0), min(max(3.0, 0.32 * n_e + 2.4), 20.0))
+    )
 
     import matplotlib as mpl
 
     cmap = mpl.colormaps["Reds"].with_extremes(bad=CLASS_COLORS["not applicable"])
-    opts: dict[str, Any] = {"aspect": "auto", "interpolation": "nearest", "vmin": 0.0, "vmax": 1.0} | dict(kwargs)
+    opts: dict[str, Any] = {"aspect": "auto", "interpolation": "nearest", "vmin": 0.0,
+                            "vmax": 1.0} | dict(kwargs)  # fmt: skip
     im = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, gid="share", **opts)
     if n_e * n_s <= 900:
         det = n_det.loc[:, spheres].to_numpy(dtype=np.float64)
         tot = n_ind.loc[:, spheres].to_numpy(dtype=np.float64)
         rows, cols = np.nonzero(~np.isnan(values))
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            ax.text(c, r, f"{det[r, c]:.0f}/{tot[r, c]:.0f}", ha="center", va="center", fontsize="x-small",
+            ax.text(c, r, f"{det[r, c]:.0f}/{tot[r, c]:.0f}", ha="center", va="center",
+                    fontsize="x-small",
                     color="white" if values[r, c] > 0.55 else "black")  # fmt: skip
     ax.set_xlim(-0.5, n_s - 0.5)
     ax.set_ylim(n_e - 0.5, -0.5)
@@ -348,7 +377,11 @@ def _sphere_heatmap(
     cbar.set_label("share of scored indicators deteriorated")
     ax.set_xlabel("Sphere (cells: deteriorated / scored indicators; grey: none scored)")
     ax.set_ylabel("Entity (highest share deteriorated on top)" if sort else "Entity")
-    ax.set_title(title if title is not None else f"Share of indicators deteriorated by sphere, {_window_text(res)}")
+    ax.set_title(
+        title
+        if title is not None
+        else f"Share of indicators deteriorated by sphere, {_window_text(res)}"
+    )
     _add_note(ax, note)
     return ax
 
@@ -421,9 +454,8 @@ def plot_changes(
     """
     res = _check_performance(result)
     if entity not in set(res.scores.index):
-        raise MethodError(
-            f"entity {entity!r} is not in the result; its entities are {format_items(res.scores.index)}"
-        )
+        known = format_items(res.scores.index)
+        raise MethodError(f"entity {entity!r} is not in the result; its entities are {known}")
     rows = res.changes.loc[res.changes["entity"] == entity]
     if not len(rows):
         reason = str(res.scores.loc[entity, "reason"]) or "no indicator applies"
@@ -456,26 +488,39 @@ def plot_changes(
                 text = "no score: " + _shorten(str(reasons[k]) or "missing", 50)
             else:
                 text = _format_change(changes[k], str(rules[k]), str(units[k]))
-            ax.text(1.02, y[k], text, transform=column, ha="left", va="center", fontsize="x-small", color="0.25")
-        ax.annotate("yearly change\n(direction-adjusted)", xy=(1.02, 1.0), xycoords="axes fraction",
-                    xytext=(0, 4), textcoords="offset points", ha="left", va="bottom", fontsize="x-small",
-                    fontweight="bold", color="0.25")  # fmt: skip
+            ax.text(1.02, y[k], text, transform=column, ha="left", va="center",
+                    fontsize="x-small", color="0.25")  # fmt: skip
+        ax.annotate("yearly change\n(direction-adjusted)", xy=(1.02, 1.0),
+                    xycoords="axes fraction", xytext=(0, 4), textcoords="offset points",
+                    ha="left", va="bottom", fontsize="x-small", fontweight="bold",
+                    color="0.25")  # fmt: skip
     ax.set_xlim(-55.0, 55.0)
     ax.set_xticks([-50, -25, 0, 25, 50], ["−50\n(−cap)", "−25", "0", "+25", "+50\n(+cap)"])
     ax.set_ylim(n - 0.4, -0.6)
-    ax.set_yticks(y, _labels(res, rows["indicator"].tolist(), labels, 56), fontsize="small" if n > 20 else None)
-    ax.set_xlabel("Progress score − 50  (0 = no change; ±50 = yearly change at the indicator's cap)")
+    ax.set_yticks(y, _labels(res, rows["indicator"].tolist(), labels, 56),
+                  fontsize="small" if n > 20 else None)  # fmt: skip
+    ax.set_xlabel(
+        "Progress score − 50  (0 = no change; ±50 = yearly change at the indicator's cap)"
+    )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     present = [c for c in _CLASS_ORDER[:4] if (cls == c).any()]
     # improvements sort last, so the lower left is empty unless everything regressed
-    corner = "lower left" if np.nan_to_num(dev[n // 2 :], nan=0.0).min() >= 0 else "best"
-    ax.legend(handles=_class_handles(present), loc=corner, frameon=True, framealpha=0.9, edgecolor="none",
-              title="class", fontsize="small", title_fontsize="small")  # fmt: skip
-    gpi = res.scores.loc[entity, "gpi"]
-    gpi_text = f"GPI {gpi:.1f}" if pd.notna(gpi) else "no GPI"
-    ax.set_title(title if title is not None else f"{entity}: indicator changes {_window_text(res)} ({gpi_text})",
-                 loc="left", pad=26.0 if annotate else None)  # fmt: skip
+    corner: Literal["lower left", "best"] = (
+        "lower left" if np.nan_to_num(dev[n // 2 :], nan=0.0).min() >= 0 else "best"
+    )
+    ax.legend(handles=_class_handles(present), loc=corner, frameon=True, framealpha=0.9,
+              edgecolor="none", title="class", fontsize="small",
+              title_fontsize="small")  # fmt: skip
+    gpi = float(res.scores["gpi"].to_numpy(dtype=np.float64)[res.scores.index.get_loc(entity)])
+    gpi_text = f"GPI {gpi:.1f}" if np.isfinite(gpi) else "no GPI"
+    ax.set_title(
+        title
+        if title is not None
+        else f"{entity}: indicator changes {_window_text(res)} ({gpi_text})",
+        loc="left",
+        pad=26.0 if annotate else None,
+    )
     _add_note(ax, note)
     return ax
 
@@ -524,7 +569,7 @@ def plot_gpi_ranking(
     ...     "value": [100.0, 115.7625, 100.0, 100.0]}))
     >>> cat = Catalog.from_frame(pd.DataFrame({"code": ["G", "x"], "parent": ["", "G"]}))
     >>> ax = plot_gpi_ranking(performance_index(panel, cat, year=2025))
-    >>> [b.get_width() for b in ax.containers[0]]
+    >>> [float(b.get_width()) for b in ax.containers[0]]
     [100.0, 50.0]
     """
     res = _check_performance(result)
@@ -532,7 +577,9 @@ def plot_gpi_ranking(
     if kind is not None:
         kinds = sorted(set(scores["kind"]) - {""})
         if kind not in kinds:
-            raise MethodError(f"kind {kind!r} not in the result; its kinds are {format_items(kinds)}")
+            raise MethodError(
+                f"kind {kind!r} not in the result; its kinds are {format_items(kinds)}"
+            )
         scores = scores.loc[scores["kind"] == kind]
     if not len(scores):
         raise MethodError("the result has no entities to rank")
@@ -542,7 +589,7 @@ def plot_gpi_ranking(
     gpi = gpi[order]
     n = len(s)
     ranked = ~np.isnan(gpi)
-    mixed = s["kind"].nunique() > 1
+    mixed = len(set(s["kind"])) > 1
     rank = s["rank"].to_numpy(dtype=object)
     ylabels = [
         (f"{e} ({k})" if mixed else f"{int(r)}. {e}") if ok else f"–  {e}"
@@ -560,10 +607,18 @@ def plot_gpi_ranking(
     for k in range(n):
         if ranked[k]:
             extra = f"  ({scored[k]} of {total[k]} scored)" if scored[k] < total[k] else ""
-            ax.text(gpi[k] + 1.0, y[k], f"{gpi[k]:.1f}{extra}", va="center", fontsize="x-small", bbox=box)
+            ax.text(gpi[k] + 1.0, y[k], f"{gpi[k]:.1f}{extra}", va="center", fontsize="x-small",
+                    bbox=box)  # fmt: skip
         else:
-            ax.text(1.0, y[k], "no index: " + _shorten(str(reasons[k]) or "no GPI", 80), va="center",
-                    fontsize="x-small", color="#a50f15", bbox=box)  # fmt: skip
+            ax.text(
+                1.0,
+                y[k],
+                "no index: " + _shorten(str(reasons[k]) or "no GPI", 80),
+                va="center",
+                fontsize="x-small",
+                color="#a50f15",
+                bbox=box,
+            )
     ax.set_xlim(0.0, 108.0)
     ax.set_xticks([0, 25, 50, 75, 100])
     ax.set_ylim(n - 0.4, -0.6)
@@ -576,21 +631,28 @@ def plot_gpi_ranking(
     for lab in ("improved", "stable", "deteriorated"):
         share = np.nan_to_num(s[f"share_{lab}"].to_numpy(dtype=np.float64))
         count = s[f"n_{lab}"].to_numpy()
-        cont = inset.barh(y, share, left=left, height=0.7, color=CLASS_COLORS[lab], label=lab, gid=f"share_{lab}")
-        inset.bar_label(cont, labels=[str(c) if c > 0 else "" for c in count], label_type="center",
-                        fontsize="x-small")  # fmt: skip
+        cont = inset.barh(
+            y, share, left=left, height=0.7, color=CLASS_COLORS[lab], label=lab, gid=f"share_{lab}"
+        )
+        inset.bar_label(cont, labels=[str(c) if c > 0 else "" for c in count],
+                        label_type="center", fontsize="x-small")  # fmt: skip
         left = left + share
     for k in np.flatnonzero(scored == 0).tolist():
-        inset.text(0.02, y[k], f"0 of {total[k]} scored", va="center", fontsize="x-small", color="0.3")
+        inset.text(
+            0.02, y[k], f"0 of {total[k]} scored", va="center", fontsize="x-small", color="0.3"
+        )
     inset.set_xlim(0.0, 1.0)
     inset.set_xticks([0.0, 0.5, 1.0], ["0", "50", "100 %"])
     inset.tick_params(axis="y", left=False, labelleft=False)
     inset.set_xlabel("Indicators by class\n(share; counts in bars)", fontsize="small")
     for side in ("top", "right", "left"):
         inset.spines[side].set_visible(False)
-    inset.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, frameon=False, fontsize="x-small",
-                 handlelength=1.0, columnspacing=0.8, handletextpad=0.4)  # fmt: skip
-    what = {"central": "central government bodies", "local": "local executive bodies"}.get(kind or "", "")
+    inset.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, frameon=False,
+                 fontsize="x-small", handlelength=1.0, columnspacing=0.8,
+                 handletextpad=0.4)  # fmt: skip
+    what = {"central": "central government bodies", "local": "local executive bodies"}.get(
+        kind or "", ""
+    )
     default = f"Government Performance Index {res.year}" + (f", {what}" if what else "")
     ax.set_title(title if title is not None else default, loc="left")
     _add_note(ax, note)
@@ -661,7 +723,9 @@ def plot_npi(
     tab = res.indicators
     years = sorted(set(tab["year"].tolist()))
     if yr not in set(years):
-        raise MethodError(f"year {yr!r} is not in the result; its years are {years[0]}–{years[-1]}")
+        raise MethodError(
+            f"year {yr!r} is not in the result; its years are {years[0]}–{years[-1]}"
+        )
     rows = tab.loc[tab["year"] == yr]
     ref = rows["ratio_reference"].to_numpy(dtype=np.float64)
     order = np.lexsort((rows["indicator"].to_numpy(), np.where(np.isnan(ref), np.inf, ref)))
@@ -678,30 +742,38 @@ def plot_npi(
     ax.axvline(100.0, color="0.2", linewidth=0.9, zorder=1)
     ref_label = f"vs {_reference_text(res)} (= 100)"
     base_label = f"vs {res.method.base_year} (= 100)"
-    opts: dict[str, Any] = {"linestyle": "none", "markersize": 7, "zorder": 3} | kwargs
-    ax.plot(r_ref, y, marker="o", color=_SERIES_COLORS[0], label=ref_label, gid="npi_reference", **opts)
-    ax.plot(r_base, y, marker="D", color=_SERIES_COLORS[1], label=base_label, gid="npi_base", **opts)
+    # the reference circle is larger, so it stays visible behind an equal base-year diamond
+    for ratio, marker, size, color, label, gid in (
+        (r_ref, "o", 8.5, _SERIES_COLORS[0], ref_label, "npi_reference"),
+        (r_base, "D", 5.5, _SERIES_COLORS[1], base_label, "npi_base"),
+    ):
+        opts: dict[str, Any] = {"linestyle": "none", "markersize": size, "zorder": 3} | kwargs
+        ax.plot(ratio, y, marker=marker, color=color, label=label, gid=gid, **opts)
     capped_any = False
     for kind, ratio in (("reference", r_ref), ("base", r_base)):
         capped = rows[f"capped_{kind}"].to_numpy(dtype=bool)
         if capped.any():
             capped_any = True
-            ax.plot(ratio[capped], y[capped], linestyle="none", marker="o", markersize=13, markerfacecolor="none",
-                    markeredgecolor="black", zorder=4, gid=f"capped_{kind}")  # fmt: skip
+            ax.plot(ratio[capped], y[capped], linestyle="none", marker="o", markersize=13,
+                    markerfacecolor="none", markeredgecolor="black", zorder=4,
+                    gid=f"capped_{kind}")  # fmt: skip
             unc = rows[f"uncapped_{kind}"].to_numpy(dtype=np.float64)
             for k in np.flatnonzero(capped).tolist():
                 right = ratio[k] >= 100.0
-                ax.text(ratio[k] + (6.0 if right else -6.0), y[k], f"({unc[k]:,.0f})", va="center",
-                        ha="left" if right else "right", fontsize="x-small")  # fmt: skip
+                ax.text(ratio[k] + (6.0 if right else -6.0), y[k], f"({unc[k]:,.0f})",
+                        va="center", ha="left" if right else "right",
+                        fontsize="x-small")  # fmt: skip
     value = rows["value"].to_numpy(dtype=np.float64)
     for k in np.flatnonzero(np.isnan(r_ref) | np.isnan(r_base)).tolist():
-        gone = [lab for lab, v in ((_reference_text(res), r_ref[k]), (str(res.method.base_year), r_base[k]))
-                if np.isnan(v)]  # fmt: skip
+        pairs = ((_reference_text(res), r_ref[k]), (str(res.method.base_year), r_base[k]))
+        gone = [lab for lab, v in pairs if np.isnan(v)]
         text = f"no value in {yr}" if np.isnan(value[k]) else "vs " + " and ".join(gone) + ": n/a"
         ax.text(hi + 28.0, y[k], text, va="center", ha="right", fontsize="x-small", color="0.35")
     ax.set_xlim(lo - 8.0, hi + 30.0)
     ax.set_ylim(n - 0.4, -0.6)
-    ax.set_yticks(y, _labels(res, rows["indicator"].tolist(), labels), fontsize="small" if n > 25 else None)
+    ax.set_yticks(
+        y, _labels(res, rows["indicator"].tolist(), labels), fontsize="small" if n > 25 else None
+    )
     ax.grid(axis="x", color="0.92", linewidth=0.6)
     ax.set_axisbelow(True)
     ax.set_xlabel(f"Ratio × 100, direction-adjusted (capped to [{lo:g}, {hi:g}])")
@@ -711,13 +783,27 @@ def plot_npi(
     if capped_any:
         from matplotlib.lines import Line2D
 
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="none",
-                              markeredgecolor="black", label="capped (uncapped value)"))  # fmt: skip
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=11,
+                markerfacecolor="none",
+                markeredgecolor="black",
+                label="capped (uncapped value)",
+            )
+        )
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+              fontsize="small")  # fmt: skip
     if title is None:
         sc = res.scores.loc[yr]
-        title = (f"{res.method.country} in {yr}: NPI {sc['npi_reference']:.1f} vs {_reference_text(res)}, "
-                 f"{sc['npi_base']:.1f} vs {res.method.base_year}")  # fmt: skip
+        title = (
+            f"{res.method.country} in {yr}: NPI {sc['npi_reference']:.1f} "
+            f"vs {_reference_text(res)}, "
+            f"{sc['npi_base']:.1f} vs {res.method.base_year}"
+        )
     ax.set_title(title, loc="left")
     _add_note(ax, note)
     return ax
@@ -768,7 +854,9 @@ def plot_npi_trend(
     series = (("npi_reference", f"NPI vs {_reference_text(res)} (= 100)"),
               ("npi_base", f"NPI vs {res.method.base_year} (= 100)"))  # fmt: skip
     for (col, label), color in zip(series, _SERIES_COLORS, strict=True):
-        ax.plot(years, sc[col].to_numpy(dtype=np.float64), color=color, label=label, gid=col, **opts)
+        ax.plot(
+            years, sc[col].to_numpy(dtype=np.float64), color=color, label=label, gid=col, **opts
+        )
         last = sc[col].dropna()
         if len(last):
             ax.annotate(f"{last.iloc[-1]:.1f}", xy=(float(last.index[-1]), float(last.iloc[-1])),
@@ -777,8 +865,10 @@ def plot_npi_trend(
     ax.axhline(100.0, color="0.2", linewidth=0.9)
     if years.size and years.min() <= res.method.base_year <= years.max():
         ax.axvline(res.method.base_year, color="0.55", linewidth=0.8, linestyle=":")
-        ax.annotate("base year", xy=(res.method.base_year, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(3, -3), textcoords="offset points", va="top", fontsize="x-small", color="0.4")  # fmt: skip
+        ax.annotate("base year", xy=(res.method.base_year, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(3, -3),
+                    textcoords="offset points", va="top", fontsize="x-small",
+                    color="0.4")  # fmt: skip
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -791,6 +881,9 @@ def plot_npi_trend(
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
-    ax.set_title(title if title is not None else f"National Progress Index of {res.method.country}", loc="left")
+    ax.set_title(
+        title if title is not None else f"National Progress Index of {res.method.country}",
+        loc="left",
+    )
     _add_note(ax, note)
     return ax
