@@ -68,8 +68,12 @@ def arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
     >>> arithmetic(np.array([[[10.0, 20.0, np.nan]]]), np.array([[1.0, 3.0, 1.0]]))
     array([[17.5]])
     """
-    wm, wsum = _present_weights(x, w)
-    return _mean_of(x, wm, wsum)
+    # two fused passes (einsum) instead of materialising the (E, P, C) weight array
+    present = ~np.isnan(x)
+    num = np.einsum("...pc,pc->...p", np.where(present, x, 0.0), w)
+    wsum = np.einsum("...pc,pc->...p", present, w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
 
 
 @AGGREGATORS.register("geometric")
@@ -282,15 +286,18 @@ def aggregate_tree(
     """
     if not 0.0 <= coverage <= 1.0:
         raise MethodError(f"coverage must be within [0, 1]; got {coverage}")
-    scores = np.array(leaf_scores, dtype=np.float64, copy=True)
+    n_e, n_nodes = np.shape(leaf_scores)
+    # one extra all-NaN column at position n_nodes serves as the padding child
+    padded = np.empty((n_e, n_nodes + 1))
+    padded[:, :n_nodes] = leaf_scores
+    padded[:, n_nodes] = np.nan
+    scores = padded[:, :n_nodes]
     cov = np.full(scores.shape, np.nan)
     low = np.zeros(scores.shape, dtype=bool)
     for level in groups:
         for g in level:
             valid = g.children >= 0
-            x = np.take(scores, np.where(valid, g.children, 0), axis=1)  # (E, P, C) copy
-            if not valid.all():
-                x[:, ~valid] = np.nan  # padding
+            x = np.take(padded, np.where(valid, g.children, n_nodes), axis=1)  # (E, P, C)
             params = dict(g.spec.params)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
@@ -309,7 +316,7 @@ def aggregate_tree(
                         f"{exc}; at (entity/parent) {format_items(where, limit=5)}"
                     ) from None
             total_w = g.weights.sum(axis=-1)
-            present_w = np.where(~np.isnan(x), g.weights[np.newaxis], 0.0).sum(axis=-1)
+            present_w = np.einsum("epc,pc->ep", ~np.isnan(x), g.weights)
             share = present_w / np.where(total_w > 0, total_w, 1.0)
             too_low = (share < coverage - 1e-12) & (present_w > 0)
             value = np.where(too_low, np.nan, value)

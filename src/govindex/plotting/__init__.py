@@ -1,0 +1,27 @@
+"""Charts of govindex results (matplotlib, imported lazily).
+
+Every function takes a computed result, ``ax=None`` (a new figure when omitted)
+and returns the :class:`matplotlib.axes.Axes`; none computes index values or
+changes global matplotlib style.
+"""
+
+from govindex.plotting.operational import plot_lost_points, plot_operational_blocks
+from govindex.plotting.performance import (
+    CLASS_COLORS,
+    plot_changes,
+    plot_gpi_ranking,
+    plot_npi,
+    plot_npi_trend,
+    plot_risk_heatmap,
+)
+
+__all__ = [
+    "CLASS_COLORS",
+    "plot_changes",
+    "plot_gpi_ranking",
+    "plot_lost_points",
+    "plot_npi",
+    "plot_npi_trend",
+    "plot_operational_blocks",
+    "plot_risk_heatmap",
+]
