@@ -39,10 +39,14 @@ def load_asem() -> tuple[pd.DataFrame, pd.DataFrame]:
     wide.index.name = "entity"
     meta = pd.read_csv(DATA / "asem_imeta_v1.csv")
     meta = meta.loc[meta["Type"].isin(["Indicator", "Aggregate"])]
-    nodes = pd.DataFrame({
-        "code": meta["iCode"].to_numpy(), "parent": meta["Parent"].fillna("").to_numpy(),
-        "direction": meta["Direction"].to_numpy(), "weight": meta["Weight"].to_numpy(),
-    })  # fmt: skip
+    nodes = pd.DataFrame(
+        {
+            "code": meta["iCode"].to_numpy(),
+            "parent": meta["Parent"].fillna("").to_numpy(),
+            "direction": meta["Direction"].to_numpy(),
+            "weight": meta["Weight"].to_numpy(),
+        }
+    )
     return wide, nodes
 
 
@@ -57,12 +61,14 @@ def jitter(wide: pd.DataFrame, scale: int, seed: int = 20240601) -> pd.DataFrame
 
 def to_tidy(wide: pd.DataFrame, year: int = 2018) -> pd.DataFrame:
     n_e, n_i = wide.shape
-    return pd.DataFrame({
-        "entity": np.repeat(wide.index.to_numpy(), n_i),
-        "indicator": np.tile(wide.columns.to_numpy(), n_e),
-        "year": year,
-        "value": wide.to_numpy().ravel(),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "entity": np.repeat(wide.index.to_numpy(), n_i),
+            "indicator": np.tile(wide.columns.to_numpy(), n_e),
+            "year": year,
+            "value": wide.to_numpy().ravel(),
+        }
+    )
 
 
 def pandas_index(wide: pd.DataFrame, nodes: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +119,14 @@ def run(repeats: int, scale: int) -> str:
         "(compute) | plain pandas | pandas / govindex | max abs diff |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for label, data in (("ASEM (COINr)", wide), (f"ASEM × {scale:,} (jittered)", jitter(wide, scale))):
+    big = jitter(wide, scale)
+    holes = big.mask(np.random.default_rng(7).random(big.shape) < 0.05)  # 5 % missing
+    cases = (
+        ("ASEM (COINr)", wide),
+        (f"ASEM × {scale:,} (jittered)", big),
+        (f"ASEM × {scale:,}, 5 % missing", holes),
+    )
+    for label, data in cases:
         tidy = to_tidy(data)
         t_panel, panel = timeit(lambda tidy=tidy: Panel.from_frame(tidy, catalog=catalog), repeats)
         assert isinstance(panel, Panel)

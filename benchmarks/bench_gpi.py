@@ -59,7 +59,9 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
 # --------------------------------------------------------------------------- synthetic data
 
 
-def synthetic(n_ent: int, n_ind: int, n_year: int, seed: int = 20261126) -> tuple[pd.DataFrame, pd.DataFrame]:
+def synthetic(
+    n_ent: int, n_ind: int, n_year: int, seed: int = 20261126
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """SYNTHETIC tidy panel (built from arrays, categorical codes) and its catalog table."""
     rng = np.random.default_rng(seed)
     growth = rng.normal(0.01, 0.03, size=(n_ent, n_ind, n_year))
@@ -68,18 +70,21 @@ def synthetic(n_ent: int, n_ind: int, n_year: int, seed: int = 20261126) -> tupl
     ent = pd.Index([f"E{e:05d}" for e in range(n_ent)])
     ind = pd.Index([f"I{i:03d}" for i in range(n_ind)])
     years = np.arange(YEAR - n_year + 1, YEAR + 1)
+    e_codes = np.repeat(np.arange(n_ent), n_ind * n_year)
+    i_codes = np.tile(np.repeat(np.arange(n_ind), n_year), n_ent)
     frame = pd.DataFrame({
-        "entity": pd.Categorical.from_codes(np.repeat(np.arange(n_ent), n_ind * n_year), ent),
-        "indicator": pd.Categorical.from_codes(np.tile(np.repeat(np.arange(n_ind), n_year), n_ent), ind),
+        "entity": pd.Categorical.from_codes(e_codes, ent),
+        "indicator": pd.Categorical.from_codes(i_codes, ind),
         "year": np.tile(years, n_ent * n_ind),
         "value": values.ravel(),
     })  # fmt: skip
     frame = frame.loc[frame["value"].notna()].reset_index(drop=True)
     spheres = [f"S{k:02d}" for k in range(N_SPHERES)]
     per = n_ind // N_SPHERES
+    sphere_of = [spheres[min(i // per, N_SPHERES - 1)] for i in range(n_ind)]
     catalog = pd.DataFrame({
         "code": ["GPI", *spheres, *ind],
-        "parent": ["", *["GPI"] * N_SPHERES, *[spheres[min(i // per, N_SPHERES - 1)] for i in range(n_ind)]],
+        "parent": ["", *["GPI"] * N_SPHERES, *sphere_of],
         "weight": [1.0, *np.arange(1.0, N_SPHERES + 1), *np.ones(n_ind)],
         "direction": [None] * (N_SPHERES + 1) + rng.choice([1, -1], n_ind).tolist(),
         "source": "SYNTHETIC benchmark data",
@@ -90,14 +95,32 @@ def synthetic(n_ent: int, n_ind: int, n_year: int, seed: int = 20261126) -> tupl
 # --------------------------------------------------------------------------- plain-pandas oracles
 
 
+def _sphere_weights(catalog: pd.DataFrame) -> pd.Series:
+    return catalog.loc[catalog["parent"] == "GPI"].set_index("code")["weight"]
+
+
+def _tree_mean(tidy: pd.DataFrame, key: str, col: str, spheres: pd.Series) -> pd.Series:
+    """Mean of ``col`` per (key, sphere), then the sphere-weighted mean per key (NaN skipped)."""
+    sph = tidy.groupby([key, "sphere"], observed=True)[col].mean().reset_index()
+    sph["w"] = sph["sphere"].map(spheres)
+    sph["ws"] = sph["w"] * sph[col]
+    root = sph.groupby(key, observed=True)[["ws", "w"]].sum()
+    return root["ws"] / root["w"]
+
+
 def pandas_gpi(frame: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     """The default GPI (relative rule, cap 5 %/yr, τ 1 %/yr) with pandas groupby only."""
     leaves = catalog.loc[catalog["direction"].notna()].set_index("code")
-    spheres = catalog.loc[catalog["parent"] == "GPI"].set_index("code")["weight"]
+    spheres = _sphere_weights(catalog)
     win = frame.loc[frame["year"].between(YEAR - WINDOW, YEAR) & frame["value"].notna()]
     win = win.sort_values(["entity", "indicator", "year"], kind="stable")
     g = win.groupby(["entity", "indicator"], observed=True, sort=False).agg(
-        x0=("value", "first"), x1=("value", "last"), y0=("year", "min"), y1=("year", "max"), n=("value", "size"))  # fmt: skip
+        x0=("value", "first"),
+        x1=("value", "last"),
+        y0=("year", "min"),
+        y1=("year", "max"),
+        n=("value", "size"),
+    )
     g = g.reset_index()
     span = g["y1"] - g["y0"]
     g = g.loc[(g["n"] >= 2) & (span >= 2)].copy()
@@ -107,11 +130,7 @@ def pandas_gpi(frame: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     g["cls"] = np.where(g["g"] > 0.01, 1, np.where(g["g"] < -0.01, -1, 0))
     g["score"] = 50.0 + 50.0 * (g["g"] / 0.05).clip(-1.0, 1.0)
     g["sphere"] = ind.map(leaves["parent"]).to_numpy()
-    sph = g.groupby(["entity", "sphere"], observed=True)["score"].mean().reset_index()
-    sph["w"] = sph["sphere"].map(spheres)
-    sph["ws"] = sph["w"] * sph["score"]
-    root = sph.groupby("entity", observed=True)[["ws", "w"]].sum()
-    out = pd.DataFrame({"gpi": root["ws"] / root["w"]})
+    out = pd.DataFrame({"gpi": _tree_mean(g, "entity", "score", spheres)})
     counts = g.groupby(["entity", "cls"], observed=True).size().unstack(fill_value=0)
     out["n_improved"], out["n_deteriorated"] = counts.get(1, 0), counts.get(-1, 0)
     out.index = out.index.astype(str)
@@ -119,7 +138,7 @@ def pandas_gpi(frame: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
 
 
 def pandas_npi(frame: pd.DataFrame, catalog: pd.DataFrame, country: str) -> pd.DataFrame:
-    """NPI vs the members' plain mean and vs the base year, arithmetic, caps [0, 2]."""
+    """NPI vs the members' plain mean and vs the base year over the same tree, caps [0, 2]."""
     d = catalog.loc[catalog["direction"].notna()].set_index("code")["direction"].astype(float)
     is_c = (frame["entity"] == country).to_numpy()
     ref = frame.loc[~is_c].groupby(["indicator", "year"], observed=True)["value"].mean()
@@ -129,9 +148,17 @@ def pandas_npi(frame: pd.DataFrame, catalog: pd.DataFrame, country: str) -> pd.D
     ref = ref.reindex(x.index)
     base = x.xs(BASE_YEAR, level="year").reindex(x.index.get_level_values("indicator")).to_numpy()
     dd = d.reindex(x.index.get_level_values("indicator")).to_numpy()
-    r = ((x / ref) ** dd).clip(0, 2) * 100
-    b = ((x / base) ** dd).clip(0, 2) * 100
-    return pd.DataFrame({"npi_reference": r.groupby(level="year").mean(), "npi_base": b.groupby(level="year").mean()})
+    parent = catalog.set_index("code")["parent"]
+    tidy = pd.DataFrame({
+        "year": x.index.get_level_values("year"),
+        "sphere": parent.reindex(x.index.get_level_values("indicator")).to_numpy(),
+        "r": (((x / ref) ** dd).clip(0, 2) * 100).to_numpy(),
+        "b": (((x / base) ** dd).clip(0, 2) * 100).to_numpy(),
+    }).dropna(subset=["r"])  # fmt: skip
+    spheres = _sphere_weights(catalog)
+    npi_r = _tree_mean(tidy, "year", "r", spheres)
+    npi_b = _tree_mean(tidy.dropna(subset=["b"]), "year", "b", spheres)
+    return pd.DataFrame({"npi_reference": npi_r, "npi_base": npi_b})
 
 
 # --------------------------------------------------------------------------- runs
@@ -144,20 +171,28 @@ def run_demo(repeats: int) -> list[tuple[str, float]]:
         panel, cat = Panel.from_frame(p), Catalog.from_frame(c)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            t, res = timed(lambda panel=panel, cat=cat: performance_index(panel, cat, year=YEAR), repeats)
-            rows.append((f"demo `{kind}` GPI ({panel.shape[0]}×{panel.shape[1]}×{panel.shape[2]})", t))
+            t, res = timed(
+                lambda panel=panel, cat=cat: performance_index(panel, cat, year=YEAR), repeats
+            )
+            rows.append(
+                (f"demo `{kind}` GPI ({panel.shape[0]}×{panel.shape[1]}×{panel.shape[2]})", t)
+            )
             t, _ = timed(res.risk_areas, repeats)
             rows.append((f"demo `{kind}` risk areas", t))
     p, c = load_demo_frames("npi")
     panel, cat = Panel.from_frame(p), Catalog.from_frame(c)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t, _ = timed(lambda: progress_index(panel, cat, country="DMO", reference="OECD", year=2024), repeats)
+        t, _ = timed(
+            lambda: progress_index(panel, cat, country="DMO", reference="OECD", year=2024), repeats
+        )
     rows.append(("demo `npi` NPI (DMO vs OECD, 16 years)", t))
     return rows
 
 
-def run_synthetic(n_ent: int, n_ind: int, n_year: int, repeats: int) -> tuple[list[tuple[str, float]], list[str]]:
+def run_synthetic(
+    n_ent: int, n_ind: int, n_year: int, repeats: int
+) -> tuple[list[tuple[str, float]], list[str]]:
     rows: list[tuple[str, float]] = []
     notes: list[str] = []
     t0 = time.perf_counter()
@@ -169,7 +204,12 @@ def run_synthetic(n_ent: int, n_ind: int, n_year: int, repeats: int) -> tuple[li
     catalog = Catalog.from_frame(cat_frame)
     t0 = time.perf_counter()
     _ = panel.fingerprint
-    rows.append(("`Panel.fingerprint` (SHA-256, cached after the first GPI/NPI call), once", time.perf_counter() - t0))
+    rows.append(
+        (
+            "`Panel.fingerprint` (SHA-256, cached after the first GPI/NPI call), once",
+            time.perf_counter() - t0,
+        )
+    )
 
     t_g, res = timed(lambda: performance_index(panel, catalog, year=YEAR, window=WINDOW), repeats)
     rows.append(("govindex GPI (fingerprint cached)", t_g))
@@ -177,11 +217,13 @@ def run_synthetic(n_ent: int, n_ind: int, n_year: int, repeats: int) -> tuple[li
     rows.append(("plain-pandas GPI", t_p))
     got = res.scores["gpi"].reindex(ora.index)
     diff = float(np.nanmax(np.abs(got.to_numpy() - ora["gpi"].to_numpy())))
-    same_n = bool((res.scores["gpi"].notna().sum() == len(ora)))
-    same_cls = bool((res.scores.loc[ora.index, "n_improved"].to_numpy() == ora["n_improved"].to_numpy()).all()
-                    and (res.scores.loc[ora.index, "n_deteriorated"].to_numpy() == ora["n_deteriorated"].to_numpy()).all())  # fmt: skip
-    notes.append(f"GPI: max |govindex − pandas| = {diff:.2e} over {len(ora):,} entities; same entities "
-                 f"scored: {same_n}; same improved/deteriorated counts: {same_cls}")  # fmt: skip
+    same_n = bool(res.scores["gpi"].notna().sum() == len(ora))
+    mine = res.scores.loc[ora.index, ["n_improved", "n_deteriorated"]].to_numpy()
+    same_cls = bool((mine == ora[["n_improved", "n_deteriorated"]].to_numpy()).all())
+    notes.append(
+        f"GPI: max |govindex − pandas| = {diff:.2e} over {len(ora):,} entities; "
+        f"same entities scored: {same_n}; same improved/deteriorated counts: {same_cls}"
+    )
     assert diff < 1e-9 and same_n and same_cls, "govindex and the pandas GPI disagree"
     notes.append(f"GPI/pandas time ratio: {t_g / t_p:.2f}")
 
@@ -192,7 +234,9 @@ def run_synthetic(n_ent: int, n_ind: int, n_year: int, repeats: int) -> tuple[li
     members = [e for e in panel.entities if e != country]
     t_n, npi = timed(lambda: progress_index(panel, catalog, country=country, reference=members,
                                             base_year=BASE_YEAR, year=YEAR), repeats)  # fmt: skip
-    rows.append((f"govindex NPI ({country} vs mean of {len(members):,} members, {n_year} years)", t_n))
+    rows.append(
+        (f"govindex NPI ({country} vs mean of {len(members):,} members, {n_year} years)", t_n)
+    )
     t_pn, npi_o = timed(lambda: pandas_npi(frame, cat_frame, country), repeats)
     rows.append(("plain-pandas NPI", t_pn))
     d_n = float(np.nanmax(np.abs(npi.scores[["npi_reference", "npi_base"]].to_numpy()
@@ -212,8 +256,11 @@ def main() -> None:
     demo = run_demo(max(args.repeats, 5))
     synth, notes = run_synthetic(args.entities, args.indicators, args.years, args.repeats)
     print(f"## GPI + NPI + risk areas — {date.today().isoformat()}\n")
-    print(f"govindex {govindex.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
-          f"pandas {pd.__version__}, {os.cpu_count()} cores, {platform.machine()}\n")  # fmt: skip
+    print(
+        f"govindex {govindex.__version__}, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, pandas {pd.__version__}, {os.cpu_count()} cores, "
+        f"{platform.machine()}\n"
+    )
     print(f"Median of {max(args.repeats, 5)} runs (demo) / {args.repeats} runs (synthetic).\n")
     print("| step | seconds |\n|---|---:|")
     for name, t in demo:

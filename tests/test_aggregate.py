@@ -45,8 +45,14 @@ def one(values: list[float], weights: list[float] | None = None) -> tuple[np.nda
 
 def test_registry_names() -> None:
     assert AGGREGATORS.names() == [
-        "arithmetic", "generalized", "geometric", "harmonic", "median", "min", "sum",
-    ]  # fmt: skip
+        "arithmetic",
+        "generalized",
+        "geometric",
+        "harmonic",
+        "median",
+        "min",
+        "sum",
+    ]
 
 
 def test_arithmetic_weighted() -> None:
@@ -56,7 +62,7 @@ def test_arithmetic_weighted() -> None:
 
 def test_geometric_weighted() -> None:
     # exp((1 ln 2 + 3 ln 16) / 4) = (2 * 16^3)^(1/4) = 8192^(1/4) = 9.513657
-    assert_allclose(geometric(*one([2, 16], [1, 3])), [[8192 ** 0.25]])
+    assert_allclose(geometric(*one([2, 16], [1, 3])), [[8192**0.25]])
     assert_allclose(geometric(*one([2, 16], [1, 3])), [[9.513656920021768]])
     assert_allclose(geometric(*one([2, 8, 4])), [[4.0]])  # (2*8*4)^(1/3) = 64^(1/3)
 
@@ -141,7 +147,9 @@ def test_vectorised_over_entities_and_parents() -> None:
 @pytest.mark.parametrize("name", ["geometric", "harmonic"])
 @pytest.mark.parametrize("bad", [0.0, -2.0])
 def test_geometric_harmonic_need_positive_values(name: str, bad: float) -> None:
-    with pytest.raises(AggregationError, match=r"needs positive values.*minmax with low=1, high=100"):
+    with pytest.raises(
+        AggregationError, match=r"needs positive values.*minmax with low=1, high=100"
+    ):
         AGGREGATORS[name](*one([5.0, bad]))
 
 

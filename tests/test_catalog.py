@@ -43,10 +43,26 @@ def test_defaults_filled() -> None:
     assert np.isnan(f.loc["econ", "direction"])
     assert f.loc["econ", "type"] == ""
     assert list(cat.to_frame().columns) == [
-        "code", "name", "parent", "direction", "weight", "type", "aggregation", "normalization",
-        "lower", "upper", "transform", "target", "change", "tolerance", "cap", "owner", "unit",
-        "source", "sphere",
-    ]  # fmt: skip
+        "code",
+        "name",
+        "parent",
+        "direction",
+        "weight",
+        "type",
+        "aggregation",
+        "normalization",
+        "lower",
+        "upper",
+        "transform",
+        "target",
+        "change",
+        "tolerance",
+        "cap",
+        "owner",
+        "unit",
+        "source",
+        "sphere",
+    ]
 
 
 def test_structure_several_roots() -> None:
@@ -59,11 +75,23 @@ def test_structure_several_roots() -> None:
     assert cat.is_indicator("trust")
     assert not cat.is_indicator("econ")
     assert cat.depth.to_dict() == {
-        "G": 0, "econ": 1, "gdp": 2, "unemp": 2, "trust": 1, "H": 0, "water": 1,
-    }  # fmt: skip
+        "G": 0,
+        "econ": 1,
+        "gdp": 2,
+        "unemp": 2,
+        "trust": 1,
+        "H": 0,
+        "water": 1,
+    }
     assert cat.root_of.to_dict() == {
-        "G": "G", "econ": "G", "gdp": "G", "unemp": "G", "trust": "G", "H": "H", "water": "H",
-    }  # fmt: skip
+        "G": "G",
+        "econ": "G",
+        "gdp": "G",
+        "unemp": "G",
+        "trust": "G",
+        "H": "H",
+        "water": "H",
+    }
     assert cat.descendants("G") == ["econ", "gdp", "unemp", "trust"]
     assert len(cat) == 7
     assert repr(cat) == "<Catalog: 7 nodes, 4 indicators, 2 root(s): 'G', 'H'>"
@@ -135,7 +163,10 @@ def test_fingerprint_depends_on_content() -> None:
         ({"cap": [None, None, 0, None, None, None, None]}, r"cap must be positive .*'gdp'"),
         ({"tolerance": [None, None, -1, None, None, None, None]}, r"negative tolerance .*'gdp'"),
         (
-            {"lower": [None, None, 5, None, None, None, None], "upper": [None, None, 5, *[None] * 4]},
+            {
+                "lower": [None, None, 5, None, None, None, None],
+                "upper": [None, None, 5, *[None] * 4],
+            },
             r"lower goalpost not below upper .*'gdp'",
         ),
         (
@@ -176,8 +207,11 @@ def test_missing_required_column_and_not_a_frame() -> None:
 def test_direction_signs_as_text() -> None:
     cat = Catalog.from_frame(nodes(direction=["", "", "+", "-", "1", "", "-1"]))
     assert cat.column("direction", ["gdp", "unemp", "trust", "water"]).tolist() == [
-        1.0, -1.0, 1.0, -1.0,
-    ]  # fmt: skip
+        1.0,
+        -1.0,
+        1.0,
+        -1.0,
+    ]
 
 
 # ---------------------------------------------------------------------- roll-up plan

@@ -78,9 +78,12 @@ def test_hand_computed_two_level_tree() -> None:
     panel = Panel.from_frame(hand_panel())
     catalog = Catalog.from_frame(hand_catalog())
     res = compute_index(
-        panel, catalog, year=2024, normalization="minmax",
+        panel,
+        catalog,
+        year=2024,
+        normalization="minmax",
         normalization_params={"low": 10, "high": 100},
-    )  # fmt: skip
+    )
     # minmax to [10, 100]: y = 10 + 90 * share
     # gdp (d=+1, min 10, max 30): share 0, .5, 1 -> 10, 55, 100
     # unemp (d=-1, min 4, max 8): share (8-x)/4 = 1, 0, .5 -> 100, 10, 55
@@ -117,8 +120,9 @@ def test_hand_computed_two_level_tree() -> None:
 def test_default_aggregation_applies_where_catalog_has_none() -> None:
     panel = Panel.from_frame(hand_panel())
     catalog = Catalog.from_frame(hand_catalog())
-    res = compute_index(panel, catalog, year=2024, aggregation="min",
-                        normalization_params={"low": 10, "high": 100})  # fmt: skip
+    res = compute_index(
+        panel, catalog, year=2024, aggregation="min", normalization_params={"low": 10, "high": 100}
+    )
     # soc and GPI now use min; econ keeps its geometric override
     assert_allclose(res.scores["soc"], [10, 100, 55])
     econ = np.array([(10 * 100**3) ** 0.25, (55 * 10**3) ** 0.25, (100 * 55**3) ** 0.25])
@@ -128,8 +132,11 @@ def test_default_aggregation_applies_where_catalog_has_none() -> None:
 def test_log_transform_in_catalog() -> None:
     # gdp transformed with log before minmax: ln 10, ln 100, ln 1000 -> equally spaced
     panel = Panel.from_frame(long({"gdp": [10, 100, 1000], "x": [1, 2, 3]}, ["A", "B", "C"]))
-    cat = Catalog.from_frame(pd.DataFrame({
-        "code": ["R", "gdp", "x"], "parent": ["", "R", "R"], "transform": ["", "log", ""]}))  # fmt: skip
+    cat = Catalog.from_frame(
+        pd.DataFrame(
+            {"code": ["R", "gdp", "x"], "parent": ["", "R", "R"], "transform": ["", "log", ""]}
+        )
+    )
     res = compute_index(panel, cat, year=2024)
     assert_allclose(res.treated["gdp"], np.log([10, 100, 1000]))
     assert_allclose(res.normalized["gdp"], [0, 50, 100])
@@ -144,41 +151,82 @@ def test_log_transform_with_goalposts_from_catalog_and_from_method() -> None:
     panel = Panel.from_frame(long({"inc": [1000, 10000, 50]}, ["A", "B", "C"]))
     # ln(1000/100)/ln(100000/100) = ln 10 / ln 1000 = 1/3 ; ln 100 / ln 1000 = 2/3 ; 50 -> 0
     expected = [100 / 3, 200 / 3, 0]
-    in_catalog = Catalog.from_frame(pd.DataFrame({
-        "code": ["R", "inc"], "parent": ["", "R"], "transform": ["", "log"],
-        "lower": [None, 100], "upper": [None, 100000]}))  # fmt: skip
+    in_catalog = Catalog.from_frame(
+        pd.DataFrame(
+            {
+                "code": ["R", "inc"],
+                "parent": ["", "R"],
+                "transform": ["", "log"],
+                "lower": [None, 100],
+                "upper": [None, 100000],
+            }
+        )
+    )
     res = compute_index(panel, in_catalog, year=2024, normalization="goalposts")
     assert_allclose(res.normalized["inc"], expected)
     # the same posts given as method parameters are log-transformed too
-    in_method = Catalog.from_frame(pd.DataFrame({
-        "code": ["R", "inc"], "parent": ["", "R"], "transform": ["", "log"]}))  # fmt: skip
-    res2 = compute_index(panel, in_method, year=2024, normalization="goalposts",
-                         normalization_params={"lower": 100, "upper": 100000})  # fmt: skip
+    in_method = Catalog.from_frame(
+        pd.DataFrame({"code": ["R", "inc"], "parent": ["", "R"], "transform": ["", "log"]})
+    )
+    res2 = compute_index(
+        panel,
+        in_method,
+        year=2024,
+        normalization="goalposts",
+        normalization_params={"lower": 100, "upper": 100000},
+    )
     assert_allclose(res2.normalized["inc"], expected)
     with pytest.raises(MethodError, match=r"log-transformed indicator\(s\) 'inc' need a positive"):
-        compute_index(panel, in_method, year=2024, normalization="goalposts",
-                      normalization_params={"lower": 0, "upper": 100000})  # fmt: skip
+        compute_index(
+            panel,
+            in_method,
+            year=2024,
+            normalization="goalposts",
+            normalization_params={"lower": 0, "upper": 100000},
+        )
 
 
 def test_distance_to_reference_entity_and_target() -> None:
     panel = Panel.from_frame(long({"a": [50, 100, 200], "b": [2, 4, 8]}, ["X", "OECD", "Z"]))
-    cat = Catalog.from_frame(pd.DataFrame({
-        "code": ["R", "a", "b"], "parent": ["", "R", "R"], "direction": [None, 1, -1],
-        "target": [None, 400, 2]}))  # fmt: skip
-    res = compute_index(panel, cat, year=2024, normalization="distance_to_reference",
-                        normalization_params={"reference": "OECD"})  # fmt: skip
+    cat = Catalog.from_frame(
+        pd.DataFrame(
+            {
+                "code": ["R", "a", "b"],
+                "parent": ["", "R", "R"],
+                "direction": [None, 1, -1],
+                "target": [None, 400, 2],
+            }
+        )
+    )
+    res = compute_index(
+        panel,
+        cat,
+        year=2024,
+        normalization="distance_to_reference",
+        normalization_params={"reference": "OECD"},
+    )
     order = ["X", "OECD", "Z"]  # the result's rows are sorted: OECD, X, Z
     # a: 100 * x / 100 ; b (lower better): 100 * 4 / x
     assert_allclose(res.normalized.loc[order, "a"], [50, 100, 200])
     assert_allclose(res.normalized.loc[order, "b"], [200, 100, 50])
-    res_t = compute_index(panel, cat, year=2024, normalization="distance_to_reference",
-                          normalization_params={"reference": "target"})  # fmt: skip
+    res_t = compute_index(
+        panel,
+        cat,
+        year=2024,
+        normalization="distance_to_reference",
+        normalization_params={"reference": "target"},
+    )
     # a: 100 * x / 400 ; b: 100 * 2 / x
     assert_allclose(res_t.normalized.loc[order, "a"], [12.5, 25, 50])
     assert_allclose(res_t.normalized.loc[order, "b"], [100, 50, 25])
     with pytest.raises(MethodError, match="reference entity 'EU' is not in the panel"):
-        compute_index(panel, cat, year=2024, normalization="distance_to_reference",
-                      normalization_params={"reference": "EU"})  # fmt: skip
+        compute_index(
+            panel,
+            cat,
+            year=2024,
+            normalization="distance_to_reference",
+            normalization_params={"reference": "EU"},
+        )
     with pytest.raises(MethodError, match="distance_to_reference needs normalization_params"):
         compute_index(panel, cat, year=2024, normalization="distance_to_reference")
 
@@ -186,8 +234,11 @@ def test_distance_to_reference_entity_and_target() -> None:
 # ---------------------------------------------------------------------- coverage
 def coverage_case() -> tuple[Panel, Catalog]:
     # parent P has 3 equally weighted children; entity X has only a, Y has all three
-    cat = Catalog.from_frame(pd.DataFrame({
-        "code": ["R", "P", "a", "b", "c", "d"], "parent": ["", "R", "P", "P", "P", "R"]}))  # fmt: skip
+    cat = Catalog.from_frame(
+        pd.DataFrame(
+            {"code": ["R", "P", "a", "b", "c", "d"], "parent": ["", "R", "P", "P", "P", "R"]}
+        )
+    )
     df = long({"a": [2, 4], "b": [NAN, 6], "c": [NAN, 8], "d": [5, 5]}, ["X", "Y"])
     return Panel.from_frame(df), cat
 
@@ -195,8 +246,13 @@ def coverage_case() -> tuple[Panel, Catalog]:
 def test_coverage_threshold_sets_nan_and_records_reason() -> None:
     panel, cat = coverage_case()
     # goalposts 0..10 -> score = 10 * x
-    res = compute_index(panel, cat, year=2024, normalization="goalposts",
-                        normalization_params={"lower": 0, "upper": 10})  # fmt: skip
+    res = compute_index(
+        panel,
+        cat,
+        year=2024,
+        normalization="goalposts",
+        normalization_params={"lower": 0, "upper": 10},
+    )
     # X: 1 of 3 children -> coverage 1/3 < 2/3 -> P is NaN; R = mean of d only (1 of 2 children
     # with data = 1/2 < 2/3) -> NaN too
     assert np.isnan(res.scores.loc["X", "P"])
@@ -210,13 +266,25 @@ def test_coverage_threshold_sets_nan_and_records_reason() -> None:
     assert reasons.loc[("X", "P"), "reason"] == "coverage 0.33 below threshold 0.67"
     assert reasons.loc[("X", "R"), "reason"] == "coverage 0.50 below threshold 0.67"
     # coverage 0 turns the check off: X's P = 20 (a only), R = (20 + 50)/2 = 35
-    off = compute_index(panel, cat, year=2024, normalization="goalposts", coverage=0,
-                        normalization_params={"lower": 0, "upper": 10})  # fmt: skip
+    off = compute_index(
+        panel,
+        cat,
+        year=2024,
+        normalization="goalposts",
+        coverage=0,
+        normalization_params={"lower": 0, "upper": 10},
+    )
     assert_allclose(off.scores.loc["X", ["P", "R"]].to_numpy(dtype=float), [20, 35])
     assert off.reasons.empty
     # 0.3 lets 1/3 through at P; R then has both children: (20 + 50)/2
-    low = compute_index(panel, cat, year=2024, normalization="goalposts", coverage=0.3,
-                        normalization_params={"lower": 0, "upper": 10})  # fmt: skip
+    low = compute_index(
+        panel,
+        cat,
+        year=2024,
+        normalization="goalposts",
+        coverage=0.3,
+        normalization_params={"lower": 0, "upper": 10},
+    )
     assert_allclose(low.scores.loc["X", "R"], 35)
 
 
@@ -261,16 +329,22 @@ def test_compute_index_errors() -> None:
 def test_entities_selection_renormalises_within_selection() -> None:
     panel = Panel.from_frame(hand_panel())
     catalog = Catalog.from_frame(hand_catalog())
-    res = compute_index(panel, catalog, year=2024, entities=["A", "B"],
-                        normalization_params={"low": 10, "high": 100})  # fmt: skip
+    res = compute_index(
+        panel,
+        catalog,
+        year=2024,
+        entities=["A", "B"],
+        normalization_params={"low": 10, "high": 100},
+    )
     assert list(res.scores.index) == ["A", "B"]
     # gdp min 10 max 20 among A, B only -> 10, 100
     assert_allclose(res.normalized["gdp"], [10, 100])
 
 
 def test_catalog_indicator_without_data_is_nan() -> None:
-    cat = Catalog.from_frame(pd.DataFrame({
-        "code": ["R", "a", "b", "c"], "parent": ["", "R", "R", "R"]}))  # fmt: skip
+    cat = Catalog.from_frame(
+        pd.DataFrame({"code": ["R", "a", "b", "c"], "parent": ["", "R", "R", "R"]})
+    )
     panel = Panel.from_frame(long({"a": [1, 3], "b": [2, 6]}, ["X", "Y"]))
     res = compute_index(panel, cat, year=2024)
     assert res.raw["c"].isna().all()
@@ -298,8 +372,17 @@ def test_result_object() -> None:
 
     tidy = res.to_frame()
     assert list(tidy.columns) == [
-        "entity", "node", "root", "depth", "kind", "raw", "normalized", "score", "rank", "coverage",
-    ]  # fmt: skip
+        "entity",
+        "node",
+        "root",
+        "depth",
+        "kind",
+        "raw",
+        "normalized",
+        "score",
+        "rank",
+        "coverage",
+    ]
     assert len(tidy) == 3 * 7
     row = tidy.set_index(["entity", "node"]).loc[("B", "unemp")]
     assert (row["root"], row["depth"], row["kind"]) == ("GPI", 2, "indicator")
@@ -330,12 +413,18 @@ def test_to_parquet_with_provenance(tmp_path: Path) -> None:
     res = compute_index(panel, catalog, year=2024, normalization_params={"low": 10, "high": 100})
     files = res.to_parquet(tmp_path / "out", prefix="gpi_")
     names = sorted(f.name for f in files)
-    assert names == [f"gpi_{t}.parquet" for t in ("coverage", "normalized", "raw", "reasons", "scores")]
+    assert names == [
+        f"gpi_{t}.parquet" for t in ("coverage", "normalized", "raw", "reasons", "scores")
+    ]
     prov = read_provenance(tmp_path / "out" / "gpi_scores.parquet")
     assert prov["table"] == "scores"
     assert prov["year"] == 2024
-    assert prov["method"] == {"normalization": "minmax", "normalization_params": {"low": 10, "high": 100},
-                              "aggregation": "arithmetic", "coverage": 2 / 3}  # fmt: skip
+    assert prov["method"] == {
+        "normalization": "minmax",
+        "normalization_params": {"low": 10, "high": 100},
+        "aggregation": "arithmetic",
+        "coverage": 2 / 3,
+    }
     assert prov["fingerprints"] == {"panel": panel.fingerprint, "catalog": catalog.fingerprint}
     back = pd.read_parquet(tmp_path / "out" / "gpi_scores.parquet")
     pd.testing.assert_frame_equal(back, res.scores, check_names=False)
@@ -452,18 +541,30 @@ def problems(draw: st.DrawFn) -> tuple[list[dict[str, Any]], pd.DataFrame, list[
     nodes: list[dict[str, Any]] = []
     for i in range(n_parents):
         parent = "" if i == 0 else draw(st.sampled_from(["", *[f"P{j}" for j in range(i)]]))
-        nodes.append({"code": f"P{i}", "parent": parent, "direction": None,
-                      "weight": draw(st.sampled_from([0.5, 1.0, 2.0, 3.0]))})  # fmt: skip
+        nodes.append(
+            {
+                "code": f"P{i}",
+                "parent": parent,
+                "direction": None,
+                "weight": draw(st.sampled_from([0.5, 1.0, 2.0, 3.0])),
+            }
+        )
     for j in range(n_leaves):
         parent = f"P{j}" if j < n_parents else f"P{draw(st.integers(0, n_parents - 1))}"
-        nodes.append({"code": f"i{j}", "parent": parent,
-                      "direction": draw(st.sampled_from([1, -1])),
-                      "weight": draw(st.sampled_from([0.5, 1.0, 2.0, 3.0]))})  # fmt: skip
+        nodes.append(
+            {
+                "code": f"i{j}",
+                "parent": parent,
+                "direction": draw(st.sampled_from([1, -1])),
+                "weight": draw(st.sampled_from([0.5, 1.0, 2.0, 3.0])),
+            }
+        )
     entities = [f"E{k}" for k in range(draw(st.integers(2, 6)))]
     value = st.one_of(
-        st.just(math.nan), st.sampled_from([1.0, 2.0, 5.0]),
+        st.just(math.nan),
+        st.sampled_from([1.0, 2.0, 5.0]),
         st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False),
-    )  # fmt: skip
+    )
     rows = [
         {"entity": e, "indicator": f"i{j}", "year": 2020, "value": draw(value)}
         for e in entities
@@ -473,20 +574,35 @@ def problems(draw: st.DrawFn) -> tuple[list[dict[str, Any]], pd.DataFrame, list[
     return nodes, pd.DataFrame(rows), entities, cov
 
 
-def _check_against_oracle(problem: Any, normalization: str, low: float, high: float,
-                          aggregation: str) -> None:  # fmt: skip
+def _check_against_oracle(
+    problem: Any, normalization: str, low: float, high: float, aggregation: str
+) -> None:
     nodes, df, entities, cov = problem
     panel = Panel.from_frame(df)
     catalog = Catalog.from_frame(pd.DataFrame(nodes))
     params = {"low": low, "high": high} if normalization == "minmax" else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NormalizationWarning)
-        res = compute_index(panel, catalog, year=2020, normalization=normalization,
-                            normalization_params=params, aggregation=aggregation,
-                            coverage=cov)  # fmt: skip
+        res = compute_index(
+            panel,
+            catalog,
+            year=2020,
+            normalization=normalization,
+            normalization_params=params,
+            aggregation=aggregation,
+            coverage=cov,
+        )
     data = {(r.entity, r.indicator): r.value for r in df.itertuples()}
-    want = oracle(nodes, data, entities, normalization=normalization, low=low, high=high,
-                  aggregation=aggregation, coverage=cov)  # fmt: skip
+    want = oracle(
+        nodes,
+        data,
+        entities,
+        normalization=normalization,
+        low=low,
+        high=high,
+        aggregation=aggregation,
+        coverage=cov,
+    )
     codes = [n["code"] for n in nodes]
     expected = np.array([[want[(e, c)] for c in codes] for e in entities])
     got = res.scores.loc[entities, codes].to_numpy(dtype=float)
@@ -516,8 +632,9 @@ def test_oracle_rank_median(problem: Any) -> None:
 def _scores(nodes: list[dict[str, Any]], df: pd.DataFrame, cov: float) -> IndexResult:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NormalizationWarning)
-        return compute_index(Panel.from_frame(df), Catalog.from_frame(pd.DataFrame(nodes)),
-                             year=2020, coverage=cov)  # fmt: skip
+        return compute_index(
+            Panel.from_frame(df), Catalog.from_frame(pd.DataFrame(nodes)), year=2020, coverage=cov
+        )
 
 
 @HYPO
@@ -549,8 +666,9 @@ def test_permuting_entities_permutes_results(problem: Any, rnd: Any) -> None:
 
 @HYPO
 @given(problems(), st.data(), st.floats(0.01, 500.0))
-def test_raising_one_value_never_lowers_an_ancestor(problem: Any, data: st.DataObject,
-                                                    delta: float) -> None:  # fmt: skip
+def test_raising_one_value_never_lowers_an_ancestor(
+    problem: Any, data: st.DataObject, delta: float
+) -> None:
     nodes, df, _, cov = problem
     present = df.index[df["value"].notna()].tolist()
     if not present:

@@ -28,7 +28,9 @@ def _panel(rows: list[tuple[str, str, int, float]], **extra: list[float]) -> Pan
     return Panel.from_frame(frame)
 
 
-def _series(entity: str, indicator: str, values: dict[int, float]) -> list[tuple[str, str, int, float]]:
+def _series(
+    entity: str, indicator: str, values: dict[int, float]
+) -> list[tuple[str, str, int, float]]:
     return [(entity, indicator, y, v) for y, v in values.items()]
 
 
@@ -103,7 +105,11 @@ def test_gpi_hand_calculation_two_level_tree_unequal_weights() -> None:
     assert s.loc["R1", "gpi"] == pytest.approx(287.5 / 3, abs=1e-9)
     assert s.loc["R2", "gpi"] == pytest.approx(137.5 / 3, abs=1e-9)
     assert s.loc["R1", "rank"] == 1 and s.loc["R2", "rank"] == 2
-    assert (s.loc["R1", "n_improved"], s.loc["R2", "n_stable"], s.loc["R2", "n_deteriorated"]) == (3, 2, 1)
+    assert (s.loc["R1", "n_improved"], s.loc["R2", "n_stable"], s.loc["R2", "n_deteriorated"]) == (
+        3,
+        2,
+        1,
+    )
     assert s.loc["R2", "share_deteriorated"] == pytest.approx(1 / 3)
     assert (s["kind"] == "local").all() and (s["root"] == "GPI").all()
 
@@ -111,8 +117,13 @@ def test_gpi_hand_calculation_two_level_tree_unequal_weights() -> None:
     assert math.isnan(s.loc["R3", "gpi"]) and pd.isna(s.loc["R3", "rank"])
     assert (s.loc["R3", "n_indicators"], s.loc["R3", "n_scored"]) == (3, 1)
     assert s.loc["R3", "coverage"] == pytest.approx(1 / 3)
-    assert s.loc["R3", "reason"] == "indicator coverage 0.33 below threshold 0.67 (1 of 3 indicators scored)"
-    assert ch.loc[("R3", "inc"), "reason"] == "only one value in the window (at least 2 are needed)"
+    assert (
+        s.loc["R3", "reason"]
+        == "indicator coverage 0.33 below threshold 0.67 (1 of 3 indicators scored)"
+    )
+    assert (
+        ch.loc[("R3", "inc"), "reason"] == "only one value in the window (at least 2 are needed)"
+    )
     assert ch.loc[("R3", "unemp"), "reason"] == "no value in the window"
     assert s.loc["R1", "reason"] == ""
 
@@ -130,8 +141,12 @@ def test_coverage_threshold_can_be_lowered() -> None:
 
 def test_missing_end_point_uses_nearest_year_and_is_flagged() -> None:
     # life 70 (2019) → 70·1.02² (2021), no 2022 value: CAGR over the 2-year span = 0.02
-    rows = _series("A", "life", {2019: 70.0, 2021: 70.0 * 1.02**2}) + _series("A", "inc", {2019: 1.0, 2022: 1.0})
-    cat = Catalog.from_frame(pd.DataFrame({"code": ["G", "life", "inc"], "parent": ["", "G", "G"]}))
+    rows = _series("A", "life", {2019: 70.0, 2021: 70.0 * 1.02**2}) + _series(
+        "A", "inc", {2019: 1.0, 2022: 1.0}
+    )
+    cat = Catalog.from_frame(
+        pd.DataFrame({"code": ["G", "life", "inc"], "parent": ["", "G", "G"]})
+    )
     res = performance_index(_panel(rows), cat, year=2022)
     row = res.changes.set_index("indicator").loc["life"]
     assert (row["start_year"], row["end_year"]) == (2019, 2021)
@@ -151,7 +166,11 @@ MIXED_CATALOG = pd.DataFrame({
 
 
 def _mixed_panel() -> Panel:
-    grow, flat, fall = {2019: 100.0, 2022: 133.1}, {2019: 100.0, 2022: 100.0}, {2019: 100.0, 2022: 100 * 0.98**3}
+    grow, flat, fall = (
+        {2019: 100.0, 2022: 133.1},
+        {2019: 100.0, 2022: 100.0},
+        {2019: 100.0, 2022: 100 * 0.98**3},
+    )
     rows = (
         _series("A", "a1", grow) + _series("A", "a2", flat)
         + _series("A", "b1", grow) + _series("A", "l1", fall)  # not A's indicators: ignored
@@ -177,9 +196,14 @@ def test_cgb_roots_apply_to_their_owner_and_shared_root_to_the_rest() -> None:
 
 
 def test_cgb_only_roots_leave_other_entities_without_a_gpi() -> None:
-    res = performance_index(_mixed_panel(), Catalog.from_frame(MIXED_CATALOG), year=2022, roots=["G_A", "G_B"])
+    res = performance_index(
+        _mixed_panel(), Catalog.from_frame(MIXED_CATALOG), year=2022, roots=["G_A", "G_B"]
+    )
     s = res.scores
-    assert math.isnan(s.loc["L1", "gpi"]) and s.loc["L1", "reason"] == "no indicator set applies to this entity"
+    assert (
+        math.isnan(s.loc["L1", "gpi"])
+        and s.loc["L1", "reason"] == "no indicator set applies to this entity"
+    )
     assert s.loc["L1", "n_indicators"] == 0
     assert s.loc["A", "gpi"] == pytest.approx(75.0)
     assert set(res.changes["entity"]) == {"A", "B"}
@@ -205,11 +229,18 @@ def test_survey_not_significant_is_stable_with_statsmodels_pvalue() -> None:
         "value": [60.0, 66.0, 60.0, 75.0, 100.0, 133.1, 100.0, 133.1],
         "sample_size": [200, 200, 1000, 1000, None, None, None, None],
     })  # fmt: skip
-    cat = Catalog.from_frame(pd.DataFrame({
-        "code": ["G", "trust", "gdp"], "parent": ["", "G", "G"], "type": ["", "survey", "statistical"]}))
+    cat = Catalog.from_frame(
+        pd.DataFrame(
+            {
+                "code": ["G", "trust", "gdp"],
+                "parent": ["", "G", "G"],
+                "type": ["", "survey", "statistical"],
+            }
+        )
+    )
     res = performance_index(Panel.from_frame(frame), cat, year=2022)
     ch = res.changes.set_index(["entity", "indicator"])
-    # S1: 60 % of 200 → 66 % of 200 respondents; CAGR (1.1)^(1/3) − 1 = 3.2 % > τ, but not significant
+    # S1: 60 % of 200 → 66 % of 200 respondents; CAGR 1.1^(1/3) − 1 = 3.2 % > τ, not significant
     _, p1 = proportions_ztest(count=[0.60 * 200, 0.66 * 200], nobs=[200, 200])
     _, p2 = proportions_ztest(count=[0.60 * 1000, 0.75 * 1000], nobs=[1000, 1000])
     assert p1 > 0.05 and p2 < 0.05
@@ -224,10 +255,37 @@ def test_survey_not_significant_is_stable_with_statsmodels_pvalue() -> None:
     assert ch.loc[("S1", "gdp"), "class"] == "improved"
     # with significance=False the tolerance rule alone classifies S1 as improved
     res2 = performance_index(Panel.from_frame(frame), cat, year=2022, significance=False)
-    assert res2.changes.set_index(["entity", "indicator"]).loc[("S1", "trust"), "class"] == "improved"
+    assert (
+        res2.changes.set_index(["entity", "indicator"]).loc[("S1", "trust"), "class"] == "improved"
+    )
     # alpha = 0.3 > p1 (≈ 0.214) makes the S1 change significant
     res3 = performance_index(Panel.from_frame(frame), cat, year=2022, alpha=0.3)
-    assert res3.changes.set_index(["entity", "indicator"]).loc[("S1", "trust"), "class"] == "improved"
+    assert (
+        res3.changes.set_index(["entity", "indicator"]).loc[("S1", "trust"), "class"] == "improved"
+    )
+
+
+def test_survey_without_sample_sizes_keeps_tolerance_rule() -> None:
+    # "t" is a survey score on a 0–500 scale without sample sizes: it must not be z-tested
+    # (and must not trip the share check), while "s" (50 % → 60 % of 100) is tested.
+    frame = pd.DataFrame({
+        "entity": "A", "indicator": ["s", "s", "t", "t"], "year": [2019, 2022] * 2,
+        "value": [50.0, 60.0, 300.0, 350.0], "sample_size": [100, 100, None, None]})  # fmt: skip
+    cat = Catalog.from_frame(
+        pd.DataFrame(
+            {"code": ["G", "s", "t"], "parent": ["", "G", "G"], "type": ["", *["survey"] * 2]}
+        )
+    )
+    ch = performance_index(Panel.from_frame(frame), cat, year=2022).changes.set_index("indicator")
+    _, p_s = proportions_ztest(count=[50, 60], nobs=[100, 100])
+    assert ch.loc["s", "p_value"] == pytest.approx(p_s, rel=1e-10)
+    assert ch.loc["s", "class"] == "stable"  # p ≈ 0.155 ≥ 0.05
+    assert math.isnan(ch.loc["t", "p_value"])
+    assert ch.loc["t", "class"] == "improved"  # (350/300)^(1/3) − 1 = 5.3 % > τ
+    # with sample sizes, values outside [0, 100] are an error naming the pair
+    bad = frame.assign(sample_size=[100, 100, 100, 100])
+    with pytest.raises(MethodError, match=r"shares in \[0, 100\].*'A/t'.*survey_scale=1"):
+        performance_index(Panel.from_frame(bad), cat, year=2022)
 
 
 # --------------------------------------------------------------------------- demo-data consistency
@@ -238,7 +296,9 @@ def demo_leb() -> tuple[pd.DataFrame, pd.DataFrame]:
     return load_demo_frames("leb")
 
 
-def test_counts_shares_and_ranks_consistent_on_demo(demo_leb: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+def test_counts_shares_and_ranks_consistent_on_demo(
+    demo_leb: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
     for kind in ("leb", "cgb"):
         p, c = demo_leb if kind == "leb" else load_demo_frames("cgb")
         with warnings.catch_warnings():
@@ -274,7 +334,7 @@ def test_inputs_not_modified_and_runs_bit_identical(
     p, c = demo_leb
     p0, c0 = p.copy(deep=True), c.copy(deep=True)
     panel, cat = Panel.from_frame(p), Catalog.from_frame(c)
-    values0, cat_frame0, tidy0 = panel.values.copy(), cat.frame.copy(), panel.to_frame()
+    values0, cat_frame0, tidy0 = panel.values.copy(), cat.frame.copy(), panel.to_frame()  # noqa: PD011
     r1 = performance_index(panel, cat, year=2025)
     r2 = performance_index(panel, cat, year=2025)
     pd.testing.assert_frame_equal(p, p0)
@@ -297,12 +357,14 @@ def test_inputs_not_modified_and_runs_bit_identical(
 def test_errors_name_the_offending_item() -> None:
     cat = Catalog.from_frame(LEB_CATALOG)
     panel = _leb_panel()
-    bad = _panel(_series("R1", "zzz", {2019: 1.0, 2022: 2.0}) + _series("R1", "inc", {2019: 1.0, 2022: 2.0}))
+    bad = _panel(
+        _series("R1", "zzz", {2019: 1.0, 2022: 2.0}) + _series("R1", "inc", {2019: 1.0, 2022: 2.0})
+    )
     with pytest.raises(PanelError, match="'zzz'"):
         performance_index(bad, cat, year=2022)
     with pytest.raises(PanelError, match=r"assessment year 2030 is outside .*2019–2022"):
         performance_index(panel, cat, year=2030)
-    with pytest.raises(MethodError, match="window must be a positive integer.*0"):
+    with pytest.raises(MethodError, match=r"window must be a positive integer.*0"):
         performance_index(panel, cat, year=2022, window=0)
     with pytest.raises(MethodError, match="at least 2 years"):  # window 1 cannot span 2 years
         performance_index(panel, cat, year=2022, window=1)
@@ -312,7 +374,7 @@ def test_errors_name_the_offending_item() -> None:
         performance_index(panel, cat, year=2022, change="cagr")
     with pytest.raises(MethodError, match="coverage must be within"):
         performance_index(panel, cat, year=2022, coverage=1.5)
-    with pytest.raises(MethodError, match="unknown root.*'NOPE'"):
+    with pytest.raises(MethodError, match=r"unknown root.*'NOPE'"):
         performance_index(panel, cat, year=2022, roots=["NOPE"])
     with pytest.raises(PanelError, match="expected a Panel"):
         performance_index(panel.to_frame(), cat, year=2022)  # type: ignore[arg-type]
@@ -335,7 +397,9 @@ IND = ["x", "y", "z"]
 N_ENT = 4
 
 values_st = st.lists(
-    st.floats(min_value=1.0, max_value=100.0, allow_nan=False), min_size=N_ENT * 3 * 2, max_size=N_ENT * 3 * 2
+    st.floats(min_value=1.0, max_value=100.0, allow_nan=False),
+    min_size=N_ENT * 3 * 2,
+    max_size=N_ENT * 3 * 2,
 )
 dirs_st = st.lists(st.sampled_from([1, -1]), min_size=3, max_size=3)
 
@@ -379,14 +443,22 @@ def test_property_raising_in_good_direction_never_lowers_gpi(
 
 @_hyp
 @given(vals=values_st, dirs=dirs_st, i=st.integers(0, 2))
-def test_property_flipping_direction_mirrors_class_and_score(vals: list[float], dirs: list[int], i: int) -> None:
+def test_property_flipping_direction_mirrors_class_and_score(
+    vals: list[float], dirs: list[int], i: int
+) -> None:
     panel = Panel.from_frame(_prop_frame(vals, NAMES))
     flipped = list(dirs)
     flipped[i] = -dirs[i]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a median |change| of 0 (absolute rule) warns in both runs
-        a = performance_index(panel, _prop_catalog(dirs), year=2022).changes.set_index(["entity", "indicator"])
-        b = performance_index(panel, _prop_catalog(flipped), year=2022).changes.set_index(["entity", "indicator"])
+        warnings.simplefilter(
+            "ignore"
+        )  # a median |change| of 0 (absolute rule) warns in both runs
+        a = performance_index(panel, _prop_catalog(dirs), year=2022).changes.set_index(
+            ["entity", "indicator"]
+        )
+        b = performance_index(panel, _prop_catalog(flipped), year=2022).changes.set_index(
+            ["entity", "indicator"]
+        )
     ind = IND[i]
     sa, sb = a.xs(ind, level="indicator"), b.xs(ind, level="indicator")
     mirror = {"improved": "deteriorated", "deteriorated": "improved", "stable": "stable"}
@@ -395,12 +467,16 @@ def test_property_flipping_direction_mirrors_class_and_score(vals: list[float], 
     np.testing.assert_allclose(sb["change"], -sa["change"], rtol=0, atol=0)
     # the other indicators are untouched
     others = [x for x in IND if x != ind]
-    pd.testing.assert_series_equal(a.loc[(slice(None), others), "score"], b.loc[(slice(None), others), "score"])
+    pd.testing.assert_series_equal(
+        a.loc[(slice(None), others), "score"], b.loc[(slice(None), others), "score"]
+    )
 
 
 @_hyp
 @given(vals=values_st, dirs=dirs_st, perm=st.permutations(range(N_ENT)))
-def test_property_entity_order_does_not_matter(vals: list[float], dirs: list[int], perm: list[int]) -> None:
+def test_property_entity_order_does_not_matter(
+    vals: list[float], dirs: list[int], perm: list[int]
+) -> None:
     # relabel entities so that their sorted order (= axis order of the panel) is permuted
     labels = [f"Q{p}" for p in perm]
     cat = _prop_catalog(dirs)
@@ -416,4 +492,6 @@ def test_property_entity_order_does_not_matter(vals: list[float], dirs: list[int
     tied = sa["gpi"].duplicated(keep=False)
     assert (sa.loc[~tied, "rank"] == sb.loc[~tied, "rank"]).all()
     nb = b.node_scores.rename(index=dict(zip(labels, NAMES, strict=True))).loc[NAMES]
-    np.testing.assert_allclose(a.node_scores.loc[NAMES].to_numpy(), nb.to_numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        a.node_scores.loc[NAMES].to_numpy(), nb.to_numpy(), rtol=0, atol=1e-12
+    )

@@ -44,7 +44,12 @@ IND = ["life", "mort", "servers", "income"]
 
 
 def _frame(data: dict[tuple[str, int], tuple[float, ...]] = DATA) -> pd.DataFrame:
-    rows = [(e, ind, y, v) for (e, y), vals in data.items() for ind, v in zip(IND, vals, strict=True) if not math.isnan(v)]
+    rows = [
+        (e, ind, y, v)
+        for (e, y), vals in data.items()
+        for ind, v in zip(IND, vals, strict=True)
+        if not math.isnan(v)
+    ]
     rows += [(m, "POP", y, p) for m, p in POP.items() for y in (2016, 2020)]
     return pd.DataFrame(rows, columns=["entity", "indicator", "year", "value"])
 
@@ -113,13 +118,17 @@ def test_custom_caps(panel: Panel, catalog: Catalog) -> None:
     assert res.method.cap == (0.5, 3.0)
 
 
-def test_reference_plain_and_population_weighted_member_mean(panel: Panel, catalog: Catalog) -> None:
+def test_reference_plain_and_population_weighted_member_mean(
+    panel: Panel, catalog: Catalog
+) -> None:
     members = ["M1", "M2", "M3"]
     plain = _ind(progress_index(panel, catalog, country="KZ", reference=members, year=2020), 2020)
     # life 2020: (78 + 82 + 80)/3 = 80; mort: M3 missing → (4 + 6)/2 = 5
     assert plain.loc["life", "reference_value"] == pytest.approx(80.0)
     assert plain.loc["mort", "reference_value"] == pytest.approx(5.0)
-    res_w = progress_index(panel, catalog, country="KZ", reference=members, reference_weights="POP", year=2020)
+    res_w = progress_index(
+        panel, catalog, country="KZ", reference=members, reference_weights="POP", year=2020
+    )
     w = _ind(res_w, 2020)
     # weighted by POP (10, 30, 60): life (78·10 + 82·30 + 80·60)/100 = 80.40
     assert w.loc["life", "reference_value"] == pytest.approx((78 * 10 + 82 * 30 + 80 * 60) / 100)
@@ -134,7 +143,9 @@ def test_zero_base_value_gives_nan_warning_and_npi_from_the_rest(catalog: Catalo
     data = dict(DATA)
     data[("KZ", 2016)] = (70.0, 12.0, 10.0, 0.0)  # income 0 in the base year
     with pytest.warns(DataWarning, match=r"base-year \(2016\) value is 0 for 'income'"):
-        res = progress_index(Panel.from_frame(_frame(data)), catalog, country="KZ", reference="OECD", year=2020)
+        res = progress_index(
+            Panel.from_frame(_frame(data)), catalog, country="KZ", reference="OECD", year=2020
+        )
     t = _ind(res, 2020)
     assert math.isnan(t.loc["income", "ratio_base"])
     # NPI_base from the other three: (105 + 133.33 + 200)/3
@@ -144,10 +155,14 @@ def test_zero_base_value_gives_nan_warning_and_npi_from_the_rest(catalog: Catalo
 
 
 def test_geometric_aggregation(panel: Panel, catalog: Catalog) -> None:
-    res = progress_index(panel, catalog, country="KZ", reference="OECD", year=2020, aggregation="geometric")
+    res = progress_index(
+        panel, catalog, country="KZ", reference="OECD", year=2020, aggregation="geometric"
+    )
     r = [91.875, 400 / 9, 190.0, 150.0]
     b = [105.0, 400 / 3, 200.0, 120.0]
-    assert res.npi_reference == pytest.approx(math.exp(sum(map(math.log, r)) / 4), rel=1e-12)  # 104.3
+    assert res.npi_reference == pytest.approx(
+        math.exp(sum(map(math.log, r)) / 4), rel=1e-12
+    )  # 104.3
     assert res.npi_base == pytest.approx(math.exp(sum(map(math.log, b)) / 4), rel=1e-12)
     assert res.method.aggregation == "geometric"
 
@@ -157,8 +172,11 @@ def test_weights_and_tree_levels() -> None:
     cat = Catalog.from_frame(pd.DataFrame({
         "code": ["NPI", "H", "D", "life", "mort", "servers", "income"],
         "parent": ["", "NPI", "NPI", "H", "H", "D", "D"],
-        "weight": [1, 2, 1, 1, 1, 1, 1], "direction": [None, None, None, 1, -1, 1, 1]}))  # fmt: skip
-    res = progress_index(Panel.from_frame(_frame()), cat, country="KZ", reference="OECD", year=2020)
+        "weight": [1, 2, 1, 1, 1, 1, 1],
+        "direction": [None, None, None, 1, -1, 1, 1]}))  # fmt: skip
+    res = progress_index(
+        Panel.from_frame(_frame()), cat, country="KZ", reference="OECD", year=2020
+    )
     h, d = (91.875 + 400 / 9) / 2, (190 + 150) / 2
     assert res.nodes_reference.loc[2020, "H"] == pytest.approx(h)
     assert res.npi_reference == pytest.approx((2 * h + d) / 3)
@@ -168,8 +186,10 @@ def test_inputs_not_modified(catalog: Catalog) -> None:
     frame = _frame()
     frame0 = frame.copy(deep=True)
     p = Panel.from_frame(frame)
-    vals, cat0 = p.values.copy(), catalog.frame.copy()
-    progress_index(p, catalog, country="KZ", reference=["M1", "M2", "M3"], reference_weights="POP", year=2020)
+    vals, cat0 = p.values.copy(), catalog.frame.copy()  # noqa: PD011
+    progress_index(
+        p, catalog, country="KZ", reference=["M1", "M2", "M3"], reference_weights="POP", year=2020
+    )
     pd.testing.assert_frame_equal(frame, frame0)
     np.testing.assert_array_equal(p.values, vals)
     pd.testing.assert_frame_equal(catalog.frame, cat0)
@@ -181,7 +201,9 @@ def test_errors(panel: Panel, catalog: Catalog) -> None:
         progress_index(panel, catalog, country="XX", **kw)  # type: ignore[arg-type]
     with pytest.raises(PanelError, match="'M9'"):
         progress_index(panel, catalog, country="KZ", reference=["M1", "M9"], year=2020)
-    with pytest.raises(PanelError, match=r"base year 2005 is outside the panel's years \(2016–2020\)"):
+    with pytest.raises(
+        PanelError, match=r"base year 2005 is outside the panel's years \(2016–2020\)"
+    ):
         progress_index(panel, catalog, country="KZ", base_year=2005, **kw)  # type: ignore[arg-type]
     for bad in [(2.0, 1.0), (-1.0, 2.0), (0.0, math.inf), (1.0, 1.0)]:
         with pytest.raises(MethodError, match="cap must be"):
@@ -189,7 +211,14 @@ def test_errors(panel: Panel, catalog: Catalog) -> None:
     with pytest.raises(MethodError, match="reference_weights needs a list"):
         progress_index(panel, catalog, country="KZ", reference_weights="POP", **kw)  # type: ignore[arg-type]
     with pytest.raises(PanelError, match="weighting indicator 'GDP'"):
-        progress_index(panel, catalog, country="KZ", reference=["M1", "M2"], reference_weights="GDP", year=2020)
+        progress_index(
+            panel,
+            catalog,
+            country="KZ",
+            reference=["M1", "M2"],
+            reference_weights="GDP",
+            year=2020,
+        )
     with pytest.raises(PanelError, match="no NPI data in the assessment year 2019"):
         progress_index(panel, catalog, country="KZ", reference="OECD", year=2019)
     with pytest.raises(MethodError, match="root 'X' is not a root"):
@@ -203,7 +232,9 @@ def test_errors(panel: Panel, catalog: Catalog) -> None:
 
 
 def test_indicator_without_data_warns(panel: Panel) -> None:
-    cat = Catalog.from_frame(pd.DataFrame({"code": ["NPI", "life", "ghost"], "parent": ["", "NPI", "NPI"]}))
+    cat = Catalog.from_frame(
+        pd.DataFrame({"code": ["NPI", "life", "ghost"], "parent": ["", "NPI", "NPI"]})
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(DataWarning, match="'ghost'"):

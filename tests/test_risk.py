@@ -10,7 +10,8 @@ from govindex.performance import PerformanceResult
 from govindex.risk import RISK_COLUMNS
 
 #: Tree: G ─ ECO (weight 3) ─ e1, e2 ; SOC (weight 1) ─ s1, s2. All relative, cap 5 %/yr,
-#: so s = 50 + 50·g/0.05 = 50 + 1000·g. Effective weights: e· = 3/4·1/2 = 0.375, s· = 1/4·1/2 = 0.125.
+#: so s = 50 + 50·g/0.05 = 50 + 1000·g.
+#: Effective weights: e· = 3/4·1/2 = 0.375, s· = 1/4·1/2 = 0.125.
 CATALOG = pd.DataFrame({
     "code": ["G", "ECO", "SOC", "e1", "e2", "s1", "s2"],
     "parent": ["", "G", "G", "ECO", "ECO", "SOC", "SOC"],
@@ -27,7 +28,12 @@ GROWTH = {
 
 
 def _result(entities: tuple[str, ...] = ("A", "B", "C")) -> PerformanceResult:
-    rows = [(e, i, y, 100.0 * (1 + g) ** (y - 2019)) for e in entities for i, g in GROWTH[e].items() for y in (2019, 2022)]
+    rows = [
+        (e, i, y, 100.0 * (1 + g) ** (y - 2019))
+        for e in entities
+        for i, g in GROWTH[e].items()
+        for y in (2019, 2022)
+    ]
     panel = Panel.from_frame(pd.DataFrame(rows, columns=["entity", "indicator", "year", "value"]))
     return performance_index(panel, Catalog.from_frame(CATALOG), year=2022)
 
@@ -41,8 +47,13 @@ def test_indicator_rows_severity_and_rank(result: PerformanceResult) -> None:
     r = risk_areas(result)
     ind = r.loc[r["level"] == "indicator"]
     # severity = (50 − s)/50 × w_eff:
-    #   A e2: (50 − 0)/50 · 0.375 = 0.375;  A e1: (50 − 30)/50 · 0.375 = 0.15;  B s1: (50 − 20)/50 · 0.125 = 0.075
-    assert list(zip(ind["entity"], ind["indicator"], strict=True)) == [("A", "e2"), ("A", "e1"), ("B", "s1")]
+    #   A e2: (50 − 0)/50 · 0.375 = 0.375;  A e1: (50 − 30)/50 · 0.375 = 0.15;
+    #   B s1: (50 − 20)/50 · 0.125 = 0.075
+    assert list(zip(ind["entity"], ind["indicator"], strict=True)) == [
+        ("A", "e2"),
+        ("A", "e1"),
+        ("B", "s1"),
+    ]
     assert ind["severity"].tolist() == pytest.approx([0.375, 0.15, 0.075], abs=1e-12)
     assert ind["rank"].tolist() == [1, 2, 3]
     assert ind["score"].tolist() == pytest.approx([0.0, 30.0, 20.0], abs=1e-9)
@@ -64,7 +75,8 @@ def test_sphere_and_body_thresholds_default(result: PerformanceResult) -> None:
     assert sph.loc[("B", "social"), "share_deteriorated"] == pytest.approx(0.5)
     assert sph.loc[("B", "social"), "severity"] == pytest.approx(0.075)
     ent = r.loc[r["level"] == "entity"].set_index("entity")
-    # GPI A = 0.75·15 + 0.25·65 = 27.5 (share 2/4) → listed; B: GPI 0.75·50 + 0.25·45 = 48.75, share 1/4 → not
+    # GPI A = 0.75·15 + 0.25·65 = 27.5 (share 2/4) → listed;
+    # B: GPI 0.75·50 + 0.25·45 = 48.75, share 1/4 → not
     assert ent.index.tolist() == ["A"]
     assert ent.loc["A", "score"] == pytest.approx(27.5)
     assert (ent.loc["A", "n_indicators"], ent.loc["A", "n_deteriorated"]) == (4, 2)
@@ -91,7 +103,9 @@ def test_levels_filter_and_method_shortcut(result: PerformanceResult) -> None:
     assert set(only["level"]) == {"indicator"} and len(only) == 3
     groups = risk_areas(result, levels=("sphere", "entity"))
     assert set(groups["level"]) == {"sphere", "entity"}
-    pd.testing.assert_frame_equal(result.risk_areas(score_threshold=50.0), risk_areas(result, score_threshold=50.0))
+    pd.testing.assert_frame_equal(
+        result.risk_areas(score_threshold=50.0), risk_areas(result, score_threshold=50.0)
+    )
     empty = risk_areas(result, levels=())
     assert empty.empty and list(empty.columns) == list(RISK_COLUMNS)
 
@@ -106,7 +120,7 @@ def test_no_deteriorated_gives_no_indicator_rows() -> None:
 
 
 def test_errors(result: PerformanceResult) -> None:
-    with pytest.raises(MethodError, match="unknown risk level.*'region'"):
+    with pytest.raises(MethodError, match=r"unknown risk level.*'region'"):
         risk_areas(result, levels=("indicator", "region"))
     with pytest.raises(MethodError, match=r"share_threshold must be within \[0, 1\]; got 1.5"):
         risk_areas(result, share_threshold=1.5)

@@ -23,14 +23,16 @@ COMPONENTS = ["le", "eys", "mys", "gnipc"]
 
 def hdi_catalog() -> Catalog:
     return Catalog.from_frame(
-        pd.DataFrame({
-            "code": ["HDI", "health", "le", "education", "eys", "mys", "income", "gnipc"],
-            "parent": ["", "HDI", "health", "HDI", "education", "education", "HDI", "income"],
-            "aggregation": ["geometric", "", "", "arithmetic", "", "", "", ""],
-            "lower": [None, None, 20, None, 0, 0, None, 100],
-            "upper": [None, None, 85, None, 18, 15, None, 75000],
-            "transform": ["", "", "", "", "", "", "", "log"],
-        })  # fmt: skip
+        pd.DataFrame(
+            {
+                "code": ["HDI", "health", "le", "education", "eys", "mys", "income", "gnipc"],
+                "parent": ["", "HDI", "health", "HDI", "education", "education", "HDI", "income"],
+                "aggregation": ["geometric", "", "", "arithmetic", "", "", "", ""],
+                "lower": [None, None, 20, None, 0, 0, None, 100],
+                "upper": [None, None, 85, None, 18, 15, None, 75000],
+                "transform": ["", "", "", "", "", "", "", "log"],
+            }
+        )
     )
 
 
@@ -39,8 +41,10 @@ def hdr(shared_data: Path) -> pd.DataFrame:
     folder = shared_data / "hdr_undp"
     if not folder.is_dir():
         pytest.skip("hdr_undp data not available")
-    parts = [pd.read_csv(folder / f"hdr_hdi_components_{span}.csv", dtype={"entity": "str"})
-             for span in ("1990_2009", "2010_2022")]  # fmt: skip
+    parts = [
+        pd.read_csv(folder / f"hdr_hdi_components_{span}.csv", dtype={"entity": "str"})
+        for span in ("1990_2009", "2010_2022")
+    ]
     data = pd.concat(parts, ignore_index=True).rename(columns={"indicator_code": "indicator"})
     return data.loc[:, ["entity", "indicator", "year", "value"]]
 
@@ -59,9 +63,15 @@ def recomputed(hdr: pd.DataFrame) -> pd.DataFrame:
     frames = []
     for year in range(1990, 2023):  # one cross-section per year
         entities = [e for e, y in complete if y == year]
-        res = compute_index(panel, catalog, year=year, normalization="goalposts",
-                            normalization_params={"scale": 1.0}, coverage=1.0,
-                            entities=entities)  # fmt: skip
+        res = compute_index(
+            panel,
+            catalog,
+            year=year,
+            normalization="goalposts",
+            normalization_params={"scale": 1.0},
+            coverage=1.0,
+            entities=entities,
+        )
         assert res.raw.notna().all().all()
         ours = res.scores["HDI"].rename("ours").to_frame()
         ours["year"] = year
@@ -96,8 +106,13 @@ def test_kazakhstan_2022_by_hand(hdr: pd.DataFrame) -> None:
     ii = np.log(kaz["gnipc"] / 100) / np.log(750)
     by_hand = (lei * ei * ii) ** (1 / 3)
     panel = Panel.from_frame(hdr.loc[(hdr["entity"] == "KAZ") & hdr["indicator"].isin(COMPONENTS)])
-    res = compute_index(panel, hdi_catalog(), year=2022, normalization="goalposts",
-                        normalization_params={"scale": 1.0})  # fmt: skip
+    res = compute_index(
+        panel,
+        hdi_catalog(),
+        year=2022,
+        normalization="goalposts",
+        normalization_params={"scale": 1.0},
+    )
     assert res.scores.loc["KAZ", "HDI"] == pytest.approx(by_hand, rel=1e-12)
     assert round(by_hand, 3) == 0.802
 
@@ -106,8 +121,13 @@ def test_zero_dimension_index_names_the_entity(hdr: pd.DataFrame) -> None:
     # RWA 1994: LE 14.1 < 20 years -> health index 0 -> the geometric mean is undefined
     panel = Panel.from_frame(hdr.loc[(hdr["entity"] == "RWA") & hdr["indicator"].isin(COMPONENTS)])
     with pytest.raises(AggregationError, match=r"geometric mean needs positive .*'RWA/HDI'"):
-        compute_index(panel, hdi_catalog(), year=1994, normalization="goalposts",
-                      normalization_params={"scale": 1.0})  # fmt: skip
+        compute_index(
+            panel,
+            hdi_catalog(),
+            year=1994,
+            normalization="goalposts",
+            normalization_params={"scale": 1.0},
+        )
 
 
 def test_life_expectancy_cap_matters(hdr: pd.DataFrame) -> None:
@@ -116,10 +136,20 @@ def test_life_expectancy_cap_matters(hdr: pd.DataFrame) -> None:
     hkg = hdr.loc[(hdr["entity"] == "HKG") & (hdr["year"] == 2019)].set_index("indicator")["value"]
     assert hkg["le"] > 85
     panel = Panel.from_frame(hdr.loc[(hdr["entity"] == "HKG") & hdr["indicator"].isin(COMPONENTS)])
-    capped = compute_index(panel, hdi_catalog(), year=2019, normalization="goalposts",
-                           normalization_params={"scale": 1.0})  # fmt: skip
-    uncapped = compute_index(panel, hdi_catalog(), year=2019, normalization="goalposts",
-                             normalization_params={"scale": 1.0, "truncate": False})  # fmt: skip
+    capped = compute_index(
+        panel,
+        hdi_catalog(),
+        year=2019,
+        normalization="goalposts",
+        normalization_params={"scale": 1.0},
+    )
+    uncapped = compute_index(
+        panel,
+        hdi_catalog(),
+        year=2019,
+        normalization="goalposts",
+        normalization_params={"scale": 1.0, "truncate": False},
+    )
     assert capped.normalized.loc["HKG", "le"] == 1.0
     assert uncapped.normalized.loc["HKG", "le"] == pytest.approx((hkg["le"] - 20) / 65)
     assert round(capped.scores.loc["HKG", "HDI"], 3) == hkg["hdi"]

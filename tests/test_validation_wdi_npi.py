@@ -20,9 +20,9 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wdi"
 #: 25 socio-economic indicators with polarity + or − in indicators.csv (our own annotation, see the
 #: README) that have KAZ and OED values in both 2016 and 2022. Chosen one concept each across the
 #: spheres; left out among the eligible ones: growth rates and net lending (can be ≤ 0, a ratio is
-#: meaningless), FDI (negative for KAZ in some years), journal articles (a count, not comparable with
-#: an aggregate of 38 countries), forest area (mostly geography: a steppe country scores 4 % of
-#: the OECD whatever its policy) and near-duplicates (female/male splits of the same series).
+#: meaningless), FDI (negative for KAZ in some years), journal articles (a count, not comparable
+#: with an aggregate of 38 countries), forest area (mostly geography: a steppe country scores
+#: 4 % of the OECD whatever its policy) and near-duplicates (female/male splits of a series).
 INDICATORS = [
     # economy
     "NY.GDP.PCAP.PP.CD", "NY.GNP.PCAP.PP.CD", "SL.GDP.PCAP.EM.KD", "TX.VAL.TECH.MF.ZS",
@@ -89,17 +89,19 @@ def test_per_indicator_ratios_by_hand(npi) -> None:  # type: ignore[no-untyped-d
     assert imr == pytest.approx(6.002748 / 7.7 * 100, rel=1e-6)
     assert t.loc[IMR, "ratio_reference"] == pytest.approx(imr, rel=1e-12)
     # base-year ratios: life 73.503/72.549; infant mortality 8.8/7.7 (fell → improvement > 100)
-    assert t.loc[LIFE, "ratio_base"] == pytest.approx(
-        wide.loc[LIFE, ("KAZ", 2022)] / wide.loc[LIFE, ("KAZ", 2016)] * 100, rel=1e-12)  # fmt: skip
-    assert t.loc[IMR, "ratio_base"] == pytest.approx(
-        wide.loc[IMR, ("KAZ", 2016)] / wide.loc[IMR, ("KAZ", 2022)] * 100, rel=1e-12)  # fmt: skip
+    life_b = wide.loc[LIFE, ("KAZ", 2022)] / wide.loc[LIFE, ("KAZ", 2016)] * 100
+    assert t.loc[LIFE, "ratio_base"] == pytest.approx(life_b, rel=1e-12)
+    imr_b = wide.loc[IMR, ("KAZ", 2016)] / wide.loc[IMR, ("KAZ", 2022)] * 100
+    assert t.loc[IMR, "ratio_base"] == pytest.approx(imr_b, rel=1e-12)
 
 
 def test_secure_servers_base_ratio_is_capped(npi) -> None:  # type: ignore[no-untyped-def]
     res, wide, _ = npi
     growth = wide.loc[SERVERS, ("KAZ", 2022)] / wide.loc[SERVERS, ("KAZ", 2016)]
     assert 19.0 < growth < 20.0  # README/DESIGN: "grew 19-fold from 2016 to 2022"
-    row = res.indicators.loc[(res.indicators["year"] == 2022) & (res.indicators["indicator"] == SERVERS)].iloc[0]
+    row = res.indicators.loc[
+        (res.indicators["year"] == 2022) & (res.indicators["indicator"] == SERVERS)
+    ].iloc[0]
     assert row["ratio_base"] == 200.0 and bool(row["capped_base"])
     assert row["uncapped_base"] == pytest.approx(growth * 100, rel=1e-12)
 
@@ -107,12 +109,16 @@ def test_secure_servers_base_ratio_is_capped(npi) -> None:  # type: ignore[no-un
 def test_npi_equals_mean_of_capped_ratios_plain_pandas(npi) -> None:  # type: ignore[no-untyped-def]
     res, wide, meta = npi
     d = pd.Series(np.where(meta["polarity"] == "+", 1.0, -1.0), index=INDICATORS)
-    kaz22, kaz16, oed22 = wide[("KAZ", 2022)].loc[INDICATORS], wide[("KAZ", 2016)].loc[INDICATORS], wide[("OED", 2022)].loc[INDICATORS]
+    kaz22, kaz16, oed22 = (
+        wide[("KAZ", 2022)].loc[INDICATORS],
+        wide[("KAZ", 2016)].loc[INDICATORS],
+        wide[("OED", 2022)].loc[INDICATORS],
+    )
     r = ((kaz22 / oed22) ** d).clip(0, 2) * 100
     b = ((kaz22 / kaz16) ** d).clip(0, 2) * 100
     assert res.npi_reference == pytest.approx(r.mean(), rel=1e-12)
     assert res.npi_base == pytest.approx(b.mean(), rel=1e-12)
-    # the cap matters: without it the servers ratio alone (≈ 1931) would lift NPI_base by ≈ 69 points
+    # the cap matters: without it the servers ratio alone (≈ 1931) lifts NPI_base by ≈ 69 points
     uncapped = ((kaz22 / kaz16) ** d * 100).mean()
     assert uncapped - res.npi_base > 60
     assert res.scores.loc[2016, "npi_base"] == pytest.approx(100.0)
@@ -127,19 +133,27 @@ def members_panel(wdi: dict[str, pd.DataFrame]) -> tuple[Panel, list[str]]:
         "wdi_oecd38_kaz_part1_economy_labour_government_context.csv",
         "wdi_oecd38_kaz_part2_health_education_innovation_social_environment.csv")]  # fmt: skip
     long = pd.concat(parts, ignore_index=True)
-    long = long.loc[long["indicator_code"].isin([LIFE, "SP.POP.TOTL"]) & long["entity"].isin([*members, "KAZ"])]
+    long = long.loc[
+        long["indicator_code"].isin([LIFE, "SP.POP.TOTL"]) & long["entity"].isin([*members, "KAZ"])
+    ]
     return Panel.from_frame(long.rename(columns={"indicator_code": "indicator"})), members
 
 
 def test_members_population_weighted_mean_reproduces_oed(members_panel, wdi) -> None:  # type: ignore[no-untyped-def]
     panel, members = members_panel
     cat = Catalog.from_frame(pd.DataFrame({"code": ["NPI", LIFE], "parent": ["", "NPI"]}))
-    res = progress_index(panel, cat, country="KAZ", reference=members, reference_weights="SP.POP.TOTL",
-                         base_year=2016, year=2022)  # fmt: skip
+    res = progress_index(
+        panel, cat, country="KAZ", reference=members, reference_weights="SP.POP.TOTL",
+        base_year=2016, year=2022,
+    )  # fmt: skip
     ref = res.indicators.set_index("year").loc[2022, "reference_value"]
     assert ref == pytest.approx(79.517, abs=0.01)  # README: population-weighted mean 79.517 = OED
     agg = wdi["agg"]
-    oed = agg.loc[(agg["entity"] == "OED") & (agg["indicator_code"] == LIFE) & (agg["year"] == 2022), "value"].item()
+    oed = agg.loc[
+        (agg["entity"] == "OED") & (agg["indicator_code"] == LIFE) & (agg["year"] == 2022), "value"
+    ].item()
     assert ref == pytest.approx(oed, abs=0.01)
     plain = progress_index(panel, cat, country="KAZ", reference=members, base_year=2016, year=2022)
-    assert plain.indicators.set_index("year").loc[2022, "reference_value"] == pytest.approx(80.355, abs=0.001)  # README
+    assert plain.indicators.set_index("year").loc[2022, "reference_value"] == pytest.approx(
+        80.355, abs=0.001
+    )  # README

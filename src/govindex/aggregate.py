@@ -4,10 +4,11 @@ Every kernel has one signature::
 
     kernel(x, w, **params) -> ndarray
 
-with ``x`` of shape ``(n_entities, n_parents, n_children)`` (NaN = missing child
-or padding) and ``w`` of shape ``(n_parents, n_children)`` (0 for padding). A
-kernel returns ``(n_entities, n_parents)``; missing children are skipped and the
-weights of the children present are rescaled to sum to one.
+with ``x`` of shape ``(n_entities, n_parents, n_children)`` (NaN = missing child)
+and ``w`` of shape ``(n_parents, n_children)``; padding children have weight 0 (and
+any value, NaN or 0) and must be ignored, like any child with weight 0. A kernel
+returns ``(n_entities, n_parents)``; missing children are skipped and the weights of
+the children present are rescaled to sum to one.
 
 :func:`aggregate_tree` rolls scores up a catalog's tree level by level (deepest
 parents first), grouping parents by aggregation method, so the only Python loops
@@ -68,10 +69,15 @@ def arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
     >>> arithmetic(np.array([[[10.0, 20.0, np.nan]]]), np.array([[1.0, 3.0, 1.0]]))
     array([[17.5]])
     """
-    # two fused passes (einsum) instead of materialising the (E, P, C) weight array
-    present = ~np.isnan(x)
-    num = np.einsum("...pc,pc->...p", np.where(present, x, 0.0), w)
-    wsum = np.einsum("...pc,pc->...p", present, w)
+    # fused multiply-sum (einsum) instead of materialising the (E, P, C) weight array;
+    # complete data (the common case) skips the masking passes
+    missing = np.isnan(x)
+    if missing.any():
+        num = np.einsum("...pc,pc->...p", np.where(missing, 0.0, x), w)
+        wsum = np.einsum("...pc,pc->...p", ~missing, w)
+    else:
+        num = np.einsum("...pc,pc->...p", x, w)
+        wsum = np.broadcast_to(w.sum(axis=-1), num.shape)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
 
@@ -222,10 +228,14 @@ def parse_aggregation(text: str | AggregationSpec) -> AggregationSpec:
         return text
     m = _SPEC.match(str(text))
     if m is None:
-        raise MethodError(f"cannot parse aggregation {text!r}; expected e.g. 'arithmetic' or 'generalized(p=2)'")
+        raise MethodError(
+            f"cannot parse aggregation {text!r}; expected e.g. 'arithmetic' or 'generalized(p=2)'"
+        )
     name, inner = m.group(1), m.group(2)
     if name not in AGGREGATORS:
-        raise MethodError(f"unknown aggregation method {name!r}; expected one of {AGGREGATORS.names()}")
+        raise MethodError(
+            f"unknown aggregation method {name!r}; expected one of {AGGREGATORS.names()}"
+        )
     params: list[tuple[str, float]] = []
     if inner:
         for part in inner.split(","):
@@ -287,10 +297,10 @@ def aggregate_tree(
     if not 0.0 <= coverage <= 1.0:
         raise MethodError(f"coverage must be within [0, 1]; got {coverage}")
     n_e, n_nodes = np.shape(leaf_scores)
-    # one extra all-NaN column at position n_nodes serves as the padding child
+    # one extra column at position n_nodes serves as the padding child (value 0, weight 0)
     padded = np.empty((n_e, n_nodes + 1))
     padded[:, :n_nodes] = leaf_scores
-    padded[:, n_nodes] = np.nan
+    padded[:, n_nodes] = 0.0
     scores = padded[:, :n_nodes]
     cov = np.full(scores.shape, np.nan)
     low = np.zeros(scores.shape, dtype=bool)
@@ -307,18 +317,23 @@ def aggregate_tree(
                     raise MethodError(f"bad parameters for aggregation {g.spec}: {exc}") from None
                 except AggregationError as exc:
                     e, r = np.nonzero(np.any((x <= 0) & (g.weights[np.newaxis] > 0), axis=-1))
+                    ents = entity_labels if entity_labels is not None else range(len(x))
+                    nodes = node_labels if node_labels is not None else range(n_nodes)
                     where = [
-                        f"{entity_labels[a] if entity_labels is not None else a}/"
-                        f"{node_labels[g.parents[b]] if node_labels is not None else g.parents[b]}"
+                        f"{ents[int(a)]}/{nodes[int(g.parents[b])]}"
                         for a, b in zip(e, r, strict=True)
                     ]
                     raise AggregationError(
                         f"{exc}; at (entity/parent) {format_items(where, limit=5)}"
                     ) from None
             total_w = g.weights.sum(axis=-1)
-            present_w = np.einsum("epc,pc->ep", ~np.isnan(x), g.weights)
+            missing = np.isnan(x)
+            if missing.any():
+                present_w = np.einsum("epc,pc->ep", ~missing, g.weights)
+            else:
+                present_w = np.broadcast_to(total_w, value.shape)
             share = present_w / np.where(total_w > 0, total_w, 1.0)
-            too_low = (share < coverage - 1e-12) & (present_w > 0)
+            too_low = (share <= coverage - 1e-12) & (present_w > 0)
             value = np.where(too_low, np.nan, value)
             scores[:, g.parents] = value
             cov[:, g.parents] = share

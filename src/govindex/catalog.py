@@ -50,7 +50,12 @@ def _numeric_column(frame: pd.DataFrame, col: str, codes: pd.Series) -> pd.Serie
         return pd.Series(np.nan, index=frame.index, dtype="float64")
     s = frame[col]
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        s = s.astype("str").where(s.notna(), "").str.strip().replace({"": None, "+": "1", "-": "-1"})
+        s = (
+            s.astype("str")
+            .where(s.notna(), "")
+            .str.strip()
+            .replace({"": None, "+": "1", "-": "-1"})  # type: ignore[arg-type]
+        )
     num = pd.to_numeric(s, errors="coerce").astype("float64")
     bad = num.isna() & s.notna()
     if bad.any():
@@ -59,7 +64,9 @@ def _numeric_column(frame: pd.DataFrame, col: str, codes: pd.Series) -> pd.Serie
             f"{format_items(codes[bad])}: {format_items(s[bad])}"
         )
     if np.isinf(num.to_numpy()).any():
-        raise CatalogError(f"column {col!r} has infinite values for code(s) {format_items(codes[np.isinf(num)])}")
+        raise CatalogError(
+            f"column {col!r} has infinite values for code(s) {format_items(codes[np.isinf(num)])}"
+        )
     return num
 
 
@@ -125,7 +132,10 @@ class Catalog:
             out[col] = _text_column(src, col)
         codes = out["code"]
         if (codes == "").any():
-            raise CatalogError(f"{int((codes == '').sum())} row(s) have an empty 'code' (rows {format_items(codes.index[codes == ''])})")
+            raise CatalogError(
+                f"{int((codes == '').sum())} row(s) have an empty 'code' "
+                f"(rows {format_items(codes.index[codes == ''])})"
+            )
         for col in _NUMERIC:
             out[col] = _numeric_column(src, col, codes)
         out = out.loc[:, list(CATALOG_COLUMNS)]
@@ -183,7 +193,10 @@ class Catalog:
         fail(out["weight"] < 0, "negative weight for code(s)")
         fail(~out["type"].isin(["", *_TYPES]), f"type must be one of {_TYPES} for code(s)")
         fail(~out["change"].isin(["", *_CHANGES]), f"change must be one of {_CHANGES} for code(s)")
-        fail(~out["transform"].isin(["", *_TRANSFORMS]), "transform must be empty or 'log' for code(s)")
+        fail(
+            ~out["transform"].isin(["", *_TRANSFORMS]),
+            "transform must be empty or 'log' for code(s)",
+        )
         fail((out["tolerance"] < 0), "negative tolerance for code(s)")
         fail((out["cap"] <= 0), "cap must be positive for code(s)")
         fail(out["lower"] >= out["upper"], "lower goalpost not below upper for code(s)")
@@ -192,7 +205,8 @@ class Catalog:
              "log transform needs positive lower/upper goalposts for code(s)")  # fmt: skip
         norm = out["normalization"]
         fail((norm != "") & ~norm.map(lambda n: n in NORMALIZERS).astype(bool),
-             f"unknown normalization (expected one of {NORMALIZERS.names()}) for code(s)")  # fmt: skip
+             f"unknown normalization (expected one of {NORMALIZERS.names()}) "
+             "for code(s)")  # fmt: skip
         bad_agg = []
         for code, agg in zip(out["code"], out["aggregation"], strict=True):
             if agg:
@@ -206,7 +220,9 @@ class Catalog:
         sums = w.groupby(out["parent"]).sum()
         zero = [p for p, s in sums.items() if p and s == 0]
         if zero:
-            raise CatalogError(f"the weights of the children sum to 0 under parent(s) {format_items(zero)}")
+            raise CatalogError(
+                f"the weights of the children sum to 0 under parent(s) {format_items(zero)}"
+            )
         del is_leaf
 
     # ------------------------------------------------------------------ structure
@@ -296,7 +312,9 @@ class Catalog:
         """Metadata column ``name`` indexed by code (optionally for some codes only)."""
         if name not in self.frame.columns:
             raise CatalogError(f"unknown catalog column {name!r}")
-        s = pd.Series(self.frame[name].to_numpy(), index=pd.Index(self.codes, name="code"), name=name)
+        s = pd.Series(
+            self.frame[name].to_numpy(), index=pd.Index(self.codes, name="code"), name=name
+        )
         return s if codes is None else s.loc[list(codes)]
 
     @cached_property

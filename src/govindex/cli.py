@@ -1,4 +1,10 @@
-"""Command-line interface: ``govindex --version``, ``govindex demo``."""
+"""Command-line interface.
+
+``govindex --version`` · ``govindex demo [--out DIR]`` · ``govindex run CONFIG
+[--years 2020:2025] [--out DIR]`` · ``govindex validate CONFIG`` · ``govindex diff OLD NEW``.
+Every failure prints one clear line on standard error and exits with status 1
+(2 for a wrong command line).
+"""
 
 from __future__ import annotations
 
@@ -27,7 +33,67 @@ def _parser() -> argparse.ArgumentParser:
         "charts (PNG) and results (Parquet).",
     )
     demo.add_argument("--out", default="govindex-demo", help="output folder (default: %(default)s)")
+    run = sub.add_parser("run", help="compute every index of a run configuration (TOML)",
+                         description="Read the inputs of CONFIG, validate them, compute every configured "
+                         "index for every year and write Parquet results with provenance.")  # fmt: skip
+    run.add_argument("config", help="run configuration (TOML)")
+    run.add_argument("--years", help="override the years, e.g. 2025, 2020:2025 or 2023,2025")
+    run.add_argument("--out", help="override the output folder")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    val = sub.add_parser("validate", help="check a run's inputs and print a data-quality report",
+                         description="Read and check the inputs of CONFIG without computing any index: "
+                         "coverage, gaps, duplicates, implausible jumps. Exit status 1 on errors.")  # fmt: skip
+    val.add_argument("config", help="run configuration (TOML)")
+    val.add_argument("--years", help="override the years")
+    dif = sub.add_parser("diff", help="compare two run output folders",
+                         description="Which scores and ranks moved between two runs, by how much, and why "
+                         "(input revisions, method changes, driving indicators).")  # fmt: skip
+    dif.add_argument("old", help="output folder of the earlier run")
+    dif.add_argument("new", help="output folder of the later run")
+    dif.add_argument("--rows", type=int, default=20, help="rows to show (default: %(default)s)")
     return parser
+
+
+def _years(text: str | None) -> object:
+    if text is None:
+        return None
+    if "," in text:
+        try:
+            return [int(t) for t in text.split(",") if t.strip()]
+        except ValueError:
+            raise GovindexError(f"cannot read --years {text!r}; expected e.g. 2025, 2020:2025 or 2023,2025") from None
+    return text
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        from govindex.demo import run_demo
+
+        run_demo(args.out)
+        return 0
+    if args.command == "run":
+        from govindex.batch import run
+
+        out = run(args.config, years=_years(args.years), output=args.out, progress=False if args.quiet else None)
+        if not args.quiet:
+            cfg = out.config
+            print(f"govindex run {cfg.name!r}: years {', '.join(map(str, cfg.years))}; "
+                  f"wrote {len(out.files)} result files and {out.manifest}")  # fmt: skip
+            for note in out.notes:
+                print(f"  note: {note}")
+        return 0
+    if args.command == "validate":
+        from govindex.quality import validate
+
+        report = validate(args.config, years=_years(args.years))
+        print(report.to_text())
+        return 0 if report.ok else 1
+    if args.command == "diff":
+        from govindex.diff import diff_runs
+
+        print(diff_runs(args.old, args.new).to_text(max_rows=args.rows))
+        return 0
+    raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,16 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        if args.command == "demo":
-            from govindex.demo import run_demo
-
-            run_demo(args.out)
-            return 0
+        return _dispatch(args)
     except GovindexError as exc:
-        print(f"govindex: error: {exc}", file=sys.stderr)
+        print(f"govindex {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    parser.error(f"unknown command {args.command!r}")
-    return 2  # pragma: no cover
+    except OSError as exc:
+        print(f"govindex {args.command}: error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

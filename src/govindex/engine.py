@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -55,7 +55,8 @@ class IndexMethod:
     def __post_init__(self) -> None:
         if self.normalization not in NORMALIZERS:
             raise MethodError(
-                f"unknown normalization {self.normalization!r}; expected one of {NORMALIZERS.names()}"
+                f"unknown normalization {self.normalization!r}; "
+                f"expected one of {NORMALIZERS.names()}"
             )
         parse_aggregation(self.aggregation)
         if not 0.0 <= float(self.coverage) <= 1.0:
@@ -91,9 +92,12 @@ def normalize_indicators(
         nonpos = sub <= 0
         if nonpos.any():
             e, i = np.nonzero(nonpos)
-            pairs = [f"{entities[a]}/{indicators[cols[b]]}" for a, b in zip(e[:10], i[:10], strict=True)]
+            pairs = [
+                f"{entities[a]}/{indicators[cols[b]]}" for a, b in zip(e[:10], i[:10], strict=True)
+            ]
             warnings.warn(
-                f"{int(nonpos.sum())} non-positive value(s) of log-transformed indicators set to NaN: "
+                f"{int(nonpos.sum())} non-positive value(s) of log-transformed indicators "
+                "set to NaN: "
                 f"{', '.join(pairs)}",
                 DataWarning,
                 stacklevel=3,
@@ -109,14 +113,20 @@ def normalize_indicators(
         params = dict(method.normalization_params) if name == method.normalization else {}
         if name in ("goalposts", "bounded"):
             for k in _CATALOG_PARAMS:
-                given = np.broadcast_to(np.asarray(params.get(k, np.nan), dtype=np.float64), (len(cols),))
+                given = np.broadcast_to(
+                    np.asarray(params.get(k, np.nan), dtype=np.float64), (len(cols),)
+                )
                 posts = np.where(np.isnan(bounds[k][cols]), given, bounds[k][cols])
                 params[k] = _log_posts(posts, log[cols], k, [indicators[c] for c in cols])
         if name == "distance_to_reference":
-            params["reference"] = _reference(params.get("reference"), meta, cols, treated, entities)
+            params["reference"] = _reference(
+                params.get("reference"), meta, cols, treated, entities
+            )
         labels = [indicators[c] for c in cols]
         try:
-            normalized[:, sel] = NORMALIZERS[name](treated[:, sel], direction[cols], labels=labels, **params)
+            normalized[:, sel] = NORMALIZERS[name](
+                treated[:, sel], direction[cols], labels=labels, **params
+            )
         except TypeError as exc:
             raise MethodError(f"bad parameters for normalization {name!r}: {exc}") from None
     return treated, normalized
@@ -135,7 +145,9 @@ def _log_posts(posts: FloatArray, use: np.ndarray, name: str, labels: list[str])
         return np.where(use & (posts > 0), np.log(np.where(posts > 0, posts, 1.0)), posts)
 
 
-def _reference(ref: Any, meta: pd.DataFrame, cols: np.ndarray, raw: FloatArray, entities: pd.Index) -> Any:
+def _reference(
+    ref: Any, meta: pd.DataFrame, cols: np.ndarray, raw: FloatArray, entities: pd.Index
+) -> Any:
     if ref is None:
         raise MethodError("distance_to_reference needs normalization_params={'reference': ...}")
     if isinstance(ref, str) and ref == "target":
@@ -218,20 +230,40 @@ class IndexResult(ResultMixin):
                 "fingerprints": dict(self.fingerprints)}  # fmt: skip
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy long table: entity, node, root, depth, kind, raw, normalized, score, rank, coverage."""
-        long = self.scores.stack(future_stack=True).rename("score").reset_index()
+        """Tidy long table.
+
+        Columns: entity, node, root, depth, kind, raw, normalized, score, rank, coverage.
+        """
+        long = cast(pd.Series, self.scores.stack(future_stack=True)).rename("score").reset_index()
         long.columns = ["entity", "node", "score"]
         meta = pd.DataFrame({"root": self.catalog.root_of, "depth": self.catalog.depth})
         long = long.join(meta, on="node")
-        long["kind"] = np.where(long["node"].isin(self.catalog.indicators), "indicator", "aggregate")
-        for name, table in (("raw", self.raw), ("normalized", self.normalized), ("coverage", self.coverage)):
-            stacked = table.stack(future_stack=True).rename(name)
+        long["kind"] = np.where(
+            long["node"].isin(self.catalog.indicators), "indicator", "aggregate"
+        )
+        for name, table in (
+            ("raw", self.raw),
+            ("normalized", self.normalized),
+            ("coverage", self.coverage),
+        ):
+            stacked = cast(pd.Series, table.stack(future_stack=True)).rename(name)
             stacked.index.names = ["entity", "node"]
             long = long.join(stacked, on=["entity", "node"])
-        ranks = self.ranks.stack(future_stack=True).rename("rank")
+        ranks = cast(pd.Series, self.ranks.stack(future_stack=True)).rename("rank")
         ranks.index.names = ["entity", "node"]
         long = long.join(ranks, on=["entity", "node"])
-        cols = ["entity", "node", "root", "depth", "kind", "raw", "normalized", "score", "rank", "coverage"]
+        cols = [
+            "entity",
+            "node",
+            "root",
+            "depth",
+            "kind",
+            "raw",
+            "normalized",
+            "score",
+            "rank",
+            "coverage",
+        ]
         return long.loc[:, cols]
 
     def _tables(self) -> dict[str, pd.DataFrame]:
@@ -240,9 +272,14 @@ class IndexResult(ResultMixin):
 
     def _summary(self) -> tuple[str, list[str]]:
         roots = self.catalog.roots
-        lines = [f"year {self.year}; {len(self.scores)} entities × {len(self.catalog.indicators)} indicators",
-                 f"method: {self.method.normalization} → {self.method.aggregation}, coverage ≥ {self.method.coverage:.2f}",
-                 f"roots: {format_items(roots, limit=5)}; unscored (entity, node) pairs: {len(self.reasons)}"]  # fmt: skip
+        m = self.method
+        lines = [
+            f"year {self.year}; {len(self.scores)} entities × "
+            f"{len(self.catalog.indicators)} indicators",
+            f"method: {m.normalization} → {m.aggregation}, coverage ≥ {m.coverage:.2f}",
+            f"roots: {format_items(roots, limit=5)}; "
+            f"unscored (entity, node) pairs: {len(self.reasons)}",
+        ]
         return "IndexResult", lines
 
 
@@ -302,7 +339,9 @@ def compute_index(
     """
     if not isinstance(panel, Panel):
         raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
-    method = IndexMethod(normalization, dict(normalization_params or {}), aggregation, float(coverage))
+    method = IndexMethod(
+        normalization, dict(normalization_params or {}), aggregation, float(coverage)
+    )
     leaves = catalog.indicators
     unknown = sorted(set(panel.indicators) - set(leaves))
     if unknown:
@@ -315,10 +354,18 @@ def compute_index(
     pos = work.indicators.get_indexer(pd.Index(leaves))
     raw = np.full((work.shape[0], len(leaves)), np.nan)
     have = pos >= 0
-    raw[:, have] = np.take(work.values[:, :, y], pos[have], axis=1)
-    treated, normalized = normalize_indicators(raw, catalog, leaves, method, entities=work.entities)
-    scores, cov, low = rollup(normalized, catalog, leaves, aggregation=aggregation, coverage=method.coverage,
-                              entities=work.entities)  # fmt: skip
+    raw[:, have] = np.take(work.values[:, :, y], pos[have], axis=1)  # noqa: PD011
+    treated, normalized = normalize_indicators(
+        raw, catalog, leaves, method, entities=work.entities
+    )
+    scores, cov, low = rollup(
+        normalized,
+        catalog,
+        leaves,
+        aggregation=aggregation,
+        coverage=method.coverage,
+        entities=work.entities,
+    )
     ent = work.entities
     nodes = pd.Index(catalog.codes, name="node")
     parents = [c for c in catalog.codes if c not in set(leaves)]
@@ -327,7 +374,12 @@ def compute_index(
     # the arrays are fresh and owned by the result: wrap them without another copy
     score_df = pd.DataFrame(scores, index=ent, columns=nodes, copy=False)
     cov_df = pd.DataFrame(cov[:, parent_pos], index=ent, columns=pd.Index(parents, name="node"))
-    reasons = _reasons(score_df.loc[:, parents], cov_df, pd.DataFrame(low[:, parent_pos], index=ent, columns=parents), method.coverage)
+    reasons = _reasons(
+        score_df.loc[:, parents],
+        cov_df,
+        pd.DataFrame(low[:, parent_pos], index=ent, columns=parents),
+        method.coverage,
+    )
     return IndexResult(
         year=int(year),
         method=method,
@@ -342,7 +394,9 @@ def compute_index(
     )
 
 
-def _reasons(scores: pd.DataFrame, cov: pd.DataFrame, low: pd.DataFrame, threshold: float) -> pd.DataFrame:
+def _reasons(
+    scores: pd.DataFrame, cov: pd.DataFrame, low: pd.DataFrame, threshold: float
+) -> pd.DataFrame:
     """Tidy table of (entity, node) pairs without a score and why."""
     missing = scores.isna().to_numpy()
     e, n = np.nonzero(missing)
@@ -350,7 +404,10 @@ def _reasons(scores: pd.DataFrame, cov: pd.DataFrame, low: pd.DataFrame, thresho
     is_low = low.to_numpy()[e, n]
     text = np.where(
         is_low,
-        np.char.add(np.char.add("coverage ", np.char.mod("%.2f", np.nan_to_num(share))), f" below threshold {threshold:.2f}"),
+        np.char.add(
+            np.char.add("coverage ", np.char.mod("%.2f", np.nan_to_num(share))),
+            f" below threshold {threshold:.2f}",
+        ),
         np.where(share == 0, "no child has data", "aggregate undefined"),
     )
     return pd.DataFrame({

@@ -205,7 +205,9 @@ def _goalposts(
     if np.any(missing):
         pos = np.flatnonzero(missing)
         names = [str(labels[i]) for i in pos] if labels is not None else pos.tolist()
-        raise MethodError(f"goalposts need 'lower' and 'upper' for every indicator; missing for {names[:10]}")
+        raise MethodError(
+            f"goalposts need 'lower' and 'upper' for every indicator; missing for {names[:10]}"
+        )
     rng = upper - lower
     _warn_nan_columns(rng == 0, "equal lower and upper goalposts", labels)
     share = np.where(d > 0, _safe_divide(x - lower, rng), _safe_divide(upper - x, rng))
@@ -214,7 +216,9 @@ def _goalposts(
     return scale * share
 
 
-def _log_posts(x: FloatArray, lower: FloatArray, upper: FloatArray, log: Any, labels: Any) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _log_posts(
+    x: FloatArray, lower: FloatArray, upper: FloatArray, log: Any, labels: Any
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     use = np.broadcast_to(np.asarray(log, dtype=bool), lower.shape)
     if not np.any(use):
         return x, lower, upper
@@ -226,7 +230,8 @@ def _log_posts(x: FloatArray, lower: FloatArray, upper: FloatArray, log: Any, la
     nonpos = use & (x <= 0)
     if np.any(nonpos):
         warnings.warn(
-            f"{int(nonpos.sum())} non-positive value(s) cannot be log-transformed and are set to NaN",
+            f"{int(nonpos.sum())} non-positive value(s) cannot be log-transformed "
+            "and are set to NaN",
             NormalizationWarning,
             stacklevel=4,
         )
@@ -458,7 +463,9 @@ def normalize(
     C       150.0  300.0
     """
     if not isinstance(frame, pd.DataFrame):
-        raise MethodError(f"normalize expects a DataFrame (entities × indicators); got {type(frame).__name__}")
+        raise MethodError(
+            f"normalize expects a DataFrame (entities × indicators); got {type(frame).__name__}"
+        )
     kernel = NORMALIZERS[method]
     cols = frame.columns
     try:

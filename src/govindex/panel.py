@@ -255,7 +255,7 @@ class Panel:
     @property
     def shape(self) -> tuple[int, int, int]:
         """``(n_entities, n_indicators, n_years)``."""
-        return self.values.shape  # type: ignore[return-value]
+        return self.values.shape
 
     @property
     def has_sample_size(self) -> bool:

@@ -301,8 +301,23 @@ def performance_index(
         n_sv = work.sample_size[:, pos[sv], :]
         n_start = ch.take_at_years(n_sv, work.years, wc.start_year[:, sv])
         n_end = ch.take_at_years(n_sv, work.years, wc.end_year[:, sv])
-        s_cls, s_p = ch.classify_survey(wc.change[:, sv], tol[sv], wc.start_value[:, sv], n_start,
-                                        wc.end_value[:, sv], n_end,
+        # only cells with both sample sizes are tested (the others keep the tolerance rule),
+        # and their shares must lie on [0, survey_scale]
+        tested = ~np.isnan(n_start) & ~np.isnan(n_end)
+        p0 = np.where(tested, wc.start_value[:, sv], np.nan)
+        p1 = np.where(tested, wc.end_value[:, sv], np.nan)
+        with np.errstate(invalid="ignore"):
+            off = (p0 < 0) | (p0 > params.survey_scale) | (p1 < 0) | (p1 > params.survey_scale)
+        if off.any():
+            e_off, i_off = np.nonzero(off)
+            pairs = np.char.add(np.char.add(ent.to_numpy(dtype=str)[e_off], "/"),
+                                np.asarray(leaves, dtype=str)[sv[i_off]])  # fmt: skip
+            raise MethodError(
+                f"survey values with sample sizes must be shares in [0, {params.survey_scale:g}]; "
+                f"found others for (entity/indicator) {format_items(pairs)}; pass survey_scale=1 "
+                "for proportions, or drop the sample sizes of indicators that are not shares"
+            )
+        s_cls, s_p = ch.classify_survey(wc.change[:, sv], tol[sv], p0, n_start, p1, n_end,
                                         alpha=params.alpha, scale=params.survey_scale)  # fmt: skip
         classes[:, sv] = s_cls
         pvalue[:, sv] = s_p

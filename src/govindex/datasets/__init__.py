@@ -49,6 +49,7 @@ __all__ = [
     "REGIONS",
     "DemoDataNotFoundError",
     "DemoKind",
+    "demo_config_path",
     "demo_data_dir",
     "load_demo",
     "load_demo_frames",
@@ -214,3 +215,17 @@ def load_demo(kind: DemoKind) -> tuple[Panel, Catalog]:
     panel_frame, catalog_frame = load_demo_frames(kind)
     catalog = Catalog.from_frame(catalog_frame)
     return Panel.from_frame(panel_frame, catalog=catalog), catalog
+
+
+def demo_config_path() -> Path:
+    """Path of the run configuration of the SYNTHETIC demo data (``demo_run.toml``).
+
+    Examples
+    --------
+    >>> demo_config_path().name
+    'demo_run.toml'
+    """
+    path = demo_data_dir() / "demo_run.toml"
+    if not path.is_file():
+        raise DemoDataNotFoundError(f"the demo run configuration is missing: {path}")
+    return path

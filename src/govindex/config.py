@@ -1,0 +1,282 @@
+"""Run configuration (TOML): which indices to compute, from which files, for which years.
+
+Example::
+
+    [run]
+    name = "demo"
+    output = "results"            # relative to this file
+    years = "2023:2025"           # or [2024, 2025] or 2025
+
+    [gpi.local]                   # any number of [gpi.<name>] tables
+    panel = "leb_panel.parquet"   # Parquet/CSV file or hive-partitioned Parquet folder
+    catalog = "leb_catalog.csv"
+    window = 3
+
+    [npi]                         # or [npi.<name>]
+    panel = "npi_panel.parquet"
+    catalog = "npi_catalog.csv"
+    country = "DMO"
+    reference = "OECD"
+
+    [operational.local]
+    scorecard = "local"           # "central", "local" or a path
+    inputs = "operational_inputs_local.parquet"
+    year = 2019
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govindex.exceptions import ConfigError, GovindexError, format_items
+from govindex.performance import GPIMethod
+from govindex.progress import NPIMethod
+
+__all__ = ["GPISpec", "NPISpec", "OperationalSpec", "RunConfig", "parse_years", "read_config"]
+
+_INDICES = ("gpi", "npi", "operational")
+_GPI_METHOD_KEYS = ("window", "change", "alpha", "survey_scale", "significance", "aggregation", "coverage")
+_NPI_KEYS = ("country", "reference", "reference_weights", "base_year", "root", "cap", "aggregation", "coverage")
+
+
+def parse_years(value: object) -> tuple[int, ...]:
+    """Parse ``2025``, ``[2024, 2025]`` or ``"2020:2025"`` (inclusive) into a tuple of years.
+
+    Examples
+    --------
+    >>> parse_years("2020:2023")
+    (2020, 2021, 2022, 2023)
+    >>> parse_years([2025, 2024])
+    (2024, 2025)
+    >>> parse_years(2025)
+    (2025,)
+    """
+    if isinstance(value, bool):
+        raise ConfigError(f"years must be a year, a list of years or 'FIRST:LAST'; got {value!r}")
+    if isinstance(value, int):
+        return (value,)
+    if isinstance(value, str):
+        first, sep, last = value.partition(":")
+        try:
+            if not sep:
+                return (int(first),)
+            a, b = int(first), int(last)
+        except ValueError:
+            raise ConfigError(f"cannot read years {value!r}; expected e.g. '2020:2025' or '2025'") from None
+        if b < a:
+            raise ConfigError(f"years {value!r}: the last year is before the first")
+        return tuple(range(a, b + 1))
+    if isinstance(value, list | tuple) and value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return tuple(sorted(set(value)))
+    raise ConfigError(f"years must be a year, a list of years or 'FIRST:LAST'; got {value!r}")
+
+
+@dataclass(frozen=True)
+class GPISpec:
+    """One Government Performance Index computation of a run."""
+
+    name: str
+    panel: Path
+    catalog: Path
+    method: Mapping[str, Any] = field(default_factory=dict)
+    roots: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class NPISpec:
+    """One National Progress Index computation of a run."""
+
+    name: str
+    panel: Path
+    catalog: Path
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OperationalSpec:
+    """One operational-assessment scoring of a run."""
+
+    name: str
+    scorecard: str
+    inputs: Path
+    years: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """A validated run configuration (see the module docstring for the TOML format)."""
+
+    name: str
+    output: Path
+    years: tuple[int, ...]
+    gpi: tuple[GPISpec, ...] = ()
+    npi: tuple[NPISpec, ...] = ()
+    operational: tuple[OperationalSpec, ...] = ()
+    source: Path | None = None
+
+    def with_years(self, years: object) -> RunConfig:
+        """A copy computing ``years`` instead (e.g. from ``--years 2020:2025``)."""
+        return RunConfig(self.name, self.output, parse_years(years), self.gpi, self.npi, self.operational, self.source)
+
+    def with_output(self, output: str | os.PathLike[str]) -> RunConfig:
+        """A copy writing into ``output``."""
+        return RunConfig(self.name, Path(output), self.years, self.gpi, self.npi, self.operational, self.source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form with paths relative to the configuration's folder."""
+        base = self.source.parent if self.source else None
+
+        def rel(p: Path) -> str:
+            if base is not None:
+                try:
+                    return p.relative_to(base).as_posix()
+                except ValueError:
+                    pass
+            return p.name
+
+        return {
+            "name": self.name,
+            "years": list(self.years),
+            "gpi": {s.name: {"panel": rel(s.panel), "catalog": rel(s.catalog), **dict(s.method),
+                             **({"roots": list(s.roots)} if s.roots else {})} for s in self.gpi},
+            "npi": {s.name: {"panel": rel(s.panel), "catalog": rel(s.catalog), **dict(s.params)} for s in self.npi},
+            "operational": {s.name: {"scorecard": s.scorecard if s.scorecard in ("central", "local") else rel(Path(s.scorecard)),
+                                     "inputs": rel(s.inputs), **({"years": list(s.years)} if s.years else {})}
+                            for s in self.operational},
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, base_dir: str | os.PathLike[str] = ".", source: Path | None = None) -> RunConfig:
+        """Validate a configuration mapping (as read from TOML); paths are relative to ``base_dir``."""
+        base = Path(base_dir)
+        unknown = [k for k in data if k not in ("run", *_INDICES)]
+        if unknown:
+            raise ConfigError(
+                f"unknown index or section {format_items(unknown)}; expected 'run' and any of {format_items(_INDICES)}"
+            )
+        run = _table(data.get("run", {}), "run")
+        _keys(run, "run", ("name", "output", "years"), required=("years",))
+        name = str(run.get("name", source.stem if source else "run"))
+        output = base / str(run.get("output", "results"))
+        years = parse_years(run["years"])
+        gpi = tuple(_gpi(n, t, base) for n, t in _named(data.get("gpi"), "gpi"))
+        npi = tuple(_npi(n, t, base) for n, t in _named(data.get("npi"), "npi", single_keys=("panel",)))
+        ops = tuple(_operational(n, t, base) for n, t in _named(data.get("operational"), "operational"))
+        if not (gpi or npi or ops):
+            raise ConfigError("the configuration computes nothing: add a [gpi.<name>], [npi] or [operational.<name>] table")
+        return cls(name, output, years, gpi, npi, ops, source)
+
+
+def _table(value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"[{where}] must be a table; got {type(value).__name__}")
+    return value
+
+
+def _keys(table: Mapping[str, Any], where: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> None:
+    unknown = [k for k in table if k not in allowed]
+    if unknown:
+        raise ConfigError(f"[{where}]: unknown key(s) {format_items(unknown)}; allowed: {format_items(allowed)}")
+    missing = [k for k in required if k not in table]
+    if missing:
+        raise ConfigError(f"[{where}]: missing required key(s) {format_items(missing)}")
+
+
+def _named(value: object, kind: str, single_keys: tuple[str, ...] = ()) -> list[tuple[str, dict[str, Any]]]:
+    if value is None:
+        return []
+    table = _table(value, kind)
+    if single_keys and any(k in table for k in single_keys):
+        return [(kind, table)]
+    out = []
+    for name, sub in table.items():
+        if not isinstance(sub, dict):
+            raise ConfigError(f"[{kind}.{name}] must be a table (e.g. [{kind}.local] with panel = ...); got {sub!r}")
+        out.append((str(name), sub))
+    if not out:
+        raise ConfigError(f"[{kind}] has no computations; add e.g. [{kind}.local]")
+    return out
+
+
+def _file(base: Path, value: object, where: str, key: str) -> Path:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"[{where}]: {key} must be a file path; got {value!r}")
+    path = base / value
+    if not path.exists():
+        raise ConfigError(f"[{where}]: {key} file not found: {path}")
+    return path
+
+
+def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
+    where = f"gpi.{name}"
+    _keys(t, where, ("panel", "catalog", "roots", *_GPI_METHOD_KEYS), required=("panel", "catalog"))
+    method = {k: t[k] for k in _GPI_METHOD_KEYS if k in t}
+    try:
+        GPIMethod(**method)
+    except (GovindexError, TypeError) as exc:
+        raise ConfigError(f"[{where}]: {exc}") from None
+    roots = t.get("roots")
+    if roots is not None and not (isinstance(roots, list) and all(isinstance(r, str) for r in roots)):
+        raise ConfigError(f"[{where}]: roots must be a list of catalog root codes")
+    return GPISpec(name, _file(base, t["panel"], where, "panel"), _file(base, t["catalog"], where, "catalog"),
+                   method, tuple(roots) if roots else None)  # fmt: skip
+
+
+def _npi(name: str, t: dict[str, Any], base: Path) -> NPISpec:
+    where = "npi" if name == "npi" else f"npi.{name}"
+    _keys(t, where, ("panel", "catalog", *_NPI_KEYS), required=("panel", "catalog", "country", "reference"))
+    params = {k: t[k] for k in _NPI_KEYS if k in t}
+    if isinstance(params.get("reference"), list):
+        params["reference"] = tuple(params["reference"])
+    if "cap" in params:
+        params["cap"] = tuple(params["cap"])
+    try:
+        NPIMethod(**params)
+    except (GovindexError, TypeError, ValueError) as exc:
+        raise ConfigError(f"[{where}]: {exc}") from None
+    if isinstance(params.get("reference"), tuple):
+        params["reference"] = list(params["reference"])
+    if "cap" in params:
+        params["cap"] = list(params["cap"])
+    return NPISpec(name, _file(base, t["panel"], where, "panel"), _file(base, t["catalog"], where, "catalog"), params)
+
+
+def _operational(name: str, t: dict[str, Any], base: Path) -> OperationalSpec:
+    where = f"operational.{name}"
+    _keys(t, where, ("scorecard", "inputs", "year", "years"), required=("scorecard", "inputs"))
+    card = t["scorecard"]
+    if not isinstance(card, str):
+        raise ConfigError(f"[{where}]: scorecard must be 'central', 'local' or a path")
+    scorecard = card if card in ("central", "local") else str(_file(base, card, where, "scorecard"))
+    years = None
+    if "year" in t or "years" in t:
+        years = parse_years(t.get("years", t.get("year")))
+    return OperationalSpec(name, scorecard, _file(base, t["inputs"], where, "inputs"), years)
+
+
+def read_config(path: str | os.PathLike[str]) -> RunConfig:
+    """Read and validate a run configuration (TOML); relative paths are relative to the file.
+
+    Examples
+    --------
+    >>> from govindex.datasets import demo_config_path
+    >>> cfg = read_config(demo_config_path())
+    >>> [s.name for s in cfg.gpi], cfg.years
+    (['local', 'central'], (2025,))
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"configuration file not found: {p}")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot parse {p.name}: {exc}") from None
+    try:
+        return RunConfig.from_dict(data, base_dir=p.parent, source=p.resolve())
+    except ConfigError as exc:
+        raise ConfigError(f"{p.name}: {exc}") from None

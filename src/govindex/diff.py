@@ -1,0 +1,206 @@
+"""What changed between two runs (``govindex diff OLD NEW``).
+
+Compares the Parquet results of two :func:`govindex.run` output folders: which
+scores and ranks moved and by how much, and why — method changes (parameters in
+the files' provenance), input revisions (changed start/end values of indicators)
+and the indicators whose progress scores moved most for each body.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from govindex._provenance import read_provenance
+from govindex.exceptions import ConfigError
+
+__all__ = ["RunDiff", "diff_runs"]
+
+_SCORE_FILES = {"gpi": ("scores", "gpi"), "npi": ("scores", "npi_reference"), "operational": ("summary", "total")}
+
+
+def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(d, dict):
+        out: dict[str, Any] = {}
+        for k, v in d.items():
+            out.update(_flatten(v, f"{prefix}{k}."))
+        return out
+    return {prefix[:-1]: d}
+
+
+def _results(folder: Path) -> dict[tuple[str, str, int, str], Path]:
+    if not (folder / "manifest.json").is_file():
+        raise ConfigError(f"{folder} is not a govindex run output (no manifest.json)")
+    out = {}
+    for f in sorted(folder.glob("*/*.parquet")):
+        try:
+            year = int(f.parent.name)
+        except ValueError:
+            continue
+        kind, _, rest = f.stem.partition("_")
+        name, _, table = rest.rpartition("_")
+        out[(kind, name, year, table)] = f
+    return out
+
+
+@dataclass(frozen=True)
+class RunDiff:
+    """Differences between two runs.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        One row per (index, name, year, entity or year of NPI): old and new score,
+        delta, old and new rank, rank change, and ``explanation``.
+    drivers : DataFrame
+        GPI only: per (name, year, entity, indicator) the old and new progress score,
+        the weighted contribution ``weight × Δscore`` and whether the inputs were revised.
+    method_changes : DataFrame
+        Parameters that differ between the runs' provenance: (index, name, parameter, old, new).
+    input_changes : DataFrame
+        Input fingerprints that differ: (input, old, new).
+    """
+
+    scores: pd.DataFrame
+    drivers: pd.DataFrame
+    method_changes: pd.DataFrame
+    input_changes: pd.DataFrame
+
+    def moved(self, threshold: float = 1e-9) -> pd.DataFrame:
+        """Rows of :attr:`scores` whose score or rank changed."""
+        s = self.scores
+        return s.loc[(s["delta"].abs() > threshold) | (s["rank_change"].fillna(0) != 0) | (s["old"].isna() != s["new"].isna())]
+
+    def to_text(self, max_rows: int = 20) -> str:
+        """A readable summary."""
+        moved = self.moved()
+        lines = [f"{len(moved)} of {len(self.scores)} scores moved"]
+        if len(self.input_changes):
+            lines.append("\ninputs revised:")
+            lines += [f"  - {r.input}" for r in self.input_changes.itertuples()]
+        if len(self.method_changes):
+            lines.append("\nmethod changes:")
+            lines += [f"  - {r.index}.{r.name}: {r.parameter} {r.old!r} → {r.new!r}" for r in self.method_changes.itertuples()]
+        if len(moved):
+            show = moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(max_rows)
+            cols = ["index", "name", "year", "entity", "old", "new", "delta", "old_rank", "new_rank", "explanation"]
+            with pd.option_context("display.width", 160, "display.max_colwidth", 70, "display.precision", 2):
+                lines += ["\nlargest moves:", show[cols].to_string(index=False)]
+        return "\n".join(lines)
+
+
+def diff_runs(old: str | os.PathLike[str], new: str | os.PathLike[str], *, top: int = 3) -> RunDiff:
+    """Compare two run output folders.
+
+    Parameters
+    ----------
+    old, new : path-like
+        Output folders of :func:`govindex.run` (with ``manifest.json``).
+    top : int, default 3
+        How many driving indicators to name in each GPI explanation.
+
+    Returns
+    -------
+    RunDiff
+    """
+    old_dir, new_dir = Path(old), Path(new)
+    a, b = _results(old_dir), _results(new_dir)
+    rows, drivers, method_rows = [], [], []
+    for key in sorted(set(a) | set(b)):
+        kind, name, year, table = key
+        if kind not in _SCORE_FILES or table != _SCORE_FILES[kind][0]:
+            continue
+        col = _SCORE_FILES[kind][1]
+        fa = pd.read_parquet(a[key]) if key in a else None
+        fb = pd.read_parquet(b[key]) if key in b else None
+        pa_meta = read_provenance(a[key]) if key in a else {}
+        pb_meta = read_provenance(b[key]) if key in b else {}
+        ma, mb = _flatten(pa_meta.get("method", {})), _flatten(pb_meta.get("method", {}))
+        changed = {k for k in set(ma) | set(mb) if ma.get(k) != mb.get(k)}
+        for k in sorted(changed):
+            method_rows.append({"index": kind, "name": name, "year": year, "parameter": k, "old": ma.get(k), "new": mb.get(k)})
+        sa = fa[col] if fa is not None else pd.Series(dtype="float64")
+        sb = fb[col] if fb is not None else pd.Series(dtype="float64")
+        frame = pd.DataFrame({"old": sa, "new": sb})
+        frame.index.name = "entity"
+        rank_col = "rank" if fa is not None and "rank" in fa.columns else None
+        frame["old_rank"] = fa[rank_col].reindex(frame.index) if rank_col and fa is not None else pd.NA
+        frame["new_rank"] = fb[rank_col].reindex(frame.index) if rank_col and fb is not None else pd.NA
+        frame = frame.reset_index()
+        frame.insert(0, "year", year)
+        frame.insert(0, "name", name)
+        frame.insert(0, "index", kind)
+        frame["explanation"] = "method changed: " + ", ".join(sorted(changed)) if changed else ""
+        if kind == "gpi":
+            d = _gpi_drivers(a.get((kind, name, year, "changes")), b.get((kind, name, year, "changes")))
+            if len(d):
+                d.insert(0, "year", year)
+                d.insert(0, "name", name)
+                drivers.append(d)
+                frame["explanation"] = _explain(frame, d, top, changed)
+        rows.append(frame)
+    scores = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["index", "name", "year", "entity", "old", "new"])
+    scores["delta"] = scores["new"] - scores["old"]
+    scores["rank_change"] = (pd.to_numeric(scores["old_rank"], errors="coerce") - pd.to_numeric(scores["new_rank"], errors="coerce"))
+    same = (scores["delta"].abs() <= 1e-9) | (scores["old"].isna() & scores["new"].isna())
+    scores["explanation"] = scores["explanation"].where(~same, "")
+    rank_only = same & (scores["rank_change"].fillna(0) != 0)
+    scores.loc[rank_only, "explanation"] = "score unchanged; rank moved because other scores changed"
+    cols = ["index", "name", "year", "entity", "old", "new", "delta", "old_rank", "new_rank", "rank_change", "explanation"]
+    return RunDiff(
+        scores=scores.loc[:, cols],
+        drivers=pd.concat(drivers, ignore_index=True) if drivers else pd.DataFrame(),
+        method_changes=pd.DataFrame(method_rows, columns=["index", "name", "year", "parameter", "old", "new"]),
+        input_changes=_input_changes(old_dir, new_dir),
+    )
+
+
+def _gpi_drivers(fa: Path | None, fb: Path | None) -> pd.DataFrame:
+    if fa is None or fb is None:
+        return pd.DataFrame()
+    key = ["entity", "indicator"]
+    cols = [*key, "score", "weight", "start_value", "end_value", "class"]
+    ca = pd.read_parquet(fa, columns=cols).set_index(key)
+    cb = pd.read_parquet(fb, columns=cols).set_index(key)
+    j = ca.join(cb, how="outer", lsuffix="_old", rsuffix="_new")
+    weight = j["weight_new"].fillna(j["weight_old"])
+    d = pd.DataFrame({
+        "score_old": j["score_old"], "score_new": j["score_new"],
+        "class_old": j["class_old"].astype("str"), "class_new": j["class_new"].astype("str"),
+        "contribution": weight * (j["score_new"].fillna(50.0) - j["score_old"].fillna(50.0)),
+        "input_revised": ~(np.isclose(j["start_value_old"], j["start_value_new"], equal_nan=True)
+                           & np.isclose(j["end_value_old"], j["end_value_new"], equal_nan=True)),
+    })  # fmt: skip
+    return d.reset_index()
+
+
+def _explain(frame: pd.DataFrame, drivers: pd.DataFrame, top: int, changed: set[str]) -> pd.Series:
+    moving = drivers.loc[drivers["contribution"].abs() > 1e-9].copy()
+    moving["abs"] = moving["contribution"].abs()
+    moving = moving.sort_values(["entity", "abs"], ascending=[True, False], kind="stable")
+    moving["part"] = [
+        f"{ind} {c:+.2f}" + (" (input revised)" if rev else "")
+        for ind, c, rev in zip(moving["indicator"], moving["contribution"], moving["input_revised"], strict=True)
+    ]
+    text = moving.groupby("entity")["part"].agg(lambda s: ", ".join(s.head(top)))
+    prefix = f"method changed ({', '.join(sorted(changed))}); " if changed else ""
+    out = frame["entity"].map(text).fillna("")
+    return (prefix + out).str.strip("; ")
+
+
+def _input_changes(old_dir: Path, new_dir: Path) -> pd.DataFrame:
+    fa = json.loads((old_dir / "manifest.json").read_text()).get("fingerprints", {})
+    fb = json.loads((new_dir / "manifest.json").read_text()).get("fingerprints", {})
+    rows = []
+    for spec in sorted(set(fa) | set(fb)):
+        for inp in sorted(set(fa.get(spec, {})) | set(fb.get(spec, {}))):
+            old_fp, new_fp = fa.get(spec, {}).get(inp), fb.get(spec, {}).get(inp)
+            if old_fp != new_fp:
+                rows.append({"input": f"{spec}.{inp}", "old": old_fp, "new": new_fp})
+    return pd.DataFrame(rows, columns=["input", "old", "new"])

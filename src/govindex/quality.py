@@ -1,0 +1,177 @@
+"""Data-quality report of a run's inputs (``govindex validate CONFIG``).
+
+For every configured panel: duplicated keys, unknown indicators, coverage per body
+and per indicator over the years the run needs, gaps (missing cells), and
+implausible year-on-year jumps flagged by a robust z-score of the changes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from govindex.batch import read_panel_source
+from govindex.config import RunConfig, read_config
+from govindex.exceptions import GovindexError, format_items
+from govindex.io import read_catalog
+from govindex.panel import Panel
+
+__all__ = ["QualityReport", "jump_scores", "validate"]
+
+#: |robust z| above which a year-on-year change is reported as an implausible jump.
+JUMP_THRESHOLD = 5.0
+#: Fewest year-on-year changes of an indicator (over all entities) needed to score jumps.
+MIN_CHANGES = 10
+#: Floor of the robust scale (relative change per year), so very smooth series do not flag
+#: ordinary small moves: a jump must differ from the typical change by > 5 × 2 %.
+MIN_SCALE = 0.02
+
+
+def jump_scores(values: np.ndarray) -> np.ndarray:
+    """Robust z-scores of year-on-year relative changes, per indicator.
+
+    For an ``(E, I, Y)`` array the change ``c = (x_t − x_{t−1}) / |x_{t−1}|`` is
+    standardised within each indicator by its median and scale over all entities and
+    years: ``z = (c − median) / max(1.4826·MAD, 0.02)``; indicators with fewer than
+    10 changes get NaN. Returns ``(E, I, Y−1)``.
+
+    Examples
+    --------
+    >>> x = np.array([[[100.0, 101, 102, 103, 104, 105, 106, 107, 108, 109, 300, 301]]])
+    >>> z = jump_scores(x)
+    >>> int(np.nanargmax(np.abs(z))) + 1  # the jump into year index 10
+    10
+    """
+    prev, cur = values[..., :-1], values[..., 1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(prev != 0, (cur - prev) / np.abs(np.where(prev != 0, prev, 1.0)), np.nan)
+    flat = np.moveaxis(c, 1, 0).reshape(c.shape[1], -1)
+    flat = np.where(np.isnan(flat).all(axis=1, keepdims=True), 0.0, flat)  # all-missing rows
+    med = np.nanmedian(flat, axis=1)
+    mad = 1.4826 * np.nanmedian(np.abs(flat - med[:, None]), axis=1)
+    # a zero MAD (e.g. a series that rarely moves): fall back to the mean absolute deviation
+    mean_ad = np.nanmean(np.abs(flat - med[:, None]), axis=1)
+    scale = np.maximum(np.where(mad > 0, mad, 1.2533 * mean_ad), MIN_SCALE)
+    # too few changes to say what is implausible (e.g. one body's own indicator): no score
+    scale = np.where(np.sum(~np.isnan(flat), axis=1) >= MIN_CHANGES, scale, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (c - med[None, :, None]) / np.where(scale > 0, scale, np.nan)[None, :, None]
+
+
+@dataclass
+class QualityReport:
+    """Findings of :func:`validate`, one table per kind of finding (tidy DataFrames)."""
+
+    errors: list[str] = field(default_factory=list)
+    coverage_entities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coverage_indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    jumps: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def ok(self) -> bool:
+        """No errors (duplicates, unknown codes, unreadable files)."""
+        return not self.errors
+
+    def to_text(self, max_rows: int = 15) -> str:
+        """A readable report."""
+        lines = ["govindex data-quality report", "=" * 28]
+        lines.append("errors: none" if self.ok else f"errors ({len(self.errors)}):")
+        lines += [f"  - {e}" for e in self.errors]
+        for title, table in (("coverage per body", self.coverage_entities),
+                             ("coverage per indicator (lowest first)", self.coverage_indicators),
+                             ("gaps (missing cells in the years needed)", self.gaps),
+                             ("duplicated keys", self.duplicates),
+                             (f"implausible jumps (|robust z| > {JUMP_THRESHOLD:g})", self.jumps)):  # fmt: skip
+            lines.append(f"\n{title}: {len(table)} row(s)")
+            if len(table):
+                lines.append(table.head(max_rows).to_string(index=False))
+                if len(table) > max_rows:
+                    lines.append(f"  … {len(table) - max_rows} more")
+        return "\n".join(lines)
+
+
+def _check_panel(where: str, frame: pd.DataFrame, indicators: list[str], years: list[int], report: QualityReport) -> None:
+    key = ["entity", "indicator", "year"]
+    dup = frame.loc[frame.duplicated(subset=key, keep=False), key + ["value"]]
+    if len(dup):
+        report.errors.append(f"[{where}] {len(dup)} rows share an (entity, indicator, year) key")
+        report.duplicates = pd.concat([report.duplicates, dup.assign(source=where)], ignore_index=True)
+        frame = frame.drop_duplicates(subset=key, keep="first")
+    unknown = sorted(set(frame["indicator"]) - set(indicators))
+    if unknown:
+        report.errors.append(f"[{where}] indicator(s) not in the catalog: {format_items(unknown)}")
+        frame = frame.loc[~frame["indicator"].isin(unknown)]
+    try:
+        panel = Panel.from_frame(frame)
+    except GovindexError as exc:
+        report.errors.append(f"[{where}] {exc}")
+        return
+    sel = np.isin(panel.years, years)
+    present = ~np.isnan(panel.values[:, :, sel])
+    # a series "exists" when the (entity, indicator) has any value in the rows read; cells of
+    # series that do not exist (another body's indicator) are not applicable, not missing
+    exists = np.broadcast_to((~np.isnan(panel.values)).any(axis=2)[:, :, None], present.shape)
+    missing = exists & ~present
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ent_cov = (present & exists).sum(axis=(1, 2)) / exists.sum(axis=(1, 2))
+        ind_cov = (present & exists).sum(axis=(0, 2)) / exists.sum(axis=(0, 2))
+    report.coverage_entities = pd.concat([report.coverage_entities, pd.DataFrame(
+        {"source": where, "entity": panel.entities, "coverage": ent_cov.round(4),
+         "missing_cells": missing.sum(axis=(1, 2))})], ignore_index=True)  # fmt: skip
+    report.coverage_indicators = pd.concat([report.coverage_indicators, pd.DataFrame(
+        {"source": where, "indicator": panel.indicators, "coverage": ind_cov.round(4),
+         "missing_cells": missing.sum(axis=(0, 2))})], ignore_index=True).sort_values("coverage", kind="stable")  # fmt: skip
+    e, i, y = np.nonzero(missing)
+    has_any = np.ones(len(e), dtype=bool)
+    report.gaps = pd.concat([report.gaps, pd.DataFrame({
+        "source": where, "entity": panel.entities.to_numpy()[e[has_any]],
+        "indicator": panel.indicators.to_numpy()[i[has_any]], "year": panel.years[sel][y[has_any]]})],
+        ignore_index=True)  # fmt: skip
+    z = jump_scores(panel.values)
+    with np.errstate(invalid="ignore"):
+        je, ji, jy = np.nonzero(np.abs(z) > JUMP_THRESHOLD)
+    report.jumps = pd.concat([report.jumps, pd.DataFrame({
+        "source": where, "entity": panel.entities.to_numpy()[je], "indicator": panel.indicators.to_numpy()[ji],
+        "year": panel.years[1:][jy], "from": panel.values[je, ji, jy], "to": panel.values[je, ji, jy + 1],
+        "robust_z": z[je, ji, jy].round(2)})], ignore_index=True)  # fmt: skip
+
+
+def validate(config: RunConfig | str | os.PathLike[str], *, years: object = None) -> QualityReport:
+    """Validate a run's inputs without computing any index; return the quality report.
+
+    Examples
+    --------
+    >>> from govindex.datasets import demo_config_path
+    >>> report = validate(demo_config_path())
+    >>> report.ok
+    True
+    """
+    cfg = config if isinstance(config, RunConfig) else read_config(config)
+    if years is not None:
+        cfg = cfg.with_years(years)
+    report = QualityReport()
+    for kind, specs in (("gpi", cfg.gpi), ("npi", cfg.npi)):
+        for spec in specs:
+            where = f"{kind}.{spec.name}"
+            try:
+                catalog = read_catalog(spec.catalog)
+                window = int(spec.method.get("window", 3)) if kind == "gpi" else None  # type: ignore[union-attr]
+                if window is not None:
+                    needed = sorted({y - k for y in cfg.years for k in range(window + 1)})
+                    frame = read_panel_source(spec.panel, years=needed, require_years=cfg.years)
+                else:
+                    needed = list(range(min(cfg.years) - 10, max(cfg.years) + 1))
+                    frame = read_panel_source(spec.panel, max_year=max(cfg.years), require_years=cfg.years)
+            except GovindexError as exc:
+                report.errors.append(f"[{where}] {exc}")
+                continue
+            _check_panel(where, frame, catalog.indicators, needed, report)
+    if len(report.jumps):
+        order = report.jumps["robust_z"].abs().sort_values(ascending=False, kind="stable").index
+        report.jumps = report.jumps.loc[order].reset_index(drop=True)
+    return report
