@@ -217,11 +217,27 @@ class IndexResult(ResultMixin):
     coverage: pd.DataFrame
     reasons: pd.DataFrame
     fingerprints: Mapping[str, str]
+    panel: Panel | None = None
 
     @cached_property
     def ranks(self) -> pd.DataFrame:
         """Entity × node ranks (1 = best, ties share the lowest rank, NaN unranked)."""
         return self.scores.rank(ascending=False, method="min").astype("Int64")
+
+    def regenerate(self, **changes: Any) -> IndexResult:
+        """Recompute with some parameters changed (e.g. ``normalization="zscore"``).
+
+        Accepts the keyword arguments of :func:`compute_index` (``year``,
+        ``normalization``, ``normalization_params``, ``aggregation``, ``coverage``,
+        ``entities``, and ``catalog`` to swap the catalog, e.g. other weights).
+        """
+        if self.panel is None:
+            raise MethodError("this result does not keep its panel; call compute_index again")
+        params: dict[str, Any] = {"year": self.year, **self.method.to_dict(),
+                                  "entities": list(self.scores.index)}  # fmt: skip
+        params.update(changes)
+        catalog = params.pop("catalog", self.catalog)
+        return compute_index(self.panel, catalog, **params)
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -391,6 +407,7 @@ def compute_index(
         coverage=cov_df,
         reasons=reasons,
         fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
+        panel=panel,
     )
 
 

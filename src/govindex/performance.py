@@ -57,6 +57,10 @@ class GPIMethod:
     coverage : float, default 2/3
         Minimum share of a body's indicators (and of each node's child weight) that
         must be scored; below it the body gets no GPI and the reason is stated.
+    override_change : {"relative", "absolute", "slope"} or None, default None
+        Apply this change rule to every indicator, overriding the catalog (for
+        sensitivity analysis); caps and tolerances given in the catalog for another
+        rule are then ignored in favour of the rule's defaults.
     """
 
     window: int = 3
@@ -66,8 +70,13 @@ class GPIMethod:
     significance: bool = True
     aggregation: str = "arithmetic"
     coverage: float = 2 / 3
+    override_change: Literal["relative", "absolute", "slope"] | None = None
 
     def __post_init__(self) -> None:
+        if self.override_change is not None and self.override_change not in ch.CHANGE_RULES:
+            raise MethodError(
+                f"unknown change rule {self.override_change!r}; expected one of {ch.CHANGE_RULES.names()}"
+            )
         if int(self.window) != self.window or self.window < 1:
             raise MethodError(f"window must be a positive integer number of years; got {self.window!r}")
         if self.change not in ch.CHANGE_RULES:
@@ -170,6 +179,22 @@ class PerformanceResult(ResultMixin):
     node_coverage: pd.DataFrame
     raw: pd.DataFrame
     fingerprints: Mapping[str, str]
+    panel: Panel | None = None
+    options: Mapping[str, Any] | None = None
+
+    def regenerate(self, **changes: Any) -> PerformanceResult:
+        """Recompute with some parameters changed (e.g. ``change="slope"``, ``year=2024``).
+
+        Accepts the keyword arguments of :func:`performance_index` (``year``,
+        ``window``, ``roots``, ``entities``, the :class:`GPIMethod` parameters, and
+        ``catalog`` to swap the catalog).
+        """
+        if self.panel is None:
+            raise MethodError("this result does not keep its panel; call performance_index again")
+        params: dict[str, Any] = {"year": self.year, **self.method.to_dict(), **dict(self.options or {})}
+        params.update(changes)
+        catalog = params.pop("catalog", self.catalog)
+        return performance_index(self.panel, catalog, **params)
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -289,10 +314,17 @@ def performance_index(
     values[:, have, :] = work.values[:, pos[have], :]
     values = np.where(applies[:, :, None], values, np.nan)
     rules = meta["change"].where(meta["change"] != "", params.change).tolist()
+    cap_given = meta["cap"].to_numpy(dtype=np.float64)
+    tol_given = meta["tolerance"].to_numpy(dtype=np.float64)
+    if params.override_change is not None:
+        kept = np.asarray(rules) == params.override_change  # catalog cap/tolerance stay valid
+        rules = [params.override_change] * len(leaves)
+        cap_given = np.where(kept, cap_given, np.nan)
+        tol_given = np.where(kept, tol_given, np.nan)
     direction = meta["direction"].to_numpy(dtype=np.float64)
     wc = ch.window_changes(values, work.years, year=year, window=params.window, rule=rules, direction=direction)
-    cap = ch.default_cap(wc.change, rules, meta["cap"].to_numpy(dtype=np.float64), names=leaves)
-    tol = ch.default_tolerance(rules, cap, given=meta["tolerance"].to_numpy(dtype=np.float64))
+    cap = ch.default_cap(wc.change, rules, cap_given, names=leaves)
+    tol = ch.default_tolerance(rules, cap, given=tol_given)
     classes = ch.classify(wc.change, tol)
     pvalue = np.full(classes.shape, np.nan)
     survey = (meta["type"] == "survey").to_numpy()
@@ -338,6 +370,8 @@ def performance_index(
         year=int(year), method=params, catalog=catalog, scores=scores, changes=changes,
         node_scores=node_scores, node_coverage=node_coverage, raw=raw,
         fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
+        panel=panel, options={"roots": None if roots is None else list(roots),
+                              "entities": None if entities is None else list(entities)},
     )  # fmt: skip
 
 
