@@ -322,6 +322,14 @@ def test_compute_index_errors() -> None:
         AggregationError, match=r"geometric mean needs positive values.*low=1.*'A/econ', 'B/econ'"
     ):
         compute_index(panel, catalog, year=2024)
+    with pytest.raises(MethodError, match=r"normalization_params\['lower'\] must be one number"):
+        compute_index(
+            panel,
+            catalog,
+            year=2024,
+            normalization="goalposts",
+            normalization_params={"lower": {"gdp": 0}, "upper": 100},
+        )
     with pytest.raises(PanelError, match=r"unknown entity code\(s\) in selection: 'Q'"):
         compute_index(panel, catalog, year=2024, entities=["A", "Q"])
 

@@ -333,7 +333,7 @@ def aggregate_tree(
             else:
                 present_w = np.broadcast_to(total_w, value.shape)
             share = present_w / np.where(total_w > 0, total_w, 1.0)
-            too_low = (share <= coverage - 1e-12) & (present_w > 0)
+            too_low = (share < coverage - 1e-12) & (present_w > 0)
             value = np.where(too_low, np.nan, value)
             scores[:, g.parents] = value
             cov[:, g.parents] = share

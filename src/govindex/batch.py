@@ -14,6 +14,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -135,6 +137,7 @@ class RunOutput:
     results: dict[tuple[str, str, int], Any] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    _staging: Path | None = field(default=None, repr=False, compare=False)
 
     @property
     def manifest(self) -> Path:
@@ -160,7 +163,10 @@ def _gpi_inputs(spec: GPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
     catalog = _load_catalog(spec.catalog, f"gpi.{spec.name}")
     window = int(spec.method.get("window", 3))
     needed = sorted({y - k for y in years for k in range(window + 1)})
-    frame = read_panel_source(spec.panel, years=needed, indicators=catalog.indicators, require_years=years)
+    # every year of every window must be there: a missing year=… partition is an error, not a gap
+    frame = read_panel_source(
+        spec.panel, years=needed, indicators=catalog.indicators, require_years=needed
+    )
     return _load_panel(frame, catalog, f"gpi.{spec.name}"), catalog
 
 
@@ -172,7 +178,18 @@ def _npi_inputs(spec: NPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
 
 
 def _write(table: pd.DataFrame, path: Path, meta: dict[str, Any], out: RunOutput) -> None:
-    out.files.append(to_parquet_with_provenance(table, path, meta))
+    # written into the run's staging folder; moved to ``path`` only when the whole run succeeded
+    assert out._staging is not None
+    to_parquet_with_provenance(table, out._staging / path.relative_to(out.config.output), meta)
+    out.files.append(path)
+
+
+def _commit(out: RunOutput) -> None:
+    """Move the staged files into place (renames within one folder tree), then the manifest."""
+    assert out._staging is not None
+    for path in out.files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(out._staging / path.relative_to(out.config.output), path)
 
 
 def _sha256(path: Path) -> str:
@@ -215,6 +232,22 @@ def run(config: RunConfig | str | os.PathLike[str], *, years: object = None, out
     if output is not None:
         cfg = cfg.with_output(output)
     out = RunOutput(cfg)
+    created = not cfg.output.exists()
+    cfg.output.mkdir(parents=True, exist_ok=True)
+    # Everything is computed and written into a hidden staging folder first: an error or an
+    # interruption before the final renames leaves the previous results (and manifest) untouched.
+    out._staging = Path(tempfile.mkdtemp(prefix=".govindex-run.", suffix=".tmp", dir=cfg.output))
+    try:
+        _run_all(cfg, out, progress)
+    finally:
+        shutil.rmtree(out._staging, ignore_errors=True)
+        out._staging = None
+        if created and not any(cfg.output.iterdir()):
+            cfg.output.rmdir()
+    return out
+
+
+def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
     n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi)) + sum(len(s.years or cfg.years) for s in cfg.operational)
     bar = Progress(n_steps, f"govindex run {cfg.name}", enabled=progress)
     fingerprints: dict[str, dict[str, str]] = {}
@@ -246,15 +279,21 @@ def run(config: RunConfig | str | os.PathLike[str], *, years: object = None, out
         for o in cfg.operational:
             _run_operational(o, cfg, out, fingerprints, bar)
     out.notes = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    staging = out._staging
+    assert staging is not None
     manifest = {
         "govindex_version": __version__,
         "config": cfg.to_dict(),
         "fingerprints": fingerprints,
-        "files": {f.relative_to(cfg.output).as_posix(): _sha256(f) for f in sorted(out.files)},
+        "files": {
+            f.relative_to(cfg.output).as_posix(): _sha256(staging / f.relative_to(cfg.output))
+            for f in sorted(out.files)
+        },
         "notes": out.notes,
     }
-    atomic_write_bytes(out.manifest, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-    return out
+    manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    _commit(out)
+    atomic_write_bytes(out.manifest, manifest_bytes)
 
 
 def _run_operational(o: OperationalSpec, cfg: RunConfig, out: RunOutput, fingerprints: dict[str, dict[str, str]],

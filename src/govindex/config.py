@@ -133,8 +133,8 @@ class RunConfig:
 
         def rel(p: Path) -> str:
             if base is not None:
-                try:
-                    return p.relative_to(base).as_posix()
+                try:  # "../data/x.parquet" stays as written; another drive (Windows): the name
+                    return Path(os.path.relpath(p.resolve(), base)).as_posix()
                 except ValueError:
                     pass
             return p.name
@@ -277,6 +277,6 @@ def read_config(path: str | os.PathLike[str]) -> RunConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot parse {p.name}: {exc}") from None
     try:
-        return RunConfig.from_dict(data, base_dir=p.parent, source=p.resolve())
+        return RunConfig.from_dict(data, base_dir=p.resolve().parent, source=p.resolve())
     except ConfigError as exc:
         raise ConfigError(f"{p.name}: {exc}") from None

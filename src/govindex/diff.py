@@ -165,17 +165,23 @@ def _gpi_drivers(fa: Path | None, fb: Path | None) -> pd.DataFrame:
     if fa is None or fb is None:
         return pd.DataFrame()
     key = ["entity", "indicator"]
-    cols = [*key, "score", "weight", "start_value", "end_value", "class"]
+    cols = [*key, "score", "weight", "start_year", "end_year", "start_value", "end_value", "class"]
     ca = pd.read_parquet(fa, columns=cols).set_index(key)
     cb = pd.read_parquet(fb, columns=cols).set_index(key)
     j = ca.join(cb, how="outer", lsuffix="_old", rsuffix="_new")
     weight = j["weight_new"].fillna(j["weight_old"])
+    # a revision = other values for the same years; other years (e.g. a new window) is the method
+    same_years = (j["start_year_old"] == j["start_year_new"]).fillna(False) & (
+        j["end_year_old"] == j["end_year_new"]
+    ).fillna(False)
+    same_values = np.isclose(j["start_value_old"], j["start_value_new"], equal_nan=True) & np.isclose(
+        j["end_value_old"], j["end_value_new"], equal_nan=True
+    )
     d = pd.DataFrame({
         "score_old": j["score_old"], "score_new": j["score_new"],
         "class_old": j["class_old"].astype("str"), "class_new": j["class_new"].astype("str"),
         "contribution": weight * (j["score_new"].fillna(50.0) - j["score_old"].fillna(50.0)),
-        "input_revised": ~(np.isclose(j["start_value_old"], j["start_value_new"], equal_nan=True)
-                           & np.isclose(j["end_value_old"], j["end_value_new"], equal_nan=True)),
+        "input_revised": same_years.to_numpy(dtype=bool) & ~same_values,
     })  # fmt: skip
     return d.reset_index()
 

@@ -113,9 +113,16 @@ def normalize_indicators(
         params = dict(method.normalization_params) if name == method.normalization else {}
         if name in ("goalposts", "bounded"):
             for k in _CATALOG_PARAMS:
-                given = np.broadcast_to(
-                    np.asarray(params.get(k, np.nan), dtype=np.float64), (len(cols),)
-                )
+                try:
+                    given = np.broadcast_to(
+                        np.asarray(params.get(k, np.nan), dtype=np.float64), (len(cols),)
+                    )
+                except (TypeError, ValueError):
+                    raise MethodError(
+                        f"normalization_params[{k!r}] must be one number for all indicators; "
+                        f"found {params.get(k)!r}. Put per-indicator goalposts in the "
+                        f"catalog's '{k}' column"
+                    ) from None
                 posts = np.where(np.isnan(bounds[k][cols]), given, bounds[k][cols])
                 params[k] = _log_posts(posts, log[cols], k, [indicators[c] for c in cols])
         if name == "distance_to_reference":

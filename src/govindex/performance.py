@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from govindex import change as ch
 from govindex._typing import BoolArray, FloatArray
@@ -434,10 +435,15 @@ def _entity_table(
     return table.loc[:, cols]
 
 
-def _flag_text(flags: np.ndarray) -> np.ndarray:
+def _take_str(labels: Iterable[object], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[codes]`` as a ``str`` array, gathered by Arrow (no per-row Python strings)."""
+    table = pa.array([str(v) for v in labels], type=pa.large_string())
+    return pd.array(table.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype="str")
+
+
+def _flag_text(flags: np.ndarray) -> pd.api.extensions.ExtensionArray:
     top = int(flags.max()) if flags.size else 0
-    lookup = np.array(["; ".join(ch.flag_names(v)) for v in range(top + 1)], dtype=object)
-    return lookup[flags]
+    return _take_str(("; ".join(ch.flag_names(v)) for v in range(top + 1)), flags)
 
 
 def _changes_table(
@@ -456,22 +462,26 @@ def _changes_table(
 ) -> pd.DataFrame:
     e, i = np.nonzero(applies)
     cls = classes[e, i]
-    cls_text = np.full(len(e), None, dtype=object)
+    labels = list(CLASS_LABELS.values())
+    cls_codes = np.full(len(e), -1, dtype=np.int64)  # -1 = missing class
     for code, lab in CLASS_LABELS.items():
-        cls_text[cls == code] = lab
-    reason_codes = wc.reason[e, i]
-    reason_lookup = {k: v for k, v in ch.REASON_TEXT.items() if k != ch.REASON_OK}
-    reason = pd.Series(reason_codes).map(reason_lookup).fillna("").to_numpy()
+        cls_codes[cls == code] = labels.index(lab)
+    # reason texts: "" for a computed change, the REASON_TEXT of the code otherwise, and one
+    # extra label (index n_reason) for changes without a cap
+    n_reason = max(ch.REASON_TEXT) + 1
+    reason_labels = [ch.REASON_TEXT.get(k, "") for k in range(n_reason)]
+    reason_labels[ch.REASON_OK] = ""
+    reason_labels.append("no cap: default cap undefined (median change 0 or missing)")
     no_cap = np.isnan(cap[i]) & ~np.isnan(wc.change[e, i])
-    reason = np.where(no_cap, "no cap: default cap undefined (median change 0 or missing)", reason)
-    leaves_arr = np.asarray(leaves, dtype=object)
+    reason_codes = np.where(no_cap, n_reason, wc.reason[e, i])
+    root_labels = root_of_entity.fillna("").to_numpy(dtype=object)
     frame = pd.DataFrame({
-        "entity": ent.to_numpy()[e],
-        "indicator": leaves_arr[i],
-        "root": root_of_entity.to_numpy(dtype=object)[e],
-        "sphere": meta["sphere"].to_numpy()[i],
-        "type": meta["type"].to_numpy()[i],
-        "rule": np.asarray(wc.rules, dtype=object)[i] if wc.rules else "",
+        "entity": _take_str(ent, e),
+        "indicator": _take_str(leaves, i),
+        "root": _take_str(root_labels, e),
+        "sphere": _take_str(meta["sphere"], i),
+        "type": _take_str(meta["type"], i),
+        "rule": _take_str(wc.rules, i) if wc.rules else "",
         "direction": meta["direction"].to_numpy()[i].astype(np.int64),
         "weight": weights.reindex(leaves).to_numpy()[i],
         "start_year": pd.array(wc.start_year[e, i], dtype="Int64"),
@@ -482,11 +492,11 @@ def _changes_table(
         "change": wc.change[e, i],
         "tolerance": tol[i],
         "cap": cap[i],
-        "class": pd.Categorical(cls_text, categories=list(CLASS_LABELS.values())),
+        "class": pd.Categorical.from_codes(cls_codes, categories=pd.Index(labels, dtype="str")),
         "p_value": pvalue[e, i],
         "score": score[e, i],
         "flags": _flag_text(wc.flags[e, i]),
-        "reason": reason,
+        "reason": _take_str(reason_labels, reason_codes),
     })  # fmt: skip
     for col in ("entity", "indicator", "root", "sphere", "type", "rule", "flags", "reason"):
         frame[col] = frame[col].astype("str")

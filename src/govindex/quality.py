@@ -115,7 +115,8 @@ def _check_panel(where: str, frame: pd.DataFrame, indicators: list[str], years: 
     present = ~np.isnan(panel.values[:, :, sel])
     # a series "exists" when the (entity, indicator) has any value in the rows read; cells of
     # series that do not exist (another body's indicator) are not applicable, not missing
-    exists = np.broadcast_to((~np.isnan(panel.values)).any(axis=2)[:, :, None], present.shape)
+    has_series = np.asarray((~np.isnan(panel.values)).any(axis=2))
+    exists = np.broadcast_to(has_series[:, :, None], present.shape)
     missing = exists & ~present
     with np.errstate(invalid="ignore", divide="ignore"):
         ent_cov = (present & exists).sum(axis=(1, 2)) / exists.sum(axis=(1, 2))
@@ -163,7 +164,7 @@ def validate(config: RunConfig | str | os.PathLike[str], *, years: object = None
                 window = int(spec.method.get("window", 3)) if kind == "gpi" else None  # type: ignore[union-attr]
                 if window is not None:
                     needed = sorted({y - k for y in cfg.years for k in range(window + 1)})
-                    frame = read_panel_source(spec.panel, years=needed, require_years=cfg.years)
+                    frame = read_panel_source(spec.panel, years=needed, require_years=needed)
                 else:
                     needed = list(range(min(cfg.years) - 10, max(cfg.years) + 1))
                     frame = read_panel_source(spec.panel, max_year=max(cfg.years), require_years=cfg.years)
