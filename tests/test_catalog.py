@@ -139,7 +139,7 @@ def test_fingerprint_depends_on_content() -> None:
         # cycle: econ → unemp → econ (gdp hangs below it)
         (
             {"parent": ["", "unemp", "econ", "econ", "G", "", "H"]},
-            r"cycle through node\(s\) 'econ', 'gdp', 'unemp'",
+            r"cycle through node\(s\) 'econ', 'unemp'; node\(s\) below the cycle: 'gdp'",
         ),
         ({"parent": ["", "econ", "econ", "econ", "G", "", "H"]}, r"their own parent: 'econ'"),
         ({"parent": ["", "G", "econ", "ECON", "G", "", "H"]}, r"unknown parent .*'unemp→ECON'"),

@@ -17,6 +17,7 @@ run over tree levels and method names — never over entities or indicators.
 
 from __future__ import annotations
 
+import inspect
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -246,6 +247,16 @@ def parse_aggregation(text: str | AggregationSpec) -> AggregationSpec:
                 raise MethodError(f"bad parameter {part!r} in aggregation {text!r}") from None
             if not sep or not key.strip():
                 raise MethodError(f"bad parameter {part!r} in aggregation {text!r}")
+    allowed = [
+        n for n, prm in inspect.signature(AGGREGATORS[name]).parameters.items()
+        if prm.kind is inspect.Parameter.KEYWORD_ONLY
+    ]  # fmt: skip
+    unknown = [k for k, _ in params if k not in allowed]
+    if unknown:
+        raise MethodError(
+            f"aggregation {name!r} has no parameter(s) {unknown}; "
+            f"its parameters are {allowed or 'none'} (in {text!r})"
+        )
     return AggregationSpec(name, tuple(sorted(params)))
 
 

@@ -171,9 +171,21 @@ class Catalog:
         up = {c: (p or c) for c, p in parent.items()}
         for _ in range(max(1, len(parent)).bit_length() + 1):
             up = {c: up[n] for c, n in up.items()}
-        in_cycle = sorted(c for c, n in up.items() if parent[n])
-        if in_cycle:
-            raise CatalogError(f"the tree has a cycle through node(s) {format_items(in_cycle)}")
+        stuck = sorted(c for c, n in up.items() if parent[n])
+        if stuck:
+            # ``up`` of a stuck node lies on a cycle; walk each cycle once to name its members
+            # (nodes that merely hang below a cycle are reported separately).
+            members: set[str] = set()
+            for start in {up[c] for c in stuck}:
+                node = start
+                while node not in members:
+                    members.add(node)
+                    node = parent[node]
+            below = [c for c in stuck if c not in members]
+            extra = f"; node(s) below the cycle: {format_items(below)}" if below else ""
+            raise CatalogError(
+                f"the tree has a cycle through node(s) {format_items(sorted(members))}{extra}"
+            )
         children: dict[str, list[str]] = {}
         for code, par in zip(out["code"], out["parent"], strict=True):
             if par:
