@@ -2,7 +2,7 @@
 
 Usage: ``python docs/check_snippets.py`` (exit status 0 when every snippet runs). The
 ``text`` block of the page provides ``observations.csv`` and ``catalog.csv``; the
-``plot`` directives run with matplotlib's Agg backend.
+``.. plot::`` directives run with matplotlib's Agg backend.
 """
 
 from __future__ import annotations
@@ -47,6 +47,23 @@ CHECKS = [
 ]
 
 
+def _plot_snippets(src: str) -> list[str]:
+    """The code of every ``.. plot::`` directive (inside ``{eval-rst}`` blocks)."""
+    out: list[str] = []
+    lines = src.splitlines()
+    for k, line in enumerate(lines):
+        if line.strip() != ".. plot::":
+            continue
+        body: list[str] = []
+        for ln in lines[k + 1 :]:
+            if (ln.strip() and not ln.startswith("   ")) or ln.startswith("```"):
+                break
+            if not ln.strip().startswith(":"):
+                body.append(ln)
+        out.append(textwrap.dedent("\n".join(body)).strip() + "\n")
+    return out
+
+
 def main() -> int:
     import matplotlib
 
@@ -60,10 +77,7 @@ def main() -> int:
     observations = [ln[:SPLIT].rstrip() for ln in lines if ln[:SPLIT].strip()]
     catalog = [ln[SPLIT:].strip() for ln in lines if ln[SPLIT:].strip()]
     snippets = [("python", c) for c in re.findall(r"```python\n(.*?)```", src, re.S)]
-    snippets += [
-        ("plot", textwrap.dedent(c))
-        for c in re.findall(r"\.\. plot::\n(?:   :[^\n]*\n)*\n(.*?)```", src, re.S)
-    ]
+    snippets += [("plot", c) for c in _plot_snippets(src)]
     namespace: dict[str, object] = {}
     cwd = os.getcwd()
     with tempfile.TemporaryDirectory() as tmp:

@@ -156,9 +156,16 @@ def diff_runs(old: str | os.PathLike[str], new: str | os.PathLike[str], *, top: 
     return RunDiff(
         scores=scores.loc[:, cols],
         drivers=pd.concat(drivers, ignore_index=True) if drivers else pd.DataFrame(),
-        method_changes=pd.DataFrame(method_rows, columns=["index", "name", "year", "parameter", "old", "new"]),
+        method_changes=_method_frame(method_rows),
         input_changes=_input_changes(old_dir, new_dir),
     )
+
+
+def _method_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["index", "name", "year", "parameter", "old", "new"])
+    for col in ("old", "new"):  # keep each value as written (3 stays 3, not 3.0 next to 0.05)
+        frame[col] = pd.Series([r[col] for r in rows], index=frame.index, dtype=object)
+    return frame
 
 
 def _gpi_drivers(fa: Path | None, fb: Path | None) -> pd.DataFrame:
@@ -168,7 +175,7 @@ def _gpi_drivers(fa: Path | None, fb: Path | None) -> pd.DataFrame:
     cols = [*key, "score", "weight", "start_year", "end_year", "start_value", "end_value", "class"]
     ca = pd.read_parquet(fa, columns=cols).set_index(key)
     cb = pd.read_parquet(fb, columns=cols).set_index(key)
-    j = ca.join(cb, how="outer", lsuffix="_old", rsuffix="_new")
+    j = ca.merge(cb, how="outer", left_index=True, right_index=True, suffixes=("_old", "_new"))
     weight = j["weight_new"].fillna(j["weight_old"])
     # a revision = other values for the same years; other years (e.g. a new window) is the method
     same_years = (j["start_year_old"] == j["start_year_new"]).fillna(False) & (
@@ -196,7 +203,9 @@ def _explain(frame: pd.DataFrame, drivers: pd.DataFrame, top: int, changed: set[
     ]
     text = moving.groupby("entity")["part"].agg(lambda s: ", ".join(s.head(top)))
     prefix = f"method changed ({', '.join(sorted(changed))}); " if changed else ""
-    out = frame["entity"].map(text).fillna("")
+    # reindex (not map): an empty ``text`` would give float NaN that cannot be filled with ""
+    parts = text.astype("str").reindex(frame["entity"]).fillna("").to_numpy()
+    out = pd.Series(parts, index=frame.index, dtype="str")
     return (prefix + out).str.strip("; ")
 
 

@@ -19,9 +19,11 @@ from govindex._typing import FloatArray
 from govindex.aggregate import aggregate_tree, parse_aggregation
 from govindex.catalog import Catalog
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
+from govindex.impute import check_imputation_spec, impute_array, warn_imputation
 from govindex.normalize import NORMALIZERS
 from govindex.panel import Panel
 from govindex.results import ResultMixin
+from govindex.treat import check_treatment_spec, report_frame, treat_outliers, warn_treatment
 
 __all__ = ["IndexMethod", "IndexResult", "compute_index", "normalize_indicators", "rollup"]
 
@@ -45,12 +47,20 @@ class IndexMethod:
         ``"arithmetic"`` or ``"generalized(p=0.5)"``.
     coverage : float
         Minimum share of a parent's child weight with data; 0 turns the check off.
+    imputation : mapping or None
+        Imputation of the raw values before treatment, e.g. ``{"method": "mean",
+        "groups": {entity: group}}`` (see :func:`govindex.impute.impute`); None = none.
+    treatment : mapping or None
+        Outlier treatment parameters (see :func:`govindex.treat.treat`; defaults filled
+        in); None = none.
     """
 
     normalization: str = "minmax"
     normalization_params: Mapping[str, Any] = field(default_factory=dict)
     aggregation: str = "arithmetic"
     coverage: float = 2 / 3
+    imputation: Mapping[str, Any] | None = None
+    treatment: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.normalization not in NORMALIZERS:
@@ -62,10 +72,18 @@ class IndexMethod:
         if not 0.0 <= float(self.coverage) <= 1.0:
             raise MethodError(f"coverage must be within [0, 1]; got {self.coverage}")
         object.__setattr__(self, "normalization_params", dict(self.normalization_params))
+        if self.imputation is not None:
+            object.__setattr__(self, "imputation", check_imputation_spec(self.imputation))
+        if self.treatment is not None:
+            object.__setattr__(self, "treatment", check_treatment_spec(self.treatment))
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form (JSON/TOML serialisable)."""
-        return asdict(self)
+        """Plain-dict form (JSON/TOML serialisable); ``imputation``/``treatment`` only if set."""
+        out = asdict(self)
+        for key in ("imputation", "treatment"):
+            if out[key] is None:
+                del out[key]
+        return out
 
 
 def normalize_indicators(
@@ -212,6 +230,12 @@ class IndexResult(ResultMixin):
         One row per (entity, node) left without a score, with the reason.
     fingerprints : dict
         SHA-256 of the panel and the catalog.
+    imputed : DataFrame of bool or None
+        Entity × indicator: True where the raw value was imputed (all False
+        without imputation).
+    treatment : DataFrame or None
+        Outlier-treatment report, one row per indicator (see
+        :func:`govindex.treat.report_frame`); None without treatment.
     """
 
     year: int
@@ -225,6 +249,8 @@ class IndexResult(ResultMixin):
     reasons: pd.DataFrame
     fingerprints: Mapping[str, str]
     panel: Panel | None = None
+    imputed: pd.DataFrame | None = None
+    treatment: pd.DataFrame | None = None
 
     @cached_property
     def ranks(self) -> pd.DataFrame:
@@ -290,8 +316,13 @@ class IndexResult(ResultMixin):
         return long.loc[:, cols]
 
     def _tables(self) -> dict[str, pd.DataFrame]:
-        return {"scores": self.scores, "normalized": self.normalized, "raw": self.raw,
-                "coverage": self.coverage, "reasons": self.reasons}  # fmt: skip
+        tables = {"scores": self.scores, "normalized": self.normalized, "raw": self.raw,
+                  "coverage": self.coverage, "reasons": self.reasons}  # fmt: skip
+        if self.method.imputation is not None and self.imputed is not None:
+            tables["imputed"] = self.imputed
+        if self.treatment is not None:
+            tables["treatment"] = self.treatment
+        return tables
 
     def _summary(self) -> tuple[str, list[str]]:
         roots = self.catalog.roots
@@ -303,6 +334,14 @@ class IndexResult(ResultMixin):
             f"roots: {format_items(roots, limit=5)}; "
             f"unscored (entity, node) pairs: {len(self.reasons)}",
         ]
+        if m.imputation is not None and self.imputed is not None:
+            lines.append(f"imputed: {int(self.imputed.to_numpy().sum())} cell(s) by "
+                         f"{m.imputation['method']!r}")  # fmt: skip
+        if self.treatment is not None:
+            t = self.treatment
+            lines.append(f"outlier treatment: {int((t['points'] > 0).sum())} indicator(s) "
+                         f"winsorised, {int(t['treatment'].str.startswith('log').sum())} "
+                         "log-transformed")  # fmt: skip
         return "IndexResult", lines
 
 
@@ -316,6 +355,8 @@ def compute_index(
     aggregation: str = "arithmetic",
     coverage: float = 2 / 3,
     entities: Iterable[str] | None = None,
+    imputation: Mapping[str, Any] | None = None,
+    treatment: Mapping[str, Any] | None = None,
 ) -> IndexResult:
     """Compute a cross-sectional composite index at one year.
 
@@ -339,6 +380,16 @@ def compute_index(
         below it the parent is NaN and the reason is recorded in ``.reasons``.
     entities : iterable of str, optional
         Restrict to these entities (default: all entities of the panel).
+    imputation : mapping, optional
+        Impute missing raw values first, e.g. ``{"method": "mean", "groups":
+        {entity: group}}`` or ``{"method": "locf", "max_gap": 2}`` (panel methods
+        use the earlier years of the panel); see :func:`govindex.impute.impute`.
+        Default None: no imputation.
+    treatment : mapping, optional
+        Then treat outliers by COINr's rule with these parameters of
+        :func:`govindex.treat.treat_outliers` (``{}`` = its defaults). Default None: no
+        treatment. Both steps come before the catalog's log transform and the
+        normalisation; ``.imputed`` and ``.treatment`` of the result record them.
 
     Returns
     -------
@@ -363,7 +414,12 @@ def compute_index(
     if not isinstance(panel, Panel):
         raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
     method = IndexMethod(
-        normalization, dict(normalization_params or {}), aggregation, float(coverage)
+        normalization,
+        dict(normalization_params or {}),
+        aggregation,
+        float(coverage),
+        imputation=imputation,
+        treatment=treatment,
     )
     leaves = catalog.indicators
     unknown = sorted(set(panel.indicators) - set(leaves))
@@ -378,8 +434,9 @@ def compute_index(
     raw = np.full((work.shape[0], len(leaves)), np.nan)
     have = pos >= 0
     raw[:, have] = np.take(work.values[:, :, y], pos[have], axis=1)  # noqa: PD011
+    base, imputed, report = _impute_and_treat(raw, work, y, pos, leaves, method)
     treated, normalized = normalize_indicators(
-        raw, catalog, leaves, method, entities=work.entities
+        base, catalog, leaves, method, entities=work.entities
     )
     scores, cov, low = rollup(
         normalized,
@@ -415,7 +472,32 @@ def compute_index(
         reasons=reasons,
         fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
         panel=panel,
+        imputed=pd.DataFrame(imputed, index=ent, columns=ind, copy=False),
+        treatment=report,
     )
+
+
+def _impute_and_treat(
+    raw: FloatArray, work: Panel, y: int, pos: np.ndarray, leaves: list[str], method: IndexMethod
+) -> tuple[FloatArray, np.ndarray, pd.DataFrame | None]:
+    """Optional imputation then outlier treatment of the raw cross-section."""
+    base, imputed = raw, np.zeros(raw.shape, dtype=bool)
+    if method.imputation is not None:
+        have = pos >= 0
+        cube = np.full((work.shape[0], len(leaves), work.shape[2]), np.nan)
+        cube[:, have, :] = np.take(work.values, pos[have], axis=1)
+        base, imputed = impute_array(cube, y, method.imputation, work.entities)
+        counts = pd.Series(imputed.sum(axis=0), index=leaves)
+        with_data = ~np.isnan(base).all(axis=0)  # indicators without any value are not counted
+        unfilled = int(np.isnan(base[:, with_data]).sum())
+        warn_imputation(counts, str(method.imputation["method"]), unfilled,
+                        stacklevel=4, where="the result's .imputed")  # fmt: skip
+    if method.treatment is None:
+        return base, imputed, None
+    base, rep = treat_outliers(base, **method.treatment)
+    table = report_frame(rep, work.entities, leaves)
+    warn_treatment(table, stacklevel=4)
+    return base, imputed, table
 
 
 def _reasons(

@@ -52,7 +52,7 @@ _ALL = (*PANEL_METHODS, *CROSS_SECTION_METHODS)
 def _check_method(method: object) -> str:
     if method not in _ALL:
         raise MethodError(f"unknown imputation method {method!r}; expected one of {list(_ALL)}")
-    return cast(str, method)
+    return str(method)
 
 
 def _check_max_gap(max_gap: object) -> int | None:
@@ -184,8 +184,8 @@ def _group_codes(groups: Any, n: int) -> tuple[np.ndarray, int]:
     codes, uniques = pd.factorize(labels)
     if (codes < 0).any():
         raise MethodError(
-            f"groups has missing labels at entity position(s) {format_items(np.flatnonzero(codes < 0))}; "
-            "give every entity a group"
+            "groups has missing labels at entity position(s) "
+            f"{format_items(np.flatnonzero(codes < 0))}; give every entity a group"
         )
     return codes.astype(np.int64), len(uniques)
 
@@ -249,7 +249,9 @@ def impute_cross_section(
     return np.where(mask, fill, x), mask
 
 
-def _group_median(x: FloatArray, codes: np.ndarray, n_groups: int, counts: FloatArray) -> FloatArray:
+def _group_median(
+    x: FloatArray, codes: np.ndarray, n_groups: int, counts: FloatArray
+) -> FloatArray:
     """Median per (group, column) by one sort by (group, value), NaN last in each group."""
     if x.shape[0] == 0:
         return np.full((n_groups, x.shape[1]), np.nan)
@@ -280,7 +282,9 @@ def check_imputation_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
     {'method': 'mean', 'groups': {'A': '1', 'B': '1'}}
     """
     if not isinstance(spec, Mapping):
-        raise MethodError(f"imputation must be a mapping such as {{'method': 'mean'}}; got {spec!r}")
+        raise MethodError(
+            f"imputation must be a mapping such as {{'method': 'mean'}}; got {spec!r}"
+        )
     unknown = sorted(set(spec) - {"method", "groups", "max_gap", "value"})
     if unknown:
         raise MethodError(
@@ -300,9 +304,10 @@ def check_imputation_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
             raise MethodError(f"max_gap applies to 'locf' and 'linear', not to {method!r}")
         out["max_gap"] = _check_max_gap(spec["max_gap"])
     if method == "constant":
-        v = spec.get("value")
-        const = _constant(v, 1 if np.ndim(v) == 0 else len(v))
-        out["value"] = float(const[0]) if np.ndim(v) == 0 else const.tolist()
+        v: Any = spec.get("value")
+        scalar = v is None or np.ndim(v) == 0
+        const = _constant(v, 1 if scalar else len(v))
+        out["value"] = float(const[0]) if scalar else const.tolist()
     elif spec.get("value") is not None:
         raise MethodError(f"value is only used by method='constant', not by {method!r}")
     return out
@@ -400,7 +405,8 @@ class ImputationResult:
 
     def __repr__(self) -> str:
         return (
-            f"<ImputationResult: {self.n_imputed} cell(s) imputed by {self.method.get('method')!r}, "
+            f"<ImputationResult: {self.n_imputed} cell(s) imputed by "
+            f"{self.method.get('method')!r}, "
             f"{len(self.unfilled)} missing cell(s) left>"
         )
 
@@ -469,21 +475,29 @@ def impute(
 
 
 def _warn(result: ImputationResult) -> None:
-    if result.n_imputed:
-        counts = result.counts
+    warn_imputation(result.counts, str(result.method["method"]), len(result.unfilled),
+                    stacklevel=4, where=".cells")  # fmt: skip
+
+
+def warn_imputation(
+    counts: pd.Series, method: str, n_unfilled: int, *, stacklevel: int, where: str
+) -> None:
+    """Emit a :class:`DataWarning` with the imputed cells per indicator (``counts``)."""
+    total = int(counts.sum())
+    if total:
         top = [f"{k} ({v})" for k, v in counts[counts > 0].items()]
         warnings.warn(
-            f"{result.n_imputed} missing cell(s) imputed by {result.method['method']!r}: "
-            f"{', '.join(top[:10])}{' …' if len(top) > 10 else ''}; see .cells",
+            f"{total} missing cell(s) imputed by {method!r}: "
+            f"{', '.join(top[:10])}{' …' if len(top) > 10 else ''}; see {where}",
             DataWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
-    if len(result.unfilled):
+    if n_unfilled:
         warnings.warn(
-            f"{len(result.unfilled)} missing cell(s) could not be imputed (no value to carry or "
-            "no observed value in the group); see .unfilled",
+            f"{n_unfilled} missing cell(s) could not be imputed (no value to carry or "
+            "no observed value in the group)",
             DataWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
 
 
@@ -506,7 +520,7 @@ def _impute_wide(frame: pd.DataFrame, spec: dict[str, Any]) -> ImputationResult:
     out = pd.DataFrame(filled, index=frame.index.copy(), columns=frame.columns.copy())
     mask_df = pd.DataFrame(mask, index=frame.index.copy(), columns=frame.columns.copy())
     ind = pd.Index(frame.columns.astype(str))
-    keys = {"entity": entities, "indicator": ind}
+    keys: dict[str, pd.Index | np.ndarray] = {"entity": entities, "indicator": ind}
     cells = _cells(mask, filled, keys, spec, entities)
     unfilled = _cells(np.isnan(filled), None, keys, spec, entities)
     return ImputationResult(out, mask_df, cells, unfilled, spec)
@@ -545,7 +559,8 @@ def _cells(
         table["value"] = values[pos]
         table["method"] = spec["method"]
         if "groups" in spec:
-            table["group"] = _groups_for(spec["groups"], entities)[pos[0]]
+            labels = _groups_for(spec["groups"], entities)
+            table["group"] = labels[pos[0]] if labels is not None else None
     out = pd.DataFrame(table)
     for col in ("entity", "indicator", "method", "group"):
         if col in out.columns:
@@ -568,7 +583,8 @@ def _impute_panel_object(panel: Panel, spec: dict[str, Any]) -> ImputationResult
             groups=_groups_for(spec.get("groups"), panel.entities),
         )  # fmt: skip
         filled, mask = flat.reshape(e, i, y), flat_mask.reshape(e, i, y)
-    keys = {"entity": panel.entities, "indicator": panel.indicators, "year": panel.years}
+    keys: dict[str, pd.Index | np.ndarray] = {
+        "entity": panel.entities, "indicator": panel.indicators, "year": panel.years}  # fmt: skip
     cells = _cells(mask, filled, keys, spec, panel.entities)
     unfilled = _cells(np.isnan(filled), None, keys, spec, panel.entities)
     rows = pd.MultiIndex.from_product([panel.entities, panel.indicators])
@@ -583,8 +599,8 @@ def _filled_panel(panel: Panel, filled: FloatArray, mask: BoolArray) -> Panel:
     if not mask.any():
         return panel
     shape = panel.shape
-    e = panel.entities.get_indexer(tidy["entity"])
-    i = panel.indicators.get_indexer(tidy["indicator"])
+    e = panel.entities.get_indexer(pd.Index(tidy["entity"]))
+    i = panel.indicators.get_indexer(pd.Index(tidy["indicator"]))
     y = tidy["year"].to_numpy(dtype=np.int64) - int(panel.years[0])
     row_of = np.full(shape, -1, dtype=np.int64)
     row_of[e, i, y] = np.arange(len(tidy))

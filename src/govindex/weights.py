@@ -166,7 +166,9 @@ def pca_weights(catalog: Catalog, scores: pd.DataFrame) -> Catalog:
     """
     cat = _check_catalog(catalog)
     if not isinstance(scores, pd.DataFrame):
-        raise MethodError(f"scores must be an entity × node DataFrame, got {type(scores).__name__}")
+        raise MethodError(
+            f"scores must be an entity × node DataFrame, got {type(scores).__name__}"
+        )
     kids = {p: cat.children(p) for p in cat.codes if not cat.is_indicator(p)}
     needed = [c for ch in kids.values() if len(ch) > 1 for c in ch]
     missing = [c for c in needed if c not in scores.columns]
@@ -198,9 +200,7 @@ def pca_weights(catalog: Catalog, scores: pd.DataFrame) -> Catalog:
     return _with_weights(cat, normalise_per_parent(w, parent_index(cat)))
 
 
-def noise_multipliers(
-    noise: float, n: int, n_nodes: int, rng: np.random.Generator
-) -> FloatArray:
+def noise_multipliers(noise: float, n: int, n_nodes: int, rng: np.random.Generator) -> FloatArray:
     """Draw ``(n, n_nodes)`` multipliers ``U(1 − noise, 1 + noise)`` (validated)."""
     check_noise(noise)
     check_n(n)

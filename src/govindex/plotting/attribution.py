@@ -1,0 +1,149 @@
+"""Waterfall chart of an :class:`~govindex.attribution.Attribution`.
+
+Reads the attribution's table only (compute first, plot after), draws on ``ax``
+(a new figure when ``ax`` is None), returns the :class:`~matplotlib.axes.Axes` and
+never changes matplotlib's global style; matplotlib is imported lazily.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from govindex.exceptions import MethodError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from govindex.attribution import Attribution
+
+__all__ = ["plot_attribution"]
+
+_UP, _DOWN, _TOTAL = "#1a9850", "#d73027", "#4a6fa5"
+
+
+def _short(text: str, limit: int = 52) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plot_attribution(
+    attribution: Attribution,
+    *,
+    top: int = 12,
+    labels: str = "name",
+    title: str | None = None,
+    note: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal waterfall: old score → leaf contributions → new score.
+
+    The ``top`` leaf contributions largest in absolute value are drawn one per row
+    (increases green, decreases red), the rest grouped in one "other (n)" row; the
+    first and last rows are the old and new score. Each bar is labelled with its
+    signed contribution.
+
+    Parameters
+    ----------
+    attribution : Attribution
+        From :func:`govindex.attribute`.
+    top : int, default 12
+        Contributions shown individually.
+    labels : {"name", "code"}, default "name"
+        Row labels: catalog names (with the code) or codes.
+    title, note : str, optional
+        Title (default names the entity, node and scores) and a small note under the
+        chart (e.g. ``"SYNTHETIC demo data"``).
+    ax : Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from govindex import Catalog, Panel, compute_index
+    >>> from govindex.attribution import attribute
+    >>> cat = Catalog.from_frame(pd.DataFrame({"code": ["G", "a", "b"], "parent": ["", "G", "G"]}))
+    >>> def run(y_b):
+    ...     return compute_index(Panel.from_frame(pd.DataFrame({
+    ...         "entity": ["X", "Y", "Z"] * 2, "indicator": ["a"] * 3 + ["b"] * 3, "year": 2024,
+    ...         "value": [0.0, 10.0, 20.0, 0.0, y_b, 20.0]})), cat, year=2024)
+    >>> ax = plot_attribution(attribute(run(10.0), run(20.0), entity="Y"), note="toy data")
+    >>> [t.get_text() for t in ax.get_yticklabels()][:2]
+    ['old score', 'b']
+    """
+    from govindex.attribution import Attribution
+
+    if not isinstance(attribution, Attribution):
+        raise MethodError(
+            f"expected an Attribution (from govindex.attribute), got {type(attribution).__name__}"
+        )
+    if int(top) != top or top < 1:
+        raise MethodError(f"top must be a positive integer; got {top!r}")
+    if labels not in ("name", "code"):
+        raise MethodError(f"labels must be 'name' or 'code'; got {labels!r}")
+    leaves = attribution.leaves
+    shown = leaves.head(int(top))
+    rest = leaves.iloc[int(top) :]
+    values = shown["contribution"].to_numpy(dtype=np.float64)
+    if labels == "code":
+        names = shown["node"].tolist()
+    else:
+        names = [
+            n if n == c else f"{_short(n)} ({c})"
+            for n, c in zip(shown["name"], shown["node"], strict=True)
+        ]
+    if len(rest):
+        values = np.append(values, rest["contribution"].sum())
+        names.append(f"other ({len(rest)} items)")
+    old, new = attribution.old_score, attribution.new_score
+    n = len(values)
+    start = old + np.concatenate([[0.0], np.cumsum(values)[:-1]])
+    rows = ["old score", *names, "new score"]
+    y = np.arange(n + 2)
+    lo = min(old, new, float(np.min(start)), float(np.min(start + values)))
+    hi = max(old, new, float(np.max(start)), float(np.max(start + values)))
+    pad = 0.12 * max(hi - lo, 1e-9)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _fig, ax = plt.subplots(figsize=(10.0, max(3.0, 0.36 * (n + 2) + 1.6)),
+                                layout="constrained")  # fmt: skip
+    base = lo - pad
+    ax.barh([0, n + 1], [old - base, new - base], left=base, color=_TOTAL, height=0.6,
+            gid="totals")  # fmt: skip
+    colors = [_UP if v >= 0 else _DOWN for v in values]
+    ax.barh(y[1 : n + 1], values, left=start, color=colors, height=0.6, gid="contributions")
+    for k in range(n):  # connectors between consecutive bars
+        ax.plot([start[k] + values[k]] * 2, [k + 1.3, k + 1.7], color="0.5", linewidth=0.6)
+    ax.plot([old, old], [0.3, 0.7], color="0.5", linewidth=0.6)
+    span = hi - lo + 2 * pad
+    for k, v in enumerate(values):
+        end = start[k] + v
+        x = max(start[k], end) + 0.01 * span
+        ax.text(x, k + 1, f"{'+' if v >= 0 else '−'}{abs(v):.2f}", va="center", ha="left",
+                fontsize="small", color="0.2")  # fmt: skip
+    for k, v in ((0, old), (n + 1, new)):
+        ax.text(v + 0.01 * span, k, f"{v:.2f}", va="center", ha="left", fontsize="small",
+                fontweight="bold", color="0.2")  # fmt: skip
+    ax.set_xlim(base, hi + 1.6 * pad)
+    ax.set_ylim(n + 1.6, -0.6)
+    ax.set_yticks(y, rows)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(f"Score of {attribution.node} (bars of contributions sum to the change)")
+    delta = new - old
+    ax.set_title(
+        title
+        if title is not None
+        else f"{attribution.entity}: {attribution.node} {old:.2f} → {new:.2f} "
+        f"({'+' if delta >= 0 else '−'}{abs(delta):.2f}), contributions"
+    )
+    if note:
+        ax.annotate(note, xy=(0.0, 0.0), xycoords=("axes fraction", ax.xaxis.label),
+                    xytext=(0, -4), textcoords="offset points", ha="left", va="top",
+                    fontsize="x-small", color="0.35", gid="note")  # fmt: skip
+    return ax

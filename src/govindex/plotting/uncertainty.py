@@ -1,0 +1,145 @@
+"""Charts of uncertainty and sensitivity analyses: rank intervals and Sobol indices.
+
+Both functions take a computed result (compute first, plot after), read its tables
+only, draw on ``ax`` (a new figure when ``ax`` is None), return the
+:class:`~matplotlib.axes.Axes` and never change matplotlib's global style. ``note``
+is printed small under the chart (e.g. ``"SYNTHETIC demo data"``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from govindex.exceptions import MethodError, format_items
+from govindex.plotting.performance import _add_note, _new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from govindex.sensitivity import SensitivityResult
+    from govindex.uncertainty import UncertaintyResult
+
+__all__ = ["plot_rank_intervals", "plot_sensitivity"]
+
+_INTERVAL = "#1f5fa8"
+_NOMINAL = "#d73027"
+_S1, _ST = "#1f5fa8", "#e07b00"
+
+
+def plot_rank_intervals(
+    result: UncertaintyResult,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    note: str | None = None,
+) -> Axes:
+    """Each entity's 5th–95th percentile rank interval, median and nominal rank.
+
+    Entities are listed in the order of :attr:`UncertaintyResult.rank_summary`
+    (best median rank at the top); rank 1 is on the left.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from govindex import performance_index
+    >>> from govindex.datasets import load_demo
+    >>> from govindex.uncertainty import uncertainty_analysis
+    >>> panel, catalog = load_demo("leb")
+    >>> ua = uncertainty_analysis(performance_index(panel, catalog, year=2025), n=100,
+    ...                           change=("catalog", "slope"), seed=0)
+    >>> ax = plot_rank_intervals(ua, note="SYNTHETIC demo data")
+    >>> ax.get_xlabel()
+    'rank (1 = best)'
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    from govindex.uncertainty import UncertaintyResult
+
+    if not isinstance(result, UncertaintyResult):
+        raise MethodError(
+            f"expected an UncertaintyResult (from uncertainty_analysis), got {type(result).__name__}"
+        )
+    summary = result.rank_summary
+    n_ent = len(summary)
+    ax = _new_axes(ax, (8.0, 1.2 + 0.28 * n_ent))
+    y = np.arange(n_ent)
+    ax.hlines(y, summary["p5"], summary["p95"], color=_INTERVAL, lw=3, alpha=0.55,
+              label="5th–95th percentile")  # fmt: skip
+    ax.plot(summary["median"], y, "o", color=_INTERVAL, ms=5, label="median rank")
+    ax.plot(summary["nominal_rank"], y, "x", color=_NOMINAL, ms=7, mew=1.8, label="nominal rank")
+    ax.set_yticks(y, [str(e) for e in summary.index])
+    ax.invert_yaxis()
+    ax.set_xlim(0.5, n_ent + 0.5)
+    ax.set_xlabel("rank (1 = best)")
+    ax.grid(axis="x", color="0.9", lw=0.8)
+    ax.set_axisbelow(True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    ax.set_title(title if title is not None else
+                 f"{result.kind} rank intervals over {result.n} replications")  # fmt: skip
+    _add_note(ax, note)
+    return ax
+
+
+def plot_sensitivity(
+    result: SensitivityResult,
+    *,
+    output: str | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+    note: str | None = None,
+) -> Axes:
+    """Bar chart of the first-order (S1) and total-effect (ST) index of every factor.
+
+    Error bars are the bootstrap confidence half-widths. ``output`` selects one
+    output (an entity for ``statistic="rank"``); required when there are several.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from govindex.sensitivity import SensitivityResult
+    >>> import pandas as pd
+    >>> res = SensitivityResult(indices=pd.DataFrame({
+    ...     "output": ["y", "y"], "factor": ["a", "b"], "S1": [0.2, 0.7],
+    ...     "S1_conf": [0.05, 0.05], "ST": [0.25, 0.8], "ST_conf": [0.04, 0.06]}),
+    ...     statistic="y", factors={"a": (), "b": ()}, n_base=64, n_evaluations=256,
+    ...     conf_level=0.95, seed=0, fingerprints={})
+    >>> plot_sensitivity(res).get_ylabel()
+    'Sobol index'
+    """
+    from govindex.sensitivity import SensitivityResult
+
+    if not isinstance(result, SensitivityResult):
+        raise MethodError(
+            f"expected a SensitivityResult (from sensitivity_analysis), got {type(result).__name__}"
+        )
+    table = result.indices
+    outputs = list(dict.fromkeys(table["output"]))
+    if output is None:
+        if len(outputs) > 1:
+            raise MethodError(
+                f"the result has {len(outputs)} outputs; pass output=... (one of {format_items(outputs)})"
+            )
+        output = outputs[0]
+    if output not in outputs:
+        raise MethodError(f"unknown output {output!r}; expected one of {format_items(outputs)}")
+    rows = table.loc[table["output"] == output]
+    ax = _new_axes(ax, (1.6 + 0.9 * len(rows), 3.6))
+    x = np.arange(len(rows))
+    ax.bar(x - 0.2, rows["S1"], 0.4, yerr=rows["S1_conf"], color=_S1, capsize=3,
+           label="first order S1")  # fmt: skip
+    ax.bar(x + 0.2, rows["ST"], 0.4, yerr=rows["ST_conf"], color=_ST, capsize=3,
+           label="total effect ST")  # fmt: skip
+    ax.set_xticks(x, [str(f) for f in rows["factor"]], rotation=20, ha="right")
+    ax.axhline(0.0, color="0.3", lw=0.8)
+    ax.set_ylabel("Sobol index")
+    ax.set_ylim(min(0.0, float(np.nanmin(rows["S1"] - rows["S1_conf"])) - 0.05), 1.05)
+    ax.legend(fontsize="small", frameon=False)
+    ax.set_title(title if title is not None else f"Sensitivity of {output} "
+                 f"(N = {result.n_base}, {result.conf_level:.0%} intervals)")  # fmt: skip
+    _add_note(ax, note)
+    return ax

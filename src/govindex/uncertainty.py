@@ -1,0 +1,644 @@
+"""Monte-Carlo uncertainty analysis of a GPI or composite-index result.
+
+A reviewer questions the choices behind an index: the change rule and tolerance of the
+GPI, how changes or raw values are turned into scores (normalisation), how scores are
+aggregated, and the weights. :func:`uncertainty_analysis` draws ``n`` replications,
+each with one option of every factor, recomputes the index under each, and summarises
+every entity's **rank distribution** (median and 5th–95th percentile).
+
+Vectorised across replications: the leaf scores of every discrete option are computed
+**once** (one :meth:`~govindex.PerformanceResult.regenerate` per change rule, one
+normalisation call per method), then all replications are aggregated together with
+array operations over the tree levels of :meth:`~govindex.Catalog.rollup_plan`, with
+per-replication weights — the only Python loops run over aggregation methods, tree
+levels and blocks of replications.
+
+Factors (each a tuple of options; one option = not varied):
+
+``change`` (GPI only)
+    ``"catalog"`` (the catalog's per-indicator rules, as in the result) or a rule
+    forced on every indicator: ``"relative"``, ``"absolute"``, ``"slope"``
+    (``performance_index(..., override_change=rule)``).
+``tolerance`` (GPI only)
+    Factors multiplying every indicator's tolerance τ. τ only moves the class
+    (improved / stable / deteriorated) — the progress score does not depend on it
+    (DESIGN §3) — so it changes :attr:`UncertaintyResult.deteriorated`, never the ranks.
+``normalization``
+    Composite index: any normalisation method (catalog per-indicator overrides kept;
+    the result's ``normalization_params`` go to its own method only). GPI:
+    ``"progress"`` (the documented score ``50 + 50·clip(g/g_cap)``) or a normaliser
+    applied across entities to the changes ``g``: ``"minmax"``, ``"zscore"``,
+    ``"rank"``, ``"percentile_rank"``.
+``aggregation``
+    ``"arithmetic"``, ``"geometric"`` or ``"harmonic"``, applied at **every** parent
+    node (replacing the catalog's ``aggregation`` column), with the coverage rule of
+    :func:`~govindex.aggregate.aggregate_tree`.
+``weights``
+    Base scheme ``"catalog"``, ``"equal"`` or ``"pca"`` (:mod:`govindex.weights`),
+    times multiplicative noise ``U(1 − weight_noise, 1 + weight_noise)`` per node and
+    replication, renormalised within each parent.
+``imputation``
+    Not available yet (``govindex.impute`` is being written): passing it raises a
+    :class:`~govindex.exceptions.MethodError`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from govindex import change as ch
+from govindex._typing import BoolArray, FloatArray, IntArray
+from govindex.engine import IndexMethod, IndexResult, normalize_indicators
+from govindex.exceptions import MethodError, format_items
+from govindex.normalize import NORMALIZERS
+from govindex.performance import PerformanceResult
+from govindex.results import ResultMixin
+from govindex.weights import (
+    catalog_weights,
+    check_n,
+    check_noise,
+    equal_weights,
+    noise_multipliers,
+    normalise_per_parent,
+    parent_index,
+    pca_weights,
+)
+
+__all__ = [
+    "AGGREGATION_OPTIONS",
+    "CHANGE_OPTIONS",
+    "GPI_NORMALIZATIONS",
+    "WEIGHT_SCHEMES",
+    "UncertaintyResult",
+    "uncertainty_analysis",
+]
+
+#: Change-rule options of the GPI (``"catalog"`` = the catalog's per-indicator rules).
+CHANGE_OPTIONS: tuple[str, ...] = ("catalog", "relative", "absolute", "slope")
+#: Score options of the GPI: the progress score or a normaliser applied to the changes.
+GPI_NORMALIZATIONS: tuple[str, ...] = ("progress", "minmax", "zscore", "rank", "percentile_rank")
+#: Aggregations supported in the vectorised analysis (weighted power means p = 1, 0, −1).
+AGGREGATION_OPTIONS: tuple[str, ...] = ("arithmetic", "geometric", "harmonic")
+#: Base weighting schemes (:mod:`govindex.weights`).
+WEIGHT_SCHEMES: tuple[str, ...] = ("catalog", "equal", "pca")
+
+FACTORS: tuple[str, ...] = ("change", "normalization", "aggregation", "weights", "tolerance")
+_BATCH = 2048
+
+
+# --------------------------------------------------------------------------- the model
+@dataclass(frozen=True)
+class _Level:
+    parents: IntArray  # (P,)
+    children: IntArray  # (P, C), padding → n_nodes (padding column)
+    valid: BoolArray  # (P, C)
+
+
+@dataclass(frozen=True)
+class Model:
+    """Precomputed arrays of one analysis: everything except the per-replication draws.
+
+    Built by :func:`build_model`; :meth:`evaluate` maps a design (option indices and
+    weight multipliers per replication) to scores. Internal to the uncertainty and
+    sensitivity modules.
+    """
+
+    kind: Literal["GPI", "composite"]
+    node: str | None
+    options: Mapping[str, tuple[Any, ...]]
+    entities: pd.Index
+    codes: list[str]
+    leaf_pos: IntArray  # (L,) node positions of the indicators
+    leaf_values: FloatArray  # (n_change, n_norm, E, L)
+    entity_ok: BoolArray  # (n_change, n_norm, E) indicator coverage reached
+    deteriorated: FloatArray | None  # (n_change, n_tol, E) share of deteriorated indicators
+    base_weights: FloatArray  # (n_schemes, N), normalised within parents
+    parents: IntArray  # (N,)
+    levels: tuple[_Level, ...]
+    target: IntArray  # (E,) node whose score is the entity's index (-1: none)
+    coverage: float
+    shift: float
+    nominal: pd.DataFrame  # entity: score, rank
+
+    def evaluate(
+        self, design: Mapping[str, IntArray], multipliers: FloatArray | None
+    ) -> tuple[FloatArray, FloatArray | None, FloatArray]:
+        """Scores ``(R, E)``, deteriorated shares ``(R, E)`` or None, weights ``(R, N)``."""
+        c, m = design["change"], design["normalization"]
+        r_total = len(c)
+        mult = np.ones((r_total, len(self.codes))) if multipliers is None else multipliers
+        weights = normalise_per_parent(self.base_weights[design["weights"]] * mult, self.parents)
+        scores = np.empty((r_total, len(self.entities)))
+        for start in range(0, r_total, _BATCH):  # blocks of replications bound the memory
+            sl = slice(start, start + _BATCH)
+            scores[sl] = self._block(c[sl], m[sl], design["aggregation"][sl], weights[sl])
+        det = None
+        if self.deteriorated is not None:
+            det = self.deteriorated[c, design["tolerance"]]
+        return scores, det, weights
+
+    def _block(self, c: IntArray, m: IntArray, agg: IntArray, w: FloatArray) -> FloatArray:
+        n_rep, n_ent, n_nodes = len(c), len(self.entities), len(self.codes)
+        tree = np.full((n_rep, n_ent, n_nodes + 1), np.nan)
+        tree[:, :, n_nodes] = 1.0  # padding child (weight 0; 1 is neutral for log and 1/x)
+        tree[:, :, self.leaf_pos] = self.leaf_values[c, m] + self.shift
+        wpad = np.concatenate([w, np.zeros((n_rep, 1))], axis=1)
+        for a in np.unique(agg):  # one pass per aggregation method in use
+            rows = np.flatnonzero(agg == a)
+            tree[rows] = self._rollup(tree[rows], wpad[rows], str(self.options["aggregation"][a]))
+        has = self.target >= 0
+        out = np.take_along_axis(
+            tree, np.where(has, self.target, n_nodes)[np.newaxis, :, np.newaxis], axis=2
+        )[:, :, 0]
+        ok = self.entity_ok[c, m] & has[np.newaxis, :]
+        return np.where(ok, out, np.nan)
+
+    def _rollup(self, tree: FloatArray, w: FloatArray, method: str) -> FloatArray:
+        """Weighted power mean up the tree for every replication of ``tree`` (R, E, N+1)."""
+        for lev in self.levels:
+            x = np.take(tree, lev.children, axis=2)  # (R, E, P, C)
+            wc = np.take(w, lev.children, axis=1)  # (R, P, C); padding weight 0
+            missing = np.isnan(x)
+            present_w = np.einsum("repc,rpc->rep", ~missing, wc)
+            total_w = wc.sum(axis=-1)[:, np.newaxis, :]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                xs = np.where(missing, 1.0, x)
+                if method == "geometric":
+                    t = np.log(xs)
+                elif method == "harmonic":
+                    t = 1.0 / xs
+                else:
+                    t = xs
+                t = np.where(missing, 0.0, t)
+                mean = np.einsum("repc,rpc->rep", t, wc) / np.where(present_w > 0, present_w, 1.0)
+                if method == "geometric":
+                    mean = np.exp(mean)
+                elif method == "harmonic":
+                    mean = 1.0 / mean
+            share = present_w / np.where(total_w > 0, total_w, 1.0)
+            low = (share < self.coverage - 1e-12) & (present_w > 0)
+            value = np.where((present_w > 0) & ~low, mean, np.nan)
+            tree[:, :, lev.parents] = value
+        return tree
+
+
+def _options(
+    name: str, given: Sequence[Any] | None, default: tuple[Any, ...], allowed: Sequence[Any]
+) -> tuple[Any, ...]:
+    if given is None:
+        return default
+    if isinstance(given, str) or not isinstance(given, Sequence):
+        raise MethodError(f"{name} options must be a sequence such as ('a', 'b'); found {given!r}")
+    opts = tuple(given)
+    if not opts:
+        raise MethodError(
+            f"{name} needs at least one option; expected some of {format_items(allowed)}"
+        )
+    bad = [o for o in opts if o not in allowed]
+    if bad:
+        raise MethodError(
+            f"unknown {name} option(s) {format_items(bad)}; expected some of {format_items(allowed)}"
+        )
+    dup = sorted({str(o) for o in opts if opts.count(o) > 1})
+    if dup:
+        raise MethodError(f"duplicate {name} option(s) {format_items(dup)}")
+    return opts
+
+
+def _tolerances(given: Sequence[float] | None) -> tuple[float, ...]:
+    if given is None:
+        return (1.0,)
+    if isinstance(given, str) or not isinstance(given, Sequence) or not given:
+        raise MethodError(
+            f"tolerance must be a non-empty sequence of factors, e.g. (0.5, 1, 2); found {given!r}"
+        )
+    try:
+        vals = tuple(float(v) for v in given)
+    except (TypeError, ValueError):
+        raise MethodError(f"tolerance factors must be numbers; found {given!r}") from None
+    bad = [v for v in vals if not (np.isfinite(v) and v >= 0)]
+    if bad:
+        raise MethodError(f"tolerance factors must be finite and ≥ 0; found {format_items(bad)}")
+    return vals
+
+
+def _pivot(frame: pd.DataFrame, column: str, entities: pd.Index, leaves: list[str]) -> FloatArray:
+    out = np.full((len(entities), len(leaves)), np.nan)
+    e = entities.get_indexer(pd.Index(frame["entity"]))
+    i = pd.Index(leaves).get_indexer(pd.Index(frame["indicator"]))
+    out[e, i] = frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
+    return out
+
+
+def _gpi_leaves(
+    result: PerformanceResult,
+    change: tuple[str, ...],
+    norms: tuple[str, ...],
+    tols: tuple[float, ...],
+) -> tuple[FloatArray, BoolArray, FloatArray]:
+    leaves = result.catalog.indicators
+    ent = result.scores.index
+    n_e, n_l = len(ent), len(leaves)
+    values = np.full((len(change), len(norms), n_e, n_l), np.nan)
+    det = np.full((len(change), len(tols), n_e), np.nan)
+    ok = np.zeros((len(change), len(norms), n_e), dtype=bool)
+    for ci, rule in enumerate(change):  # one GPI run per change rule
+        run = result.regenerate(override_change=None if rule == "catalog" else rule)
+        g = _pivot(run.changes, "change", ent, leaves)
+        applies = np.zeros((n_e, n_l), dtype=bool)
+        applies[ent.get_indexer(pd.Index(run.changes["entity"])),
+                pd.Index(leaves).get_indexer(pd.Index(run.changes["indicator"]))] = True  # fmt: skip
+        progress = run.node_scores.loc[:, leaves].to_numpy(dtype=np.float64)
+        n_ind = applies.sum(axis=1)
+        for mi, name in enumerate(norms):
+            if name == "progress":
+                vals = progress
+            else:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    vals = NORMALIZERS[name](g, np.ones(n_l), labels=leaves)
+                vals = np.where(applies, vals, np.nan)
+            values[ci, mi] = vals
+            scored = (~np.isnan(vals)).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cov = np.where(n_ind > 0, scored / np.maximum(n_ind, 1), np.nan)
+            ok[ci, mi] = ~(cov < result.method.coverage - 1e-12) & (n_ind > 0)
+        tol = _pivot(run.changes, "tolerance", ent, leaves)
+        pval = _pivot(run.changes, "p_value", ent, leaves)
+        scored_mask = ~np.isnan(progress)
+        n_scored = scored_mask.sum(axis=1).astype(np.float64)
+        for ti, factor in enumerate(tols):  # a handful of tolerance factors
+            cls = np.where(g > factor * tol, 1.0, np.where(g < -factor * tol, -1.0, 0.0))
+            cls = np.where(np.isnan(g) | np.isnan(tol), np.nan, cls)
+            cls = np.where((pval >= result.method.alpha) & ~np.isnan(cls), 0.0, cls)
+            n_det = ((cls == -1.0) & scored_mask).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                det[ci, ti] = n_det / np.where(n_scored > 0, n_scored, np.nan)
+    return values, ok, det
+
+
+def _index_leaves(result: IndexResult, norms: tuple[str, ...]) -> FloatArray:
+    leaves = result.catalog.indicators
+    raw = result.raw.loc[:, leaves].to_numpy(dtype=np.float64)
+    values = np.full((1, len(norms), *raw.shape), np.nan)
+    own = result.method
+    for mi, name in enumerate(norms):  # one normalisation per method
+        params = dict(own.normalization_params) if name == own.normalization else {}
+        method = IndexMethod(name, params, "arithmetic", own.coverage)
+        _, values[0, mi] = normalize_indicators(
+            raw, result.catalog, leaves, method, entities=result.raw.index
+        )
+    return values
+
+
+def build_model(
+    result: IndexResult | PerformanceResult,
+    *,
+    change: Sequence[str] | None,
+    normalization: Sequence[str] | None,
+    aggregation: Sequence[str] | None,
+    weights: Sequence[str] | None,
+    tolerance: Sequence[float] | None,
+    shift: float,
+    imputation: Sequence[str] | None,
+    node: str | None,
+) -> Model:
+    """Validate the options and precompute every leaf-score array (internal)."""
+    if imputation is not None:
+        raise MethodError(
+            "imputation is not available as an uncertainty factor yet (govindex.impute is "
+            "being written); leave imputation=None"
+        )
+    if not isinstance(shift, (int, float)) or not np.isfinite(shift):
+        raise MethodError(f"shift must be a finite number; found {shift!r}")
+    if isinstance(result, PerformanceResult):
+        kinds = set(result.scores["kind"]) - {""}
+        if len(kinds) > 1:
+            raise MethodError(
+                f"the result mixes {format_items(sorted(kinds))} bodies, which are ranked separately; "
+                "analyse one kind at a time (regenerate(entities=[...]) or roots=[...])"
+            )
+        if node is not None:
+            raise MethodError(
+                "node applies to composite-index results; a GPI uses each entity's root"
+            )
+        kind: Literal["GPI", "composite"] = "GPI"
+        nominal_agg = result.method.aggregation
+        chg = _options("change", change, ("catalog",), CHANGE_OPTIONS)
+        norms = _options("normalization", normalization, ("progress",), GPI_NORMALIZATIONS)
+        tols = _tolerances(tolerance)
+        node_scores = result.node_scores
+    elif isinstance(result, IndexResult):
+        if change is not None and tuple(change) != ("catalog",):
+            raise MethodError(
+                "change rules apply to GPI results (performance_index) only; leave change=None"
+            )
+        if tolerance is not None and tuple(tolerance) != (1.0,):
+            raise MethodError(
+                "tolerance applies to GPI results (performance_index) only; leave tolerance=None"
+            )
+        kind = "composite"
+        nominal_agg = result.method.aggregation
+        chg, tols = ("catalog",), (1.0,)
+        norms = _options(
+            "normalization", normalization, (result.method.normalization,), NORMALIZERS.names()
+        )
+        node_scores = result.scores
+        roots = result.catalog.roots
+        if node is None:
+            if len(roots) != 1:
+                raise MethodError(
+                    f"the catalog has {len(roots)} roots ({format_items(roots)}); pass node=..."
+                )
+            node = roots[0]
+        if node not in result.catalog.codes:
+            raise MethodError(
+                f"unknown node {node!r}; expected a code of the catalog, e.g. {format_items(roots)}"
+            )
+    else:
+        raise MethodError(
+            "expected an IndexResult (compute_index) or a PerformanceResult (performance_index); "
+            f"got {type(result).__name__}"
+        )
+    aggs = _options("aggregation", aggregation, (nominal_agg,), AGGREGATION_OPTIONS)
+    schemes = _options("weights", weights, ("catalog",), WEIGHT_SCHEMES)
+    catalog = result.catalog
+    if kind == "GPI":
+        assert isinstance(result, PerformanceResult)
+        leaf_values, entity_ok, det = _gpi_leaves(result, chg, norms, tols)
+        roots_col = result.scores["root"]
+        pos = {c: i for i, c in enumerate(catalog.codes)}
+        target = np.array([pos.get(str(r), -1) if isinstance(r, str) and r else -1
+                           for r in roots_col.fillna("")], dtype=np.int64)  # fmt: skip
+        nominal = pd.DataFrame({"score": result.scores["gpi"].to_numpy(dtype=np.float64),
+                                "rank": result.scores["rank"].to_numpy(dtype=np.float64, na_value=np.nan)},
+                               index=result.scores.index)  # fmt: skip
+    else:
+        assert isinstance(result, IndexResult) and node is not None
+        leaf_values = _index_leaves(result, norms)
+        entity_ok = np.ones(leaf_values.shape[:3], dtype=bool)
+        det = None
+        target = np.full(len(result.scores), catalog.codes.index(node), dtype=np.int64)
+        nominal = pd.DataFrame({"score": result.scores[node].to_numpy(dtype=np.float64),
+                                "rank": result.ranks[node].to_numpy(dtype=np.float64, na_value=np.nan)},
+                               index=result.scores.index)  # fmt: skip
+    nominal.index.name = "entity"
+    if any(a in ("geometric", "harmonic") for a in aggs):
+        bad = [str(norms[mi]) for mi in range(len(norms))
+               if np.any(leaf_values[:, mi] + shift <= 0)]  # fmt: skip
+        if bad:
+            raise MethodError(
+                f"geometric/harmonic aggregation needs positive scores, but normalization(s) "
+                f"{format_items(bad)} give values ≤ {0.0 - shift + 0.0:g}; pass shift=1 (adds 1 to every "
+                "score: ranks under arithmetic aggregation do not change), or drop those options"
+            )
+    builders = {"catalog": catalog_weights, "equal": equal_weights}
+    base = np.stack([
+        (pca_weights(catalog, node_scores) if s == "pca" else builders[s](catalog))
+        .frame["weight"].to_numpy(dtype=np.float64) for s in schemes])  # fmt: skip
+    n_nodes = len(catalog)
+    levels = []
+    for level in catalog.rollup_plan():
+        for grp in level:
+            valid = grp.children >= 0
+            levels.append(_Level(grp.parents, np.where(valid, grp.children, n_nodes), valid))
+    return Model(
+        kind=kind, node=node,
+        options={"change": chg, "normalization": norms, "aggregation": aggs,
+                 "weights": schemes, "tolerance": tols},
+        entities=result.scores.index.copy(), codes=list(catalog.codes),
+        leaf_pos=np.array([catalog.codes.index(c) for c in catalog.indicators], dtype=np.int64),
+        leaf_values=leaf_values, entity_ok=entity_ok, deteriorated=det, base_weights=base,
+        parents=parent_index(catalog), levels=tuple(levels), target=target,
+        coverage=float(result.method.coverage), shift=float(shift), nominal=nominal,
+    )  # fmt: skip
+
+
+def rank_rows(scores: FloatArray) -> FloatArray:
+    """Rank entities within each replication: 1 = best, ties share the lowest rank, NaN unranked."""
+    if scores.size == 0:
+        return scores.copy()
+    return np.asarray(
+        stats.rankdata(-scores, axis=1, method="min", nan_policy="omit"), dtype=np.float64
+    )
+
+
+# --------------------------------------------------------------------------- result
+@dataclass(frozen=True, repr=False, eq=False)
+class UncertaintyResult(ResultMixin):
+    """Immutable result of :func:`uncertainty_analysis`.
+
+    Attributes
+    ----------
+    kind : {"GPI", "composite"}
+    node : str or None
+        The scored node of a composite index (None for the GPI: each entity's root).
+    options : mapping
+        The options of every factor (factor → tuple).
+    weight_noise, shift : float
+    seed : int or None
+    design : DataFrame
+        Index ``replication``: the option drawn for every factor (columns change,
+        normalization, aggregation, weights, tolerance).
+    weights : DataFrame
+        Replication × node: the weights used (normalised within each parent).
+    scores, ranks : DataFrame
+        Replication × entity index scores and ranks (1 = best, ties share the lowest
+        rank, NaN = no score).
+    deteriorated : DataFrame or None
+        Replication × entity share of deteriorated indicators (GPI only).
+    nominal : DataFrame
+        Index ``entity``: the result's own ``score`` and ``rank``.
+    fingerprints : mapping
+        Inputs of the analysed result.
+    """
+
+    kind: Literal["GPI", "composite"]
+    node: str | None
+    options: Mapping[str, tuple[Any, ...]]
+    weight_noise: float
+    shift: float
+    seed: int | None
+    design: pd.DataFrame
+    weights: pd.DataFrame
+    scores: pd.DataFrame
+    ranks: pd.DataFrame
+    deteriorated: pd.DataFrame | None
+    nominal: pd.DataFrame
+    fingerprints: Mapping[str, str]
+
+    @property
+    def n(self) -> int:
+        """Number of replications."""
+        return len(self.scores)
+
+    @cached_property
+    def rank_summary(self) -> pd.DataFrame:
+        """Per entity: nominal rank, median, 5th and 95th percentile, mean rank, and the
+        share of replications without a rank; sorted by median then nominal rank.
+
+        Percentiles are numpy's default (linear interpolation), over the ranked
+        replications of each entity.
+        """
+        r = self.ranks.to_numpy()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            p5, med, p95 = np.nanpercentile(r, [5.0, 50.0, 95.0], axis=0)
+            mean = np.nanmean(r, axis=0)
+        out = pd.DataFrame({
+            "nominal_rank": self.nominal["rank"].to_numpy(), "median": med, "p5": p5,
+            "p95": p95, "mean": mean, "unranked": np.isnan(r).mean(axis=0)},
+            index=self.ranks.columns.copy())  # fmt: skip
+        out.index.name = "entity"
+        return out.sort_values(["median", "nominal_rank"], kind="stable")
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Analysis parameters and input fingerprints."""
+        return {"index": f"uncertainty ({self.kind})", "n": self.n, "seed": self.seed,
+                "options": {k: [str(o) for o in v] for k, v in self.options.items()},
+                "weight_noise": self.weight_noise, "shift": self.shift, "node": self.node,
+                "fingerprints": dict(self.fingerprints)}  # fmt: skip
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long table: replication, entity, score, rank (and deteriorated for a GPI)."""
+        n_e = self.scores.shape[1]
+        out = pd.DataFrame({
+            "replication": np.repeat(np.arange(self.n), n_e),
+            "entity": np.tile(self.scores.columns.to_numpy(dtype=object), self.n),
+            "score": self.scores.to_numpy().ravel(), "rank": self.ranks.to_numpy().ravel()})  # fmt: skip
+        out["entity"] = out["entity"].astype("str")
+        if self.deteriorated is not None:
+            out["deteriorated"] = self.deteriorated.to_numpy().ravel()
+        return out
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {"rank_summary": self.rank_summary, "design": self.design, "scores": self.scores,
+                "ranks": self.ranks}  # fmt: skip
+
+    def _summary(self) -> tuple[str, list[str]]:
+        varied = [f"{k} {format_items(v, limit=4)}" for k, v in self.options.items() if len(v) > 1]
+        if self.weight_noise > 0:
+            varied.append(f"weight noise ±{self.weight_noise:g}")
+        widest = self.rank_summary.assign(w=lambda d: d["p95"] - d["p5"])["w"]
+        return "UncertaintyResult", [
+            f"{self.kind}: {self.n} replications × {self.scores.shape[1]} entities (seed {self.seed})",
+            f"varied: {'; '.join(varied) if varied else 'nothing'}",
+            f"widest 5–95 % rank interval: {widest.max():g} ranks ({widest.idxmax()})"
+            if len(widest)
+            else "",
+        ]
+
+
+def _frame(values: FloatArray, index: pd.Index, columns: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame(values, index=index, columns=columns, copy=False)
+
+
+def make_result(
+    model: Model,
+    design: Mapping[str, IntArray],
+    multipliers: FloatArray | None,
+    *,
+    weight_noise: float,
+    seed: int | None,
+    fingerprints: Mapping[str, str],
+) -> UncertaintyResult:
+    """Evaluate a design and wrap it in an :class:`UncertaintyResult` (internal)."""
+    scores, det, w = model.evaluate(design, multipliers)
+    reps = pd.RangeIndex(len(scores), name="replication")
+    ent = pd.Index(model.entities, name="entity")
+    labels = {f: pd.array(np.asarray([str(o) for o in model.options[f]], dtype=object)[design[f]], dtype="str")
+              for f in FACTORS if f != "tolerance"}  # fmt: skip
+    design_frame = pd.DataFrame(labels, index=reps)
+    design_frame["tolerance"] = np.asarray(model.options["tolerance"], dtype=np.float64)[
+        design["tolerance"]
+    ]
+    return UncertaintyResult(
+        kind=model.kind, node=model.node, options=dict(model.options),
+        weight_noise=float(weight_noise), shift=model.shift, seed=seed, design=design_frame,
+        weights=_frame(w, reps, pd.Index(model.codes, name="node")),
+        scores=_frame(scores, reps, ent), ranks=_frame(rank_rows(scores), reps, ent),
+        deteriorated=None if det is None else _frame(det, reps, ent),
+        nominal=model.nominal.copy(), fingerprints=dict(fingerprints),
+    )  # fmt: skip
+
+
+def uncertainty_analysis(
+    result: IndexResult | PerformanceResult,
+    *,
+    n: int = 1000,
+    change: Sequence[str] | None = None,
+    normalization: Sequence[str] | None = None,
+    aggregation: Sequence[str] | None = None,
+    weights: Sequence[str] | None = None,
+    weight_noise: float = 0.0,
+    tolerance: Sequence[float] | None = None,
+    shift: float = 0.0,
+    imputation: Sequence[str] | None = None,
+    node: str | None = None,
+    seed: int | None = None,
+) -> UncertaintyResult:
+    """Monte-Carlo uncertainty analysis of an index over the methodological choices.
+
+    Each replication draws one option of every factor uniformly at random (and, with
+    ``weight_noise > 0``, a multiplicative perturbation of every weight); all
+    replications are computed at once (see the module docstring for the factors).
+
+    Parameters
+    ----------
+    result : PerformanceResult or IndexResult
+        The nominal run (it must keep its panel, as results do by default).
+    n : int, default 1000
+        Number of replications.
+    change, normalization, aggregation, weights : sequence of str, optional
+        Options of each factor; ``None`` = the nominal option only (not varied).
+    weight_noise : float, default 0
+        Half-width of the uniform multiplicative weight noise, in [0, 1).
+    tolerance : sequence of float, optional
+        Factors applied to every tolerance τ (GPI only; affects the classes only).
+    shift : float, default 0
+        Constant added to every leaf score before aggregation (e.g. 1 to allow the
+        geometric mean of 0–100 progress scores).
+    imputation : None
+        Reserved; not available yet.
+    node : str, optional
+        The node ranked for a composite index (default: its single root).
+    seed : int, optional
+        Random seed; the same seed gives the same replications.
+
+    Returns
+    -------
+    UncertaintyResult
+
+    Examples
+    --------
+    >>> from govindex import performance_index
+    >>> from govindex.datasets import load_demo
+    >>> panel, catalog = load_demo("leb")  # SYNTHETIC demo data
+    >>> gpi = performance_index(panel, catalog, year=2025)
+    >>> ua = uncertainty_analysis(gpi, n=200, change=("catalog", "relative", "slope"),
+    ...                           weight_noise=0.25, seed=1)
+    >>> ua.ranks.shape
+    (200, 20)
+    >>> list(ua.rank_summary.columns)
+    ['nominal_rank', 'median', 'p5', 'p95', 'mean', 'unranked']
+    """
+    check_n(n)
+    check_noise(weight_noise)
+    model = build_model(result, change=change, normalization=normalization, aggregation=aggregation,
+                        weights=weights, tolerance=tolerance, shift=shift, imputation=imputation,
+                        node=node)  # fmt: skip
+    rng = np.random.default_rng(seed)
+    design = {f: rng.integers(0, len(model.options[f]), size=n) for f in FACTORS}
+    mult = noise_multipliers(weight_noise, n, len(model.codes), rng) if weight_noise > 0 else None
+    fingerprints = getattr(result, "fingerprints", {})
+    return make_result(model, design, mult, weight_noise=weight_noise, seed=seed,
+                       fingerprints=fingerprints)  # fmt: skip

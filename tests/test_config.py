@@ -1,0 +1,187 @@
+"""Tests of govindex.config: the TOML run configuration (years, paths, validation errors)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from govindex.config import RunConfig, parse_years, read_config
+from govindex.datasets import demo_config_path, demo_data_dir
+from govindex.exceptions import ConfigError, GovindexError
+
+GPI_LOCAL = """
+[gpi.local]
+panel = "leb_panel.parquet"
+catalog = "leb_catalog.csv"
+"""
+
+
+def _write(folder: Path, text: str, *, name: str = "run.toml") -> Path:
+    """A configuration file next to copies of the SYNTHETIC LEB panel and catalog."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in ("leb_panel.parquet", "leb_catalog.csv"):
+        if not (folder / f).exists():
+            shutil.copyfile(demo_data_dir() / f, folder / f)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- years
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (2025, (2025,)),
+        ("2025", (2025,)),
+        ("2023:2025", (2023, 2024, 2025)),  # inclusive at both ends
+        (" 2024 : 2025 ", (2024, 2025)),
+        ("2025:2025", (2025,)),
+        ([2025, 2023, 2025], (2023, 2025)),  # sorted, duplicates dropped
+        ((2024,), (2024,)),
+    ],
+)
+def test_parse_years_forms(value: object, expected: tuple[int, ...]) -> None:
+    assert parse_years(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        ("2025:2020", "last year is before the first"),
+        ("twenty", "cannot read years 'twenty'"),
+        ("2020-2025", "cannot read years '2020-2025'"),
+        ("2020:", "cannot read years '2020:'"),
+        ("", "cannot read years ''"),
+        (True, "got True"),
+        (2025.0, "got 2025.0"),
+        ([], r"got \[\]"),
+        ([2024, "2025"], r"got \[2024, '2025'\]"),
+        (None, "got None"),
+    ],
+)
+def test_parse_years_rejects_bad_values(value: object, match: str) -> None:
+    with pytest.raises(ConfigError, match=match):
+        parse_years(value)
+
+
+def test_config_error_is_a_govindex_error() -> None:
+    with pytest.raises(GovindexError):
+        parse_years("x")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def test_demo_configuration() -> None:
+    cfg = read_config(demo_config_path())
+    folder = demo_config_path().parent
+    assert cfg.name == "demo (SYNTHETIC data)"
+    assert cfg.years == (2025,)
+    assert [s.name for s in cfg.gpi] == ["local", "central"]
+    assert [s.name for s in cfg.npi] == ["npi"]
+    assert [s.name for s in cfg.operational] == ["local", "central"]
+    assert cfg.gpi[0].panel == folder / "leb_panel.parquet"
+    assert dict(cfg.gpi[0].method) == {"window": 3}
+    assert dict(cfg.npi[0].params) == {"country": "DMO", "reference": "OECD", "base_year": 2016}
+    assert cfg.operational[0].years == (2019,)
+    assert cfg.output == folder / "results"  # relative to the file
+
+
+def test_relative_paths_resolve_against_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    for f in ("leb_panel.parquet", "leb_catalog.csv"):
+        shutil.copyfile(demo_data_dir() / f, project / "data" / f)
+    shutil.copyfile(demo_data_dir() / "leb_catalog.csv", tmp_path / "shared_catalog.csv")
+    text = """[run]
+years = "2024:2025"
+output = "out"
+[gpi.local]
+panel = "data/leb_panel.parquet"
+catalog = "../shared_catalog.csv"
+"""
+    (project / "cfg").mkdir()
+    (project / "cfg" / "run.toml").write_text(text.replace('"data/', '"../data/').replace('"../shared', '"../../shared'))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    relative = read_config(Path("..") / "project" / "cfg" / "run.toml")
+    absolute = read_config(project / "cfg" / "run.toml")
+    for cfg in (relative, absolute):
+        assert cfg.gpi[0].panel.resolve() == (project / "data" / "leb_panel.parquet").resolve()
+        assert cfg.gpi[0].catalog.resolve() == (tmp_path / "shared_catalog.csv").resolve()
+        assert cfg.output.resolve() == (project / "cfg" / "out").resolve()
+        assert cfg.name == "run"  # default name: the file's stem
+    # the manifest's view of the configuration does not depend on how the path was spelled
+    assert relative.to_dict() == absolute.to_dict()
+    assert absolute.to_dict()["gpi"]["local"] == {"panel": "../data/leb_panel.parquet", "catalog": "../../shared_catalog.csv"}
+
+
+def test_with_years_and_with_output_return_copies() -> None:
+    cfg = read_config(demo_config_path())
+    other = cfg.with_years("2020:2022").with_output("/tmp/elsewhere")
+    assert other.years == (2020, 2021, 2022) and other.output == Path("/tmp/elsewhere")
+    assert cfg.years == (2025,) and cfg.output != other.output  # the original is unchanged
+    assert other.gpi == cfg.gpi and other.npi == cfg.npi
+
+
+def test_from_dict_validates_like_the_file(tmp_path: Path) -> None:
+    _write(tmp_path, "")
+    data = {"run": {"years": [2025]}, "gpi": {"x": {"panel": "leb_panel.parquet", "catalog": "leb_catalog.csv"}}}
+    cfg = RunConfig.from_dict(data, base_dir=tmp_path)
+    assert cfg.years == (2025,) and cfg.gpi[0].name == "x" and cfg.gpi[0].roots is None
+
+
+def test_roots_and_method_are_kept(tmp_path: Path) -> None:
+    path = _write(tmp_path, '[run]\nyears = 2025\n' + GPI_LOCAL + 'roots = ["GPI_LEB"]\nwindow = 2\nalpha = 0.1\n')
+    spec = read_config(path).gpi[0]
+    assert spec.roots == ("GPI_LEB",)
+    assert dict(spec.method) == {"window": 2, "alpha": 0.1}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("[run]\nyears = 2025\n[foo]\nx = 1\n" + GPI_LOCAL, r"unknown index or section 'foo'"),
+        ("[run]\nyears = 2025\nyear = 2024\n" + GPI_LOCAL, r"\[run\]: unknown key\(s\) 'year'"),
+        ("[run]\nyears = 2025\n" + GPI_LOCAL + "windw = 3\n", r"\[gpi\.local\]: unknown key\(s\) 'windw'"),
+        ("[run]\nname = 'x'\n" + GPI_LOCAL, r"\[run\]: missing required key\(s\) 'years'"),
+        ("[run]\nyears = '2025:2020'\n" + GPI_LOCAL, "last year is before the first"),
+        ("[run]\nyears = 'soon'\n" + GPI_LOCAL, "cannot read years 'soon'"),
+        ("[run]\nyears = 2025\n" + GPI_LOCAL + "window = 0\n", r"\[gpi\.local\]: window must be a positive integer.*got 0"),
+        ("[run]\nyears = 2025\n" + GPI_LOCAL + "alpha = 1.5\n", r"\[gpi\.local\]: alpha must be within"),
+        ("[run]\nyears = 2025\n" + GPI_LOCAL + "change = 'fast'\n", r"\[gpi\.local\]: unknown change rule 'fast'"),
+        ("[run]\nyears = 2025\n" + GPI_LOCAL + "roots = 'GPI_LEB'\n", "roots must be a list"),
+        ("[run]\nyears = 2025\n[gpi.local]\npanel = 'leb_panel.parquet'\n", r"\[gpi\.local\]: missing required key\(s\) 'catalog'"),
+        ("[run]\nyears = 2025\n[gpi.local]\npanel = 'nope.parquet'\ncatalog = 'leb_catalog.csv'\n",
+         r"\[gpi\.local\]: panel file not found: .*nope\.parquet"),
+        ("[run]\nyears = 2025\n[gpi]\nlocal = 3\n", r"\[gpi\.local\] must be a table"),
+        ("[run]\nyears = 2025\n[gpi]\n", r"\[gpi\] has no computations"),
+        ("[run]\nyears = 2025\n", "computes nothing"),
+        ("run = 3\n" + GPI_LOCAL, r"\[run\] must be a table"),
+        ("[run]\nyears = 2025\n[npi]\npanel = 'leb_panel.parquet'\ncatalog = 'leb_catalog.csv'\ncountry = 'DMO'\n",
+         r"\[npi\]: missing required key\(s\) 'reference'"),
+        ("[run]\nyears = 2025\n[operational.x]\nscorecard = 3\ninputs = 'leb_panel.parquet'\n",
+         r"\[operational\.x\]: scorecard must be"),
+        ("[run]\nyears = 2025\n[operational.x]\nscorecard = 'mine.toml'\ninputs = 'leb_panel.parquet'\n",
+         r"\[operational\.x\]: scorecard file not found: .*mine\.toml"),
+        ("[run\nyears = 2025\n", r"cannot parse run\.toml"),
+    ],
+)  # fmt: skip
+def test_bad_configurations_are_clear_errors(tmp_path: Path, text: str, match: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError, match=match) as info:
+        read_config(path)
+    assert str(info.value).startswith("run.toml: ") or "cannot parse" in str(info.value)
+
+
+def test_missing_configuration_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"configuration file not found: .*absent\.toml"):
+        read_config(tmp_path / "absent.toml")
