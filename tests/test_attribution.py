@@ -48,8 +48,12 @@ def _index(cat: Catalog, values: dict[str, float], entity: str = "X") -> govinde
     codes = list(values)
     panel = Panel.from_frame(
         pd.DataFrame(
-            {"entity": entity, "indicator": codes, "year": 2024,
-             "value": [values[c] for c in codes]}  # fmt: skip
+            {
+                "entity": entity,
+                "indicator": codes,
+                "year": 2024,
+                "value": [values[c] for c in codes],
+            }
         )
     )
     return compute_index(panel, cat, year=2024, normalization="goalposts", coverage=0.0)
@@ -243,9 +247,8 @@ def gpi_pair() -> tuple[govindex.PerformanceResult, govindex.PerformanceResult]:
 
 def test_demo_2024_vs_2025_sums_and_matches_effective_weights(gpi_pair: tuple) -> None:
     r4, r5 = gpi_pair
-    complete = [e for e in r4.node_scores.index
-                if r4.node_scores.loc[e].notna().all() and r5.node_scores.loc[e].notna().all()]  # fmt: skip
-    entity = complete[0]
+    full = r4.node_scores.notna().all(axis=1) & r5.node_scores.notna().all(axis=1)
+    entity = str(full.index[full.to_numpy()][0])
     att = attribute(r4, r5, entity=entity)
     gpi4, gpi5 = r4.scores.loc[entity, "gpi"], r5.scores.loc[entity, "gpi"]
     assert att.leaves["contribution"].sum() == pytest.approx(gpi5 - gpi4, abs=1e-9)
@@ -313,7 +316,9 @@ def test_mismatched_catalogs_are_named() -> None:
     a = _catalog([("G", "", 1, "arithmetic"), ("a", "G", 1, ""), ("b", "G", 1, "")])
     b = _catalog([("G", "", 1, "arithmetic"), ("a", "G", 1, ""), ("c", "G", 1, "")])
     old, new = _index(a, {"a": 1.0, "b": 2.0}), _index(b, {"a": 1.0, "c": 2.0})
-    with pytest.raises(CatalogError, match=r"only in the old result: 'b'.*only in the new result: 'c'"):
+    with pytest.raises(
+        CatalogError, match=r"only in the old result: 'b'.*only in the new result: 'c'"
+    ):
         attribute(old, new, entity="X")
 
 
@@ -348,7 +353,9 @@ def test_too_many_shapley_players() -> None:
     cat = _catalog(rows)
     old = _index(cat, {f"x{k}": 10.0 + k for k in range(n)})
     new = _index(cat, {f"x{k}": 50.0 + k for k in range(n)})
-    with pytest.raises(MethodError, match=f"{n} children changed.*limited to {MAX_SHAPLEY_PLAYERS}"):
+    with pytest.raises(
+        MethodError, match=f"{n} children changed.*limited to {MAX_SHAPLEY_PLAYERS}"
+    ):
         attribute(old, new, entity="X")
 
 

@@ -45,11 +45,17 @@ window = {window}
 
 def _tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` (hidden ones included) → its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-def _local_config(folder: Path, *, years: str = "2025", window: int = 3, panel: str = "leb_panel.parquet") -> Path:
-    """A one-index configuration (GPI of the local bodies) in ``folder`` with copies of the data."""
+def _local_config(
+    folder: Path, *, years: str = "2025", window: int = 3, panel: str = "leb_panel.parquet"
+) -> Path:
+    """A one-index configuration (GPI of the local bodies) next to copies of the data."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("leb_panel.parquet", "leb_catalog.csv"):
         if not (folder / name).exists():
@@ -69,7 +75,15 @@ def two_demo_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
     inputs_before = _tree_bytes(demo_data_dir())
     status = main(["run", str(demo_config_path()), "--out", str(tmp / "a"), "--quiet"])
     proc = subprocess.run(
-        [sys.executable, "-m", "govindex.cli", "run", str(demo_config_path()), "--out", str(tmp / "b")],
+        [
+            sys.executable,
+            "-m",
+            "govindex.cli",
+            "run",
+            str(demo_config_path()),
+            "--out",
+            str(tmp / "b"),
+        ],
         capture_output=True,
         text=True,
         cwd=tmp,
@@ -110,7 +124,13 @@ def test_manifest_checksums_match_the_files(two_demo_runs: dict[str, object]) ->
         assert digest == hashlib.sha256((folder / name).read_bytes()).hexdigest()
     assert manifest["config"]["years"] == [2025]
     assert manifest["config"]["gpi"]["local"]["panel"] == "leb_panel.parquet"
-    assert set(manifest["fingerprints"]) == {"gpi.local", "gpi.central", "npi.npi", "operational.local", "operational.central"}
+    assert set(manifest["fingerprints"]) == {
+        "gpi.local",
+        "gpi.central",
+        "npi.npi",
+        "operational.local",
+        "operational.central",
+    }
     # nothing temporary left behind
     assert not [p for p in folder.rglob(".*")]
 
@@ -136,10 +156,17 @@ def test_provenance_names_method_and_inputs(two_demo_runs: dict[str, object]) ->
 
 
 def test_years_range_computes_three_assessments_in_one_run(tmp_path: Path) -> None:
-    status = main(["run", str(demo_config_path()), "--years", "2023:2025", "--out", str(tmp_path), "--quiet"])
+    status = main(
+        ["run", str(demo_config_path()), "--years", "2023:2025", "--out", str(tmp_path), "--quiet"]
+    )
     assert status == 0
     # operational keeps its own year (2019); GPI and NPI are computed for 2023, 2024 and 2025
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["2019", "2023", "2024", "2025"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [
+        "2019",
+        "2023",
+        "2024",
+        "2025",
+    ]
     for year in (2023, 2024, 2025):
         names = sorted(p.name for p in (tmp_path / str(year)).iterdir())
         assert names == sorted(
@@ -153,7 +180,9 @@ def test_years_range_computes_three_assessments_in_one_run(tmp_path: Path) -> No
             assert read_provenance(f)["year"] == year
         # the window is T−3 … T (DESIGN §3): R01 × LEB_ECO01 has no gaps, so it spans exactly that
         changes = pd.read_parquet(tmp_path / str(year) / "gpi_local_changes.parquet")
-        row = changes.loc[(changes["entity"] == "R01") & (changes["indicator"] == "LEB_ECO01")].iloc[0]
+        row = changes.loc[
+            (changes["entity"] == "R01") & (changes["indicator"] == "LEB_ECO01")
+        ].iloc[0]
         assert (row["start_year"], row["end_year"]) == (year - 3, year)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["config"]["years"] == [2023, 2024, 2025]
@@ -169,7 +198,9 @@ def test_progress_score_matches_hand_calculation(tmp_path: Path) -> None:
     assert row["score"] == pytest.approx(50 + 50 * min(g / 0.05, 1.0), abs=1e-9)
     # one GPI for one year: scores, changes, risks
     assert sorted(f.name for f in out.files) == [
-        "gpi_local_changes.parquet", "gpi_local_risks.parquet", "gpi_local_scores.parquet"
+        "gpi_local_changes.parquet",
+        "gpi_local_risks.parquet",
+        "gpi_local_scores.parquet",
     ]
 
 
@@ -181,7 +212,13 @@ def hive_leb(tmp_path: Path) -> Path:
     """A hive-partitioned copy (``year=…`` folders) of the SYNTHETIC LEB panel with its catalog."""
     folder = tmp_path / "in"
     table = pq.read_table(demo_data_dir() / "leb_panel.parquet")
-    ds.write_dataset(table, folder / "leb_hive", format="parquet", partitioning=["year"], partitioning_flavor="hive")
+    ds.write_dataset(
+        table,
+        folder / "leb_hive",
+        format="parquet",
+        partitioning=["year"],
+        partitioning_flavor="hive",
+    )
     return folder
 
 
@@ -220,7 +257,9 @@ def test_run_on_partitioned_dataset_equals_run_on_file(hive_leb: Path, tmp_path:
 
 
 @pytest.mark.parametrize("missing", [2024, 2022])  # inside the window 2022–2025; 2022 is its start
-def test_missing_window_partition_is_a_clear_error(hive_leb: Path, missing: int, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_window_partition_is_a_clear_error(
+    hive_leb: Path, missing: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.rmtree(hive_leb / "leb_hive" / f"year={missing}")
     cfg = _local_config(hive_leb, panel="leb_hive")
     status = main(["run", str(cfg), "--out", str(hive_leb.parent / "out"), "--quiet"])
@@ -250,7 +289,9 @@ def test_csv_panel_reads_like_parquet(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
-def test_corrupted_parquet_is_a_clear_error(tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_corrupted_parquet_is_a_clear_error(
+    tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     cfg = _local_config(tmp_path)
     panel = tmp_path / "leb_panel.parquet"
     data = panel.read_bytes()
@@ -274,7 +315,9 @@ def test_missing_panel_column_is_named(tmp_path: Path) -> None:
 def test_duplicate_rows_stop_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cfg = _local_config(tmp_path)
     frame = pd.read_parquet(tmp_path / "leb_panel.parquet")
-    dup = frame.loc[(frame["entity"] == "R02") & (frame["indicator"] == "LEB_LAB01") & (frame["year"] == 2024)]
+    dup = frame.loc[
+        (frame["entity"] == "R02") & (frame["indicator"] == "LEB_LAB01") & (frame["year"] == 2024)
+    ]
     pd.concat([frame, dup], ignore_index=True).to_parquet(tmp_path / "leb_panel.parquet")
     assert main(["run", str(cfg), "--out", str(tmp_path / "out"), "--quiet"]) == 1
     err = capsys.readouterr().err
@@ -292,9 +335,11 @@ def first_run(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
     return tmp_path / "out", second, _tree_bytes(tmp_path / "out")
 
 
-def test_second_run_really_changes_the_files(first_run: tuple[Path, Path, dict[str, bytes]], tmp_path: Path) -> None:
+def test_second_run_really_changes_the_files(
+    first_run: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+) -> None:
     # guard for the two tests below: without an interruption, every result file changes
-    out, second, before = first_run
+    _, second, before = first_run
     run(second, output=tmp_path / "check")
     after = _tree_bytes(tmp_path / "check")
     assert sorted(after) == sorted(before)
@@ -302,7 +347,9 @@ def test_second_run_really_changes_the_files(first_run: tuple[Path, Path, dict[s
 
 
 def test_disk_full_mid_write_leaves_previous_results_intact(
-    first_run: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    first_run: tuple[Path, Path, dict[str, bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out, second, before = first_run
     real_write = pq.write_table
@@ -354,7 +401,9 @@ def test_failure_in_a_later_index_keeps_earlier_results(tmp_path: Path) -> None:
     before = _tree_bytes(tmp_path / "out")
     (tmp_path / "in" / "broken.parquet").write_bytes(b"not parquet")
     text = cfg.read_text().replace("window = 3", "window = 2")
-    cfg.write_text(text + '\n[gpi.broken]\npanel = "broken.parquet"\ncatalog = "leb_catalog.csv"\n')
+    cfg.write_text(
+        text + '\n[gpi.broken]\npanel = "broken.parquet"\ncatalog = "leb_catalog.csv"\n'
+    )
     with pytest.raises(ConfigError, match=r"cannot read panel .*broken\.parquet"):
         run(cfg, output=tmp_path / "out")
     assert _tree_bytes(tmp_path / "out") == before
@@ -363,7 +412,9 @@ def test_failure_in_a_later_index_keeps_earlier_results(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- progress
 
 
-def test_progress_is_quiet_when_not_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_is_quiet_when_not_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     run(_local_config(tmp_path), output=tmp_path / "out")  # progress=None: only on a TTY
     assert capsys.readouterr().err == ""
 
@@ -391,4 +442,3 @@ def test_progress_class_follows_isatty() -> None:
     # 4 steps on a 28-wide bar: after step 1, 7 cells are filled; the last update is full
     assert "[" + "█" * 7 + "·" * 21 + "] 1/4" in tty.getvalue()
     assert "[" + "█" * 28 + "] 4/4" in tty.getvalue()
-

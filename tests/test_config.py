@@ -91,7 +91,9 @@ def test_demo_configuration() -> None:
     assert cfg.output == folder / "results"  # relative to the file
 
 
-def test_relative_paths_resolve_against_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_paths_resolve_against_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = tmp_path / "project"
     (project / "data").mkdir(parents=True)
     for f in ("leb_panel.parquet", "leb_catalog.csv"):
@@ -105,7 +107,9 @@ panel = "data/leb_panel.parquet"
 catalog = "../shared_catalog.csv"
 """
     (project / "cfg").mkdir()
-    (project / "cfg" / "run.toml").write_text(text.replace('"data/', '"../data/').replace('"../shared', '"../../shared'))
+    (project / "cfg" / "run.toml").write_text(
+        text.replace('"data/', '"../data/').replace('"../shared', '"../../shared')
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -118,7 +122,10 @@ catalog = "../shared_catalog.csv"
         assert cfg.name == "run"  # default name: the file's stem
     # the manifest's view of the configuration does not depend on how the path was spelled
     assert relative.to_dict() == absolute.to_dict()
-    assert absolute.to_dict()["gpi"]["local"] == {"panel": "../data/leb_panel.parquet", "catalog": "../../shared_catalog.csv"}
+    assert absolute.to_dict()["gpi"]["local"] == {
+        "panel": "../data/leb_panel.parquet",
+        "catalog": "../../shared_catalog.csv",
+    }
 
 
 def test_with_years_and_with_output_return_copies() -> None:
@@ -131,13 +138,19 @@ def test_with_years_and_with_output_return_copies() -> None:
 
 def test_from_dict_validates_like_the_file(tmp_path: Path) -> None:
     _write(tmp_path, "")
-    data = {"run": {"years": [2025]}, "gpi": {"x": {"panel": "leb_panel.parquet", "catalog": "leb_catalog.csv"}}}
+    data = {
+        "run": {"years": [2025]},
+        "gpi": {"x": {"panel": "leb_panel.parquet", "catalog": "leb_catalog.csv"}},
+    }
     cfg = RunConfig.from_dict(data, base_dir=tmp_path)
     assert cfg.years == (2025,) and cfg.gpi[0].name == "x" and cfg.gpi[0].roots is None
 
 
 def test_roots_and_method_are_kept(tmp_path: Path) -> None:
-    path = _write(tmp_path, '[run]\nyears = 2025\n' + GPI_LOCAL + 'roots = ["GPI_LEB"]\nwindow = 2\nalpha = 0.1\n')
+    path = _write(
+        tmp_path,
+        "[run]\nyears = 2025\n" + GPI_LOCAL + 'roots = ["GPI_LEB"]\nwindow = 2\nalpha = 0.1\n',
+    )
     spec = read_config(path).gpi[0]
     assert spec.roots == ("GPI_LEB",)
     assert dict(spec.method) == {"window": 2, "alpha": 0.1}
@@ -146,35 +159,46 @@ def test_roots_and_method_are_kept(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- errors
 
 
+Y = "[run]\nyears = 2025\n"
+G = Y + GPI_LOCAL
+OP = Y + "[operational.x]\ninputs = 'leb_panel.parquet'\n"
+LOC = r"\[gpi\.local\]: "
+
+
 @pytest.mark.parametrize(
     ("text", "match"),
     [
-        ("[run]\nyears = 2025\n[foo]\nx = 1\n" + GPI_LOCAL, r"unknown index or section 'foo'"),
-        ("[run]\nyears = 2025\nyear = 2024\n" + GPI_LOCAL, r"\[run\]: unknown key\(s\) 'year'"),
-        ("[run]\nyears = 2025\n" + GPI_LOCAL + "windw = 3\n", r"\[gpi\.local\]: unknown key\(s\) 'windw'"),
+        (Y + "[foo]\nx = 1\n" + GPI_LOCAL, r"unknown index or section 'foo'"),
+        (Y + "year = 2024\n" + GPI_LOCAL, r"\[run\]: unknown key\(s\) 'year'"),
+        (G + "windw = 3\n", LOC + r"unknown key\(s\) 'windw'"),
         ("[run]\nname = 'x'\n" + GPI_LOCAL, r"\[run\]: missing required key\(s\) 'years'"),
         ("[run]\nyears = '2025:2020'\n" + GPI_LOCAL, "last year is before the first"),
         ("[run]\nyears = 'soon'\n" + GPI_LOCAL, "cannot read years 'soon'"),
-        ("[run]\nyears = 2025\n" + GPI_LOCAL + "window = 0\n", r"\[gpi\.local\]: window must be a positive integer.*got 0"),
-        ("[run]\nyears = 2025\n" + GPI_LOCAL + "alpha = 1.5\n", r"\[gpi\.local\]: alpha must be within"),
-        ("[run]\nyears = 2025\n" + GPI_LOCAL + "change = 'fast'\n", r"\[gpi\.local\]: unknown change rule 'fast'"),
-        ("[run]\nyears = 2025\n" + GPI_LOCAL + "roots = 'GPI_LEB'\n", "roots must be a list"),
-        ("[run]\nyears = 2025\n[gpi.local]\npanel = 'leb_panel.parquet'\n", r"\[gpi\.local\]: missing required key\(s\) 'catalog'"),
-        ("[run]\nyears = 2025\n[gpi.local]\npanel = 'nope.parquet'\ncatalog = 'leb_catalog.csv'\n",
-         r"\[gpi\.local\]: panel file not found: .*nope\.parquet"),
-        ("[run]\nyears = 2025\n[gpi]\nlocal = 3\n", r"\[gpi\.local\] must be a table"),
-        ("[run]\nyears = 2025\n[gpi]\n", r"\[gpi\] has no computations"),
-        ("[run]\nyears = 2025\n", "computes nothing"),
+        (G + "window = 0\n", LOC + r"window must be a positive integer.*got 0"),
+        (G + "alpha = 1.5\n", LOC + r"alpha must be within"),
+        (G + "change = 'fast'\n", LOC + r"unknown change rule 'fast'"),
+        (G + "roots = 'GPI_LEB'\n", "roots must be a list"),
+        (
+            Y + "[gpi.local]\npanel = 'leb_panel.parquet'\n",
+            LOC + r"missing required key\(s\) 'catalog'",
+        ),
+        (G.replace("leb_panel", "nope"), LOC + r"panel file not found: .*nope\.parquet"),
+        (Y + "[gpi]\nlocal = 3\n", r"\[gpi\.local\] must be a table"),
+        (Y + "[gpi]\n", r"\[gpi\] has no computations"),
+        (Y, "computes nothing"),
         ("run = 3\n" + GPI_LOCAL, r"\[run\] must be a table"),
-        ("[run]\nyears = 2025\n[npi]\npanel = 'leb_panel.parquet'\ncatalog = 'leb_catalog.csv'\ncountry = 'DMO'\n",
-         r"\[npi\]: missing required key\(s\) 'reference'"),
-        ("[run]\nyears = 2025\n[operational.x]\nscorecard = 3\ninputs = 'leb_panel.parquet'\n",
-         r"\[operational\.x\]: scorecard must be"),
-        ("[run]\nyears = 2025\n[operational.x]\nscorecard = 'mine.toml'\ninputs = 'leb_panel.parquet'\n",
-         r"\[operational\.x\]: scorecard file not found: .*mine\.toml"),
+        (
+            G.replace("gpi.local", "npi") + "country = 'DMO'\n",
+            r"\[npi\]: missing required key\(s\) 'reference'",
+        ),
+        (OP + "scorecard = 3\n", r"\[operational\.x\]: scorecard must be"),
+        (
+            OP + "scorecard = 'mine.toml'\n",
+            r"\[operational\.x\]: scorecard file not found: .*mine\.toml",
+        ),
         ("[run\nyears = 2025\n", r"cannot parse run\.toml"),
     ],
-)  # fmt: skip
+)
 def test_bad_configurations_are_clear_errors(tmp_path: Path, text: str, match: str) -> None:
     path = _write(tmp_path, text)
     with pytest.raises(ConfigError, match=match) as info:

@@ -120,7 +120,8 @@ def test_catalog_contract(kind: str) -> None:
     assert set(ind["change"]) == {"relative", "absolute"}
     assert (ind["weight"] > 0).all()
     assert nodes["direction"].isna().all()
-    assert (nodes["aggregation"] == "arithmetic").all()
+    # parents leave `aggregation` empty: the method's default (arithmetic) applies and can be changed
+    assert nodes["aggregation"].isna().all()
     # indicators are leaves, parent nodes all have children
     assert not set(ind["code"]) & set(catalog["parent"].dropna())
     assert set(nodes["code"]) <= set(catalog["parent"].dropna())

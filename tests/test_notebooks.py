@@ -1,10 +1,11 @@
 """The notebooks of ``notebooks/`` run top to bottom on the SYNTHETIC demo data.
 
-Each notebook is executed in a fresh ``python3`` kernel of the running interpreter (nbclient +
-ipykernel, matplotlib backend ``Agg``, working directory ``notebooks/``). Several notebook cells end
-with ``assert`` statements that check a result against a hand calculation or statsmodels, so a
-notebook that runs is also an end-to-end check. The committed files must carry no outputs (keeps
-git small and diffs readable) and must say at the top that the data are SYNTHETIC.
+Each notebook is executed in a fresh ``python3`` kernel of the running interpreter (nbclient
++ ipykernel, matplotlib backend ``Agg``, working directory ``notebooks/``). Several notebook
+cells end with ``assert`` statements that check a result against a hand calculation or
+statsmodels, so a notebook that runs is also an end-to-end check. The committed files must
+carry no outputs (keeps git small and diffs readable) and must say at the top that the data
+are SYNTHETIC.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def _load(name: str) -> dict[str, Any]:
 
 
 def _missing_runtime() -> list[str]:
-    return [m for m in ("nbclient", "nbformat", "ipykernel") if importlib.util.find_spec(m) is None]
+    needed = ("nbclient", "nbformat", "ipykernel")
+    return [m for m in needed if importlib.util.find_spec(m) is None]
 
 
 def test_the_folder_holds_exactly_the_listed_notebooks() -> None:

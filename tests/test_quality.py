@@ -36,7 +36,9 @@ def _local(folder: Path, frame: pd.DataFrame | None = None) -> Path:
         shutil.copyfile(demo_data_dir() / "leb_panel.parquet", folder / "leb_panel.parquet")
     else:
         frame.to_parquet(folder / "leb_panel.parquet", index=False)
-    (folder / "run.toml").write_text(LOCAL_ONLY.format(panel="leb_panel.parquet"), encoding="utf-8")
+    (folder / "run.toml").write_text(
+        LOCAL_ONLY.format(panel="leb_panel.parquet"), encoding="utf-8"
+    )
     return folder / "run.toml"
 
 
@@ -56,16 +58,28 @@ def test_demo_report_is_ok_and_lists_the_planted_gaps(demo_report) -> None:  # t
     assert demo_report.ok and demo_report.errors == []
     assert len(demo_report.duplicates) == 0
     gaps = demo_report.gaps
-    local = {tuple(r) for r in gaps.loc[gaps["source"] == "gpi.local", ["entity", "indicator", "year"]].to_numpy()}
+    local = {
+        tuple(r)
+        for r in gaps.loc[
+            gaps["source"] == "gpi.local", ["entity", "indicator", "year"]
+        ].to_numpy()
+    }
     # README "planted troubles" #1–#3: the only missing LEB values inside the window 2022–2025
     assert local == {
         ("R05", "LEB_HLT04", 2022), ("R05", "LEB_HLT04", 2023), ("R05", "LEB_HLT04", 2024),
         ("R10", "LEB_SOC02", 2022),
         ("R13", "LEB_ENV02", 2025),
     }  # fmt: skip
-    central = {tuple(r) for r in gaps.loc[gaps["source"] == "gpi.central", ["entity", "indicator", "year"]].to_numpy()}
+    central = {
+        tuple(r)
+        for r in gaps.loc[
+            gaps["source"] == "gpi.central", ["entity", "indicator", "year"]
+        ].to_numpy()
+    }
     # #6: MIND's series start in 2024 (2022 and 2023 missing); #7: MTRN_03 2025 missing
-    assert central == {("MIND", f"MIND_0{k}", y) for k in range(1, 7) for y in (2022, 2023)} | {("MTRN", "MTRN_03", 2025)}
+    assert central == {("MIND", f"MIND_0{k}", y) for k in range(1, 7) for y in (2022, 2023)} | {
+        ("MTRN", "MTRN_03", 2025)
+    }
 
 
 def test_demo_coverage_per_body_by_hand(demo_report) -> None:  # type: ignore[no-untyped-def]
@@ -95,17 +109,27 @@ def test_demo_report_text(demo_report) -> None:  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- errors
 
 
-def test_duplicates_make_the_report_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_duplicates_make_the_report_fail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     frame = _leb()
-    dup = frame.loc[(frame["entity"] == "R04") & (frame["indicator"] == "LEB_EDU03") & (frame["year"] == 2023)]
+    dup = frame.loc[
+        (frame["entity"] == "R04") & (frame["indicator"] == "LEB_EDU03") & (frame["year"] == 2023)
+    ]
     assert len(dup) == 1
-    cfg = _local(tmp_path, pd.concat([frame, dup.assign(value=dup["value"] + 1)], ignore_index=True))
+    cfg = _local(
+        tmp_path, pd.concat([frame, dup.assign(value=dup["value"] + 1)], ignore_index=True)
+    )
     report = validate(cfg)
     assert not report.ok
     assert report.errors == ["[gpi.local] 2 rows share an (entity, indicator, year) key"]
     rows = report.duplicates
     assert len(rows) == 2
-    assert set(rows["entity"]) == {"R04"} and set(rows["indicator"]) == {"LEB_EDU03"} and set(rows["year"]) == {2023}
+    assert (
+        set(rows["entity"]) == {"R04"}
+        and set(rows["indicator"]) == {"LEB_EDU03"}
+        and set(rows["year"]) == {2023}
+    )
     v = float(dup["value"].iloc[0])
     assert sorted(rows["value"]) == pytest.approx([v, v + 1])
     # through the CLI: exit status 1 and the rows in the printed report
@@ -130,13 +154,22 @@ def test_unreadable_panel_is_reported(tmp_path: Path) -> None:
     report = validate(cfg)
     assert not report.ok
     assert len(report.errors) == 1
-    assert report.errors[0].startswith("[gpi.local] cannot read panel") and "leb_panel.parquet" in report.errors[0]
+    assert (
+        report.errors[0].startswith("[gpi.local] cannot read panel")
+        and "leb_panel.parquet" in report.errors[0]
+    )
 
 
 def test_missing_window_partition_is_reported(tmp_path: Path) -> None:
     cfg = _local(tmp_path)
-    ds.write_dataset(pq.read_table(tmp_path / "leb_panel.parquet"), tmp_path / "hive", format="parquet",
-                     partitioning=["year"], partitioning_flavor="hive")  # fmt: skip
+    table = pq.read_table(tmp_path / "leb_panel.parquet")
+    ds.write_dataset(
+        table,
+        tmp_path / "hive",
+        format="parquet",
+        partitioning=["year"],
+        partitioning_flavor="hive",
+    )
     shutil.rmtree(tmp_path / "hive" / "year=2023")
     cfg.write_text(cfg.read_text().replace('"leb_panel.parquet"', '"hive"'))
     report = validate(cfg)
@@ -149,7 +182,9 @@ def test_missing_window_partition_is_reported(tmp_path: Path) -> None:
 
 def test_planted_jump_is_flagged_like_a_pandas_oracle(tmp_path: Path) -> None:
     frame = _leb()
-    cell = (frame["entity"] == "R03") & (frame["indicator"] == "LEB_ECO02") & (frame["year"] == 2023)
+    cell = (
+        (frame["entity"] == "R03") & (frame["indicator"] == "LEB_ECO02") & (frame["year"] == 2023)
+    )
     frame.loc[cell, "value"] = frame.loc[cell, "value"] * 10
     report = validate(_local(tmp_path, frame))
     assert report.ok  # jumps are findings, not errors
@@ -167,7 +202,9 @@ def test_planted_jump_is_flagged_like_a_pandas_oracle(tmp_path: Path) -> None:
     assert z_up > JUMP_THRESHOLD and z_down < -JUMP_THRESHOLD
     assert jumps.loc[("R03", "LEB_ECO02", 2023), "robust_z"] == pytest.approx(z_up, abs=0.005)
     assert jumps.loc[("R03", "LEB_ECO02", 2024), "robust_z"] == pytest.approx(z_down, abs=0.005)
-    assert jumps.loc[("R03", "LEB_ECO02", 2023), "to"] == pytest.approx(frame.loc[cell, "value"].iloc[0])
+    assert jumps.loc[("R03", "LEB_ECO02", 2023), "to"] == pytest.approx(
+        frame.loc[cell, "value"].iloc[0]
+    )
     # sorted by |z|, largest first
     assert report.jumps["robust_z"].abs().is_monotonic_decreasing
 
@@ -180,7 +217,9 @@ def test_jump_scores_hand_calculation() -> None:
     #   sorted .05×6, .15×5, 4.75 → MAD = (6th + 7th)/2 = (.05 + .15)/2 = .1
     # scale = max(1.4826 × .1, .02) = .14826;  z(5.0) = (5.0 − .25)/.14826 = 32.0383…
     rates = np.array([[0.1, 0.2, 0.3, 0.4], [0.1, 0.2, 0.3, 0.4], [0.2, 0.3, 0.1, 5.0]])
-    values = 100 * np.concatenate([np.ones((3, 1)), np.cumprod(1 + rates, axis=1)], axis=1)[:, None, :]
+    values = (
+        100 * np.concatenate([np.ones((3, 1)), np.cumprod(1 + rates, axis=1)], axis=1)[:, None, :]
+    )
     z = jump_scores(values)
     assert z.shape == (3, 1, 4)
     assert z[2, 0, 3] == pytest.approx((5.0 - 0.25) / 0.14826, rel=1e-9)
@@ -200,7 +239,8 @@ def test_jump_scores_zero_mad_floor_and_too_few() -> None:
     smooth = 0.01 + 0.0001 * np.arange(12)
     y = 10 * np.concatenate([[1.0], np.cumprod(1 + smooth)])
     zs = jump_scores(y[None, None, :])
-    # median = (1.05 % + 1.06 %)/2 = 1.055 %; MAD = (.025 % + .035 %)/2 = .03 % → 1.4826 × .0003 < .02
+    # median = (1.05 % + 1.06 %)/2 = 1.055 %; MAD = (.025 % + .035 %)/2 = .03 %
+    #   → 1.4826 × .0003 = .00044 < .02: the floor is the scale
     med = 0.01055
     assert zs[0, 0, 11] == pytest.approx((smooth[11] - med) / 0.02, rel=1e-9)
     # 9 changes (< 10) → no score at all; a zero start value gives no change

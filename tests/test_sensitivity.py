@@ -36,8 +36,14 @@ def test_linear_model_matches_analytic_indices() -> None:
     # Σ a² = 1 + 4 + 9 + 0 = 14 → S = 1/14, 4/14, 9/14, 0 (x4 is a dummy input).
     a = np.array([1.0, 2.0, 3.0, 0.0])
     analytic = a**2 / np.sum(a**2)
-    si = sobol_indices(lambda x: x @ a, ["x1", "x2", "x3", "x4"], n=4096, seed=7,
-                       conf_level=0.99, num_resamples=500)  # fmt: skip
+    si = sobol_indices(
+        lambda x: x @ a,
+        ["x1", "x2", "x3", "x4"],
+        n=4096,
+        seed=7,
+        conf_level=0.99,
+        num_resamples=500,
+    )
     assert si["factor"].tolist() == ["x1", "x2", "x3", "x4"]
     for key in ("S1", "ST"):
         err = np.abs(si[key].to_numpy() - analytic)
@@ -50,8 +56,15 @@ def test_linear_model_matches_analytic_indices() -> None:
 def test_linear_model_with_bounds() -> None:
     # x_i ~ U(0, b_i): Var(a_i x_i) = a_i² b_i² / 12 → S_i = a_i² b_i² / Σ a_j² b_j².
     # a = (1, 1), b = (1, 3): S = 1/10, 9/10.
-    si = sobol_indices(lambda x: x[:, 0] + x[:, 1], ["u", "v"], bounds=[(0, 1), (0, 3)],
-                       n=4096, seed=2, conf_level=0.99, num_resamples=500)  # fmt: skip
+    si = sobol_indices(
+        lambda x: x[:, 0] + x[:, 1],
+        ["u", "v"],
+        bounds=[(0, 1), (0, 3)],
+        n=4096,
+        seed=2,
+        conf_level=0.99,
+        num_resamples=500,
+    )
     for key in ("S1", "ST"):
         err = np.abs(si[key].to_numpy() - [0.1, 0.9])
         assert np.all(err <= si[f"{key}_conf"].to_numpy())
@@ -64,8 +77,15 @@ def test_ishigami_published_values() -> None:
     def ishigami(x: np.ndarray) -> np.ndarray:
         return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
 
-    si = sobol_indices(ishigami, ["x1", "x2", "x3"], bounds=[(-np.pi, np.pi)] * 3,
-                       n=8192, seed=3, conf_level=0.99, num_resamples=300)  # fmt: skip
+    si = sobol_indices(
+        ishigami,
+        ["x1", "x2", "x3"],
+        bounds=[(-np.pi, np.pi)] * 3,
+        n=8192,
+        seed=3,
+        conf_level=0.99,
+        num_resamples=300,
+    )
     s1 = np.array([0.3139, 0.4424, 0.0])
     st = np.array([0.5576, 0.4424, 0.2437])
     assert np.all(np.abs(si["S1"].to_numpy() - s1) <= si["S1_conf"].to_numpy())
@@ -74,8 +94,14 @@ def test_ishigami_published_values() -> None:
 
 def test_multiple_outputs_and_constant_output() -> None:
     # output 0: y = x1 (S1 = 1, 0); output 1: constant (zero variance → NaN)
-    si = sobol_indices(lambda x: np.column_stack([x[:, 0], np.ones(len(x))]), ["x1", "x2"],
-                       n=256, outputs=["lin", "flat"], seed=1, num_resamples=100)  # fmt: skip
+    si = sobol_indices(
+        lambda x: np.column_stack([x[:, 0], np.ones(len(x))]),
+        ["x1", "x2"],
+        n=256,
+        outputs=["lin", "flat"],
+        seed=1,
+        num_resamples=100,
+    )
     lin = si[si["output"] == "lin"]
     # x2 has no effect at all: exactly 0; x1: 1 up to the estimator's sampling error
     assert lin["ST"].iloc[1] == 0.0
@@ -84,9 +110,15 @@ def test_multiple_outputs_and_constant_output() -> None:
 
 
 def test_gpi_sensitivity_dummy_factor_and_sums(gpi: PerformanceResult) -> None:
-    sa = sensitivity_analysis(gpi, n=256, change=("catalog", "relative", "absolute", "slope"),
-                              tolerance=(0.5, 1.0, 2.0), weight_noise=0.25, seed=5,
-                              num_resamples=200)  # fmt: skip
+    sa = sensitivity_analysis(
+        gpi,
+        n=256,
+        change=("catalog", "relative", "absolute", "slope"),
+        tolerance=(0.5, 1.0, 2.0),
+        weight_noise=0.25,
+        seed=5,
+        num_resamples=200,
+    )
     idx = sa.indices.set_index("factor")
     assert list(idx.index) == ["change", "tolerance", "weight_noise"]
     # τ does not enter the progress score: a dummy factor for ranks, exactly 0
@@ -98,8 +130,9 @@ def test_gpi_sensitivity_dummy_factor_and_sums(gpi: PerformanceResult) -> None:
 
 
 def test_gpi_rank_statistic_per_entity(gpi: PerformanceResult) -> None:
-    sa = sensitivity_analysis(gpi, n=64, change=("catalog", "slope"), statistic="rank",
-                              seed=1, num_resamples=50)  # fmt: skip
+    sa = sensitivity_analysis(
+        gpi, n=64, change=("catalog", "slope"), statistic="rank", seed=1, num_resamples=50
+    )
     assert sorted(set(sa.indices["output"])) == sorted(gpi.scores.index)
     # one binary factor: S1 = ST = 1 for every entity whose rank changes (or NaN if constant)
     ok = sa.indices.dropna(subset=["ST"])

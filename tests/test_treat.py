@@ -28,7 +28,8 @@ def test_skew_kurt_by_hand() -> None:
     # x = 1, 2, 3, 10: n = 4, mean 4, d = −3, −2, −1, 6
     # m2 = 9 + 4 + 1 + 36 = 50, m3 = −27 − 8 − 1 + 216 = 180, m4 = 81 + 16 + 1 + 1296 = 1394
     # skew = √4 · 180 / 50^1.5 · √(4·3) / 2 = 360/353.5534 · 1.7320508 = 1.7636326
-    # r = 4 · 1394 / 50² = 2.2304; kurt = (5 · (2.2304 − 3) + 6) · 3 / (2 · 1) = 2.152 · 1.5 = 3.228
+    # r = 4 · 1394 / 50² = 2.2304
+    # kurt = (5 · (2.2304 − 3) + 6) · 3 / (2 · 1) = 2.152 · 1.5 = 3.228
     s, k = skew_kurt(np.array([1.0, 2.0, 3.0, 10.0]))
     assert_allclose([s, k], [1.7636326, 3.228], atol=1e-7)
 
@@ -59,7 +60,8 @@ def test_one_winsorisation_step_by_hand() -> None:
     # m3 = −(3375+2744+2197+1728+1331+1000+729) + 592704 = 579600
     # m4 = (50625+38416+28561+20736+14641+10000+6561) + 49787136 = 49956676
     # skew = √8 · 579600 / 8092^1.5 · √56 / 6 = 2.808874  (> 2)
-    # r = 8 · 49956676 / 8092² = 6.103387; kurt = (9 · (r − 3) + 6) · 7 / (6 · 5) = 7.917138  (> 3.5)
+    # r = 8 · 49956676 / 8092² = 6.103387
+    # kurt = (9 · (r − 3) + 6) · 7 / (6 · 5) = 7.917138  (> 3.5)
     s, k = skew_kurt(x)
     assert_allclose([s[0], k[0]], [2.808874, 7.917138], atol=1e-6)
     treated, rep = treat_outliers(x)
@@ -148,7 +150,7 @@ def test_two_valued_column_is_blocked_then_logged() -> None:
 
 def test_nan_cells_stay_missing_and_are_ignored() -> None:
     x = col(1, 2, nan, 3, 4, 5, 6, 7, 100)
-    treated, rep = treat_outliers(x)
+    treated, _ = treat_outliers(x)
     assert np.isnan(treated[2, 0])
     assert_array_equal(np.delete(treated.ravel(), 2), [1, 2, 3, 4, 5, 6, 7, 7])
 
@@ -161,7 +163,7 @@ def coinr_oracle(x: np.ndarray, winmax: int, count: str, winchange: bool) -> np.
         v = x[:, j].copy()
         obs = ~np.isnan(v)
 
-        def fails(w: np.ndarray) -> bool:
+        def fails(w: np.ndarray, obs: np.ndarray = obs) -> bool:
             s = stats.skew(w[obs], bias=False)
             k = stats.kurtosis(w[obs], bias=False)
             return bool(abs(s) > 2 and k > 3.5)

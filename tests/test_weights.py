@@ -26,9 +26,15 @@ def _cat(children: list[str], weights: list[float] | None = None) -> Catalog:
 @pytest.fixture(scope="module")
 def two_level() -> Catalog:
     # G → A (weight 2) {a1 (w 1), a2 (w 3)}, B (weight 0) {b1}
-    return Catalog.from_frame(pd.DataFrame({
-        "code": ["G", "A", "B", "a1", "a2", "b1"], "parent": ["", "G", "G", "A", "A", "B"],
-        "weight": [1.0, 2.0, 0.0, 1.0, 3.0, 1.0]}))  # fmt: skip
+    return Catalog.from_frame(
+        pd.DataFrame(
+            {
+                "code": ["G", "A", "B", "a1", "a2", "b1"],
+                "parent": ["", "G", "G", "A", "A", "B"],
+                "weight": [1.0, 2.0, 0.0, 1.0, 3.0, 1.0],
+            }
+        )
+    )
 
 
 def test_catalog_weights_normalised_within_parent(two_level: Catalog) -> None:
@@ -158,8 +164,11 @@ def test_noisy_weights_reproducible(two_level: Catalog) -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(noise=st.floats(0.0, 0.999), seed=st.integers(0, 2**32 - 1),
-       weights=st.lists(st.floats(0.01, 100.0), min_size=2, max_size=6))  # fmt: skip
+@given(
+    noise=st.floats(0.0, 0.999),
+    seed=st.integers(0, 2**32 - 1),
+    weights=st.lists(st.floats(0.01, 100.0), min_size=2, max_size=6),
+)
 def test_noisy_weights_property(noise: float, seed: int, weights: list[float]) -> None:
     cat = _cat([f"c{i}" for i in range(len(weights))], weights)
     out = noisy_weights(cat, noise=noise, n=2, seed=seed)

@@ -798,10 +798,10 @@ def make_leb(rng: np.random.Generator) -> tuple[pd.DataFrame, list[dict[str, str
     frame["sample_size"] = sample_masked
 
     rows = [catalog_row(code="GPI_LEB", name="Government Performance Index — local executive "
-                        "bodies", aggregation="arithmetic")]  # fmt: skip
+                        "bodies", aggregation="")]  # fmt: skip
     spheres = dict(LEB_SPHERES)
     rows += [
-        catalog_row(code=c, name=n, parent="GPI_LEB", weight="1", aggregation="arithmetic",
+        catalog_row(code=c, name=n, parent="GPI_LEB", weight="1", aggregation="",
                     sphere=n)
         for c, n in LEB_SPHERES
     ]  # fmt: skip
@@ -824,11 +824,11 @@ def make_cgb(rng: np.random.Generator) -> tuple[pd.DataFrame, list[dict[str, str
         root = f"GPI_{body}"
         rows.append(catalog_row(
             code=root, name=f"Government Performance Index — {CENTRAL_BODIES[body]}",
-            aggregation="arithmetic", owner=body, sphere=sphere,
+            aggregation="", owner=body, sphere=sphere,
         ))  # fmt: skip
         rows += [
             catalog_row(code=f"{body}_G{k}", name=g, parent=root, weight="1",
-                        aggregation="arithmetic", owner=body, sphere=sphere)
+                        aggregation="", owner=body, sphere=sphere)
             for k, g in enumerate(groups, start=1)
         ]  # fmt: skip
         n_stat = n_svy = 0
@@ -949,7 +949,7 @@ def make_npi(rng: np.random.Generator) -> tuple[pd.DataFrame, list[dict[str, str
     full = np.concatenate([cube, pop_cube], axis=1)
     frame = to_long(full, entities, [*codes, "POP"], NPI_YEARS, None)
 
-    rows = [catalog_row(code="NPI", name="National Progress Index", aggregation="arithmetic")]
+    rows = [catalog_row(code="NPI", name="National Progress Index", aggregation="")]
     for k, (code, name, unit, dd, _gen, change, *_rest) in enumerate(NPI_SPECS):
         # cap: the typical yearly change in units (log-scale series: growth x OECD level)
         move = abs(improve[k]) * (oecd_level[k] if is_log[k] else 1.0)
@@ -960,7 +960,7 @@ def make_npi(rng: np.random.Generator) -> tuple[pd.DataFrame, list[dict[str, str
             type="statistical", change=change, unit=unit, sphere=NPI_SPHERES[code], **cells,
         ))  # fmt: skip
     rows.append(catalog_row(code="CONTEXT", name="Context indicators (not part of the NPI)",
-                            aggregation="arithmetic"))  # fmt: skip
+                            aggregation=""))  # fmt: skip
     rows.append(catalog_row(
         code="POP", name="Population", parent="CONTEXT", direction="1", weight="1",
         type="statistical", change="relative", unit="million persons", sphere="Context",

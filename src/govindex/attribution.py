@@ -26,7 +26,8 @@ parent's aggregate over ``C``):
   state; every coalition is enumerated (at most :data:`MAX_SHAPLEY_PLAYERS` players
   under one parent, else :class:`~govindex.exceptions.MethodError`: attribute a
   shallower ``depth`` or use an exact aggregation). Coverage thresholds are not
-  applied inside coalitions.
+  applied inside coalitions; a coalition that leaves no child present takes the
+  mean of the old and the new aggregate.
 
 Going down the tree, a child's contribution ``cᵢ = mᵢΔxᵢ + rᵢ`` has a part
 proportional to its own change (passed down: each grandchild gets ``mᵢ`` times its
@@ -286,6 +287,9 @@ def _shapley(
             warnings.simplefilter("ignore", RuntimeWarning)
             out = kernel(xs.reshape(flat), ws.reshape(flat[1:]), **params)
         value[start : start + xs.shape[0]] = out.reshape(xs.shape[0], n_e, n_p)
+    # a coalition leaving no child present has no aggregate: it takes the mean of v(∅) and
+    # v(all) (any finite value keeps the Shapley values summing to v(all) − v(∅))
+    value = np.where(np.isnan(value), 0.5 * (value[0] + value[-1])[None], value)
     weight = np.array([math.factorial(s) * math.factorial(k - s - 1) for s in range(k)], float)
     weight /= math.factorial(k)
     phi_sorted = np.zeros((n_e, n_p, n_c))
@@ -607,6 +611,10 @@ def attribute(
 
 
 def _check_entity(a: _Tree, b: _Tree, entities: Sequence[str]) -> list[str]:
+    if a.kind != b.kind:
+        raise MethodError(
+            f"cannot compare a {a.kind} with a {b.kind}; pass two results of one kind"
+        )
     for tree, side in ((a, "old"), (b, "new")):
         unknown = [e for e in entities if e not in tree.scores.index]
         if unknown:
@@ -699,6 +707,7 @@ def compare(old: AnyResult, new: AnyResult, *, top: int = 3) -> pd.DataFrame:
     if top < 0:
         raise MethodError(f"top must be a non-negative integer; got {top!r}")
     a, b = _tree(old), _tree(new)
+    _check_entity(a, b, [])
     ents = [e for e in a.scores.index if e in set(b.scores.index)]
     if not ents:
         raise MethodError("the two results have no entity in common")

@@ -36,8 +36,10 @@ __all__ = [
     "ImputationResult",
     "check_imputation_spec",
     "impute",
+    "impute_array",
     "impute_cross_section",
     "impute_panel",
+    "warn_imputation",
 ]
 
 ImputeMethod = Literal["locf", "linear", "constant", "mean", "median"]
@@ -348,6 +350,14 @@ def impute_array(
     Panel methods use every year of ``cube``; cross-section methods only ``year``.
     ``spec`` as accepted by :func:`check_imputation_spec`. Used by
     :func:`govindex.compute_index`.
+
+    Examples
+    --------
+    >>> cube = np.array([[[1.0, 2.0]], [[5.0, np.nan]]])  # 2 entities, 1 indicator, 2 years
+    >>> impute_array(cube, 1, {"method": "locf"}, pd.Index(["A", "B"]))
+    (array([[2.],
+           [5.]]), array([[False],
+           [ True]]))
     """
     spec = check_imputation_spec(spec)
     method = spec["method"]

@@ -140,11 +140,26 @@ def sobol_indices(
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                si = analyze(problem, col, calc_second_order=False, num_resamples=int(num_resamples),
-                             conf_level=float(conf_level), seed=seed)  # fmt: skip
-        rows.append(pd.DataFrame({"output": label, "factor": names,
-                                  **{key: np.asarray(si[key], dtype=np.float64)
-                                     for key in ("S1", "S1_conf", "ST", "ST_conf")}}))  # fmt: skip
+                si = analyze(
+                    problem,
+                    col,
+                    calc_second_order=False,
+                    num_resamples=int(num_resamples),
+                    conf_level=float(conf_level),
+                    seed=seed,
+                )
+        rows.append(
+            pd.DataFrame(
+                {
+                    "output": label,
+                    "factor": names,
+                    **{
+                        key: np.asarray(si[key], dtype=np.float64)
+                        for key in ("S1", "S1_conf", "ST", "ST_conf")
+                    },
+                }
+            )
+        )
     out = pd.concat(rows, ignore_index=True)
     out["output"] = out["output"].astype("str")
     out["factor"] = out["factor"].astype("str")
@@ -184,11 +199,16 @@ class SensitivityResult(ResultMixin):
     @property
     def provenance(self) -> dict[str, Any]:
         """Analysis parameters and input fingerprints."""
-        return {"index": "sobol sensitivity", "statistic": self.statistic,
-                "factors": {k: [str(o) for o in v] for k, v in self.factors.items()},
-                "n_base": self.n_base, "n_evaluations": self.n_evaluations,
-                "conf_level": self.conf_level, "seed": self.seed,
-                "fingerprints": dict(self.fingerprints)}  # fmt: skip
+        return {
+            "index": "sobol sensitivity",
+            "statistic": self.statistic,
+            "factors": {k: [str(o) for o in v] for k, v in self.factors.items()},
+            "n_base": self.n_base,
+            "n_evaluations": self.n_evaluations,
+            "conf_level": self.conf_level,
+            "seed": self.seed,
+            "fingerprints": dict(self.fingerprints),
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table of indices (a copy)."""
@@ -270,9 +290,17 @@ def sensitivity_analysis(
         raise MethodError(
             f"unknown statistic {statistic!r}; expected one of {format_items(_STATISTICS)}"
         )
-    model = build_model(result, change=change, normalization=normalization, aggregation=aggregation,
-                        weights=weights, tolerance=tolerance, shift=shift, imputation=None,
-                        node=node)  # fmt: skip
+    model = build_model(
+        result,
+        change=change,
+        normalization=normalization,
+        aggregation=aggregation,
+        weights=weights,
+        tolerance=tolerance,
+        shift=shift,
+        imputation=None,
+        node=node,
+    )
     if statistic == "deteriorated" and model.deteriorated is None:
         raise MethodError("statistic 'deteriorated' needs a GPI result (performance_index)")
     varied = [f for f in FACTORS if len(model.options[f]) > 1]
@@ -282,8 +310,13 @@ def sensitivity_analysis(
             "nothing varies: give at least two options for one of change, normalization, "
             "aggregation, weights, tolerance, or weight_noise > 0"
         )
-    bank = (noise_multipliers(weight_noise, n_weight_sets, len(model.codes), np.random.default_rng(seed))
-            if weight_noise > 0 else None)  # fmt: skip
+    bank = (
+        noise_multipliers(
+            weight_noise, n_weight_sets, len(model.codes), np.random.default_rng(seed)
+        )
+        if weight_noise > 0
+        else None
+    )
     nominal_rank = model.nominal["rank"].to_numpy(dtype=np.float64)
     entities = [str(e) for e in model.entities]
 
@@ -291,8 +324,14 @@ def sensitivity_analysis(
         def pick(col: int, k: int) -> np.ndarray:
             return np.minimum((u[:, col] * k).astype(np.int64), k - 1)
 
-        design = {f: (pick(names.index(f), len(model.options[f])) if f in varied
-                      else np.zeros(len(u), dtype=np.int64)) for f in FACTORS}  # fmt: skip
+        design = {
+            f: (
+                pick(names.index(f), len(model.options[f]))
+                if f in varied
+                else np.zeros(len(u), dtype=np.int64)
+            )
+            for f in FACTORS
+        }
         mult = None if bank is None else bank[pick(names.index("weight_noise"), n_weight_sets)]
         scores, det, _ = model.evaluate(design, mult)
         if statistic == "score":
@@ -308,13 +347,25 @@ def sensitivity_analysis(
             return np.nanmean(np.abs(ranks - nominal_rank[np.newaxis, :]), axis=1)
 
     outputs = ["mean_rank_shift"] if statistic == "mean_rank_shift" else entities
-    indices = sobol_indices(evaluate, names, n=n, outputs=outputs, seed=seed,
-                            conf_level=conf_level, num_resamples=num_resamples)  # fmt: skip
+    indices = sobol_indices(
+        evaluate,
+        names,
+        n=n,
+        outputs=outputs,
+        seed=seed,
+        conf_level=conf_level,
+        num_resamples=num_resamples,
+    )
     factors = {f: tuple(model.options[f]) for f in varied}
     if bank is not None:
         factors["weight_noise"] = (f"{n_weight_sets} sets, ±{weight_noise:g}",)
     return SensitivityResult(
-        indices=indices, statistic=statistic, factors=factors, n_base=int(n),
-        n_evaluations=int(n) * (len(names) + 2), conf_level=float(conf_level), seed=seed,
+        indices=indices,
+        statistic=statistic,
+        factors=factors,
+        n_base=int(n),
+        n_evaluations=int(n) * (len(names) + 2),
+        conf_level=float(conf_level),
+        seed=seed,
         fingerprints=dict(getattr(result, "fingerprints", {})),
-    )  # fmt: skip
+    )

@@ -39,6 +39,7 @@ __all__ = [
     "skew_kurt",
     "treat",
     "treat_outliers",
+    "warn_treatment",
 ]
 
 #: Default parameters of :func:`treat_outliers` (the issue's defaults; COINr ≥ 1.0's too).
@@ -321,6 +322,14 @@ def report_frame(report: OutlierReport, entities: Any, indicators: Any) -> pd.Da
     indicator fails after treatment), ``steps``, ``points``, ``low``, ``high``
     (counts), ``low_entities``, ``high_entities`` (codes, comma-separated),
     ``blocked``, ``skew_treated``, ``kurtosis_treated``, ``passes``.
+
+    Examples
+    --------
+    >>> _, rep = treat_outliers(np.array([[1.0], [2], [3], [4], [5], [6], [7], [100]]))
+    >>> report_frame(rep, list("ABCDEFGH"), ["x"])[["treatment", "points", "high_entities"]]
+                treatment  points high_entities
+    indicator
+    x          winsorised       1             H
     """
     ind = pd.Index(np.asarray(indicators, dtype=object).astype(str), name="indicator", dtype="str")
     ent = np.asarray(entities, dtype=object).astype(str)

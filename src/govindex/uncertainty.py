@@ -54,7 +54,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from govindex import change as ch
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.engine import IndexMethod, IndexResult, normalize_indicators
 from govindex.exceptions import MethodError, format_items
@@ -62,14 +61,12 @@ from govindex.normalize import NORMALIZERS
 from govindex.performance import PerformanceResult
 from govindex.results import ResultMixin
 from govindex.weights import (
-    catalog_weights,
     check_n,
     check_noise,
-    equal_weights,
     noise_multipliers,
     normalise_per_parent,
     parent_index,
-    pca_weights,
+    scheme_weights,
 )
 
 __all__ = [
@@ -117,7 +114,8 @@ class Model:
     entities: pd.Index
     codes: list[str]
     leaf_pos: IntArray  # (L,) node positions of the indicators
-    leaf_values: FloatArray  # (n_change, n_norm, E, L)
+    leaf_t: FloatArray  # (n_agg, n_change, n_norm, E, L) transformed leaf scores, 0 if absent
+    leaf_present: FloatArray  # (n_change, n_norm, E, L) 1.0 where the leaf has a score
     entity_ok: BoolArray  # (n_change, n_norm, E) indicator coverage reached
     deteriorated: FloatArray | None  # (n_change, n_tol, E) share of deteriorated indicators
     base_weights: FloatArray  # (n_schemes, N), normalised within parents
@@ -146,48 +144,34 @@ class Model:
         return scores, det, weights
 
     def _block(self, c: IntArray, m: IntArray, agg: IntArray, w: FloatArray) -> FloatArray:
+        # A weighted power mean M with transform t (x, log x or 1/x) satisfies
+        # t(M) = Σ w t(x) / Σ w, so the whole tree is rolled up as weighted arithmetic means
+        # of the transformed leaf scores, and only the index itself is transformed back.
         n_rep, n_ent, n_nodes = len(c), len(self.entities), len(self.codes)
-        tree = np.full((n_rep, n_ent, n_nodes + 1), np.nan)
-        tree[:, :, n_nodes] = 1.0  # padding child (weight 0; 1 is neutral for log and 1/x)
-        tree[:, :, self.leaf_pos] = self.leaf_values[c, m] + self.shift
-        wpad = np.concatenate([w, np.zeros((n_rep, 1))], axis=1)
-        for a in np.unique(agg):  # one pass per aggregation method in use
-            rows = np.flatnonzero(agg == a)
-            tree[rows] = self._rollup(tree[rows], wpad[rows], str(self.options["aggregation"][a]))
-        has = self.target >= 0
-        out = np.take_along_axis(
-            tree, np.where(has, self.target, n_nodes)[np.newaxis, :, np.newaxis], axis=2
-        )[:, :, 0]
-        ok = self.entity_ok[c, m] & has[np.newaxis, :]
-        return np.where(ok, out, np.nan)
-
-    def _rollup(self, tree: FloatArray, w: FloatArray, method: str) -> FloatArray:
-        """Weighted power mean up the tree for every replication of ``tree`` (R, E, N+1)."""
+        value = np.zeros((n_rep, n_ent, n_nodes + 1))  # t(score); 0 where absent
+        present = np.zeros((n_rep, n_ent, n_nodes + 1))  # 1 where the node has a score
+        value[:, :, self.leaf_pos] = self.leaf_t[agg, c, m]
+        present[:, :, self.leaf_pos] = self.leaf_present[c, m]
+        wpad = np.concatenate([w, np.zeros((n_rep, 1))], axis=1)  # padding child: weight 0
         for lev in self.levels:
-            x = np.take(tree, lev.children, axis=2)  # (R, E, P, C)
-            wc = np.take(w, lev.children, axis=1)  # (R, P, C); padding weight 0
-            missing = np.isnan(x)
-            present_w = np.einsum("repc,rpc->rep", ~missing, wc)
-            total_w = wc.sum(axis=-1)[:, np.newaxis, :]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                xs = np.where(missing, 1.0, x)
-                if method == "geometric":
-                    t = np.log(xs)
-                elif method == "harmonic":
-                    t = 1.0 / xs
-                else:
-                    t = xs
-                t = np.where(missing, 0.0, t)
-                mean = np.einsum("repc,rpc->rep", t, wc) / np.where(present_w > 0, present_w, 1.0)
-                if method == "geometric":
-                    mean = np.exp(mean)
-                elif method == "harmonic":
-                    mean = 1.0 / mean
-            share = present_w / np.where(total_w > 0, total_w, 1.0)
-            low = (share < self.coverage - 1e-12) & (present_w > 0)
-            value = np.where((present_w > 0) & ~low, mean, np.nan)
-            tree[:, :, lev.parents] = value
-        return tree
+            wc = np.take(wpad, lev.children, axis=1)  # (R, P, C)
+            num = np.einsum("repc,rpc->rep", np.take(value, lev.children, axis=2), wc)
+            have = np.einsum("repc,rpc->rep", np.take(present, lev.children, axis=2), wc)
+            total = wc.sum(axis=-1)[:, np.newaxis, :]
+            share = have / np.where(total > 0, total, 1.0)
+            ok = (have > 0) & (share >= self.coverage - 1e-12)
+            value[:, :, lev.parents] = np.where(ok, num / np.where(have > 0, have, 1.0), 0.0)
+            present[:, :, lev.parents] = ok
+        has = self.target >= 0
+        pick = np.where(has, self.target, n_nodes)
+        t_out = value[:, np.arange(n_ent), pick]
+        ok_out = (present[:, np.arange(n_ent), pick] > 0) & self.entity_ok[c, m] & has
+        names = self.options["aggregation"]
+        geo = np.isin(agg, [k for k, a in enumerate(names) if a == "geometric"])[:, np.newaxis]
+        harm = np.isin(agg, [k for k, a in enumerate(names) if a == "harmonic"])[:, np.newaxis]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.where(geo, np.exp(t_out), np.where(harm, 1.0 / t_out, t_out))
+        return np.where(ok_out, out, np.nan)
 
 
 def _options(
@@ -205,7 +189,8 @@ def _options(
     bad = [o for o in opts if o not in allowed]
     if bad:
         raise MethodError(
-            f"unknown {name} option(s) {format_items(bad)}; expected some of {format_items(allowed)}"
+            f"unknown {name} option(s) {format_items(bad)}; "
+            f"expected some of {format_items(allowed)}"
         )
     dup = sorted({str(o) for o in opts if opts.count(o) > 1})
     if dup:
@@ -216,7 +201,8 @@ def _options(
 def _tolerances(given: Sequence[float] | None) -> tuple[float, ...]:
     if given is None:
         return (1.0,)
-    if isinstance(given, str) or not isinstance(given, Sequence) or not given:
+    obj: object = given
+    if isinstance(obj, str) or not isinstance(obj, Sequence) or not obj:
         raise MethodError(
             f"tolerance must be a non-empty sequence of factors, e.g. (0.5, 1, 2); found {given!r}"
         )
@@ -254,8 +240,10 @@ def _gpi_leaves(
         run = result.regenerate(override_change=None if rule == "catalog" else rule)
         g = _pivot(run.changes, "change", ent, leaves)
         applies = np.zeros((n_e, n_l), dtype=bool)
-        applies[ent.get_indexer(pd.Index(run.changes["entity"])),
-                pd.Index(leaves).get_indexer(pd.Index(run.changes["indicator"]))] = True  # fmt: skip
+        applies[
+            ent.get_indexer(pd.Index(run.changes["entity"])),
+            pd.Index(leaves).get_indexer(pd.Index(run.changes["indicator"])),
+        ] = True
         progress = run.node_scores.loc[:, leaves].to_numpy(dtype=np.float64)
         n_ind = applies.sum(axis=1)
         for mi, name in enumerate(norms):
@@ -323,7 +311,8 @@ def build_model(
         kinds = set(result.scores["kind"]) - {""}
         if len(kinds) > 1:
             raise MethodError(
-                f"the result mixes {format_items(sorted(kinds))} bodies, which are ranked separately; "
+                f"the result mixes {format_items(sorted(kinds))} bodies, which are ranked "
+                "separately; "
                 "analyse one kind at a time (regenerate(entities=[...]) or roots=[...])"
             )
         if node is not None:
@@ -361,7 +350,8 @@ def build_model(
             node = roots[0]
         if node not in result.catalog.codes:
             raise MethodError(
-                f"unknown node {node!r}; expected a code of the catalog, e.g. {format_items(roots)}"
+                f"unknown node {node!r}; expected a code of the catalog, "
+                f"e.g. {format_items(roots)}"
             )
     else:
         raise MethodError(
@@ -376,34 +366,50 @@ def build_model(
         leaf_values, entity_ok, det = _gpi_leaves(result, chg, norms, tols)
         roots_col = result.scores["root"]
         pos = {c: i for i, c in enumerate(catalog.codes)}
-        target = np.array([pos.get(str(r), -1) if isinstance(r, str) and r else -1
-                           for r in roots_col.fillna("")], dtype=np.int64)  # fmt: skip
-        nominal = pd.DataFrame({"score": result.scores["gpi"].to_numpy(dtype=np.float64),
-                                "rank": result.scores["rank"].to_numpy(dtype=np.float64, na_value=np.nan)},
-                               index=result.scores.index)  # fmt: skip
+        target = np.array(
+            [
+                pos.get(str(r), -1) if isinstance(r, str) and r else -1
+                for r in roots_col.fillna("")
+            ],
+            dtype=np.int64,
+        )
+        nominal = pd.DataFrame(
+            {
+                "score": result.scores["gpi"].to_numpy(dtype=np.float64),
+                "rank": result.scores["rank"].to_numpy(dtype=np.float64, na_value=np.nan),
+            },
+            index=result.scores.index,
+        )
     else:
         assert isinstance(result, IndexResult) and node is not None
         leaf_values = _index_leaves(result, norms)
         entity_ok = np.ones(leaf_values.shape[:3], dtype=bool)
         det = None
         target = np.full(len(result.scores), catalog.codes.index(node), dtype=np.int64)
-        nominal = pd.DataFrame({"score": result.scores[node].to_numpy(dtype=np.float64),
-                                "rank": result.ranks[node].to_numpy(dtype=np.float64, na_value=np.nan)},
-                               index=result.scores.index)  # fmt: skip
+        nominal = pd.DataFrame(
+            {
+                "score": result.scores[node].to_numpy(dtype=np.float64),
+                "rank": result.ranks[node].to_numpy(dtype=np.float64, na_value=np.nan),
+            },
+            index=result.scores.index,
+        )
     nominal.index.name = "entity"
     if any(a in ("geometric", "harmonic") for a in aggs):
-        bad = [str(norms[mi]) for mi in range(len(norms))
-               if np.any(leaf_values[:, mi] + shift <= 0)]  # fmt: skip
+        bad = [
+            str(norms[mi]) for mi in range(len(norms)) if np.any(leaf_values[:, mi] + shift <= 0)
+        ]
         if bad:
             raise MethodError(
                 f"geometric/harmonic aggregation needs positive scores, but normalization(s) "
-                f"{format_items(bad)} give values ≤ {0.0 - shift + 0.0:g}; pass shift=1 (adds 1 to every "
+                f"{format_items(bad)} give values ≤ {0.0 - shift + 0.0:g}; pass shift=1 "
+                "(adds 1 to every "
                 "score: ranks under arithmetic aggregation do not change), or drop those options"
             )
-    builders = {"catalog": catalog_weights, "equal": equal_weights}
-    base = np.stack([
-        (pca_weights(catalog, node_scores) if s == "pca" else builders[s](catalog))
-        .frame["weight"].to_numpy(dtype=np.float64) for s in schemes])  # fmt: skip
+    shifted = leaf_values + shift
+    with np.errstate(divide="ignore", invalid="ignore"):
+        transforms = {"arithmetic": shifted, "geometric": np.log(shifted), "harmonic": 1 / shifted}
+    leaf_t = np.nan_to_num(np.stack([transforms[a] for a in aggs]), nan=0.0)
+    base = np.stack([scheme_weights(catalog, s, node_scores) for s in schemes])
     n_nodes = len(catalog)
     levels = []
     for level in catalog.rollup_plan():
@@ -411,19 +417,34 @@ def build_model(
             valid = grp.children >= 0
             levels.append(_Level(grp.parents, np.where(valid, grp.children, n_nodes), valid))
     return Model(
-        kind=kind, node=node,
-        options={"change": chg, "normalization": norms, "aggregation": aggs,
-                 "weights": schemes, "tolerance": tols},
-        entities=result.scores.index.copy(), codes=list(catalog.codes),
+        kind=kind,
+        node=node,
+        options={
+            "change": chg,
+            "normalization": norms,
+            "aggregation": aggs,
+            "weights": schemes,
+            "tolerance": tols,
+        },
+        entities=result.scores.index.copy(),
+        codes=list(catalog.codes),
         leaf_pos=np.array([catalog.codes.index(c) for c in catalog.indicators], dtype=np.int64),
-        leaf_values=leaf_values, entity_ok=entity_ok, deteriorated=det, base_weights=base,
-        parents=parent_index(catalog), levels=tuple(levels), target=target,
-        coverage=float(result.method.coverage), shift=float(shift), nominal=nominal,
-    )  # fmt: skip
+        leaf_t=leaf_t,
+        leaf_present=(~np.isnan(leaf_values)).astype(np.float64),
+        entity_ok=entity_ok,
+        deteriorated=det,
+        base_weights=base,
+        parents=parent_index(catalog),
+        levels=tuple(levels),
+        target=target,
+        coverage=float(result.method.coverage),
+        shift=float(shift),
+        nominal=nominal,
+    )
 
 
 def rank_rows(scores: FloatArray) -> FloatArray:
-    """Rank entities within each replication: 1 = best, ties share the lowest rank, NaN unranked."""
+    """Rank entities in each replication: 1 = best, ties share the lowest rank, NaN unranked."""
     if scores.size == 0:
         return scores.copy()
     return np.asarray(
@@ -493,36 +514,57 @@ class UncertaintyResult(ResultMixin):
             warnings.simplefilter("ignore", RuntimeWarning)
             p5, med, p95 = np.nanpercentile(r, [5.0, 50.0, 95.0], axis=0)
             mean = np.nanmean(r, axis=0)
-        out = pd.DataFrame({
-            "nominal_rank": self.nominal["rank"].to_numpy(), "median": med, "p5": p5,
-            "p95": p95, "mean": mean, "unranked": np.isnan(r).mean(axis=0)},
-            index=self.ranks.columns.copy())  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "nominal_rank": self.nominal["rank"].to_numpy(),
+                "median": med,
+                "p5": p5,
+                "p95": p95,
+                "mean": mean,
+                "unranked": np.isnan(r).mean(axis=0),
+            },
+            index=self.ranks.columns.copy(),
+        )
         out.index.name = "entity"
         return out.sort_values(["median", "nominal_rank"], kind="stable")
 
     @property
     def provenance(self) -> dict[str, Any]:
         """Analysis parameters and input fingerprints."""
-        return {"index": f"uncertainty ({self.kind})", "n": self.n, "seed": self.seed,
-                "options": {k: [str(o) for o in v] for k, v in self.options.items()},
-                "weight_noise": self.weight_noise, "shift": self.shift, "node": self.node,
-                "fingerprints": dict(self.fingerprints)}  # fmt: skip
+        return {
+            "index": f"uncertainty ({self.kind})",
+            "n": self.n,
+            "seed": self.seed,
+            "options": {k: [str(o) for o in v] for k, v in self.options.items()},
+            "weight_noise": self.weight_noise,
+            "shift": self.shift,
+            "node": self.node,
+            "fingerprints": dict(self.fingerprints),
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long table: replication, entity, score, rank (and deteriorated for a GPI)."""
         n_e = self.scores.shape[1]
-        out = pd.DataFrame({
-            "replication": np.repeat(np.arange(self.n), n_e),
-            "entity": np.tile(self.scores.columns.to_numpy(dtype=object), self.n),
-            "score": self.scores.to_numpy().ravel(), "rank": self.ranks.to_numpy().ravel()})  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "replication": np.repeat(np.arange(self.n), n_e),
+                "entity": np.tile(self.scores.columns.to_numpy(dtype=object), self.n),
+                "score": self.scores.to_numpy().ravel(),
+                "rank": self.ranks.to_numpy().ravel(),
+            }
+        )
         out["entity"] = out["entity"].astype("str")
         if self.deteriorated is not None:
             out["deteriorated"] = self.deteriorated.to_numpy().ravel()
         return out
 
     def _tables(self) -> dict[str, pd.DataFrame]:
-        return {"rank_summary": self.rank_summary, "design": self.design, "scores": self.scores,
-                "ranks": self.ranks}  # fmt: skip
+        return {
+            "rank_summary": self.rank_summary,
+            "design": self.design,
+            "scores": self.scores,
+            "ranks": self.ranks,
+        }
 
     def _summary(self) -> tuple[str, list[str]]:
         varied = [f"{k} {format_items(v, limit=4)}" for k, v in self.options.items() if len(v) > 1]
@@ -530,7 +572,8 @@ class UncertaintyResult(ResultMixin):
             varied.append(f"weight noise ±{self.weight_noise:g}")
         widest = self.rank_summary.assign(w=lambda d: d["p95"] - d["p5"])["w"]
         return "UncertaintyResult", [
-            f"{self.kind}: {self.n} replications × {self.scores.shape[1]} entities (seed {self.seed})",
+            f"{self.kind}: {self.n} replications × {self.scores.shape[1]} entities "
+            f"(seed {self.seed})",
             f"varied: {'; '.join(varied) if varied else 'nothing'}",
             f"widest 5–95 % rank interval: {widest.max():g} ranks ({widest.idxmax()})"
             if len(widest)
@@ -555,20 +598,32 @@ def make_result(
     scores, det, w = model.evaluate(design, multipliers)
     reps = pd.RangeIndex(len(scores), name="replication")
     ent = pd.Index(model.entities, name="entity")
-    labels = {f: pd.array(np.asarray([str(o) for o in model.options[f]], dtype=object)[design[f]], dtype="str")
-              for f in FACTORS if f != "tolerance"}  # fmt: skip
+    labels = {
+        f: pd.array(
+            np.asarray([str(o) for o in model.options[f]], dtype=object)[design[f]], dtype="str"
+        )
+        for f in FACTORS
+        if f != "tolerance"
+    }
     design_frame = pd.DataFrame(labels, index=reps)
     design_frame["tolerance"] = np.asarray(model.options["tolerance"], dtype=np.float64)[
         design["tolerance"]
     ]
     return UncertaintyResult(
-        kind=model.kind, node=model.node, options=dict(model.options),
-        weight_noise=float(weight_noise), shift=model.shift, seed=seed, design=design_frame,
+        kind=model.kind,
+        node=model.node,
+        options=dict(model.options),
+        weight_noise=float(weight_noise),
+        shift=model.shift,
+        seed=seed,
+        design=design_frame,
         weights=_frame(w, reps, pd.Index(model.codes, name="node")),
-        scores=_frame(scores, reps, ent), ranks=_frame(rank_rows(scores), reps, ent),
+        scores=_frame(scores, reps, ent),
+        ranks=_frame(rank_rows(scores), reps, ent),
         deteriorated=None if det is None else _frame(det, reps, ent),
-        nominal=model.nominal.copy(), fingerprints=dict(fingerprints),
-    )  # fmt: skip
+        nominal=model.nominal.copy(),
+        fingerprints=dict(fingerprints),
+    )
 
 
 def uncertainty_analysis(
@@ -633,12 +688,21 @@ def uncertainty_analysis(
     """
     check_n(n)
     check_noise(weight_noise)
-    model = build_model(result, change=change, normalization=normalization, aggregation=aggregation,
-                        weights=weights, tolerance=tolerance, shift=shift, imputation=imputation,
-                        node=node)  # fmt: skip
+    model = build_model(
+        result,
+        change=change,
+        normalization=normalization,
+        aggregation=aggregation,
+        weights=weights,
+        tolerance=tolerance,
+        shift=shift,
+        imputation=imputation,
+        node=node,
+    )
     rng = np.random.default_rng(seed)
     design = {f: rng.integers(0, len(model.options[f]), size=n) for f in FACTORS}
     mult = noise_multipliers(weight_noise, n, len(model.codes), rng) if weight_noise > 0 else None
     fingerprints = getattr(result, "fingerprints", {})
-    return make_result(model, design, mult, weight_noise=weight_noise, seed=seed,
-                       fingerprints=fingerprints)  # fmt: skip
+    return make_result(
+        model, design, mult, weight_noise=weight_noise, seed=seed, fingerprints=fingerprints
+    )

@@ -78,8 +78,7 @@ def catalog_weights(catalog: Catalog) -> Catalog:
     [1.0, 0.75, 0.25]
     """
     cat = _check_catalog(catalog)
-    w = cat.frame["weight"].to_numpy(dtype=np.float64)
-    return _with_weights(cat, normalise_per_parent(w, parent_index(cat)))
+    return _with_weights(cat, scheme_weights(cat, "catalog"))
 
 
 def equal_weights(catalog: Catalog) -> Catalog:
@@ -94,7 +93,7 @@ def equal_weights(catalog: Catalog) -> Catalog:
     [1.0, 0.3333, 0.3333, 0.3333]
     """
     cat = _check_catalog(catalog)
-    return _with_weights(cat, normalise_per_parent(np.ones(len(cat)), parent_index(cat)))
+    return _with_weights(cat, scheme_weights(cat, "equal"))
 
 
 def _first_component_weights(block: pd.DataFrame) -> tuple[FloatArray | None, str]:
@@ -165,6 +164,25 @@ def pca_weights(catalog: Catalog, scores: pd.DataFrame) -> Catalog:
     [1.0, 0.5, 0.5, 0.0]
     """
     cat = _check_catalog(catalog)
+    return _with_weights(cat, scheme_weights(cat, "pca", scores))
+
+
+def scheme_weights(
+    catalog: Catalog, scheme: str, scores: pd.DataFrame | None = None
+) -> FloatArray:
+    """Weights ``(N,)`` of ``scheme`` ("catalog", "equal", "pca"), normalised within parents.
+
+    The array behind :func:`catalog_weights`, :func:`equal_weights` and
+    :func:`pca_weights` (no new catalog is built and validated).
+    """
+    cat = catalog
+    if scheme == "catalog":
+        w0 = cat.frame["weight"].to_numpy(dtype=np.float64)
+        return normalise_per_parent(w0, parent_index(cat))
+    if scheme == "equal":
+        return normalise_per_parent(np.ones(len(cat)), parent_index(cat))
+    if scheme != "pca":
+        raise MethodError(f"unknown weighting scheme {scheme!r}; expected catalog, equal or pca")
     if not isinstance(scores, pd.DataFrame):
         raise MethodError(
             f"scores must be an entity × node DataFrame, got {type(scores).__name__}"
@@ -195,9 +213,9 @@ def pca_weights(catalog: Catalog, scores: pd.DataFrame) -> Catalog:
             f"PCA weights undefined for parent(s) {format_items(kept)}; their catalog "
             "weights are kept",
             GovindexWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    return _with_weights(cat, normalise_per_parent(w, parent_index(cat)))
+    return normalise_per_parent(w, parent_index(cat))
 
 
 def noise_multipliers(noise: float, n: int, n_nodes: int, rng: np.random.Generator) -> FloatArray:

@@ -39,7 +39,8 @@ def plot_attribution(
     """Horizontal waterfall: old score → leaf contributions → new score.
 
     The ``top`` leaf contributions largest in absolute value are drawn one per row
-    (increases green, decreases red), the rest grouped in one "other (n)" row; the
+    (increases green, decreases red), the rest grouped in one "other (n)" row (items
+    contributing exactly 0 are left out); the
     first and last rows are the old and new score. Each bar is labelled with its
     signed contribution.
 
@@ -86,6 +87,7 @@ def plot_attribution(
     if labels not in ("name", "code"):
         raise MethodError(f"labels must be 'name' or 'code'; got {labels!r}")
     leaves = attribution.leaves
+    leaves = leaves.loc[leaves["contribution"] != 0.0]  # unchanged items add nothing
     shown = leaves.head(int(top))
     rest = leaves.iloc[int(top) :]
     values = shown["contribution"].to_numpy(dtype=np.float64)

@@ -60,14 +60,22 @@ def plot_rank_intervals(
 
     if not isinstance(result, UncertaintyResult):
         raise MethodError(
-            f"expected an UncertaintyResult (from uncertainty_analysis), got {type(result).__name__}"
+            "expected an UncertaintyResult (from uncertainty_analysis), "
+            f"got {type(result).__name__}"
         )
     summary = result.rank_summary
     n_ent = len(summary)
     ax = _new_axes(ax, (8.0, 1.2 + 0.28 * n_ent))
     y = np.arange(n_ent)
-    ax.hlines(y, summary["p5"], summary["p95"], color=_INTERVAL, lw=3, alpha=0.55,
-              label="5th–95th percentile")  # fmt: skip
+    ax.hlines(
+        y,
+        summary["p5"],
+        summary["p95"],
+        color=_INTERVAL,
+        lw=3,
+        alpha=0.55,
+        label="5th–95th percentile",
+    )
     ax.plot(summary["median"], y, "o", color=_INTERVAL, ms=5, label="median rank")
     ax.plot(summary["nominal_rank"], y, "x", color=_NOMINAL, ms=7, mew=1.8, label="nominal rank")
     ax.set_yticks(y, [str(e) for e in summary.index])
@@ -78,8 +86,11 @@ def plot_rank_intervals(
     ax.set_axisbelow(True)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
-    ax.set_title(title if title is not None else
-                 f"{result.kind} rank intervals over {result.n} replications")  # fmt: skip
+    ax.set_title(
+        title
+        if title is not None
+        else f"{result.kind} rank intervals over {result.n} replications"
+    )
     _add_note(ax, note)
     return ax
 
@@ -115,14 +126,16 @@ def plot_sensitivity(
 
     if not isinstance(result, SensitivityResult):
         raise MethodError(
-            f"expected a SensitivityResult (from sensitivity_analysis), got {type(result).__name__}"
+            "expected a SensitivityResult (from sensitivity_analysis), "
+            f"got {type(result).__name__}"
         )
     table = result.indices
     outputs = list(dict.fromkeys(table["output"]))
     if output is None:
         if len(outputs) > 1:
             raise MethodError(
-                f"the result has {len(outputs)} outputs; pass output=... (one of {format_items(outputs)})"
+                f"the result has {len(outputs)} outputs; pass output=... "
+                f"(one of {format_items(outputs)})"
             )
         output = outputs[0]
     if output not in outputs:
@@ -130,16 +143,33 @@ def plot_sensitivity(
     rows = table.loc[table["output"] == output]
     ax = _new_axes(ax, (1.6 + 0.9 * len(rows), 3.6))
     x = np.arange(len(rows))
-    ax.bar(x - 0.2, rows["S1"], 0.4, yerr=rows["S1_conf"], color=_S1, capsize=3,
-           label="first order S1")  # fmt: skip
-    ax.bar(x + 0.2, rows["ST"], 0.4, yerr=rows["ST_conf"], color=_ST, capsize=3,
-           label="total effect ST")  # fmt: skip
+    ax.bar(
+        x - 0.2,
+        rows["S1"],
+        0.4,
+        yerr=rows["S1_conf"],
+        color=_S1,
+        capsize=3,
+        label="first order S1",
+    )
+    ax.bar(
+        x + 0.2,
+        rows["ST"],
+        0.4,
+        yerr=rows["ST_conf"],
+        color=_ST,
+        capsize=3,
+        label="total effect ST",
+    )
     ax.set_xticks(x, [str(f) for f in rows["factor"]], rotation=20, ha="right")
     ax.axhline(0.0, color="0.3", lw=0.8)
     ax.set_ylabel("Sobol index")
     ax.set_ylim(min(0.0, float(np.nanmin(rows["S1"] - rows["S1_conf"])) - 0.05), 1.05)
     ax.legend(fontsize="small", frameon=False)
-    ax.set_title(title if title is not None else f"Sensitivity of {output} "
-                 f"(N = {result.n_base}, {result.conf_level:.0%} intervals)")  # fmt: skip
+    ax.set_title(
+        title
+        if title is not None
+        else f"Sensitivity of {output} (N = {result.n_base}, {result.conf_level:.0%} intervals)"
+    )
     _add_note(ax, note)
     return ax
