@@ -364,7 +364,7 @@ def test_errors_name_the_offending_item() -> None:
         performance_index(bad, cat, year=2022)
     with pytest.raises(PanelError, match=r"assessment year 2030 is outside .*2019–2022"):
         performance_index(panel, cat, year=2030)
-    with pytest.raises(MethodError, match=r"window must be a positive integer.*0"):
+    with pytest.raises(MethodError, match=r"window must be an integer of at least 2 years.*got 0"):
         performance_index(panel, cat, year=2022, window=0)
     with pytest.raises(MethodError, match="at least 2 years"):  # window 1 cannot span 2 years
         performance_index(panel, cat, year=2022, window=1)

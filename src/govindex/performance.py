@@ -78,8 +78,11 @@ class GPIMethod:
             raise MethodError(
                 f"unknown change rule {self.override_change!r}; expected one of {ch.CHANGE_RULES.names()}"
             )
-        if int(self.window) != self.window or self.window < 1:
-            raise MethodError(f"window must be a positive integer number of years; got {self.window!r}")
+        if int(self.window) != self.window or self.window < 2:
+            raise MethodError(
+                f"window must be an integer of at least 2 years (a change needs two points "
+                f"two or more years apart); got {self.window!r}"
+            )
         if self.change not in ch.CHANGE_RULES:
             raise MethodError(f"unknown change rule {self.change!r}; expected one of {ch.CHANGE_RULES.names()}")
         if not 0.0 < self.alpha < 1.0:

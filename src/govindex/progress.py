@@ -294,8 +294,14 @@ def progress_index(
         raise PanelError(f"base year {base_year} is outside the panel's years ({panel.years[0]}–{panel.years[-1]})")
     base = x[:, base_year - panel.years[0]]
     direction = tree.column("direction", leaves).to_numpy(dtype=np.float64)[:, None]
-    r_ref, u_ref = _ratio(x, ref, direction, params.cap)
-    r_base, u_base = _ratio(x, base[:, None], direction, params.cap)
+    negative = np.any((x < 0) | (ref < 0), axis=1)
+    if negative.any():
+        warnings.warn(f"negative values of {format_items(np.asarray(leaves)[negative])} (country or reference): "
+                      "a ratio of negative values is meaningless, those ratios are NaN", DataWarning,
+                      stacklevel=2)  # fmt: skip
+    x_ok, ref_ok, base_ok = (np.where(a < 0, np.nan, a) for a in (x, ref, base))
+    r_ref, u_ref = _ratio(x_ok, ref_ok, direction, params.cap)
+    r_base, u_base = _ratio(x_ok, base_ok[:, None], direction, params.cap)
     zero_base = (base == 0) & have
     if zero_base.any():
         warnings.warn(f"base-year ({base_year}) value is 0 for {format_items(np.asarray(leaves)[zero_base])}: "
@@ -309,8 +315,11 @@ def progress_index(
     if year not in set(yrs.tolist()):
         raise PanelError(f"{country} has no NPI data in the assessment year {year}")
     rr, rb = r_ref[:, years_with_data].T, r_base[:, years_with_data].T  # (Y', I)
-    nodes_r, cov_r, _ = rollup(rr, tree, leaves, aggregation=aggregation, coverage=params.coverage)
-    nodes_b, cov_b, _ = rollup(rb, tree, leaves, aggregation=aggregation, coverage=params.coverage)
+    labels = [str(y) for y in yrs]
+    nodes_r, cov_r, _ = rollup(rr, tree, leaves, aggregation=aggregation, coverage=params.coverage,
+                               entities=labels)  # fmt: skip
+    nodes_b, cov_b, _ = rollup(rb, tree, leaves, aggregation=aggregation, coverage=params.coverage,
+                               entities=labels)  # fmt: skip
     y_index = pd.Index(yrs, name="year")
     node_cols = pd.Index(tree.codes, name="node")
     root_pos = tree.codes.index(root_code)
