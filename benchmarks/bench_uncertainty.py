@@ -112,10 +112,14 @@ def main() -> None:
     loop = statistics.median(loop_times)
     diff = np.abs(np.vstack(rows) - ua.scores.to_numpy()[: args.loop])
     max_diff = float(np.nanmax(diff))
-    nan_match = bool(np.array_equal(np.isnan(np.vstack(rows)), ua.scores.isna().to_numpy()[: args.loop]))
+    nan_match = bool(
+        np.array_equal(np.isnan(np.vstack(rows)), ua.scores.isna().to_numpy()[: args.loop])
+    )
     loop_total = loop / args.loop * args.n
 
-    print(f"## Uncertainty analysis ({pd.Timestamp.today():%Y-%m-%d})\n")
+    print(
+        f"## Uncertainty analysis\n\n`benchmarks/bench_uncertainty.py`, measured {pd.Timestamp.today():%Y-%m-%d}.\n"
+    )
     print(f"govindex {govindex.__version__}, Python {platform.python_version()}, numpy "
           f"{np.__version__}, pandas {pd.__version__}, {os.cpu_count()} cores; SYNTHETIC demo "
           "LEB data (20 regions × 50 indicators); median of "

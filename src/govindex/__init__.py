@@ -13,6 +13,8 @@ Examples
 
 from govindex._version import __version__
 from govindex.aggregate import AGGREGATORS
+from govindex.attribution import Attribution, attribute
+from govindex.attribution import compare as compare_results
 from govindex.catalog import CATALOG_COLUMNS, Catalog
 from govindex.engine import IndexMethod, IndexResult, compute_index
 from govindex.exceptions import (
@@ -45,6 +47,7 @@ from govindex.panel import PANEL_COLUMNS, Panel
 from govindex.performance import GPIMethod, PerformanceResult, performance_index
 from govindex.progress import NPIMethod, ProgressResult, progress_index
 from govindex.risk import risk_areas
+from govindex.strengths import StrengthsWeaknesses, strengths_weaknesses
 
 __all__ = [
     "AGGREGATORS",
@@ -52,6 +55,7 @@ __all__ = [
     "NORMALIZERS",
     "PANEL_COLUMNS",
     "AggregationError",
+    "Attribution",
     "Catalog",
     "CatalogError",
     "ConfigError",
@@ -74,8 +78,11 @@ __all__ = [
     "Recommendations",
     "Scorecard",
     "ScorecardError",
+    "StrengthsWeaknesses",
     "YearComparison",
     "__version__",
+    "attribute",
+    "compare_results",
     "compare_scorecards",
     "compare_years",
     "compute_index",
@@ -87,4 +94,5 @@ __all__ = [
     "read_panel",
     "read_scorecard",
     "risk_areas",
+    "strengths_weaknesses",
 ]

@@ -5,6 +5,7 @@ and returns the :class:`matplotlib.axes.Axes`; none computes index values or
 changes global matplotlib style.
 """
 
+from govindex.plotting.attribution import plot_attribution
 from govindex.plotting.operational import plot_lost_points, plot_operational_blocks
 from govindex.plotting.performance import (
     CLASS_COLORS,
@@ -17,6 +18,7 @@ from govindex.plotting.performance import (
 
 __all__ = [
     "CLASS_COLORS",
+    "plot_attribution",
     "plot_changes",
     "plot_gpi_ranking",
     "plot_lost_points",
