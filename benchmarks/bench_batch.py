@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_gpi import synthetic  # noqa: E402  (the SYNTHETIC generator shared with bench_gpi)
+from bench_gpi import synthetic  # the SYNTHETIC generator shared with bench_gpi
 
 FIRST, LAST, T_FIRST, T_LAST, WINDOW = 2012, 2025, 2016, 2025, 3
 SAMPLE = 50
@@ -251,8 +251,12 @@ def main() -> None:
             for m in modes:
                 runs[m].append(_spawn(m, folder))
                 print(f"  {m}: {runs[m][-1]['seconds']:.2f} s", file=sys.stderr)
-        a = np.array([runs["govindex_run"][0]["sample"][str(t)] for t in range(T_FIRST, T_LAST + 1)])
-        b = np.array([runs["pandas_batch"][0]["sample"][str(t)] for t in range(T_FIRST, T_LAST + 1)])
+        a = np.array(
+            [runs["govindex_run"][0]["sample"][str(t)] for t in range(T_FIRST, T_LAST + 1)]
+        )
+        b = np.array(
+            [runs["pandas_batch"][0]["sample"][str(t)] for t in range(T_FIRST, T_LAST + 1)]
+        )
         both = ~np.isnan(a) & ~np.isnan(b)
         max_diff = float(np.max(np.abs(a[both] - b[both])))
         assert (np.isnan(a) == np.isnan(b)).all(), "GPI missing in one implementation only"
@@ -262,7 +266,10 @@ def main() -> None:
             return statistics.median(r[key] for r in runs[m])
 
         rows = [
-            ("`govindex.run` (read + 10 GPIs + write 30 Parquet files + manifest)", "govindex_run"),
+            (
+                "`govindex.run` (read + 10 GPIs + write 30 Parquet files + manifest)",
+                "govindex_run",
+            ),
             ("plain pandas (read all + 10 GPIs with groupby, no output)", "pandas_batch"),
             ("read: govindex, years 2013–2025 (13 of 14 partitions)", "read_govindex_batch"),
             ("read: govindex, years 2022–2025 (4 of 14 partitions)", "read_govindex_one_year"),
@@ -274,7 +281,8 @@ def main() -> None:
               "(median; each step in a fresh process)\n")  # fmt: skip
         print(f"Data: {meta['rows']:,} rows ({args.entities:,} entities × {args.indicators} "
               f"indicators × {LAST - FIRST + 1} years, 1 % missing), hive-partitioned by year, "
-              f"{meta['bytes'] / 2**20:.0f} MB of Parquet (built in {meta['seconds']:.0f} s)\n")  # fmt: skip
+              f"{meta['bytes'] / 2**20:.0f} MB of Parquet "
+              f"(built in {meta['seconds']:.0f} s)\n")  # fmt: skip
         print("| step | median time (s) | peak RSS (MB) |")
         print("|---|---:|---:|")
         for label, m in rows:

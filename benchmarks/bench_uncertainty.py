@@ -118,7 +118,8 @@ def main() -> None:
     loop_total = loop / args.loop * args.n
 
     print(
-        f"## Uncertainty analysis\n\n`benchmarks/bench_uncertainty.py`, measured {pd.Timestamp.today():%Y-%m-%d}.\n"
+        "## Uncertainty analysis\n\n`benchmarks/bench_uncertainty.py`, measured "
+        f"{pd.Timestamp.today():%Y-%m-%d}.\n"
     )
     print(f"govindex {govindex.__version__}, Python {platform.python_version()}, numpy "
           f"{np.__version__}, pandas {pd.__version__}, {os.cpu_count()} cores; SYNTHETIC demo "

@@ -15,7 +15,10 @@ from govindex._version import __version__
 from govindex.aggregate import AGGREGATORS
 from govindex.attribution import Attribution, attribute
 from govindex.attribution import compare as compare_results
+from govindex.batch import RunOutput, run
 from govindex.catalog import CATALOG_COLUMNS, Catalog
+from govindex.config import RunConfig, read_config
+from govindex.diff import RunDiff, diff_runs
 from govindex.engine import IndexMethod, IndexResult, compute_index
 from govindex.exceptions import (
     AggregationError,
@@ -30,6 +33,7 @@ from govindex.exceptions import (
     PanelError,
     ScorecardError,
 )
+from govindex.impute import ImputationResult, impute
 from govindex.io import read_catalog, read_panel
 from govindex.normalize import NORMALIZERS, normalize
 from govindex.operational import (
@@ -46,8 +50,13 @@ from govindex.operational import (
 from govindex.panel import PANEL_COLUMNS, Panel
 from govindex.performance import GPIMethod, PerformanceResult, performance_index
 from govindex.progress import NPIMethod, ProgressResult, progress_index
+from govindex.quality import QualityReport, validate
 from govindex.risk import risk_areas
+from govindex.sensitivity import SensitivityResult, sensitivity_analysis, sobol_indices
 from govindex.strengths import StrengthsWeaknesses, strengths_weaknesses
+from govindex.treat import TreatmentResult, treat
+from govindex.uncertainty import UncertaintyResult, uncertainty_analysis
+from govindex.weights import catalog_weights, equal_weights, noisy_weights, pca_weights
 
 __all__ = [
     "AGGREGATORS",
@@ -65,6 +74,7 @@ __all__ = [
     "GovindexError",
     "GovindexWarning",
     "ImplementationReport",
+    "ImputationResult",
     "IndexMethod",
     "IndexResult",
     "MethodError",
@@ -75,24 +85,44 @@ __all__ = [
     "PanelError",
     "PerformanceResult",
     "ProgressResult",
+    "QualityReport",
     "Recommendations",
+    "RunConfig",
+    "RunDiff",
+    "RunOutput",
     "Scorecard",
     "ScorecardError",
+    "SensitivityResult",
     "StrengthsWeaknesses",
+    "TreatmentResult",
+    "UncertaintyResult",
     "YearComparison",
     "__version__",
     "attribute",
+    "catalog_weights",
     "compare_results",
     "compare_scorecards",
     "compare_years",
     "compute_index",
+    "diff_runs",
     "draft_recommendations",
+    "equal_weights",
+    "impute",
+    "noisy_weights",
     "normalize",
+    "pca_weights",
     "performance_index",
     "progress_index",
     "read_catalog",
+    "read_config",
     "read_panel",
     "read_scorecard",
     "risk_areas",
+    "run",
+    "sensitivity_analysis",
+    "sobol_indices",
     "strengths_weaknesses",
+    "treat",
+    "uncertainty_analysis",
+    "validate",
 ]

@@ -15,6 +15,7 @@ from govindex.plotting.performance import (
     plot_npi_trend,
     plot_risk_heatmap,
 )
+from govindex.plotting.uncertainty import plot_rank_intervals, plot_sensitivity
 
 __all__ = [
     "CLASS_COLORS",
@@ -25,5 +26,7 @@ __all__ = [
     "plot_npi",
     "plot_npi_trend",
     "plot_operational_blocks",
+    "plot_rank_intervals",
     "plot_risk_heatmap",
+    "plot_sensitivity",
 ]
