@@ -106,7 +106,7 @@ def test_bad_years_option(
         (lambda t: t + "\n[foo]\nx = 1\n", ("unknown index or section 'foo'",)),
         (
             lambda t: t.replace("window = 3", "window = 0"),
-            ("[gpi.local]", "window must be a positive integer", "got 0"),
+            ("[gpi.local]", "window must be an integer of at least 2 years", "got 0"),
         ),
         (
             lambda t: t.replace("window = 3", "windows = 3"),

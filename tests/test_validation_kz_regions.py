@@ -20,8 +20,9 @@ Directions (all +1) and caveats, stated honestly:
 * Boundary change 2018: until 2018 KZ-61 (South Kazakhstan) included Shymkent (KZ-79 since 2018),
   so KZ-61's hospitals fall 117 → 43 and its doctors 9,384 → 5,883 between 2017 and 2020 without
   any real deterioration. The GPI (correctly, for the numbers it is given) classifies them as
-  deteriorated; handling region lineage (aggregating or chain-linking across boundary changes) is
-  issue 6's work and not done here. The test documents the artefact rather than hiding it.
+  deteriorated. ``test_boundary_change_kz61_is_classified_deteriorated`` documents that artefact of
+  the unlinked run; ``test_boundary_change_kz61_with_lineage`` re-bases 2017 to the 2018 boundaries
+  with a :class:`govindex.lineage.Lineage` (Shymkent's share estimated from the 2018 hospitals).
 * The national total ``KZ`` is not a local executive body and is left out.
 """
 
@@ -34,6 +35,7 @@ import pandas as pd
 import pytest
 
 from govindex import Catalog, CoverageWarning, Panel, performance_index
+from govindex.lineage import Lineage
 from govindex.performance import PerformanceResult
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "kz_regions"
@@ -171,3 +173,49 @@ def test_boundary_change_kz61_is_classified_deteriorated(
     risks = gpi.risk_areas(levels=("indicator",))
     top = risks.loc[risks["entity"] == "KZ-61", "indicator"].tolist()
     assert "HOSPITALS" in top and "DOCTORS" in top
+
+
+def test_boundary_change_kz61_with_lineage(raw: pd.DataFrame, gpi: PerformanceResult) -> None:
+    # Shymkent's share of the 2018 hospitals (the first year of the new structure): 26 / (40 + 26).
+    # Both counts are extensive; the doctors table has no Shymkent after 2018, so the hospital
+    # share is used for doctors too (an approximation, stated here).
+    h61, h79 = _v(raw, "KZ-61", "HOSPITALS", 2018), _v(raw, "KZ-79", "HOSPITALS", 2018)
+    assert (h61, h79) == (40.0, 26.0)
+    share = h79 / (h61 + h79)  # 0.3939
+    lineage = Lineage.from_frame(
+        pd.DataFrame({"year": [2018], "old": ["KZ-61"], "new": ["KZ-79"], "share": [share]}),
+        extensive=["HOSPITALS", "DOCTORS"],
+    )
+    with pytest.warns(CoverageWarning, match="'KZ-10', 'KZ-33', 'KZ-62'"):
+        linked = gpi.regenerate(lineage=lineage)
+    ch = linked.changes.set_index(["entity", "indicator"])
+    flag = "lineage: re-based across 2018 reorganisation (KZ-61→KZ-61, KZ-79)"
+    # KZ-61 hospitals: 2017 on the 2018 boundaries = 117 · (1 − 26/66) = 70.91 → 43 in 2020
+    start = _v(raw, "KZ-61", "HOSPITALS", 2017) * (1 - share)
+    row = ch.loc[("KZ-61", "HOSPITALS")]
+    assert row["start_value"] == pytest.approx(117 * 40 / 66)
+    assert row["change"] == pytest.approx((43 / start) ** (1 / 3) - 1)  # −15.4 %/yr, was −28.4
+    assert row["flags"] == flag
+    # still "deteriorated": the split explains 117 → 40 only in part — KZ-61 + KZ-79 together
+    # fell 117 → 66 in 2018 (the national count also fell, 853 → 788), a real drop
+    assert row["class"] == "deteriorated"
+    # KZ-61 doctors: 9,384 · 40/66 = 5,687 → 5,883: +1.13 %/yr > τ = 1 % → improved
+    doc = ch.loc[("KZ-61", "DOCTORS")]
+    g_doc = (5883 / (9384 * (1 - share))) ** (1 / 3) - 1
+    assert doc["change"] == pytest.approx(g_doc) and doc["class"] == "improved"
+    assert doc["flags"] == flag
+    # Shymkent's hospitals get a 2017 start: 117 · 26/66 = 46.09 → 40 (−4.6 %/yr); the unlinked run
+    # used 2018 → 2020 (26 → 40, +24 %/yr, "start point shifted")
+    hosp79 = ch.loc[("KZ-79", "HOSPITALS")]
+    assert (hosp79["start_year"], hosp79["start_value"]) == (2017, pytest.approx(117 * 26 / 66))
+    assert hosp79["change"] == pytest.approx((40 / (117 * share)) ** (1 / 3) - 1)
+    assert hosp79["flags"] == flag
+    # intensive life expectancy: KZ-61 keeps 72.45 (carried over), KZ-79 keeps its own published
+    # 2017 value 74.34 (a back-cast on its boundaries), so the latter is not flagged
+    assert ch.loc[("KZ-61", "LIFE_EXP"), "change"] == pytest.approx((70.67 / 72.45) ** (1 / 3) - 1)
+    assert ch.loc[("KZ-79", "LIFE_EXP"), "flags"] == ""
+    # other regions are untouched
+    pd.testing.assert_frame_equal(
+        linked.changes.loc[~linked.changes["entity"].isin(["KZ-61", "KZ-79"])],
+        gpi.changes.loc[~gpi.changes["entity"].isin(["KZ-61", "KZ-79"])],
+    )

@@ -35,6 +35,7 @@ from govindex.exceptions import (
 )
 from govindex.impute import ImputationResult, impute
 from govindex.io import read_catalog, read_panel
+from govindex.lineage import Lineage, series_breaks
 from govindex.normalize import NORMALIZERS, normalize
 from govindex.operational import (
     ImplementationReport,
@@ -77,6 +78,7 @@ __all__ = [
     "ImputationResult",
     "IndexMethod",
     "IndexResult",
+    "Lineage",
     "MethodError",
     "NPIMethod",
     "NormalizationWarning",
@@ -120,6 +122,7 @@ __all__ = [
     "risk_areas",
     "run",
     "sensitivity_analysis",
+    "series_breaks",
     "sobol_indices",
     "strengths_weaknesses",
     "treat",

@@ -1,7 +1,8 @@
 """Command-line interface.
 
 ``govindex --version`` · ``govindex demo [--out DIR]`` · ``govindex run CONFIG
-[--years 2020:2025] [--out DIR]`` · ``govindex validate CONFIG`` · ``govindex diff OLD NEW``.
+[--years 2020:2025] [--out DIR]`` · ``govindex validate CONFIG`` · ``govindex diff OLD NEW`` ·
+``govindex report CONFIG_OR_RESULTS --out DIR``.
 Every failure prints one clear line on standard error and exits with status 1
 (2 for a wrong command line).
 """
@@ -51,6 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     dif.add_argument("old", help="output folder of the earlier run")
     dif.add_argument("new", help="output folder of the later run")
     dif.add_argument("--rows", type=int, default=20, help="rows to show (default: %(default)s)")
+    rep = sub.add_parser(
+        "report",
+        help="write HTML report pages (one per body + an overview)",
+        description="Compute CONFIG (or recompute the run output folder RESULTS from its "
+        "manifest) and write one self-contained HTML page per body and an overview page "
+        "(index.html) into --out.",
+    )
+    rep.add_argument(
+        "source", metavar="CONFIG_OR_RESULTS", help="run configuration (TOML) or run output folder"
+    )
+    rep.add_argument("--out", required=True, help="folder for the pages")
+    rep.add_argument("--year", type=int, help="assessment year (default: the run's latest)")
+    rep.add_argument("--inputs", help="for a run output folder: the folder of its inputs")
+    rep.add_argument("--no-charts", action="store_true", help="text-only pages (faster)")
     return parser
 
 
@@ -92,6 +107,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from govindex.diff import diff_runs
 
         print(diff_runs(args.old, args.new).to_text(max_rows=args.rows))
+        return 0
+    if args.command == "report":
+        from govindex.report import report_run
+
+        pages = report_run(
+            args.source, args.out, year=args.year, inputs=args.inputs, charts=not args.no_charts
+        )
+        print(f"govindex report: wrote {len(pages)} pages to {pages[0].parent} (open index.html)")
         return 0
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
 

@@ -1,4 +1,4 @@
-"""Reading panels and catalogs from CSV, Parquet and TOML files."""
+"""Reading panels and catalogs from CSV, Parquet, Excel (``.xlsx``) and TOML files."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from govindex.panel import Panel
 
 __all__ = ["read_catalog", "read_panel", "read_table"]
 
-_READERS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".toml": "toml"}
+_READERS = {
+    ".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "excel", ".toml": "toml",
+}  # fmt: skip
 
 
 def _kind(path: Path, allowed: tuple[str, ...], error: type[GovindexError]) -> str:
@@ -30,12 +32,20 @@ def _kind(path: Path, allowed: tuple[str, ...], error: type[GovindexError]) -> s
 
 
 def read_table(path: str | os.PathLike[str], *, error: type[GovindexError] = GovindexError) -> pd.DataFrame:
-    """Read a CSV or Parquet table (a folder is read as a Parquet dataset).
+    """Read a CSV, Parquet or Excel table (a folder is read as a Parquet dataset).
 
-    Malformed files raise ``error`` naming the file.
+    Malformed files raise ``error`` naming the file (for Excel: the sheet, row and
+    column of a bad cell; see :func:`govindex.excel.read_excel_table`).
     """
     p = Path(path)
-    kind = _kind(p, ("csv", "parquet"), error)
+    kind = _kind(p, ("csv", "parquet", "excel"), error)
+    if kind == "excel":
+        from govindex.excel import read_excel_table
+
+        try:
+            return read_excel_table(p)
+        except GovindexError as exc:
+            raise error(str(exc)) from None
     try:
         if kind == "csv":
             return pd.read_csv(p, dtype={"entity": "str", "indicator": "str", "code": "str", "parent": "str"})
@@ -47,12 +57,13 @@ def read_table(path: str | os.PathLike[str], *, error: type[GovindexError] = Gov
 
 
 def read_panel(path: str | os.PathLike[str], *, catalog: Catalog | None = None) -> Panel:
-    """Read a tidy panel from CSV or Parquet and validate it.
+    """Read a tidy panel from CSV, Parquet or Excel and validate it.
 
     Parameters
     ----------
     path : path-like
-        ``.csv``, ``.parquet`` file or a folder holding a Parquet dataset.
+        ``.csv``, ``.parquet``, ``.xlsx`` file (the sheet ``panel``, else the first;
+        errors name the sheet, row and column) or a folder holding a Parquet dataset.
     catalog : Catalog, optional
         Check that every indicator is an indicator of this catalog.
 
@@ -68,6 +79,10 @@ def read_panel(path: str | os.PathLike[str], *, catalog: Catalog | None = None) 
     >>> read_panel(tmp)
     <Panel: 1 observations, 1 entities × 1 indicators × 1 years (2020–2020)>
     """
+    if _kind(Path(path), ("csv", "parquet", "excel"), PanelError) == "excel":
+        from govindex.excel import read_excel_panel
+
+        return read_excel_panel(path, catalog=catalog)
     frame = read_table(path, error=PanelError)
     try:
         return Panel.from_frame(frame, catalog=catalog)
@@ -76,10 +91,10 @@ def read_panel(path: str | os.PathLike[str], *, catalog: Catalog | None = None) 
 
 
 def read_catalog(path: str | os.PathLike[str]) -> Catalog:
-    """Read and validate a catalog from CSV, Parquet or TOML.
+    """Read and validate a catalog from CSV, Parquet, Excel (``.xlsx``) or TOML.
 
     A TOML catalog holds an array of tables ``[[node]]`` with the catalog columns
-    as keys.
+    as keys; an Excel catalog is the sheet ``catalog`` (else the first sheet).
 
     Examples
     --------
@@ -97,7 +112,11 @@ def read_catalog(path: str | os.PathLike[str]) -> Catalog:
     <Catalog: 2 nodes, 1 indicators, 1 root(s): 'GPI'>
     """
     p = Path(path)
-    kind = _kind(p, ("csv", "parquet", "toml"), CatalogError)
+    kind = _kind(p, ("csv", "parquet", "excel", "toml"), CatalogError)
+    if kind == "excel":
+        from govindex.excel import read_excel_catalog
+
+        return read_excel_catalog(p)
     if kind == "toml":
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))

@@ -29,6 +29,7 @@ from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
 from govindex.engine import rollup
 from govindex.exceptions import CoverageWarning, MethodError, PanelError, format_items
+from govindex.lineage import Lineage
 from govindex.panel import Panel
 from govindex.results import ResultMixin
 
@@ -245,6 +246,7 @@ def performance_index(
     window: int = 3,
     roots: Iterable[str] | None = None,
     entities: Iterable[str] | None = None,
+    lineage: Lineage | None = None,
     **method: Any,
 ) -> PerformanceResult:
     """Compute the Government Performance Index of every body for assessment year ``year``.
@@ -266,6 +268,10 @@ def performance_index(
         Restrict to these roots (default: all).
     entities : iterable of str, optional
         Restrict to these entities (default: all entities of the panel).
+    lineage : Lineage, optional
+        Entity lineage (:class:`govindex.lineage.Lineage`): windows that cross a
+        reorganisation are re-based to the new boundaries and flagged in
+        ``.changes['flags']``, or missing with the reason (see ``docs/lineage.md``).
     **method
         Other :class:`GPIMethod` parameters: ``change``, ``alpha``, ``survey_scale``,
         ``significance``, ``aggregation``, ``coverage``.
@@ -316,6 +322,14 @@ def performance_index(
     values = np.full((len(ent), len(leaves), len(work.years)), np.nan)
     have = pos >= 0
     values[:, have, :] = work.values[:, pos[have], :]
+    adjusted = None
+    if lineage is not None:
+        if not isinstance(lineage, Lineage):
+            raise MethodError(
+                f"lineage must be a Lineage (see Lineage.from_frame); got {type(lineage).__name__}"
+            )
+        adjusted = lineage.rebase(values, ent, leaves, work.years, year=year, window=params.window)
+        values = np.array(adjusted.values)
     values = np.where(applies[:, :, None], values, np.nan)
     rules = meta["change"].where(meta["change"] != "", params.change).tolist()
     cap_given = meta["cap"].to_numpy(dtype=np.float64)
@@ -367,15 +381,19 @@ def performance_index(
     scores = _entity_table(ent, root_of_entity, catalog, applies, score, classes, node_scores, params)
     changes = _changes_table(ent, leaves, meta, applies, wc, tol, cap, classes, pvalue, score,
                              root_of_entity, effective_weights(catalog))  # fmt: skip
+    if adjusted is not None:
+        changes = adjusted.annotate(changes)
     tidy = work.to_frame()
     in_window = tidy["year"].between(year - params.window, year).to_numpy()
     raw = tidy.loc[in_window].reset_index(drop=True)
     return PerformanceResult(
         year=int(year), method=params, catalog=catalog, scores=scores, changes=changes,
         node_scores=node_scores, node_coverage=node_coverage, raw=raw,
-        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
+        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint,
+                      **({} if lineage is None else {"lineage": lineage.fingerprint})},
         panel=panel, options={"roots": None if roots is None else list(roots),
-                              "entities": None if entities is None else list(entities)},
+                              "entities": None if entities is None else list(entities),
+                              **({} if lineage is None else {"lineage": lineage})},
     )  # fmt: skip
 
 

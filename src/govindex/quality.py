@@ -2,7 +2,9 @@
 
 For every configured panel: duplicated keys, unknown indicators, coverage per body
 and per indicator over the years the run needs, gaps (missing cells), and
-implausible year-on-year jumps flagged by a robust z-score of the changes.
+implausible year-on-year jumps flagged by a robust z-score of the changes, and
+series breaks (a reorganised body or a redrawn region: several series shifting,
+starting or ending together; :func:`govindex.lineage.series_breaks`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from govindex.batch import read_panel_source
 from govindex.config import RunConfig, read_config
 from govindex.exceptions import GovindexError, format_items
 from govindex.io import read_catalog
+from govindex.lineage import series_breaks
 from govindex.panel import Panel
 
 __all__ = ["QualityReport", "jump_scores", "validate"]
@@ -71,6 +74,7 @@ class QualityReport:
     gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
     duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
     jumps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ok(self) -> bool:
@@ -86,7 +90,8 @@ class QualityReport:
                              ("coverage per indicator (lowest first)", self.coverage_indicators),
                              ("gaps (missing cells in the years needed)", self.gaps),
                              ("duplicated keys", self.duplicates),
-                             (f"implausible jumps (|robust z| > {JUMP_THRESHOLD:g})", self.jumps)):  # fmt: skip
+                             (f"implausible jumps (|robust z| > {JUMP_THRESHOLD:g})", self.jumps),
+                             ("series breaks (see docs/lineage.md)", self.breaks)):  # fmt: skip
             lines.append(f"\n{title}: {len(table)} row(s)")
             if len(table):
                 lines.append(table.head(max_rows).to_string(index=False))
@@ -140,6 +145,10 @@ def _check_panel(where: str, frame: pd.DataFrame, indicators: list[str], years: 
         "source": where, "entity": panel.entities.to_numpy()[je], "indicator": panel.indicators.to_numpy()[ji],
         "year": panel.years[1:][jy], "from": panel.values[je, ji, jy], "to": panel.values[je, ji, jy + 1],
         "robust_z": z[je, ji, jy].round(2)})], ignore_index=True)  # fmt: skip
+    breaks = series_breaks(panel)
+    if len(breaks):
+        found = breaks.assign(source=where)
+        report.breaks = pd.concat([report.breaks, found], ignore_index=True)
 
 
 def validate(config: RunConfig | str | os.PathLike[str], *, years: object = None) -> QualityReport:
