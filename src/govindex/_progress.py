@@ -20,7 +20,14 @@ class Progress:
         Force on/off; ``None`` = only when ``stream`` is a TTY (quiet in CI and pipes).
     """
 
-    def __init__(self, total: int, label: str = "", *, enabled: bool | None = None, stream: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        total: int,
+        label: str = "",
+        *,
+        enabled: bool | None = None,
+        stream: TextIO | None = None,
+    ) -> None:
         self.total = max(int(total), 1)
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
@@ -37,7 +44,9 @@ class Progress:
         filled = int(width * self.done / self.total)
         elapsed = time.perf_counter() - self._start
         bar = "█" * filled + "·" * (width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {elapsed:5.1f}s {what[:40]:<40}")
+        self.stream.write(
+            f"\r{self.label} [{bar}] {self.done}/{self.total} {elapsed:5.1f}s {what[:40]:<40}"
+        )
         if self.done >= self.total:
             self.stream.write("\n")
         self.stream.flush()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -42,7 +44,9 @@ class DemoOutput:
 
 def _print_table(title: str, table: pd.DataFrame, max_rows: int = 25) -> None:
     print(f"\n{title}  [{DEMO_NOTE}]")
-    with pd.option_context("display.width", 120, "display.max_columns", 20, "display.precision", 1):
+    with pd.option_context(
+        "display.width", 120, "display.max_columns", 20, "display.precision", 1
+    ):
         print(table.head(max_rows).to_string())
     if len(table) > max_rows:
         print(f"  … {len(table) - max_rows} more rows in the Parquet results")
@@ -72,8 +76,14 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
         npi_panel, npi_cat = load_demo("npi")
         gpi_local = performance_index(leb_panel, leb_cat, year=ASSESSMENT_YEAR)
         gpi_central = performance_index(cgb_panel, cgb_cat, year=ASSESSMENT_YEAR)
-        npi = progress_index(npi_panel, npi_cat, country=COUNTRY, reference=OECD_AGGREGATE,
-                             year=ASSESSMENT_YEAR, base_year=2016)  # fmt: skip
+        npi = progress_index(
+            npi_panel,
+            npi_cat,
+            country=COUNTRY,
+            reference=OECD_AGGREGATE,
+            year=ASSESSMENT_YEAR,
+            base_year=2016,
+        )
     risks_local = gpi_local.risk_areas()
     risks_central = gpi_central.risk_areas()
     output = DemoOutput(gpi_local, gpi_central, npi, risks_local, risks_central)
@@ -81,9 +91,14 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
     output.files += gpi_local.to_parquet(results_dir, prefix="gpi_local_")
     output.files += gpi_central.to_parquet(results_dir, prefix="gpi_central_")
     output.files += npi.to_parquet(results_dir)
-    for name, table, result in (("risks_local", risks_local, gpi_local), ("risks_central", risks_central, gpi_central)):
+    for name, table, result in (
+        ("risks_local", risks_local, gpi_local),
+        ("risks_central", risks_central, gpi_central),
+    ):
         meta = {**result.provenance, "table": name, "data": DEMO_NOTE}
-        output.files.append(to_parquet_with_provenance(table, results_dir / f"{name}.parquet", meta))
+        output.files.append(
+            to_parquet_with_provenance(table, results_dir / f"{name}.parquet", meta)
+        )
     output.files += _charts(output, out_dir / "charts")
     output.operational, files = _operational(out_dir / "operational")
     output.files += files
@@ -104,14 +119,38 @@ def _charts(output: DemoOutput, folder: Path) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    worst = output.gpi_local.scores["gpi"].idxmin()
-    jobs = [
-        ("gpi_local_ranking.png", lambda ax: plots.plot_gpi_ranking(output.gpi_local, ax=ax, note=DEMO_NOTE), (8, 7)),
-        ("gpi_central_ranking.png", lambda ax: plots.plot_gpi_ranking(output.gpi_central, ax=ax, note=DEMO_NOTE), (8, 8)),
-        ("risk_heatmap_local.png", lambda ax: plots.plot_risk_heatmap(output.gpi_local, ax=ax, note=DEMO_NOTE), (14, 8)),
-        (f"changes_{worst}.png", lambda ax: plots.plot_changes(output.gpi_local, worst, ax=ax, note=DEMO_NOTE), (9, 12)),
-        ("npi_indicators.png", lambda ax: plots.plot_npi(output.npi, ax=ax, note=DEMO_NOTE), (9, 9)),
-        ("npi_trend.png", lambda ax: plots.plot_npi_trend(output.npi, ax=ax, note=DEMO_NOTE), (8, 5)),
+    worst = str(output.gpi_local.scores["gpi"].idxmin())
+    jobs: list[tuple[str, Callable[[Any], object], tuple[int, int]]] = [
+        (
+            "gpi_local_ranking.png",
+            lambda ax: plots.plot_gpi_ranking(output.gpi_local, ax=ax, note=DEMO_NOTE),
+            (8, 7),
+        ),
+        (
+            "gpi_central_ranking.png",
+            lambda ax: plots.plot_gpi_ranking(output.gpi_central, ax=ax, note=DEMO_NOTE),
+            (8, 8),
+        ),
+        (
+            "risk_heatmap_local.png",
+            lambda ax: plots.plot_risk_heatmap(output.gpi_local, ax=ax, note=DEMO_NOTE),
+            (14, 8),
+        ),
+        (
+            f"changes_{worst}.png",
+            lambda ax: plots.plot_changes(output.gpi_local, worst, ax=ax, note=DEMO_NOTE),
+            (9, 12),
+        ),
+        (
+            "npi_indicators.png",
+            lambda ax: plots.plot_npi(output.npi, ax=ax, note=DEMO_NOTE),
+            (9, 9),
+        ),
+        (
+            "npi_trend.png",
+            lambda ax: plots.plot_npi_trend(output.npi, ax=ax, note=DEMO_NOTE),
+            (8, 5),
+        ),
     ]
     for name, draw, size in jobs:
         fig, ax = plt.subplots(figsize=size)
@@ -135,17 +174,23 @@ def _operational(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Path]]:
 def _report(output: DemoOutput, out_dir: Path) -> None:
     cols = ["gpi", "rank", "n_improved", "n_stable", "n_deteriorated", "coverage"]
     local = output.gpi_local.scores.sort_values("rank")
-    _print_table(f"GPI of local executive bodies, {ASSESSMENT_YEAR} (window {output.gpi_local.method.window} years)",
-                 local[cols])  # fmt: skip
+    _print_table(
+        f"GPI of local executive bodies, {ASSESSMENT_YEAR} (window {output.gpi_local.method.window} years)",
+        local[cols],
+    )
     central = output.gpi_central.scores.sort_values("rank", na_position="last")
-    _print_table(f"GPI of central government bodies, {ASSESSMENT_YEAR}", central[[*cols, "reason"]])
+    _print_table(
+        f"GPI of central government bodies, {ASSESSMENT_YEAR}", central[[*cols, "reason"]]
+    )
     npi = output.npi
     print(f"\nNational Progress Index of {npi.method.country}, {npi.year}  [{DEMO_NOTE}]")
     print(f"  relative to the OECD average (= 100): {npi.npi_reference:6.1f}")
     print(f"  relative to {npi.method.base_year} (= 100):             {npi.npi_base:6.1f}")
     top = output.risks_local.loc[output.risks_local["level"] == "indicator"].head(10)
-    _print_table("Top 10 risks (regressions) of local bodies",
-                 top[["entity", "sphere", "indicator", "change", "score", "severity"]])  # fmt: skip
+    _print_table(
+        "Top 10 risks (regressions) of local bodies",
+        top[["entity", "sphere", "indicator", "change", "score", "severity"]],
+    )
     for name, table in output.operational.items():
         title = name.removeprefix("operational_").replace("_", " ")
         _print_table(f"Operational assessment: {title}", table, max_rows=8)

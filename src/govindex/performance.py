@@ -85,7 +85,9 @@ class GPIMethod:
                 f"two or more years apart); got {self.window!r}"
             )
         if self.change not in ch.CHANGE_RULES:
-            raise MethodError(f"unknown change rule {self.change!r}; expected one of {ch.CHANGE_RULES.names()}")
+            raise MethodError(
+                f"unknown change rule {self.change!r}; expected one of {ch.CHANGE_RULES.names()}"
+            )
         if not 0.0 < self.alpha < 1.0:
             raise MethodError(f"alpha must be within (0, 1); got {self.alpha}")
         if not self.survey_scale > 0:
@@ -116,12 +118,15 @@ def effective_weights(catalog: Catalog) -> pd.Series:
     local = np.where(frame["parent"].to_numpy() == "", 1.0, w / np.where(sums > 0, sums, 1.0))
     share = pd.Series(local, index=pd.Index(catalog.codes, name="code"), name="weight")
     parent = frame["parent"].to_numpy()
-    out = share.copy()
-    # one pass per tree level (not per node)
-    for depth in range(1, int(catalog.depth.max()) + 1 if len(catalog) else 1):
-        at = (catalog.depth == depth).to_numpy()
-        out.iloc[np.flatnonzero(at)] = share.to_numpy()[at] * out.loc[parent[at]].to_numpy()
-    return out
+    out = share.to_numpy().copy()
+    pos = {c: k for k, c in enumerate(catalog.codes)}
+    parent_pos = np.array([pos.get(p, -1) for p in parent], dtype=np.int64)
+    depth = catalog.depth.to_numpy()
+    # one pass per tree level (not per node): a node's share times its parent's effective share
+    for level in range(1, int(depth.max()) + 1 if len(catalog) else 1):
+        at = depth == level
+        out[at] = out[at] * out[parent_pos[at]]
+    return pd.Series(out, index=share.index, name="weight")
 
 
 def _assign_roots(catalog: Catalog, entities: pd.Index, roots: Iterable[str] | None) -> pd.Series:
@@ -129,12 +134,16 @@ def _assign_roots(catalog: Catalog, entities: pd.Index, roots: Iterable[str] | N
     chosen = list(catalog.roots) if roots is None else list(roots)
     unknown = [r for r in chosen if r not in catalog.roots]
     if unknown:
-        raise MethodError(f"unknown root(s) {format_items(unknown)}; the catalog's roots are {format_items(catalog.roots)}")
+        raise MethodError(
+            f"unknown root(s) {format_items(unknown)}; the catalog's roots are {format_items(catalog.roots)}"
+        )
     owner = catalog.column("owner", chosen)
     owned = owner[owner != ""]
     dup = owned[owned.duplicated(keep=False)]
     if len(dup):
-        raise MethodError(f"body/bodies {format_items(sorted(set(dup)))} own several roots: {format_items(dup.index)}")
+        raise MethodError(
+            f"body/bodies {format_items(sorted(set(dup)))} own several roots: {format_items(dup.index)}"
+        )
     shared = owner[owner == ""].index.tolist()
     if len(shared) > 1:
         raise MethodError(
@@ -142,7 +151,9 @@ def _assign_roots(catalog: Catalog, entities: pd.Index, roots: Iterable[str] | N
             "to choose the one that applies to every entity"
         )
     by_owner = pd.Series(owned.index.to_numpy(), index=owned.to_numpy())
-    assigned = pd.Series(by_owner.reindex(entities).to_numpy(), index=entities, name="root", dtype="object")
+    assigned = pd.Series(
+        by_owner.reindex(entities).to_numpy(), index=entities, name="root", dtype="object"
+    )
     if shared:
         assigned = assigned.where(assigned.notna(), shared[0])
     return assigned
@@ -196,7 +207,11 @@ class PerformanceResult(ResultMixin):
         """
         if self.panel is None:
             raise MethodError("this result does not keep its panel; call performance_index again")
-        params: dict[str, Any] = {"year": self.year, **self.method.to_dict(), **dict(self.options or {})}
+        params: dict[str, Any] = {
+            "year": self.year,
+            **self.method.to_dict(),
+            **dict(self.options or {}),
+        }
         params.update(changes)
         catalog = params.pop("catalog", self.catalog)
         return performance_index(self.panel, catalog, **params)
@@ -204,14 +219,23 @@ class PerformanceResult(ResultMixin):
     @property
     def provenance(self) -> dict[str, Any]:
         """Index, year, method with parameters and input fingerprints."""
-        return {"index": "GPI", "year": self.year, "method": self.method.to_dict(),
-                "fingerprints": dict(self.fingerprints)}  # fmt: skip
+        return {
+            "index": "GPI",
+            "year": self.year,
+            "method": self.method.to_dict(),
+            "fingerprints": dict(self.fingerprints),
+        }
 
     @cached_property
     def stages(self) -> dict[str, pd.DataFrame]:
         """Every intermediate stage, by name: raw → changes → scores → aggregated."""
-        return {"raw": self.raw, "changes": self.changes, "aggregated": self.node_scores,
-                "coverage": self.node_coverage, "scores": self.scores}  # fmt: skip
+        return {
+            "raw": self.raw,
+            "changes": self.changes,
+            "aggregated": self.node_scores,
+            "coverage": self.node_coverage,
+            "scores": self.scores,
+        }
 
     def risk_areas(self, **options: Any) -> pd.DataFrame:
         """Risk areas of this assessment (see :func:`govindex.risk.risk_areas`)."""
@@ -231,10 +255,12 @@ class PerformanceResult(ResultMixin):
     def _summary(self) -> tuple[str, list[str]]:
         s = self.scores
         n_ok = int(s["gpi"].notna().sum())
-        lines = [f"assessment year {self.year}, window {self.method.window} years, "
-                 f"{len(s)} entities ({n_ok} with a GPI), {len(self.changes)} entity-indicator pairs",
-                 f"classes: {int(s['n_improved'].sum())} improved, {int(s['n_stable'].sum())} stable, "
-                 f"{int(s['n_deteriorated'].sum())} deteriorated"]  # fmt: skip
+        lines = [
+            f"assessment year {self.year}, window {self.method.window} years, "
+            f"{len(s)} entities ({n_ok} with a GPI), {len(self.changes)} entity-indicator pairs",
+            f"classes: {int(s['n_improved'].sum())} improved, {int(s['n_stable'].sum())} stable, "
+            f"{int(s['n_deteriorated'].sum())} deteriorated",
+        ]
         return "PerformanceResult (GPI)", lines
 
 
@@ -340,7 +366,9 @@ def performance_index(
         cap_given = np.where(kept, cap_given, np.nan)
         tol_given = np.where(kept, tol_given, np.nan)
     direction = meta["direction"].to_numpy(dtype=np.float64)
-    wc = ch.window_changes(values, work.years, year=year, window=params.window, rule=rules, direction=direction)
+    wc = ch.window_changes(
+        values, work.years, year=year, window=params.window, rule=rules, direction=direction
+    )
     cap = ch.default_cap(wc.change, rules, cap_given, names=leaves)
     tol = ch.default_tolerance(rules, cap, given=tol_given)
     classes = ch.classify(wc.change, tol)
@@ -360,41 +388,79 @@ def performance_index(
             off = (p0 < 0) | (p0 > params.survey_scale) | (p1 < 0) | (p1 > params.survey_scale)
         if off.any():
             e_off, i_off = np.nonzero(off)
-            pairs = np.char.add(np.char.add(ent.to_numpy(dtype=str)[e_off], "/"),
-                                np.asarray(leaves, dtype=str)[sv[i_off]])  # fmt: skip
+            pairs = np.char.add(
+                np.char.add(ent.to_numpy(dtype=str)[e_off], "/"),
+                np.asarray(leaves, dtype=str)[sv[i_off]],
+            )
             raise MethodError(
                 f"survey values with sample sizes must be shares in [0, {params.survey_scale:g}]; "
                 f"found others for (entity/indicator) {format_items(pairs)}; pass survey_scale=1 "
                 "for proportions, or drop the sample sizes of indicators that are not shares"
             )
-        s_cls, s_p = ch.classify_survey(wc.change[:, sv], tol[sv], p0, n_start, p1, n_end,
-                                        alpha=params.alpha, scale=params.survey_scale)  # fmt: skip
+        s_cls, s_p = ch.classify_survey(
+            wc.change[:, sv],
+            tol[sv],
+            p0,
+            n_start,
+            p1,
+            n_end,
+            alpha=params.alpha,
+            scale=params.survey_scale,
+        )
         classes[:, sv] = s_cls
         pvalue[:, sv] = s_p
     score = ch.progress_score(wc.change, cap)
     score = np.where(applies, score, np.nan)
-    nodes, node_cov, _low = rollup(score, catalog, leaves, aggregation=params.aggregation, coverage=params.coverage)
+    nodes, node_cov, _low = rollup(
+        score, catalog, leaves, aggregation=params.aggregation, coverage=params.coverage
+    )
     node_index = pd.Index(catalog.codes, name="node")
     node_scores = pd.DataFrame(nodes, index=ent, columns=node_index)
     parents = [c for c in catalog.codes if c not in set(leaves)]
     node_coverage = pd.DataFrame(node_cov, index=ent, columns=node_index).loc[:, parents]
-    scores = _entity_table(ent, root_of_entity, catalog, applies, score, classes, node_scores, params)
-    changes = _changes_table(ent, leaves, meta, applies, wc, tol, cap, classes, pvalue, score,
-                             root_of_entity, effective_weights(catalog))  # fmt: skip
+    scores = _entity_table(
+        ent, root_of_entity, catalog, applies, score, classes, node_scores, params
+    )
+    changes = _changes_table(
+        ent,
+        leaves,
+        meta,
+        applies,
+        wc,
+        tol,
+        cap,
+        classes,
+        pvalue,
+        score,
+        root_of_entity,
+        effective_weights(catalog),
+    )
     if adjusted is not None:
         changes = adjusted.annotate(changes)
     tidy = work.to_frame()
     in_window = tidy["year"].between(year - params.window, year).to_numpy()
     raw = tidy.loc[in_window].reset_index(drop=True)
     return PerformanceResult(
-        year=int(year), method=params, catalog=catalog, scores=scores, changes=changes,
-        node_scores=node_scores, node_coverage=node_coverage, raw=raw,
-        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint,
-                      **({} if lineage is None else {"lineage": lineage.fingerprint})},
-        panel=panel, options={"roots": None if roots is None else list(roots),
-                              "entities": None if entities is None else list(entities),
-                              **({} if lineage is None else {"lineage": lineage})},
-    )  # fmt: skip
+        year=int(year),
+        method=params,
+        catalog=catalog,
+        scores=scores,
+        changes=changes,
+        node_scores=node_scores,
+        node_coverage=node_coverage,
+        raw=raw,
+        fingerprints={
+            "panel": panel.fingerprint,
+            "catalog": catalog.fingerprint,
+            **({} if lineage is None else {"lineage": lineage.fingerprint}),
+        },
+        panel=panel,
+        options={
+            "roots": None if roots is None else list(roots),
+            "entities": None if entities is None else list(entities),
+            **({} if lineage is None else {"lineage": lineage}),
+        },
+    )
 
 
 def _entity_table(
@@ -409,12 +475,17 @@ def _entity_table(
 ) -> pd.DataFrame:
     n_ind = applies.sum(axis=1)
     n_scored = (~np.isnan(score)).sum(axis=1)
-    counts = {lab: ((classes == code) & applies & ~np.isnan(score)).sum(axis=1) for code, lab in CLASS_LABELS.items()}
+    counts = {
+        lab: ((classes == code) & applies & ~np.isnan(score)).sum(axis=1)
+        for code, lab in CLASS_LABELS.items()
+    }
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = np.where(n_ind > 0, n_scored / np.where(n_ind > 0, n_ind, 1), np.nan)
     root_codes = root_of_entity.to_numpy(dtype=object)
     has_root = pd.notna(root_codes)
-    node_pos = node_scores.columns.get_indexer(pd.Index(np.where(has_root, root_codes, catalog.codes[0])))
+    node_pos = node_scores.columns.get_indexer(
+        pd.Index(np.where(has_root, root_codes, catalog.codes[0]))
+    )
     gpi = np.where(has_root, node_scores.to_numpy()[np.arange(len(ent)), node_pos], np.nan)
     low = has_root & (cov < params.coverage - 1e-12)
     gpi = np.where(low, np.nan, gpi)
@@ -422,27 +493,46 @@ def _entity_table(
     reason[~has_root] = "no indicator set applies to this entity"
     reason[has_root & (n_ind == 0)] = "the indicator set has no indicators"
     cov_text = np.char.mod("%.2f", np.nan_to_num(cov))
-    reason[low] = np.char.add(np.char.add(np.char.add("indicator coverage ", cov_text[low]),
-                                          f" below threshold {params.coverage:.2f} ("),
-                              np.char.add(n_scored[low].astype(str), np.char.add(" of ", n_ind[low].astype(str))))  # fmt: skip
+    reason[low] = np.char.add(
+        np.char.add(
+            np.char.add("indicator coverage ", cov_text[low]),
+            f" below threshold {params.coverage:.2f} (",
+        ),
+        np.char.add(n_scored[low].astype(str), np.char.add(" of ", n_ind[low].astype(str))),
+    )
     reason[low] = reason[low] + " indicators scored)"
     other = has_root & ~low & np.isnan(gpi) & (n_ind > 0)
     reason[other] = "root node below the coverage threshold of its children"
     owner = catalog.column("owner")
-    kind = np.where(has_root, np.where(owner.reindex(np.where(has_root, root_codes, "")).fillna("").to_numpy() != "", "central", "local"), "")
-    table = pd.DataFrame({
-        "root": pd.array(np.where(has_root, root_codes, None), dtype="str"),
-        "kind": kind,
-        "gpi": gpi,
-        "n_indicators": n_ind, "n_scored": n_scored,
-        "n_improved": counts["improved"], "n_stable": counts["stable"],
-        "n_deteriorated": counts["deteriorated"],
-    }, index=ent)  # fmt: skip
+    kind = np.where(
+        has_root,
+        np.where(
+            owner.reindex(np.where(has_root, root_codes, "")).fillna("").to_numpy() != "",
+            "central",
+            "local",
+        ),
+        "",
+    )
+    table = pd.DataFrame(
+        {
+            "root": pd.Series(root_codes, index=ent, dtype="object").where(has_root).astype("str"),
+            "kind": kind,
+            "gpi": gpi,
+            "n_indicators": n_ind,
+            "n_scored": n_scored,
+            "n_improved": counts["improved"],
+            "n_stable": counts["stable"],
+            "n_deteriorated": counts["deteriorated"],
+        },
+        index=ent,
+    )
     denom = np.where(n_scored > 0, n_scored, np.nan)
     for lab in CLASS_LABELS.values():
         table[f"share_{lab}"] = table[f"n_{lab}"] / denom
     table["coverage"] = cov
-    table["rank"] = table.groupby("kind")["gpi"].rank(ascending=False, method="min").astype("Int64")
+    table["rank"] = (
+        table.groupby("kind")["gpi"].rank(ascending=False, method="min").astype("Int64")
+    )
     table["reason"] = reason.astype(str)
     if low.any():
         warnings.warn(
@@ -451,8 +541,22 @@ def _entity_table(
             CoverageWarning,
             stacklevel=3,
         )
-    cols = ["root", "kind", "gpi", "rank", "n_indicators", "n_scored", "n_improved", "n_stable",
-            "n_deteriorated", "share_improved", "share_stable", "share_deteriorated", "coverage", "reason"]  # fmt: skip
+    cols = [
+        "root",
+        "kind",
+        "gpi",
+        "rank",
+        "n_indicators",
+        "n_scored",
+        "n_improved",
+        "n_stable",
+        "n_deteriorated",
+        "share_improved",
+        "share_stable",
+        "share_deteriorated",
+        "coverage",
+        "reason",
+    ]
     return table.loc[:, cols]
 
 
@@ -496,29 +600,33 @@ def _changes_table(
     no_cap = np.isnan(cap[i]) & ~np.isnan(wc.change[e, i])
     reason_codes = np.where(no_cap, n_reason, wc.reason[e, i])
     root_labels = root_of_entity.fillna("").to_numpy(dtype=object)
-    frame = pd.DataFrame({
-        "entity": _take_str(ent, e),
-        "indicator": _take_str(leaves, i),
-        "root": _take_str(root_labels, e),
-        "sphere": _take_str(meta["sphere"], i),
-        "type": _take_str(meta["type"], i),
-        "rule": _take_str(wc.rules, i) if wc.rules else "",
-        "direction": meta["direction"].to_numpy()[i].astype(np.int64),
-        "weight": weights.reindex(leaves).to_numpy()[i],
-        "start_year": pd.array(wc.start_year[e, i], dtype="Int64"),
-        "end_year": pd.array(wc.end_year[e, i], dtype="Int64"),
-        "start_value": wc.start_value[e, i],
-        "end_value": wc.end_value[e, i],
-        "n_points": wc.n_points[e, i],
-        "change": wc.change[e, i],
-        "tolerance": tol[i],
-        "cap": cap[i],
-        "class": pd.Categorical.from_codes(cls_codes, categories=pd.Index(labels, dtype="str")),
-        "p_value": pvalue[e, i],
-        "score": score[e, i],
-        "flags": _flag_text(wc.flags[e, i]),
-        "reason": _take_str(reason_labels, reason_codes),
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "entity": _take_str(ent, e),
+            "indicator": _take_str(leaves, i),
+            "root": _take_str(root_labels, e),
+            "sphere": _take_str(meta["sphere"], i),
+            "type": _take_str(meta["type"], i),
+            "rule": _take_str(wc.rules, i) if wc.rules else "",
+            "direction": meta["direction"].to_numpy()[i].astype(np.int64),
+            "weight": weights.reindex(leaves).to_numpy()[i],
+            "start_year": pd.Series(wc.start_year[e, i]).astype("Int64"),
+            "end_year": pd.Series(wc.end_year[e, i]).astype("Int64"),
+            "start_value": wc.start_value[e, i],
+            "end_value": wc.end_value[e, i],
+            "n_points": wc.n_points[e, i],
+            "change": wc.change[e, i],
+            "tolerance": tol[i],
+            "cap": cap[i],
+            "class": pd.Categorical.from_codes(
+                cls_codes, categories=pd.Index(labels, dtype="str")
+            ),
+            "p_value": pvalue[e, i],
+            "score": score[e, i],
+            "flags": _flag_text(wc.flags[e, i]),
+            "reason": _take_str(reason_labels, reason_codes),
+        }
+    )
     for col in ("entity", "indicator", "root", "sphere", "type", "rule", "flags", "reason"):
         frame[col] = frame[col].astype("str")
     return frame

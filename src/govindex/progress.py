@@ -74,16 +74,16 @@ class NPIMethod:
             raise MethodError(f"coverage must be within [0, 1]; got {self.coverage}")
         parse_aggregation(self.aggregation)
         if self.reference_weights is not None and isinstance(self.reference, str):
-            raise MethodError("reference_weights needs a list of member entities as reference, not one entity")
+            raise MethodError(
+                "reference_weights needs a list of member entities as reference, not one entity"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form (JSON/TOML serialisable)."""
         return asdict(self)
 
 
-def reference_average(
-    values: FloatArray, weights: FloatArray | None = None
-) -> FloatArray:
+def reference_average(values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
     """Mean over members (axis 0) of an ``(M, I, Y)`` array, optionally weighted.
 
     Missing member values are skipped (weights rescaled over members with data).
@@ -107,7 +107,9 @@ def reference_average(
         return np.where(total > 0, num / np.where(total > 0, total, 1.0), np.nan)
 
 
-def _ratio(x: FloatArray, ref: FloatArray, direction: FloatArray, cap: tuple[float, float]) -> tuple[FloatArray, FloatArray]:
+def _ratio(
+    x: FloatArray, ref: FloatArray, direction: FloatArray, cap: tuple[float, float]
+) -> tuple[FloatArray, FloatArray]:
     """Capped, direction-adjusted ratio ×100 and the uncapped ratio; NaN where undefined."""
     with np.errstate(invalid="ignore", divide="ignore"):
         ok = (ref != 0) & ~np.isnan(ref) & ~np.isnan(x)
@@ -149,18 +151,22 @@ class ProgressResult(ResultMixin):
     @property
     def npi_reference(self) -> float:
         """NPI relative to the reference in the assessment year."""
-        return float(self.scores.loc[self.year, "npi_reference"])
+        return float(self.scores["npi_reference"].to_numpy()[self.scores.index.get_loc(self.year)])
 
     @property
     def npi_base(self) -> float:
         """NPI relative to the base year in the assessment year."""
-        return float(self.scores.loc[self.year, "npi_base"])
+        return float(self.scores["npi_base"].to_numpy()[self.scores.index.get_loc(self.year)])
 
     @property
     def provenance(self) -> dict[str, Any]:
         """Index, year, method with parameters and input fingerprints."""
-        return {"index": "NPI", "year": self.year, "method": self.method.to_dict(),
-                "fingerprints": dict(self.fingerprints)}  # fmt: skip
+        return {
+            "index": "NPI",
+            "year": self.year,
+            "method": self.method.to_dict(),
+            "fingerprints": dict(self.fingerprints),
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy per-indicator table (same as :attr:`indicators`)."""
@@ -171,24 +177,32 @@ class ProgressResult(ResultMixin):
 
     def _summary(self) -> tuple[str, list[str]]:
         m = self.method
-        ref = m.reference if isinstance(m.reference, str) else f"mean of {len(m.reference)} members"
-        lines = [f"{m.country} in {self.year}: NPI vs reference ({ref}) = {self.npi_reference:.1f}, "
-                 f"vs {m.base_year} = {self.npi_base:.1f}",
-                 f"{len(self.scores)} years, {self.indicators['indicator'].nunique()} indicators, "
-                 f"caps {m.cap}, {m.aggregation} aggregation"]  # fmt: skip
+        ref = (
+            m.reference if isinstance(m.reference, str) else f"mean of {len(m.reference)} members"
+        )
+        lines = [
+            f"{m.country} in {self.year}: NPI vs reference ({ref}) = {self.npi_reference:.1f}, "
+            f"vs {m.base_year} = {self.npi_base:.1f}",
+            f"{len(self.scores)} years, {self.indicators['indicator'].nunique()} indicators, "
+            f"caps {m.cap}, {m.aggregation} aggregation",
+        ]
         return "ProgressResult (NPI)", lines
 
 
 def _choose_root(catalog: Catalog, root: str | None) -> str:
     if root is not None:
         if root not in catalog.roots:
-            raise MethodError(f"root {root!r} is not a root of the catalog; roots: {format_items(catalog.roots)}")
+            raise MethodError(
+                f"root {root!r} is not a root of the catalog; roots: {format_items(catalog.roots)}"
+            )
         return root
     if len(catalog.roots) == 1:
         return catalog.roots[0]
     if "NPI" in catalog.roots:
         return "NPI"
-    raise MethodError(f"the catalog has several roots ({format_items(catalog.roots)}); pass root=...")
+    raise MethodError(
+        f"the catalog has several roots ({format_items(catalog.roots)}); pass root=..."
+    )
 
 
 def progress_index(
@@ -255,11 +269,20 @@ def progress_index(
     """
     if not isinstance(panel, Panel):
         raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
-    ref_key: str | tuple[str, ...] = reference if isinstance(reference, str) else tuple(str(r) for r in reference)
+    ref_key: str | tuple[str, ...] = (
+        reference if isinstance(reference, str) else tuple(str(r) for r in reference)
+    )
     root_code = _choose_root(catalog, root)
-    params = NPIMethod(country=country, reference=ref_key, reference_weights=reference_weights,
-                       base_year=int(base_year), root=root_code, cap=cap, aggregation=aggregation,
-                       coverage=float(coverage))  # fmt: skip
+    params = NPIMethod(
+        country=country,
+        reference=ref_key,
+        reference_weights=reference_weights,
+        base_year=int(base_year),
+        root=root_code,
+        cap=cap,
+        aggregation=aggregation,
+        coverage=float(coverage),
+    )
     tree = catalog.subtree(root_code)
     leaves = tree.indicators
     needed = [country, *([ref_key] if isinstance(ref_key, str) else ref_key)]
@@ -268,8 +291,11 @@ def progress_index(
         raise PanelError(f"entit(y/ies) {format_items(missing_ent)} not in the panel")
     missing_ind = [i for i in leaves if i not in panel.indicators]
     if missing_ind:
-        warnings.warn(f"NPI indicator(s) without any data in the panel: {format_items(missing_ind)}",
-                      DataWarning, stacklevel=2)  # fmt: skip
+        warnings.warn(
+            f"NPI indicator(s) without any data in the panel: {format_items(missing_ind)}",
+            DataWarning,
+            stacklevel=2,
+        )
     pos = panel.indicators.get_indexer(pd.Index(leaves))
     have = pos >= 0
 
@@ -291,65 +317,93 @@ def progress_index(
             weights = panel.values[panel.entities.get_indexer(pd.Index(ref_key)), w_idx, :]
         ref = reference_average(block(ref_key), weights)
     if not panel.years[0] <= base_year <= panel.years[-1]:
-        raise PanelError(f"base year {base_year} is outside the panel's years ({panel.years[0]}–{panel.years[-1]})")
+        raise PanelError(
+            f"base year {base_year} is outside the panel's years ({panel.years[0]}–{panel.years[-1]})"
+        )
     base = x[:, base_year - panel.years[0]]
     direction = tree.column("direction", leaves).to_numpy(dtype=np.float64)[:, None]
     negative = np.any((x < 0) | (ref < 0), axis=1)
     if negative.any():
-        warnings.warn(f"negative values of {format_items(np.asarray(leaves)[negative])} (country or reference): "
-                      "a ratio of negative values is meaningless, those ratios are NaN", DataWarning,
-                      stacklevel=2)  # fmt: skip
+        warnings.warn(
+            f"negative values of {format_items(np.asarray(leaves)[negative])} (country or reference): "
+            "a ratio of negative values is meaningless, those ratios are NaN",
+            DataWarning,
+            stacklevel=2,
+        )
     x_ok, ref_ok, base_ok = (np.where(a < 0, np.nan, a) for a in (x, ref, base))
     r_ref, u_ref = _ratio(x_ok, ref_ok, direction, params.cap)
     r_base, u_base = _ratio(x_ok, base_ok[:, None], direction, params.cap)
     zero_base = (base == 0) & have
     if zero_base.any():
-        warnings.warn(f"base-year ({base_year}) value is 0 for {format_items(np.asarray(leaves)[zero_base])}: "
-                      "their base-year ratios are undefined (NaN)", DataWarning, stacklevel=2)  # fmt: skip
+        warnings.warn(
+            f"base-year ({base_year}) value is 0 for {format_items(np.asarray(leaves)[zero_base])}: "
+            "their base-year ratios are undefined (NaN)",
+            DataWarning,
+            stacklevel=2,
+        )
     zero_ref = np.any((ref == 0) & ~np.isnan(x), axis=1)
     if zero_ref.any():
-        warnings.warn(f"reference value is 0 in some years for {format_items(np.asarray(leaves)[zero_ref])}: "
-                      "those ratios are undefined (NaN)", DataWarning, stacklevel=2)  # fmt: skip
+        warnings.warn(
+            f"reference value is 0 in some years for {format_items(np.asarray(leaves)[zero_ref])}: "
+            "those ratios are undefined (NaN)",
+            DataWarning,
+            stacklevel=2,
+        )
     years_with_data = np.any(~np.isnan(x), axis=0)
     yrs = panel.years[years_with_data]
     if year not in set(yrs.tolist()):
         raise PanelError(f"{country} has no NPI data in the assessment year {year}")
     rr, rb = r_ref[:, years_with_data].T, r_base[:, years_with_data].T  # (Y', I)
     labels = [str(y) for y in yrs]
-    nodes_r, cov_r, _ = rollup(rr, tree, leaves, aggregation=aggregation, coverage=params.coverage,
-                               entities=labels)  # fmt: skip
-    nodes_b, cov_b, _ = rollup(rb, tree, leaves, aggregation=aggregation, coverage=params.coverage,
-                               entities=labels)  # fmt: skip
+    nodes_r, cov_r, _ = rollup(
+        rr, tree, leaves, aggregation=aggregation, coverage=params.coverage, entities=labels
+    )
+    nodes_b, cov_b, _ = rollup(
+        rb, tree, leaves, aggregation=aggregation, coverage=params.coverage, entities=labels
+    )
     y_index = pd.Index(yrs, name="year")
     node_cols = pd.Index(tree.codes, name="node")
     root_pos = tree.codes.index(root_code)
-    scores = pd.DataFrame({
-        "npi_reference": nodes_r[:, root_pos], "npi_base": nodes_b[:, root_pos],
-        "coverage_reference": cov_r[:, root_pos], "coverage_base": cov_b[:, root_pos],
-    }, index=y_index)  # fmt: skip
+    scores = pd.DataFrame(
+        {
+            "npi_reference": nodes_r[:, root_pos],
+            "npi_base": nodes_b[:, root_pos],
+            "coverage_reference": cov_r[:, root_pos],
+            "coverage_base": cov_b[:, root_pos],
+        },
+        index=y_index,
+    )
     n_i, n_y = len(leaves), len(yrs)
     sel = years_with_data
-    indicators = pd.DataFrame({
-        "year": np.tile(yrs, n_i),
-        "indicator": np.repeat(np.asarray(leaves, dtype=object), n_y),
-        "direction": np.repeat(direction[:, 0], n_y).astype(np.int64),
-        "value": x[:, sel].ravel(),
-        "reference_value": ref[:, sel].ravel(),
-        "base_value": np.repeat(base, n_y),
-        "ratio_reference": r_ref[:, sel].ravel(),
-        "ratio_base": r_base[:, sel].ravel(),
-        "uncapped_reference": 100.0 * u_ref[:, sel].ravel(),
-        "uncapped_base": 100.0 * u_base[:, sel].ravel(),
-    })  # fmt: skip
+    indicators = pd.DataFrame(
+        {
+            "year": np.tile(yrs, n_i),
+            "indicator": np.repeat(np.asarray(leaves, dtype=object), n_y),
+            "direction": np.repeat(direction[:, 0], n_y).astype(np.int64),
+            "value": x[:, sel].ravel(),
+            "reference_value": ref[:, sel].ravel(),
+            "base_value": np.repeat(base, n_y),
+            "ratio_reference": r_ref[:, sel].ravel(),
+            "ratio_base": r_base[:, sel].ravel(),
+            "uncapped_reference": 100.0 * u_ref[:, sel].ravel(),
+            "uncapped_base": 100.0 * u_base[:, sel].ravel(),
+        }
+    )
     lo, hi = params.cap
     for kind in ("reference", "base"):
         u = indicators[f"uncapped_{kind}"] / 100.0
         indicators[f"capped_{kind}"] = ((u < lo) | (u > hi)).to_numpy()
     indicators["indicator"] = indicators["indicator"].astype("str")
-    indicators = indicators.sort_values(["year", "indicator"], kind="stable").reset_index(drop=True)
+    indicators = indicators.sort_values(["year", "indicator"], kind="stable").reset_index(
+        drop=True
+    )
     return ProgressResult(
-        year=int(year), method=params, catalog=tree, scores=scores, indicators=indicators,
+        year=int(year),
+        method=params,
+        catalog=tree,
+        scores=scores,
+        indicators=indicators,
         nodes_reference=pd.DataFrame(nodes_r, index=y_index, columns=node_cols),
         nodes_base=pd.DataFrame(nodes_b, index=y_index, columns=node_cols),
         fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
-    )  # fmt: skip
+    )

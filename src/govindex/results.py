@@ -59,5 +59,7 @@ class ResultMixin:
         out = []
         for name, table in self._tables().items():
             meta = {**self.provenance, "table": name}
-            out.append(to_parquet_with_provenance(table, Path(folder) / f"{prefix}{name}.parquet", meta))
+            out.append(
+                to_parquet_with_provenance(table, Path(folder) / f"{prefix}{name}.parquet", meta)
+            )
         return out

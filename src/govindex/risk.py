@@ -26,10 +26,25 @@ __all__ = ["RISK_COLUMNS", "risk_areas"]
 
 #: Columns of the risk table.
 RISK_COLUMNS = (
-    "level", "entity", "sphere", "indicator", "severity", "rank", "class", "change",
-    "start_year", "end_year", "start_value", "end_value", "score", "weight",
-    "n_indicators", "n_deteriorated", "share_deteriorated", "trigger",
-)  # fmt: skip
+    "level",
+    "entity",
+    "sphere",
+    "indicator",
+    "severity",
+    "rank",
+    "class",
+    "change",
+    "start_year",
+    "end_year",
+    "start_value",
+    "end_value",
+    "score",
+    "weight",
+    "n_indicators",
+    "n_deteriorated",
+    "share_deteriorated",
+    "trigger",
+)
 
 
 def risk_areas(
@@ -80,7 +95,9 @@ def risk_areas(
     """
     unknown = sorted(set(levels) - {"indicator", "sphere", "entity"})
     if unknown:
-        raise MethodError(f"unknown risk level(s) {unknown}; expected 'indicator', 'sphere', 'entity'")
+        raise MethodError(
+            f"unknown risk level(s) {unknown}; expected 'indicator', 'sphere', 'entity'"
+        )
     if not 0.0 <= share_threshold <= 1.0:
         raise MethodError(f"share_threshold must be within [0, 1]; got {share_threshold}")
     ch = result.changes
@@ -101,8 +118,12 @@ def risk_areas(
         if level not in levels:
             continue
         g = scored.groupby(keys, sort=True)
-        agg = g.agg(n_indicators=("score", "size"), n_deteriorated=("is_det", "sum"),
-                    mean_score=("score", "mean"), weight=("weight", "sum")).reset_index()  # fmt: skip
+        agg = g.agg(
+            n_indicators=("score", "size"),
+            n_deteriorated=("is_det", "sum"),
+            mean_score=("score", "mean"),
+            weight=("weight", "sum"),
+        ).reset_index()
         agg["share_deteriorated"] = agg["n_deteriorated"] / agg["n_indicators"]
         if level == "entity":
             gpi = result.scores["gpi"].reindex(agg["entity"]).to_numpy()
@@ -111,22 +132,34 @@ def risk_areas(
             agg["score"] = agg["mean_score"]
         share_hit = agg["share_deteriorated"] >= share_threshold - 1e-12
         score_hit = agg["score"] <= score_threshold
-        trig = np.where(share_hit & score_hit, f"share deteriorated ≥ {share_threshold:.2f} and score ≤ {score_threshold:g}",
-                        np.where(share_hit, f"share deteriorated ≥ {share_threshold:.2f}",
-                                 np.where(score_hit, f"score ≤ {score_threshold:g}", "")))  # fmt: skip
+        trig = np.where(
+            share_hit & score_hit,
+            f"share deteriorated ≥ {share_threshold:.2f} and score ≤ {score_threshold:g}",
+            np.where(
+                share_hit,
+                f"share deteriorated ≥ {share_threshold:.2f}",
+                np.where(score_hit, f"score ≤ {score_threshold:g}", ""),
+            ),
+        )
         agg["trigger"] = trig
         agg = agg.loc[share_hit | score_hit].copy()
         # severity: the weighted regression of the group, comparable with indicator rows
         det = scored.loc[scored["is_det"]]
         sev = ((50.0 - det["score"]) / 50.0 * det["weight"]).groupby([det[k] for k in keys]).sum()
-        agg["severity"] = sev.reindex(pd.MultiIndex.from_frame(agg[keys]) if len(keys) > 1 else agg[keys[0]]).fillna(0.0).to_numpy()
+        agg["severity"] = (
+            sev.reindex(pd.MultiIndex.from_frame(agg[keys]) if len(keys) > 1 else agg[keys[0]])
+            .fillna(0.0)
+            .to_numpy()
+        )
         agg["level"] = level
         parts.append(agg)
     if not parts:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
     out = pd.concat(parts, ignore_index=True, sort=False)
     out["level"] = pd.Categorical(out["level"], categories=["indicator", "sphere", "entity"])
-    out = out.sort_values(["level", "severity", "entity"], ascending=[True, False, True], kind="stable")
+    out = out.sort_values(
+        ["level", "severity", "entity"], ascending=[True, False, True], kind="stable"
+    )
     out["rank"] = out.groupby("level", observed=True).cumcount() + 1
     for col in RISK_COLUMNS:
         if col not in out.columns:
