@@ -20,6 +20,7 @@ from govindex.catalog import CATALOG_COLUMNS, Catalog
 from govindex.config import RunConfig, read_config
 from govindex.diff import RunDiff, diff_runs
 from govindex.engine import IndexMethod, IndexResult, compute_index
+from govindex.excel import read_excel_table, read_excel_tables, to_excel
 from govindex.exceptions import (
     AggregationError,
     CatalogError,
@@ -52,6 +53,7 @@ from govindex.panel import PANEL_COLUMNS, Panel
 from govindex.performance import GPIMethod, PerformanceResult, performance_index
 from govindex.progress import NPIMethod, ProgressResult, progress_index
 from govindex.quality import QualityReport, validate
+from govindex.report import report_run, write_reports
 from govindex.risk import risk_areas
 from govindex.sensitivity import SensitivityResult, sensitivity_analysis, sobol_indices
 from govindex.strengths import StrengthsWeaknesses, strengths_weaknesses
@@ -117,15 +119,20 @@ __all__ = [
     "progress_index",
     "read_catalog",
     "read_config",
+    "read_excel_table",
+    "read_excel_tables",
     "read_panel",
     "read_scorecard",
+    "report_run",
     "risk_areas",
     "run",
     "sensitivity_analysis",
     "series_breaks",
     "sobol_indices",
     "strengths_weaknesses",
+    "to_excel",
     "treat",
     "uncertainty_analysis",
     "validate",
+    "write_reports",
 ]

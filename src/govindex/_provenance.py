@@ -29,8 +29,11 @@ def _update_with_series(h: Any, s: pd.Series) -> None:
         arr = np.ascontiguousarray(s.to_numpy(dtype="float64", na_value=np.nan))
         h.update(arr.tobytes())
     else:
-        text = "\x1f".join("\x00" if pd.isna(v) else str(v) for v in s.tolist())
-        h.update(text.encode("utf-8"))
+        # labels as integer codes (first-appearance order, -1 = missing) plus the distinct
+        # labels: the same information as the strings, hashed without a Python loop per row
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        h.update(np.ascontiguousarray(codes, dtype=np.int64).tobytes())
+        h.update("\x1f".join(str(u) for u in uniques).encode("utf-8"))
 
 
 def fingerprint_frame(frame: pd.DataFrame) -> str:

@@ -85,8 +85,13 @@ def read_panel_source(
         raise ConfigError(f"panel not found: {p}")
     year_list = sorted(set(years)) if years is not None else None
     ind_list = sorted(set(indicators)) if indicators is not None else None
-    if p.suffix.lower() == ".csv":
-        frame = pd.read_csv(p, dtype={"entity": "str", "indicator": "str"})
+    if p.suffix.lower() in (".csv", ".xlsx"):
+        if p.suffix.lower() == ".xlsx":
+            from govindex.excel import read_excel_table
+
+            frame = read_excel_table(p, kind="panel")
+        else:
+            frame = pd.read_csv(p, dtype={"entity": "str", "indicator": "str"})
         if year_list is not None and "year" in frame.columns:
             frame = frame.loc[frame["year"].isin(year_list)]
         if ind_list is not None and "indicator" in frame.columns:
