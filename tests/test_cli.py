@@ -4,6 +4,7 @@ standard error for every kind of bad input, on copies of the SYNTHETIC demo data
 from __future__ import annotations
 
 import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,24 @@ def test_subprocess_exit_status_on_error(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.startswith("govindex run: error: configuration file not found")
+
+
+def test_demo_runs_from_any_folder_with_the_installed_package(tmp_path: Path) -> None:
+    """`govindex demo` from an unrelated working folder: the package (as installed, without
+    this checkout on the path) must carry its demo data, scorecards and templates."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["MPLBACKEND"] = "Agg"
+    proc = subprocess.run(
+        [sys.executable, "-m", "govindex.cli", "demo", "--out", "out"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "SYNTHETIC" in proc.stdout
+    results = sorted(p.name for p in (tmp_path / "out" / "results").glob("*.parquet"))
+    assert "gpi_local_scores.parquet" in results and "npi_scores.parquet" in results
+    assert len(list((tmp_path / "out" / "charts").glob("*.png"))) >= 6

@@ -29,6 +29,7 @@ from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
 from govindex.engine import rollup
 from govindex.exceptions import CoverageWarning, MethodError, PanelError, format_items
+from govindex.impute import check_imputation_spec, impute_panel, warn_imputation
 from govindex.lineage import Lineage
 from govindex.panel import Panel
 from govindex.results import ResultMixin
@@ -36,6 +37,8 @@ from govindex.results import ResultMixin
 __all__ = ["GPIMethod", "PerformanceResult", "effective_weights", "performance_index"]
 
 CLASS_LABELS: dict[float, str] = {1.0: "improved", 0.0: "stable", -1.0: "deteriorated"}
+#: Imputation methods of the GPI: they fill each body's own series along the years.
+GPI_IMPUTATIONS: tuple[str, ...] = ("locf", "linear")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,11 @@ class GPIMethod:
         Apply this change rule to every indicator, overriding the catalog (for
         sensitivity analysis); caps and tolerances given in the catalog for another
         rule are then ignored in favour of the rule's defaults.
+    imputation : mapping or None, default None
+        Fill gaps of each body's series before the window changes, e.g.
+        ``{"method": "locf", "max_gap": 2}`` or ``{"method": "linear"}``
+        (:func:`govindex.impute.impute_panel`; observed values are never changed);
+        None = no imputation (then absent from :meth:`to_dict`).
     """
 
     window: int = 3
@@ -73,8 +81,11 @@ class GPIMethod:
     aggregation: str = "arithmetic"
     coverage: float = 2 / 3
     override_change: Literal["relative", "absolute", "slope"] | None = None
+    imputation: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
+        if self.imputation is not None:
+            object.__setattr__(self, "imputation", _check_gpi_imputation(self.imputation))
         if self.override_change is not None and self.override_change not in ch.CHANGE_RULES:
             raise MethodError(
                 f"unknown change rule {self.override_change!r}; expected one of {ch.CHANGE_RULES.names()}"
@@ -97,8 +108,27 @@ class GPIMethod:
         parse_aggregation(self.aggregation)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form (JSON/TOML serialisable)."""
-        return asdict(self)
+        """Plain-dict form (JSON/TOML serialisable); ``imputation`` only if set."""
+        out = asdict(self)
+        if out["imputation"] is None:
+            del out["imputation"]
+        return out
+
+
+def _check_gpi_imputation(spec: object) -> dict[str, Any]:
+    """Validate a GPI imputation spec (a panel method filling along years)."""
+    method = spec.get("method") if isinstance(spec, Mapping) else None
+    if isinstance(spec, Mapping) and method not in GPI_IMPUTATIONS:
+        kind = {
+            "mean": " (a cross-section method: it fills from other bodies, not the body's own series)",
+            "median": " (a cross-section method: it fills from other bodies, not the body's own series)",
+            "constant": " (it fills a fixed value, not the body's own series)",
+        }.get(str(method), "")
+        raise MethodError(
+            f"unknown GPI imputation method {method!r}{kind}; expected one of "
+            f"{list(GPI_IMPUTATIONS)}, e.g. imputation={{'method': 'locf', 'max_gap': 2}}"
+        )
+    return check_imputation_spec(spec)  # type: ignore[arg-type]
 
 
 def effective_weights(catalog: Catalog) -> pd.Series:
@@ -273,6 +303,7 @@ def performance_index(
     roots: Iterable[str] | None = None,
     entities: Iterable[str] | None = None,
     lineage: Lineage | None = None,
+    imputation: Mapping[str, Any] | None = None,
     **method: Any,
 ) -> PerformanceResult:
     """Compute the Government Performance Index of every body for assessment year ``year``.
@@ -298,6 +329,12 @@ def performance_index(
         Entity lineage (:class:`govindex.lineage.Lineage`): windows that cross a
         reorganisation are re-based to the new boundaries and flagged in
         ``.changes['flags']``, or missing with the reason (see ``docs/lineage.md``).
+    imputation : mapping, optional
+        Fill gaps of each entity's series first: ``{"method": "locf" | "linear",
+        "max_gap": years}`` (:func:`govindex.impute.impute_panel`; observed values are
+        never changed, entity codes' own series before any lineage re-basing). Changes
+        whose start or end value (or, for the slope rule, a point inside the window)
+        was imputed are flagged in ``.changes['flags']``. Default None: no imputation.
     **method
         Other :class:`GPIMethod` parameters: ``change``, ``alpha``, ``survey_scale``,
         ``significance``, ``aggregation``, ``coverage``.
@@ -326,7 +363,7 @@ def performance_index(
     """
     if not isinstance(panel, Panel):
         raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
-    params = GPIMethod(window=window, **method)
+    params = GPIMethod(window=window, imputation=imputation, **method)
     leaves = catalog.indicators
     unknown = sorted(set(panel.indicators) - set(leaves))
     if unknown:
@@ -348,6 +385,11 @@ def performance_index(
     values = np.full((len(ent), len(leaves), len(work.years)), np.nan)
     have = pos >= 0
     values[:, have, :] = work.values[:, pos[have], :]
+    imputed = None
+    if params.imputation is not None:
+        values, imputed = impute_panel(
+            values, method=params.imputation["method"], max_gap=params.imputation.get("max_gap")
+        )
     adjusted = None
     if lineage is not None:
         if not isinstance(lineage, Lineage):
@@ -355,6 +397,14 @@ def performance_index(
                 f"lineage must be a Lineage (see Lineage.from_frame); got {type(lineage).__name__}"
             )
         adjusted = lineage.rebase(values, ent, leaves, work.years, year=year, window=params.window)
+        if imputed is not None:  # a re-based value is imputed if any value it is made of is
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the same warnings as the rebase above
+                marks = lineage.rebase(
+                    np.where(np.isnan(values), np.nan, imputed.astype(np.float64)),
+                    ent, leaves, work.years, year=year, window=params.window, extensive="all",
+                )  # fmt: skip
+            imputed = np.asarray(marks.values) > 0
         values = np.array(adjusted.values)
     values = np.where(applies[:, :, None], values, np.nan)
     rules = meta["change"].where(meta["change"] != "", params.change).tolist()
@@ -437,6 +487,8 @@ def performance_index(
     )
     if adjusted is not None:
         changes = adjusted.annotate(changes)
+    if imputed is not None and params.imputation is not None:
+        changes = _flag_imputed(changes, imputed, applies, wc, work.years, leaves, params.imputation)
     tidy = work.to_frame()
     in_window = tidy["year"].between(year - params.window, year).to_numpy()
     raw = tidy.loc[in_window].reset_index(drop=True)
@@ -558,6 +610,52 @@ def _entity_table(
         "reason",
     ]
     return table.loc[:, cols]
+
+
+def _flag_imputed(
+    changes: pd.DataFrame,
+    imputed: BoolArray,
+    applies: BoolArray,
+    wc: ch.WindowChanges,
+    years: np.ndarray,
+    leaves: list[str],
+    spec: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Add the imputation flags to the changes table (rows in ``np.nonzero(applies)`` order)."""
+    mask = imputed.astype(np.float64)
+    defined = ~np.isnan(wc.change)
+    at_start = (ch.take_at_years(mask, years, wc.start_year) > 0) & defined
+    at_end = (ch.take_at_years(mask, years, wc.end_year) > 0) & defined
+    # the slope rule uses every point of the window: count the imputed ones between the ends
+    yrs = np.asarray(years, dtype=np.float64)[None, None, :]
+    with np.errstate(invalid="ignore"):
+        between = (yrs > wc.start_year[:, :, None]) & (yrs < wc.end_year[:, :, None])
+    slope = np.asarray(wc.rules, dtype=object) == "slope" if wc.rules else np.zeros(len(leaves), bool)
+    inside = (imputed & between).any(axis=2) & defined & slope[None, :]
+    bits = at_start.astype(np.int64) | (at_end.astype(np.int64) << 1) | (inside.astype(np.int64) << 2)
+    how = ", ".join([str(spec["method"])] + [f"{k}={spec[k]}" for k in ("max_gap",) if k in spec])
+    texts = [
+        "; ".join(
+            t
+            for b, t in ((1, "imputed start value"), (2, "imputed end value"),
+                         (4, "imputed value(s) inside the window"))
+            if code & b
+        ) + (f" ({how})" if code else "")
+        for code in range(8)
+    ]  # fmt: skip
+    e, i = np.nonzero(applies)
+    new = _take_str(texts, bits[e, i]).to_numpy(dtype=object)
+    old = changes["flags"].astype("str").to_numpy(dtype=object)
+    sep = np.where((old != "") & (new != ""), "; ", "")
+    out = changes.copy()
+    out["flags"] = pd.array(old + sep + new, dtype="str")
+    counts = pd.Series(
+        (at_start.astype(np.int64) + at_end + (imputed & between).sum(axis=2) * inside)[e, i],
+        index=pd.Index(np.asarray(leaves, dtype=object)[i]),
+    )
+    warn_imputation(counts.groupby(level=0).sum().reindex(leaves, fill_value=0),
+                    str(spec["method"]), 0, stacklevel=4, where=".changes['flags']")  # fmt: skip
+    return out
 
 
 def _take_str(labels: Iterable[object], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:

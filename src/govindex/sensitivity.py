@@ -31,7 +31,7 @@ from govindex.engine import IndexResult
 from govindex.exceptions import MethodError, format_items
 from govindex.performance import PerformanceResult
 from govindex.results import ResultMixin
-from govindex.uncertainty import FACTORS, build_model, rank_rows
+from govindex.uncertainty import FACTORS, ImputationOption, build_model, option_label, rank_rows
 from govindex.weights import check_n, check_noise, noise_multipliers
 
 __all__ = ["SensitivityResult", "sensitivity_analysis", "sobol_indices"]
@@ -202,7 +202,7 @@ class SensitivityResult(ResultMixin):
         return {
             "index": "sobol sensitivity",
             "statistic": self.statistic,
-            "factors": {k: [str(o) for o in v] for k, v in self.factors.items()},
+            "factors": {k: [option_label(o) for o in v] for k, v in self.factors.items()},
             "n_base": self.n_base,
             "n_evaluations": self.n_evaluations,
             "conf_level": self.conf_level,
@@ -237,6 +237,7 @@ def sensitivity_analysis(
     n_weight_sets: int = 64,
     tolerance: Sequence[float] | None = None,
     shift: float = 0.0,
+    imputation: Sequence[ImputationOption] | None = None,
     node: str | None = None,
     statistic: Statistic = "mean_rank_shift",
     seed: int | None = None,
@@ -254,7 +255,7 @@ def sensitivity_analysis(
     result : PerformanceResult or IndexResult
     n : int, default 512
         SALib base sample size (evaluations: ``n · (D + 2)`` for ``D`` factors).
-    change, normalization, aggregation, weights, tolerance, shift, node
+    change, normalization, aggregation, weights, tolerance, shift, imputation, node
         As in :func:`~govindex.uncertainty.uncertainty_analysis`.
     weight_noise : float, default 0
         Half-width of the weight noise; the factor ``weight_noise`` picks one of
@@ -298,7 +299,7 @@ def sensitivity_analysis(
         weights=weights,
         tolerance=tolerance,
         shift=shift,
-        imputation=None,
+        imputation=imputation,
         node=node,
     )
     if statistic == "deteriorated" and model.deteriorated is None:
@@ -308,7 +309,7 @@ def sensitivity_analysis(
     if not names:
         raise MethodError(
             "nothing varies: give at least two options for one of change, normalization, "
-            "aggregation, weights, tolerance, or weight_noise > 0"
+            "aggregation, weights, tolerance, imputation, or weight_noise > 0"
         )
     bank = (
         noise_multipliers(

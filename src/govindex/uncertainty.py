@@ -7,8 +7,8 @@ each with one option of every factor, recomputes the index under each, and summa
 every entity's **rank distribution** (median and 5th–95th percentile).
 
 Vectorised across replications: the leaf scores of every discrete option are computed
-**once** (one :meth:`~govindex.PerformanceResult.regenerate` per change rule, one
-normalisation call per method), then all replications are aggregated together with
+**once** (one :meth:`~govindex.PerformanceResult.regenerate` per change rule and
+imputation option, one normalisation call per method and imputation option), then all replications are aggregated together with
 array operations over the tree levels of :meth:`~govindex.Catalog.rollup_plan`, with
 per-replication weights — the only Python loops run over aggregation methods, tree
 levels and blocks of replications.
@@ -38,27 +38,33 @@ Factors (each a tuple of options; one option = not varied):
     times multiplicative noise ``U(1 − weight_noise, 1 + weight_noise)`` per node and
     replication, renormalised within each parent.
 ``imputation``
-    Not available yet (``govindex.impute`` is being written): passing it raises a
-    :class:`~govindex.exceptions.MethodError`.
+    None (no imputation) or an imputation spec. GPI: ``{"method": "locf" | "linear",
+    "max_gap": years}`` filling each body's series before the window changes
+    (``performance_index(..., imputation=spec)``); composite index: the options of
+    :func:`~govindex.compute_index` (``{"method": "mean"}``, ``{"method": "median",
+    "groups": {...}}``, ``{"method": "locf", "max_gap": 2}``, ...). The nominal option
+    is the result's own imputation.
 """
 
 from __future__ import annotations
 
 import warnings
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from govindex._typing import BoolArray, FloatArray, IntArray
-from govindex.engine import IndexMethod, IndexResult, normalize_indicators
-from govindex.exceptions import MethodError, format_items
+from govindex.engine import IndexMethod, IndexResult, _impute_and_treat, normalize_indicators
+from govindex.exceptions import DataWarning, MethodError, format_items
+from govindex.impute import check_imputation_spec
 from govindex.normalize import NORMALIZERS
-from govindex.performance import PerformanceResult
+from govindex.performance import GPIMethod, PerformanceResult
 from govindex.results import ResultMixin
 from govindex.weights import (
     check_n,
@@ -75,6 +81,7 @@ __all__ = [
     "GPI_NORMALIZATIONS",
     "WEIGHT_SCHEMES",
     "UncertaintyResult",
+    "option_label",
     "uncertainty_analysis",
 ]
 
@@ -87,8 +94,39 @@ AGGREGATION_OPTIONS: tuple[str, ...] = ("arithmetic", "geometric", "harmonic")
 #: Base weighting schemes (:mod:`govindex.weights`).
 WEIGHT_SCHEMES: tuple[str, ...] = ("catalog", "equal", "pca")
 
-FACTORS: tuple[str, ...] = ("change", "normalization", "aggregation", "weights", "tolerance")
+FACTORS: tuple[str, ...] = (
+    "change",
+    "normalization",
+    "aggregation",
+    "weights",
+    "tolerance",
+    "imputation",
+)
 _BATCH = 2048
+#: The DataWarnings of imputation (already shown by the nominal run) are not repeated.
+_IMPUTATION_WARNING = r"\d+ missing cell\(s\)"
+
+ImputationOption: TypeAlias = Mapping[str, Any] | None
+
+
+def option_label(option: object) -> str:
+    """Short text of a factor option: ``"none"``, ``"locf(max_gap=2)"``, ``"slope"``, ...
+
+    Examples
+    --------
+    >>> option_label({"method": "locf", "max_gap": 2}), option_label(None)
+    ('locf(max_gap=2)', 'none')
+    """
+    if option is None:
+        return "none"
+    if isinstance(option, Mapping):
+        extra = [
+            f"{k}={'{…}' if isinstance(v, Mapping) else v}"
+            for k, v in option.items()
+            if k != "method"
+        ]
+        return f"{option.get('method')}({', '.join(extra)})" if extra else str(option.get("method"))
+    return str(option)
 
 
 # --------------------------------------------------------------------------- the model
@@ -114,10 +152,11 @@ class Model:
     entities: pd.Index
     codes: list[str]
     leaf_pos: IntArray  # (L,) node positions of the indicators
-    leaf_t: FloatArray  # (n_agg, n_change, n_norm, E, L) transformed leaf scores, 0 if absent
-    leaf_present: FloatArray  # (n_change, n_norm, E, L) 1.0 where the leaf has a score
-    entity_ok: BoolArray  # (n_change, n_norm, E) indicator coverage reached
-    deteriorated: FloatArray | None  # (n_change, n_tol, E) share of deteriorated indicators
+    # "run" = (change rule, imputation option), position change · n_imputation + imputation
+    leaf_t: FloatArray  # (n_agg, n_run, n_norm, E, L) transformed leaf scores, 0 if absent
+    leaf_present: FloatArray  # (n_run, n_norm, E, L) 1.0 where the leaf has a score
+    entity_ok: BoolArray  # (n_run, n_norm, E) indicator coverage reached
+    deteriorated: FloatArray | None  # (n_run, n_tol, E) share of deteriorated indicators
     base_weights: FloatArray  # (n_schemes, N), normalised within parents
     parents: IntArray  # (N,)
     levels: tuple[_Level, ...]
@@ -130,7 +169,8 @@ class Model:
         self, design: Mapping[str, IntArray], multipliers: FloatArray | None
     ) -> tuple[FloatArray, FloatArray | None, FloatArray]:
         """Scores ``(R, E)``, deteriorated shares ``(R, E)`` or None, weights ``(R, N)``."""
-        c, m = design["change"], design["normalization"]
+        c = design["change"] * len(self.options["imputation"]) + design["imputation"]  # run
+        m = design["normalization"]
         r_total = len(c)
         mult = np.ones((r_total, len(self.codes))) if multipliers is None else multipliers
         weights = normalise_per_parent(self.base_weights[design["weights"]] * mult, self.parents)
@@ -224,20 +264,61 @@ def _pivot(frame: pd.DataFrame, column: str, entities: pd.Index, leaves: list[st
     return out
 
 
+def _imputations(
+    given: Sequence[ImputationOption] | None,
+    nominal: ImputationOption,
+    check: Any,
+) -> tuple[dict[str, Any] | None, ...]:
+    """Validate the imputation options (None or a spec each); ``nominal`` if not given."""
+    if given is None:
+        return (None if nominal is None else dict(nominal),)
+    obj: object = given
+    if isinstance(obj, (str, Mapping)) or not isinstance(obj, Sequence) or not obj:
+        raise MethodError(
+            "imputation options must be a non-empty sequence such as "
+            f"[None, {{'method': 'locf', 'max_gap': 2}}]; found {given!r}"
+        )
+    opts: list[dict[str, Any] | None] = []
+    for option in given:
+        if option is not None and not isinstance(option, Mapping):
+            raise MethodError(
+                f"imputation option {option!r} must be None (no imputation) or a mapping such "
+                "as {'method': 'locf', 'max_gap': 2}"
+            )
+        opts.append(None if option is None else check(option))
+    keys = [json.dumps(o, sort_keys=True) for o in opts]
+    dup = sorted({option_label(o) for o, k in zip(opts, keys, strict=True) if keys.count(k) > 1})
+    if dup:
+        raise MethodError(f"duplicate imputation option(s) {format_items(dup)}")
+    return tuple(opts)
+
+
+def _gpi_imputation(spec: Mapping[str, Any]) -> dict[str, Any]:
+    imputation = GPIMethod(imputation=spec).imputation  # validated: locf / linear
+    assert imputation is not None
+    return dict(imputation)
+
+
 def _gpi_leaves(
     result: PerformanceResult,
     change: tuple[str, ...],
+    imputations: tuple[dict[str, Any] | None, ...],
     norms: tuple[str, ...],
     tols: tuple[float, ...],
 ) -> tuple[FloatArray, BoolArray, FloatArray]:
     leaves = result.catalog.indicators
     ent = result.scores.index
     n_e, n_l = len(ent), len(leaves)
-    values = np.full((len(change), len(norms), n_e, n_l), np.nan)
-    det = np.full((len(change), len(tols), n_e), np.nan)
-    ok = np.zeros((len(change), len(norms), n_e), dtype=bool)
-    for ci, rule in enumerate(change):  # one GPI run per change rule
-        run = result.regenerate(override_change=None if rule == "catalog" else rule)
+    runs = [(rule, imp) for rule in change for imp in imputations]
+    values = np.full((len(runs), len(norms), n_e, n_l), np.nan)
+    det = np.full((len(runs), len(tols), n_e), np.nan)
+    ok = np.zeros((len(runs), len(norms), n_e), dtype=bool)
+    for ci, (rule, imp) in enumerate(runs):  # one GPI run per change rule and imputation
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", _IMPUTATION_WARNING, DataWarning)
+            run = result.regenerate(
+                override_change=None if rule == "catalog" else rule, imputation=imp
+            )
         g = _pivot(run.changes, "change", ent, leaves)
         applies = np.zeros((n_e, n_l), dtype=bool)
         applies[
@@ -273,17 +354,45 @@ def _gpi_leaves(
     return values, ok, det
 
 
-def _index_leaves(result: IndexResult, norms: tuple[str, ...]) -> FloatArray:
+def _index_base(result: IndexResult, raw: FloatArray, method: IndexMethod) -> FloatArray:
+    """The raw cross-section after ``method``'s imputation and outlier treatment."""
+    if method.imputation is None and method.treatment is None:
+        return raw
+    if result.panel is None:
+        raise MethodError(
+            "imputation and outlier treatment need the result's panel; this result does not "
+            "keep it (call compute_index again)"
+        )
+    leaves = result.catalog.indicators
+    work = result.panel.select(entities=list(result.raw.index))
+    if not work.entities.equals(result.raw.index):  # pragma: no cover - select keeps the order
+        raise MethodError("the panel's entities do not match the result's; recompute the index")
+    pos = work.indicators.get_indexer(pd.Index(leaves))
+    with warnings.catch_warnings():  # the nominal run has shown these warnings already
+        warnings.simplefilter("ignore", DataWarning)
+        base, _, _ = _impute_and_treat(raw, work, work.year_index(result.year), pos, leaves, method)
+    return base
+
+
+def _index_leaves(
+    result: IndexResult,
+    imputations: tuple[dict[str, Any] | None, ...],
+    norms: tuple[str, ...],
+) -> FloatArray:
     leaves = result.catalog.indicators
     raw = result.raw.loc[:, leaves].to_numpy(dtype=np.float64)
-    values = np.full((1, len(norms), *raw.shape), np.nan)
+    values = np.full((len(imputations), len(norms), *raw.shape), np.nan)
     own = result.method
-    for mi, name in enumerate(norms):  # one normalisation per method
-        params = dict(own.normalization_params) if name == own.normalization else {}
-        method = IndexMethod(name, params, "arithmetic", own.coverage)
-        _, values[0, mi] = normalize_indicators(
-            raw, result.catalog, leaves, method, entities=result.raw.index
-        )
+    for k, imp in enumerate(imputations):  # one imputation (and treatment) per option
+        prep = IndexMethod(own.normalization, own.normalization_params, own.aggregation,
+                           own.coverage, imputation=imp, treatment=own.treatment)  # fmt: skip
+        base = _index_base(result, raw, prep)
+        for mi, name in enumerate(norms):  # one normalisation per method
+            params = dict(own.normalization_params) if name == own.normalization else {}
+            method = IndexMethod(name, params, "arithmetic", own.coverage)
+            _, values[k, mi] = normalize_indicators(
+                base, result.catalog, leaves, method, entities=result.raw.index
+            )
     return values
 
 
@@ -296,15 +405,10 @@ def build_model(
     weights: Sequence[str] | None,
     tolerance: Sequence[float] | None,
     shift: float,
-    imputation: Sequence[str] | None,
+    imputation: Sequence[ImputationOption] | None,
     node: str | None,
 ) -> Model:
     """Validate the options and precompute every leaf-score array (internal)."""
-    if imputation is not None:
-        raise MethodError(
-            "imputation is not available as an uncertainty factor yet (govindex.impute is "
-            "being written); leave imputation=None"
-        )
     if not isinstance(shift, (int, float)) or not np.isfinite(shift):
         raise MethodError(f"shift must be a finite number; found {shift!r}")
     if isinstance(result, PerformanceResult):
@@ -324,6 +428,7 @@ def build_model(
         chg = _options("change", change, ("catalog",), CHANGE_OPTIONS)
         norms = _options("normalization", normalization, ("progress",), GPI_NORMALIZATIONS)
         tols = _tolerances(tolerance)
+        imps = _imputations(imputation, result.method.imputation, _gpi_imputation)
         node_scores = result.node_scores
     elif isinstance(result, IndexResult):
         if change is not None and tuple(change) != ("catalog",):
@@ -340,6 +445,7 @@ def build_model(
         norms = _options(
             "normalization", normalization, (result.method.normalization,), NORMALIZERS.names()
         )
+        imps = _imputations(imputation, result.method.imputation, check_imputation_spec)
         node_scores = result.scores
         roots = result.catalog.roots
         if node is None:
@@ -363,7 +469,7 @@ def build_model(
     catalog = result.catalog
     if kind == "GPI":
         assert isinstance(result, PerformanceResult)
-        leaf_values, entity_ok, det = _gpi_leaves(result, chg, norms, tols)
+        leaf_values, entity_ok, det = _gpi_leaves(result, chg, imps, norms, tols)
         roots_col = result.scores["root"]
         pos = {c: i for i, c in enumerate(catalog.codes)}
         target = np.array(
@@ -382,7 +488,7 @@ def build_model(
         )
     else:
         assert isinstance(result, IndexResult) and node is not None
-        leaf_values = _index_leaves(result, norms)
+        leaf_values = _index_leaves(result, imps, norms)
         entity_ok = np.ones(leaf_values.shape[:3], dtype=bool)
         det = None
         target = np.full(len(result.scores), catalog.codes.index(node), dtype=np.int64)
@@ -425,6 +531,7 @@ def build_model(
             "aggregation": aggs,
             "weights": schemes,
             "tolerance": tols,
+            "imputation": imps,
         },
         entities=result.scores.index.copy(),
         codes=list(catalog.codes),
@@ -468,7 +575,8 @@ class UncertaintyResult(ResultMixin):
     seed : int or None
     design : DataFrame
         Index ``replication``: the option drawn for every factor (columns change,
-        normalization, aggregation, weights, tolerance).
+        normalization, aggregation, weights, tolerance, imputation — the latter as
+        :func:`option_label` texts such as ``"none"`` or ``"locf(max_gap=2)"``).
     weights : DataFrame
         Replication × node: the weights used (normalised within each parent).
     scores, ranks : DataFrame
@@ -535,7 +643,7 @@ class UncertaintyResult(ResultMixin):
             "index": f"uncertainty ({self.kind})",
             "n": self.n,
             "seed": self.seed,
-            "options": {k: [str(o) for o in v] for k, v in self.options.items()},
+            "options": {k: [option_label(o) for o in v] for k, v in self.options.items()},
             "weight_noise": self.weight_noise,
             "shift": self.shift,
             "node": self.node,
@@ -567,7 +675,11 @@ class UncertaintyResult(ResultMixin):
         }
 
     def _summary(self) -> tuple[str, list[str]]:
-        varied = [f"{k} {format_items(v, limit=4)}" for k, v in self.options.items() if len(v) > 1]
+        varied = [
+            f"{k} {format_items([option_label(o) for o in v], limit=4)}"
+            for k, v in self.options.items()
+            if len(v) > 1
+        ]
         if self.weight_noise > 0:
             varied.append(f"weight noise ±{self.weight_noise:g}")
         widest = self.rank_summary.assign(w=lambda d: d["p95"] - d["p5"])["w"]
@@ -600,15 +712,18 @@ def make_result(
     ent = pd.Index(model.entities, name="entity")
     labels = {
         f: pd.array(
-            np.asarray([str(o) for o in model.options[f]], dtype=object)[design[f]], dtype="str"
+            np.asarray([option_label(o) for o in model.options[f]], dtype=object)[design[f]],
+            dtype="str",
         )
         for f in FACTORS
         if f != "tolerance"
     }
     design_frame = pd.DataFrame(labels, index=reps)
-    design_frame["tolerance"] = np.asarray(model.options["tolerance"], dtype=np.float64)[
-        design["tolerance"]
-    ]
+    design_frame.insert(
+        len(FACTORS) - 2,
+        "tolerance",
+        np.asarray(model.options["tolerance"], dtype=np.float64)[design["tolerance"]],
+    )
     return UncertaintyResult(
         kind=model.kind,
         node=model.node,
@@ -637,7 +752,7 @@ def uncertainty_analysis(
     weight_noise: float = 0.0,
     tolerance: Sequence[float] | None = None,
     shift: float = 0.0,
-    imputation: Sequence[str] | None = None,
+    imputation: Sequence[ImputationOption] | None = None,
     node: str | None = None,
     seed: int | None = None,
 ) -> UncertaintyResult:
@@ -662,8 +777,12 @@ def uncertainty_analysis(
     shift : float, default 0
         Constant added to every leaf score before aggregation (e.g. 1 to allow the
         geometric mean of 0–100 progress scores).
-    imputation : None
-        Reserved; not available yet.
+    imputation : sequence of (mapping or None), optional
+        Imputation options, ``None`` = no imputation. GPI: ``{"method": "locf" |
+        "linear", "max_gap": years}`` (e.g. ``[None, {"method": "locf", "max_gap":
+        2}, {"method": "linear", "max_gap": 3}]``); composite index: the options of
+        :func:`~govindex.compute_index` (e.g. ``[None, {"method": "mean"},
+        {"method": "median"}]``). Default: the result's own imputation only.
     node : str, optional
         The node ranked for a composite index (default: its single root).
     seed : int, optional
@@ -700,8 +819,13 @@ def uncertainty_analysis(
         node=node,
     )
     rng = np.random.default_rng(seed)
-    design = {f: rng.integers(0, len(model.options[f]), size=n) for f in FACTORS}
+    design = {f: rng.integers(0, len(model.options[f]), size=n) for f in FACTORS[:-1]}
     mult = noise_multipliers(weight_noise, n, len(model.codes), rng) if weight_noise > 0 else None
+    # drawn last, and only when varied, so that seeds give the same draws as before it existed
+    n_imp = len(model.options["imputation"])
+    design["imputation"] = (
+        rng.integers(0, n_imp, size=n) if n_imp > 1 else np.zeros(n, dtype=np.int64)
+    )
     fingerprints = getattr(result, "fingerprints", {})
     return make_result(
         model, design, mult, weight_noise=weight_noise, seed=seed, fingerprints=fingerprints
