@@ -32,7 +32,7 @@ from govindex import (
     progress_index,
 )
 from govindex.datasets import load_demo
-from govindex.plotting.performance import (
+from govindex.plotting import (
     CLASS_COLORS,
     plot_changes,
     plot_gpi_ranking,

@@ -19,7 +19,7 @@ from govindex.exceptions import MethodError
 from govindex.normalize import NORMALIZERS
 from govindex.performance import PerformanceResult
 from govindex.plotting.uncertainty import plot_rank_intervals
-from govindex.uncertainty import uncertainty_analysis
+from govindex.uncertainty import option_label, uncertainty_analysis
 
 ROOT = "GPI_LEB"
 
@@ -58,7 +58,11 @@ def _catalog_for(base: Catalog, weights: pd.Series, aggregation: str) -> Catalog
 
 
 def _gpi_oracle(
-    gpi: PerformanceResult, design: pd.Series, weights: pd.Series, shift: float
+    gpi: PerformanceResult,
+    design: pd.Series,
+    weights: pd.Series,
+    shift: float,
+    imputation: dict[str, object] | None = None,
 ) -> np.ndarray:
     """One replication the slow way: a full performance_index run, then (for a non-default
     score or aggregation) the leaf scores re-made and rolled up with the library's rollup."""
@@ -70,9 +74,10 @@ def _gpi_oracle(
         and design["aggregation"] == "arithmetic"
         and shift == 0
     ):
-        run = gpi.regenerate(override_change=rule, catalog=cat)
+        run = gpi.regenerate(override_change=rule, catalog=cat, imputation=imputation)
         return run.scores["gpi"].to_numpy()
-    run = gpi.regenerate(override_change=rule)  # arithmetic, catalog weights: only leaves used
+    # arithmetic, catalog weights: only the leaves are used
+    run = gpi.regenerate(override_change=rule, imputation=imputation)
     if design["normalization"] == "progress":
         leaf = run.node_scores[leaves].to_numpy()
     else:
@@ -264,7 +269,15 @@ def test_plot_rank_intervals(gpi: PerformanceResult) -> None:
         ({"weight_noise": -0.1}, r"weight noise must be a number in \[0, 1\)"),
         ({"n": 0}, "n must be a positive integer"),
         ({"n": -5}, "n must be a positive integer"),
-        ({"imputation": ("mean",)}, "imputation is not available"),
+        ({"imputation": ("mean",)}, r"imputation option 'mean' must be None"),
+        ({"imputation": {"method": "locf"}}, "imputation options must be a non-empty sequence"),
+        ({"imputation": []}, "imputation options must be a non-empty sequence"),
+        ({"imputation": [{"method": "mean"}]}, "unknown GPI imputation method 'mean'"),
+        ({"imputation": [{"method": "locf", "max_gap": 0}]}, "max_gap must be a positive"),
+        (
+            {"imputation": [None, {"method": "locf"}, {"method": "locf"}]},
+            r"duplicate imputation option\(s\) 'locf'",
+        ),
         (
             {"aggregation": ("geometric",)},
             r"normalization\(s\) 'progress' give values ≤ 0; pass shift=1",
@@ -291,3 +304,133 @@ def test_bad_inputs_composite(composite: IndexResult) -> None:
         )
     with pytest.raises(MethodError, match="expected an IndexResult"):
         uncertainty_analysis(pd.DataFrame())  # type: ignore[arg-type]
+    with pytest.raises(MethodError, match="unknown imputation method 'spline'"):
+        uncertainty_analysis(composite, imputation=[None, {"method": "spline"}])
+
+
+# --------------------------------------------------------------------------- imputation factor
+GPI_IMPUTATIONS = [None, {"method": "locf", "max_gap": 2}, {"method": "linear", "max_gap": 3}]
+INDEX_IMPUTATIONS = [None, {"method": "mean"}, {"method": "median"}]
+
+
+@pytest.fixture(scope="module")
+def gappy(demo: tuple[object, Catalog]) -> object:
+    """The SYNTHETIC demo panel with 15 % of its observations dropped (seeded)."""
+    from govindex import Panel
+
+    panel, _ = demo
+    tidy = panel.to_frame()  # type: ignore[attr-defined]
+    keep = np.random.default_rng(7).random(len(tidy)) > 0.15
+    return Panel.from_frame(tidy.loc[keep].reset_index(drop=True))
+
+
+def _by_label(options: list[dict[str, object] | None]) -> dict[str, dict[str, object] | None]:
+    return {option_label(o): o for o in options}
+
+
+def test_gpi_imputation_factor_equals_loop(gappy: object, demo: tuple[object, Catalog]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gpi = performance_index(gappy, demo[1], year=2025)  # type: ignore[arg-type]
+        ua = uncertainty_analysis(
+            gpi,
+            n=10,
+            change=("catalog", "slope"),
+            imputation=GPI_IMPUTATIONS,
+            weights=("catalog", "equal"),
+            weight_noise=0.25,
+            seed=12,
+        )
+        assert set(ua.design["imputation"]) == {"none", "locf(max_gap=2)", "linear(max_gap=3)"}
+        options = _by_label(GPI_IMPUTATIONS)
+        moved = 0
+        for r in range(ua.n):  # the oracle: regenerate(imputation=...) per replication
+            d = ua.design.iloc[r]
+            expected = _gpi_oracle(gpi, d, ua.weights.iloc[r], 0.0, options[d["imputation"]])
+            np.testing.assert_allclose(ua.scores.iloc[r].to_numpy(), expected, rtol=0, atol=1e-9)
+            if d["imputation"] != "none":
+                none = _gpi_oracle(gpi, d, ua.weights.iloc[r], 0.0, None)
+                moved += int(np.nanmax(np.abs(expected - none)) > 1e-6)
+    assert moved  # the imputation factor does change scores on the gappy panel
+
+
+def test_gpi_imputation_with_normalisations_equals_loop(
+    gappy: object, demo: tuple[object, Catalog]
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gpi = performance_index(gappy, demo[1], year=2025)  # type: ignore[arg-type]
+        ua = uncertainty_analysis(
+            gpi,
+            n=8,
+            imputation=GPI_IMPUTATIONS[1:],
+            normalization=("progress", "zscore"),
+            aggregation=("arithmetic", "geometric"),
+            shift=5.0,
+            seed=2,
+        )
+        options = _by_label(GPI_IMPUTATIONS)
+        for r in range(ua.n):
+            d = ua.design.iloc[r]
+            expected = _gpi_oracle(gpi, d, ua.weights.iloc[r], 5.0, options[d["imputation"]])
+            np.testing.assert_allclose(ua.scores.iloc[r].to_numpy(), expected, rtol=0, atol=1e-9)
+
+
+def test_gpi_nominal_keeps_the_results_imputation(
+    gappy: object, demo: tuple[object, Catalog]
+) -> None:
+    spec = {"method": "linear", "max_gap": 3}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gpi = performance_index(gappy, demo[1], year=2025, imputation=spec)  # type: ignore[arg-type]
+        ua = uncertainty_analysis(gpi, n=3, seed=0)
+    assert ua.options["imputation"] == (spec,)
+    for r in range(3):
+        np.testing.assert_allclose(ua.scores.iloc[r], gpi.scores["gpi"], rtol=0, atol=1e-9)
+
+
+def test_composite_imputation_factor_equals_loop(
+    gappy: object, demo: tuple[object, Catalog]
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        comp = compute_index(gappy, demo[1], year=2025)  # type: ignore[arg-type]
+        ua = uncertainty_analysis(
+            comp,
+            n=9,
+            imputation=INDEX_IMPUTATIONS,
+            normalization=("minmax", "zscore"),
+            weight_noise=0.2,
+            seed=3,
+        )
+        options = _by_label(INDEX_IMPUTATIONS)
+        for r in range(ua.n):
+            d = ua.design.iloc[r]
+            cat = _catalog_for(comp.catalog, ua.weights.iloc[r], "arithmetic")
+            run = comp.regenerate(
+                normalization=d["normalization"], imputation=options[d["imputation"]], catalog=cat
+            )
+            np.testing.assert_allclose(ua.scores.iloc[r], run.scores[ROOT], rtol=0, atol=1e-9)
+        mean = comp.regenerate(imputation={"method": "mean"}).scores[ROOT]
+        median = comp.regenerate(imputation={"method": "median"}).scores[ROOT]
+    assert set(ua.design["imputation"]) == {"none", "mean", "median"}
+    # the factor matters on the gappy panel: mean and median imputation score differently
+    assert np.nanmax(np.abs(mean - median)) > 1e-6
+
+
+def test_composite_nominal_keeps_imputation_and_treatment(
+    gappy: object, demo: tuple[object, Catalog]
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        comp = compute_index(
+            gappy,  # type: ignore[arg-type]
+            demo[1],
+            year=2025,
+            imputation={"method": "median"},
+            treatment={},
+        )
+        ua = uncertainty_analysis(comp, n=2, seed=0)
+    assert comp.imputed is not None and comp.imputed.to_numpy().any()
+    for r in range(2):
+        np.testing.assert_allclose(ua.scores.iloc[r], comp.scores[ROOT], rtol=0, atol=1e-9)

@@ -40,7 +40,10 @@ from govindex.progress import NPIMethod
 __all__ = ["GPISpec", "NPISpec", "OperationalSpec", "RunConfig", "parse_years", "read_config"]
 
 _INDICES = ("gpi", "npi", "operational")
-_GPI_METHOD_KEYS = ("window", "change", "alpha", "survey_scale", "significance", "aggregation", "coverage")
+_GPI_METHOD_KEYS = (
+    "window", "change", "alpha", "survey_scale", "significance", "aggregation", "coverage",
+    "override_change", "imputation",
+)  # fmt: skip
 _NPI_KEYS = ("country", "reference", "reference_weights", "base_year", "root", "cap", "aggregation", "coverage")
 
 

@@ -109,7 +109,7 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
 
 def _charts(output: DemoOutput, folder: Path) -> list[Path]:
     try:
-        from govindex.plotting import performance as plots
+        from govindex import plotting as plots
     except ImportError:  # pragma: no cover - charts module not available
         return []
     import matplotlib

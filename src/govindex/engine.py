@@ -422,18 +422,13 @@ def compute_index(
         treatment=treatment,
     )
     leaves = catalog.indicators
-    unknown = sorted(set(panel.indicators) - set(leaves))
-    if unknown:
-        raise PanelError(
-            f"panel indicator(s) {format_items(unknown)} are not indicators of the catalog; "
-            "add them to the catalog or drop them from the panel (Panel.select)"
-        )
+    panel.check_indicators(catalog)
     work = panel if entities is None else panel.select(entities=entities)
     y = work.year_index(year)
     pos = work.indicators.get_indexer(pd.Index(leaves))
     raw = np.full((work.shape[0], len(leaves)), np.nan)
     have = pos >= 0
-    raw[:, have] = np.take(work.values[:, :, y], pos[have], axis=1)  # noqa: PD011
+    raw[:, have] = np.take(work.values[:, :, y], pos[have], axis=1)
     base, imputed, report = _impute_and_treat(raw, work, y, pos, leaves, method)
     treated, normalized = normalize_indicators(
         base, catalog, leaves, method, entities=work.entities

@@ -276,6 +276,27 @@ class Panel:
         """
         return self._frame.copy()
 
+    def check_indicators(self, catalog: Catalog) -> None:
+        """Raise :class:`PanelError` if an indicator of the panel is not an indicator of ``catalog``.
+
+        Examples
+        --------
+        >>> from govindex.catalog import Catalog
+        >>> panel = Panel.from_frame(pd.DataFrame({"entity": ["A"], "indicator": ["x"],
+        ...                                        "year": [2020], "value": [1.0]}))
+        >>> panel.check_indicators(Catalog.from_frame(pd.DataFrame({"code": ["G", "y"],
+        ...                                                         "parent": ["", "G"]})))
+        Traceback (most recent call last):
+        ...
+        govindex.exceptions.PanelError: panel indicator(s) 'x' are not indicators of the catalog; ...
+        """
+        unknown = sorted(set(self.indicators) - set(catalog.indicators))
+        if unknown:
+            raise PanelError(
+                f"panel indicator(s) {format_items(unknown)} are not indicators of the catalog; "
+                "add them to the catalog or drop them from the panel (Panel.select)"
+            )
+
     @cached_property
     def fingerprint(self) -> str:
         """SHA-256 of the sorted observations: equal for equal data in any row order."""

@@ -365,12 +365,7 @@ def performance_index(
         raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
     params = GPIMethod(window=window, imputation=imputation, **method)
     leaves = catalog.indicators
-    unknown = sorted(set(panel.indicators) - set(leaves))
-    if unknown:
-        raise PanelError(
-            f"panel indicator(s) {format_items(unknown)} are not indicators of the catalog; "
-            "add them to the catalog or drop them from the panel (Panel.select)"
-        )
+    panel.check_indicators(catalog)
     work = panel if entities is None else panel.select(entities=entities)
     if not len(work.years) or not work.years[0] <= year <= work.years[-1]:
         span = f"{work.years[0]}–{work.years[-1]}" if len(work.years) else "none"
@@ -488,7 +483,9 @@ def performance_index(
     if adjusted is not None:
         changes = adjusted.annotate(changes)
     if imputed is not None and params.imputation is not None:
-        changes = _flag_imputed(changes, imputed, applies, wc, work.years, leaves, params.imputation)
+        changes = _flag_imputed(
+            changes, imputed, applies, wc, work.years, leaves, params.imputation
+        )
     tidy = work.to_frame()
     in_window = tidy["year"].between(year - params.window, year).to_numpy()
     raw = tidy.loc[in_window].reset_index(drop=True)
@@ -630,9 +627,13 @@ def _flag_imputed(
     yrs = np.asarray(years, dtype=np.float64)[None, None, :]
     with np.errstate(invalid="ignore"):
         between = (yrs > wc.start_year[:, :, None]) & (yrs < wc.end_year[:, :, None])
-    slope = np.asarray(wc.rules, dtype=object) == "slope" if wc.rules else np.zeros(len(leaves), bool)
+    slope = (
+        np.asarray(wc.rules, dtype=object) == "slope" if wc.rules else np.zeros(len(leaves), bool)
+    )
     inside = (imputed & between).any(axis=2) & defined & slope[None, :]
-    bits = at_start.astype(np.int64) | (at_end.astype(np.int64) << 1) | (inside.astype(np.int64) << 2)
+    bits = (
+        at_start.astype(np.int64) | (at_end.astype(np.int64) << 1) | (inside.astype(np.int64) << 2)
+    )
     how = ", ".join([str(spec["method"])] + [f"{k}={spec[k]}" for k in ("max_gap",) if k in spec])
     texts = [
         "; ".join(

@@ -199,7 +199,8 @@ def _body_context(
     note: str | None,
     chart: bool,
 ) -> dict[str, Any]:
-    from govindex.plotting.performance import _format_change, plot_changes
+    from govindex.plotting import plot_changes
+    from govindex.plotting._common import format_change
     from govindex.strengths import strengths_weaknesses
 
     s = _row(res.scores, entity)
@@ -219,7 +220,7 @@ def _body_context(
                 "end_year": _int(r["end_year"]),
                 "start_value": _value(r["start_value"]),
                 "end_value": _value(r["end_value"]),
-                "change": _format_change(
+                "change": format_change(
                     float(r["change"]), str(r["rule"]), str(units.get(r["indicator"], ""))
                 ),
                 "cls": cls,
@@ -482,7 +483,7 @@ def write_reports(
                 f"{format_items(sorted(known))}"
             )
     env = _environment()
-    from govindex.plotting.performance import CLASS_COLORS
+    from govindex.plotting import CLASS_COLORS
 
     common = {"version": __version__, "colors": dict(CLASS_COLORS), "note": note_text}
     out = Path(out_dir)
@@ -565,7 +566,7 @@ def _overview_set(
     charts: bool,
     chosen: set[str] | None,
 ) -> dict[str, Any]:
-    from govindex.plotting.performance import plot_gpi_ranking, plot_risk_heatmap
+    from govindex.plotting import plot_gpi_ranking, plot_risk_heatmap
 
     s = res.scores.sort_values(
         ["rank", "gpi"], ascending=[True, False], na_position="last", kind="stable"
@@ -639,7 +640,7 @@ def _npi_context(
 ) -> dict[str, Any] | None:
     if progress is None:
         return None
-    from govindex.plotting.performance import plot_npi_trend
+    from govindex.plotting import plot_npi_trend
 
     m = progress.method
     ref = (

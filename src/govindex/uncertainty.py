@@ -8,10 +8,10 @@ every entity's **rank distribution** (median and 5th–95th percentile).
 
 Vectorised across replications: the leaf scores of every discrete option are computed
 **once** (one :meth:`~govindex.PerformanceResult.regenerate` per change rule and
-imputation option, one normalisation call per method and imputation option), then all replications are aggregated together with
-array operations over the tree levels of :meth:`~govindex.Catalog.rollup_plan`, with
-per-replication weights — the only Python loops run over aggregation methods, tree
-levels and blocks of replications.
+imputation option, one normalisation call per method and imputation option), then all
+replications are aggregated together with array operations over the tree levels of
+:meth:`~govindex.Catalog.rollup_plan`, with per-replication weights — the only Python
+loops run over aggregation methods, tree levels and blocks of replications.
 
 Factors (each a tuple of options; one option = not varied):
 
@@ -48,8 +48,8 @@ Factors (each a tuple of options; one option = not varied):
 
 from __future__ import annotations
 
-import warnings
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -125,7 +125,9 @@ def option_label(option: object) -> str:
             for k, v in option.items()
             if k != "method"
         ]
-        return f"{option.get('method')}({', '.join(extra)})" if extra else str(option.get("method"))
+        return (
+            f"{option.get('method')}({', '.join(extra)})" if extra else str(option.get("method"))
+        )
     return str(option)
 
 
@@ -370,7 +372,9 @@ def _index_base(result: IndexResult, raw: FloatArray, method: IndexMethod) -> Fl
     pos = work.indicators.get_indexer(pd.Index(leaves))
     with warnings.catch_warnings():  # the nominal run has shown these warnings already
         warnings.simplefilter("ignore", DataWarning)
-        base, _, _ = _impute_and_treat(raw, work, work.year_index(result.year), pos, leaves, method)
+        base, _, _ = _impute_and_treat(
+            raw, work, work.year_index(result.year), pos, leaves, method
+        )
     return base
 
 

@@ -12,6 +12,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from govindex.exceptions import MethodError
+from govindex.plotting._common import (
+    CLASS_COLORS,
+    add_note,
+    check_result,
+    hide_spines,
+    new_axes,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -20,11 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_attribution"]
 
-_UP, _DOWN, _TOTAL = "#1a9850", "#d73027", "#4a6fa5"
-
-
-def _short(text: str, limit: int = 52) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+_UP, _DOWN = CLASS_COLORS["improved"], CLASS_COLORS["deteriorated"]
+_TOTAL = "#4a6fa5"
 
 
 def plot_attribution(
@@ -78,10 +83,7 @@ def plot_attribution(
     """
     from govindex.attribution import Attribution
 
-    if not isinstance(attribution, Attribution):
-        raise MethodError(
-            f"expected an Attribution (from govindex.attribute), got {type(attribution).__name__}"
-        )
+    check_result(attribution, Attribution, "govindex.attribute")
     if int(top) != top or top < 1:
         raise MethodError(f"top must be a positive integer; got {top!r}")
     if labels not in ("name", "code"):
@@ -95,7 +97,7 @@ def plot_attribution(
         names = shown["node"].tolist()
     else:
         names = [
-            n if n == c else f"{_short(n)} ({c})"
+            n if n == c else f"{shorten(n, 52)} ({c})"
             for n, c in zip(shown["name"], shown["node"], strict=True)
         ]
     if len(rest):
@@ -109,11 +111,7 @@ def plot_attribution(
     lo = min(old, new, float(np.min(start)), float(np.min(start + values)))
     hi = max(old, new, float(np.max(start)), float(np.max(start + values)))
     pad = 0.12 * max(hi - lo, 1e-9)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _fig, ax = plt.subplots(figsize=(10.0, max(3.0, 0.36 * (n + 2) + 1.6)),
-                                layout="constrained")  # fmt: skip
+    ax = new_axes(ax, (10.0, max(3.0, 0.36 * (n + 2) + 1.6)))
     base = lo - pad
     ax.barh([0, n + 1], [old - base, new - base], left=base, color=_TOTAL, height=0.6,
             gid="totals")  # fmt: skip
@@ -134,8 +132,7 @@ def plot_attribution(
     ax.set_xlim(base, hi + 1.6 * pad)
     ax.set_ylim(n + 1.6, -0.6)
     ax.set_yticks(y, rows)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    hide_spines(ax)
     ax.set_xlabel(f"Score of {attribution.node} (bars of contributions sum to the change)")
     delta = new - old
     ax.set_title(
@@ -144,8 +141,5 @@ def plot_attribution(
         else f"{attribution.entity}: {attribution.node} {old:.2f} → {new:.2f} "
         f"({'+' if delta >= 0 else '−'}{abs(delta):.2f}), contributions"
     )
-    if note:
-        ax.annotate(note, xy=(0.0, 0.0), xycoords=("axes fraction", ax.xaxis.label),
-                    xytext=(0, -4), textcoords="offset points", ha="left", va="top",
-                    fontsize="x-small", color="0.35", gid="note")  # fmt: skip
+    add_note(ax, note)
     return ax

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from govindex.plotting._common import new_axes
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -18,15 +20,6 @@ if TYPE_CHECKING:
 __all__ = ["plot_lost_points", "plot_operational_blocks"]
 
 _BLOCK_COLOURS = ("#4C72B0", "#55A868", "#8172B2", "#CCB974", "#64B5CD", "#8C8C8C")
-
-
-def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new = plt.subplots(figsize=size)
-    return new
 
 
 def _note(ax: Axes, note: str | None) -> None:
@@ -81,7 +74,7 @@ def plot_operational_blocks(
     order = totals.index[::-1]  # barh draws bottom-up: best on top
     blocks = result.blocks.loc[order]
     n = len(order)
-    ax = _new_axes(ax, (10.0, 1.2 + 0.32 * n))
+    ax = new_axes(ax, (10.0, 1.2 + 0.32 * n), layout=None)
     y = np.arange(n)
 
     # level bands in points
@@ -206,7 +199,7 @@ def plot_lost_points(
     lost = result.lost_points.loc[order]
     maxp = np.array([i.max_points for i in sc.criteria])
     n, k = lost.shape
-    ax = _new_axes(ax, (2.5 + 0.38 * k, 1.8 + 0.3 * n))
+    ax = new_axes(ax, (2.5 + 0.38 * k, 1.8 + 0.3 * n), layout=None)
     data = lost.to_numpy()
     image = ax.imshow(
         data, aspect="auto", cmap="Reds", vmin=0.0, vmax=float(maxp.max()), interpolation="nearest"

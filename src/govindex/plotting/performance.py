@@ -1,4 +1,4 @@
-"""Charts of GPI and NPI results: class heat map, changes of one body, ranking, NPI.
+"""Charts of GPI results: class heat map, changes of one body, ranking.
 
 Every function takes a computed result (compute first, plot after), reads its
 tables only, draws on ``ax`` (a new figure when ``ax`` is None), returns the
@@ -6,7 +6,9 @@ tables only, draws on ``ax`` (a new figure when ``ax`` is None), returns the
 matplotlib is imported lazily. ``note`` is printed small under the chart (e.g.
 ``"SYNTHETIC demo data"``).
 
-Colours of the indicator classes are in :data:`CLASS_COLORS`.
+Colours of the indicator classes are in :data:`CLASS_COLORS`. The NPI charts
+:func:`~govindex.plotting.plot_npi` and :func:`~govindex.plotting.plot_npi_trend`
+live in :mod:`govindex.plotting.progress` (also importable from here).
 """
 
 from __future__ import annotations
@@ -18,28 +20,27 @@ import numpy as np
 import pandas as pd
 
 from govindex.exceptions import MethodError, format_items
+from govindex.plotting._common import (
+    CLASS_COLORS,
+    add_note,
+    catalog_labels,
+    check_result,
+    format_change,
+    hide_spines,
+    new_axes,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from govindex.performance import PerformanceResult
-    from govindex.progress import ProgressResult
 
-__all__ = ["CLASS_COLORS", "plot_changes", "plot_gpi_ranking", "plot_npi", "plot_npi_trend",
-           "plot_risk_heatmap"]  # fmt: skip
+__all__ = ["plot_changes", "plot_gpi_ranking", "plot_risk_heatmap"]
 
-#: Colour of each indicator class (and of the cells without a class).
-CLASS_COLORS: Mapping[str, str] = {
-    "improved": "#1a9850",
-    "stable": "#fee08b",
-    "deteriorated": "#d73027",
-    "missing": "#ffffff",
-    "not applicable": "#eeeeee",
-}
 _CLASS_ORDER = ("improved", "stable", "deteriorated", "missing", "not applicable")
 _HATCH = "////"
 _HATCH_COLOR = "#888888"
-_SERIES_COLORS = ("#1f5fa8", "#e07b00")  # vs reference, vs base year
 
 
 # --------------------------------------------------------------------------- helpers
@@ -48,54 +49,7 @@ _SERIES_COLORS = ("#1f5fa8", "#e07b00")  # vs reference, vs base year
 def _check_performance(result: object) -> PerformanceResult:
     from govindex.performance import PerformanceResult
 
-    if not isinstance(result, PerformanceResult):
-        got = type(result).__name__
-        raise MethodError(f"expected a PerformanceResult (from performance_index), got {got}")
-    return result
-
-
-def _check_progress(result: object) -> ProgressResult:
-    from govindex.progress import ProgressResult
-
-    if not isinstance(result, ProgressResult):
-        got = type(result).__name__
-        raise MethodError(f"expected a ProgressResult (from progress_index), got {got}")
-    return result
-
-
-def _new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _fig, new = plt.subplots(figsize=size, layout="constrained")
-    return new
-
-
-def _add_note(ax: Axes, note: str | None) -> None:
-    """Print ``note`` small under the x-axis label (kept inside the layout)."""
-    if note:
-        ax.annotate(note, xy=(0.0, 0.0), xycoords=("axes fraction", ax.xaxis.label),
-                    xytext=(0, -4), textcoords="offset points", ha="left", va="top",
-                    fontsize="x-small", color="0.35", gid="note")  # fmt: skip
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _labels(
-    result: PerformanceResult | ProgressResult, codes: Sequence[str], kind: str, limit: int = 48
-) -> list[str]:
-    if kind == "code":
-        return list(codes)
-    if kind != "name":
-        raise MethodError(f"labels must be 'name' or 'code'; got {kind!r}")
-    names = result.catalog.column("name").reindex(list(codes))
-    return [
-        _shorten(str(n), limit) if isinstance(n, str) and n else c
-        for n, c in zip(names, codes, strict=True)
-    ]
+    return check_result(result, PerformanceResult, "performance_index")
 
 
 def _class_handles(classes: Iterable[str]) -> list[Any]:
@@ -269,7 +223,7 @@ def plot_risk_heatmap(
         np.isnan(mat.to_numpy(dtype=np.float64)), 4.0, mat.to_numpy(dtype=np.float64)
     )
     n_e, n_i = values.shape
-    ax = _new_axes(
+    ax = new_axes(
         ax, (min(max(6.0, 0.24 * n_i + 3.5), 30.0), min(max(3.0, 0.3 * n_e + 2.2), 20.0))
     )
 
@@ -286,15 +240,14 @@ def plot_risk_heatmap(
                   gid="missing")  # fmt: skip
     ax.set_xlim(-0.5, n_i - 0.5)
     ax.set_ylim(n_e - 0.5, -0.5)
-    ax.set_xticks(np.arange(n_i), _labels(res, mat.columns.tolist(), labels, 40), rotation=90,
-                  fontsize="small" if n_i > 25 else None)  # fmt: skip
+    ax.set_xticks(np.arange(n_i), catalog_labels(res, mat.columns.tolist(), labels, 40),
+                  rotation=90, fontsize="small" if n_i > 25 else None)  # fmt: skip
     ax.set_yticks(np.arange(n_e), ents, fontsize="small" if n_e > 25 else None)
     ax.set_xticks(np.arange(n_i + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(n_e + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=0.8)
     ax.tick_params(which="minor", length=0)
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
+    hide_spines(ax, ("top", "right", "left", "bottom"))
     shown = (
         f"{n_i} of {n_total} indicators, most deteriorated first" if n_i < n_total else "indicator"
     )
@@ -304,7 +257,7 @@ def plot_risk_heatmap(
     ax.legend(handles=_class_handles(present), loc="upper left", bbox_to_anchor=(1.01, 1.0),
               frameon=False, title="class", fontsize="small", title_fontsize="small")  # fmt: skip
     ax.set_title(title if title is not None else f"Indicator classes, change {_window_text(res)}")
-    _add_note(ax, note)
+    add_note(ax, note)
     return ax
 
 
@@ -344,7 +297,7 @@ def _sphere_heatmap(
     spheres = [spheres[k] for k in keep]
     values = share.loc[:, spheres].to_numpy(dtype=np.float64)
     n_e, n_s = values.shape
-    ax = _new_axes(
+    ax = new_axes(
         ax, (min(max(6.0, 0.55 * n_s + 4.0), 30.0), min(max(3.0, 0.32 * n_e + 2.4), 20.0))
     )
 
@@ -364,15 +317,14 @@ def _sphere_heatmap(
                     color="white" if values[r, c] > 0.55 else "black")  # fmt: skip
     ax.set_xlim(-0.5, n_s - 0.5)
     ax.set_ylim(n_e - 0.5, -0.5)
-    ax.set_xticks(np.arange(n_s), [_shorten(s, 30) for s in spheres], rotation=55, ha="right",
+    ax.set_xticks(np.arange(n_s), [shorten(s, 30) for s in spheres], rotation=55, ha="right",
                   rotation_mode="anchor", fontsize="small" if n_s > 20 else None)  # fmt: skip
     ax.set_yticks(np.arange(n_e), ents, fontsize="small" if n_e > 25 else None)
     ax.set_xticks(np.arange(n_s + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(n_e + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=0.8)
     ax.tick_params(which="minor", length=0)
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
+    hide_spines(ax, ("top", "right", "left", "bottom"))
     cbar = ax.figure.colorbar(im, ax=ax, shrink=0.7, aspect=25, pad=0.02)
     cbar.set_label("share of scored indicators deteriorated")
     ax.set_xlabel("Sphere (cells: deteriorated / scored indicators; grey: none scored)")
@@ -382,22 +334,11 @@ def _sphere_heatmap(
         if title is not None
         else f"Share of indicators deteriorated by sphere, {_window_text(res)}"
     )
-    _add_note(ax, note)
+    add_note(ax, note)
     return ax
 
 
 # --------------------------------------------------------------------------- one body
-
-
-def _format_change(change: float, rule: str, unit: str) -> str:
-    if not np.isfinite(change):
-        return ""
-    if rule in ("relative", "slope"):
-        text = f"{100.0 * change:+.1f} %/yr" if round(100.0 * change, 1) != 0 else "0.0 %/yr"
-    else:
-        unit = "pp" + unit[1:] if unit.startswith("%") else unit  # a change of a % is in points
-        text = (f"{change:+.3g}" if change != 0 else "0") + (f" {unit}/yr" if unit else "/yr")
-    return text.replace("-", "−")
 
 
 def plot_changes(
@@ -467,7 +408,7 @@ def plot_changes(
     n = len(rows)
     cls = rows["class"].astype("object").where(rows["class"].notna() & ~np.isnan(dev), "missing")
     colors = [CLASS_COLORS[c] for c in cls]
-    ax = _new_axes(ax, (10.5, min(max(3.0, 0.3 * n + 1.6), 30.0)))
+    ax = new_axes(ax, (10.5, min(max(3.0, 0.3 * n + 1.6), 30.0)))
     y = np.arange(n)
     opts: dict[str, Any] = {"height": 0.7, "edgecolor": "none"} | kwargs
     bars = ax.barh(y, np.nan_to_num(dev), color=colors, gid="changes", **opts)
@@ -485,9 +426,9 @@ def plot_changes(
         column = ax.get_yaxis_transform()
         for k in range(n):
             if np.isnan(dev[k]):
-                text = "no score: " + _shorten(str(reasons[k]) or "missing", 50)
+                text = "no score: " + shorten(str(reasons[k]) or "missing", 50)
             else:
-                text = _format_change(changes[k], str(rules[k]), str(units[k]))
+                text = format_change(changes[k], str(rules[k]), str(units[k]))
             ax.text(1.02, y[k], text, transform=column, ha="left", va="center",
                     fontsize="x-small", color="0.25")  # fmt: skip
         ax.annotate("yearly change\n(direction-adjusted)", xy=(1.02, 1.0),
@@ -497,13 +438,12 @@ def plot_changes(
     ax.set_xlim(-55.0, 55.0)
     ax.set_xticks([-50, -25, 0, 25, 50], ["−50\n(−cap)", "−25", "0", "+25", "+50\n(+cap)"])
     ax.set_ylim(n - 0.4, -0.6)
-    ax.set_yticks(y, _labels(res, rows["indicator"].tolist(), labels, 56),
+    ax.set_yticks(y, catalog_labels(res, rows["indicator"].tolist(), labels, 56),
                   fontsize="small" if n > 20 else None)  # fmt: skip
     ax.set_xlabel(
         "Progress score − 50  (0 = no change; ±50 = yearly change at the indicator's cap)"
     )
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    hide_spines(ax)
     present = [c for c in _CLASS_ORDER[:4] if (cls == c).any()]
     # improvements sort last, so the lower left is empty unless everything regressed
     corner: Literal["lower left", "best"] = (
@@ -521,7 +461,7 @@ def plot_changes(
         loc="left",
         pad=26.0 if annotate else None,
     )
-    _add_note(ax, note)
+    add_note(ax, note)
     return ax
 
 
@@ -595,7 +535,7 @@ def plot_gpi_ranking(
         (f"{e} ({k})" if mixed else f"{int(r)}. {e}") if ok else f"–  {e}"
         for e, k, r, ok in zip(s.index, s["kind"], rank, ranked, strict=True)
     ]
-    ax = _new_axes(ax, (10.0, min(max(2.8, 0.3 * n + 1.8), 30.0)))
+    ax = new_axes(ax, (10.0, min(max(2.8, 0.3 * n + 1.8), 30.0)))
     y = np.arange(n)
     opts: dict[str, Any] = {"height": 0.7, "color": "#4a6f9c"} | kwargs
     ax.barh(y, np.nan_to_num(gpi), gid="gpi", **opts)
@@ -613,7 +553,7 @@ def plot_gpi_ranking(
             ax.text(
                 1.0,
                 y[k],
-                "no index: " + _shorten(str(reasons[k]) or "no GPI", 80),
+                "no index: " + shorten(str(reasons[k]) or "no GPI", 80),
                 va="center",
                 fontsize="x-small",
                 color="#a50f15",
@@ -624,8 +564,7 @@ def plot_gpi_ranking(
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_yticks(y, ylabels, fontsize="small" if n > 25 else None)
     ax.set_xlabel("GPI (50 = no change on average; 100 = every indicator at its cap)")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    hide_spines(ax)
     inset = ax.inset_axes((1.03, 0.0, 0.3, 1.0), sharey=ax)
     left = np.zeros(n)
     for lab in ("improved", "stable", "deteriorated"):
@@ -645,8 +584,7 @@ def plot_gpi_ranking(
     inset.set_xticks([0.0, 0.5, 1.0], ["0", "50", "100 %"])
     inset.tick_params(axis="y", left=False, labelleft=False)
     inset.set_xlabel("Indicators by class\n(share; counts in bars)", fontsize="small")
-    for side in ("top", "right", "left"):
-        inset.spines[side].set_visible(False)
+    hide_spines(inset, ("top", "right", "left"))
     inset.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, frameon=False,
                  fontsize="x-small", handlelength=1.0, columnspacing=0.8,
                  handletextpad=0.4)  # fmt: skip
@@ -655,235 +593,5 @@ def plot_gpi_ranking(
     )
     default = f"Government Performance Index {res.year}" + (f", {what}" if what else "")
     ax.set_title(title if title is not None else default, loc="left")
-    _add_note(ax, note)
-    return ax
-
-
-# --------------------------------------------------------------------------- NPI
-
-
-def _reference_text(result: ProgressResult) -> str:
-    ref = result.method.reference
-    return ref if isinstance(ref, str) else f"mean of {len(ref)} members"
-
-
-def plot_npi(
-    result: ProgressResult,
-    *,
-    year: int | None = None,
-    labels: Literal["name", "code"] = "name",
-    title: str | None = None,
-    note: str | None = None,
-    ax: Axes | None = None,
-    **kwargs: Any,
-) -> Axes:
-    """Dot plot of each NPI indicator: ratio to the reference and to the base year (= 100).
-
-    Two markers per indicator (circle: reference = 100, diamond: base year = 100)
-    joined by a grey line, a vertical line at 100, and capped ratios ringed with
-    their uncapped value in brackets; rows sorted by the ratio to the reference
-    (lowest on top). A ratio that is undefined (e.g. a base-year value of 0) is
-    noted as "n/a".
-
-    Parameters
-    ----------
-    result : ProgressResult
-        Output of :func:`govindex.progress_index`.
-    year : int, optional
-        Year to show; default the assessment year of the result.
-    labels : {"name", "code"}, default "name"
-        Row labels: catalog names or codes.
-    title, note : str, optional
-        Title (default names country, year and NPI values) and a small note.
-    ax : Axes, optional
-        Axes to draw on; default a new figure.
-    **kwargs
-        Passed to :meth:`~matplotlib.axes.Axes.plot` for both marker series.
-
-    Returns
-    -------
-    Axes
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from govindex import Catalog, Panel, progress_index
-    >>> panel = Panel.from_frame(pd.DataFrame({
-    ...     "entity": ["KZ", "KZ", "OECD", "OECD"], "indicator": "life",
-    ...     "year": [2016, 2024] * 2, "value": [72.0, 75.0, 80.0, 81.0]}))
-    >>> cat = Catalog.from_frame(pd.DataFrame({"code": ["NPI", "life"], "parent": ["", "NPI"]}))
-    >>> res = progress_index(panel, cat, country="KZ", reference="OECD", year=2024)
-    >>> ax = plot_npi(res)
-    >>> [round(float(x), 1) for line in ax.lines if line.get_gid() == "npi_reference"
-    ...  for x in line.get_xdata()]  # 75 / 81 × 100
-    [92.6]
-    """
-    res = _check_progress(result)
-    yr = res.year if year is None else year
-    tab = res.indicators
-    years = sorted(set(tab["year"].tolist()))
-    if yr not in set(years):
-        raise MethodError(
-            f"year {yr!r} is not in the result; its years are {years[0]}–{years[-1]}"
-        )
-    rows = tab.loc[tab["year"] == yr]
-    ref = rows["ratio_reference"].to_numpy(dtype=np.float64)
-    order = np.lexsort((rows["indicator"].to_numpy(), np.where(np.isnan(ref), np.inf, ref)))
-    rows = rows.iloc[order]
-    n = len(rows)
-    y = np.arange(n)
-    r_ref = rows["ratio_reference"].to_numpy(dtype=np.float64)
-    r_base = rows["ratio_base"].to_numpy(dtype=np.float64)
-    lo, hi = (100.0 * c for c in res.method.cap)
-    ax = _new_axes(ax, (10.0, min(max(3.0, 0.3 * n + 1.8), 30.0)))
-    both = ~np.isnan(r_ref) & ~np.isnan(r_base)
-    ax.hlines(y[both], np.minimum(r_ref, r_base)[both], np.maximum(r_ref, r_base)[both],
-              color="0.8", linewidth=1.5, zorder=1)  # fmt: skip
-    ax.axvline(100.0, color="0.2", linewidth=0.9, zorder=1)
-    ref_label = f"vs {_reference_text(res)} (= 100)"
-    base_label = f"vs {res.method.base_year} (= 100)"
-    # the reference circle is larger, so it stays visible behind an equal base-year diamond
-    for ratio, marker, size, color, label, gid in (
-        (r_ref, "o", 8.5, _SERIES_COLORS[0], ref_label, "npi_reference"),
-        (r_base, "D", 5.5, _SERIES_COLORS[1], base_label, "npi_base"),
-    ):
-        opts: dict[str, Any] = {"linestyle": "none", "markersize": size, "zorder": 3} | kwargs
-        ax.plot(ratio, y, marker=marker, color=color, label=label, gid=gid, **opts)
-    capped_any = False
-    for kind, ratio in (("reference", r_ref), ("base", r_base)):
-        capped = rows[f"capped_{kind}"].to_numpy(dtype=bool)
-        if capped.any():
-            capped_any = True
-            ax.plot(ratio[capped], y[capped], linestyle="none", marker="o", markersize=13,
-                    markerfacecolor="none", markeredgecolor="black", zorder=4,
-                    gid=f"capped_{kind}")  # fmt: skip
-            unc = rows[f"uncapped_{kind}"].to_numpy(dtype=np.float64)
-            for k in np.flatnonzero(capped).tolist():
-                right = ratio[k] >= 100.0
-                ax.text(ratio[k] + (6.0 if right else -6.0), y[k], f"({unc[k]:,.0f})",
-                        va="center", ha="left" if right else "right",
-                        fontsize="x-small")  # fmt: skip
-    value = rows["value"].to_numpy(dtype=np.float64)
-    for k in np.flatnonzero(np.isnan(r_ref) | np.isnan(r_base)).tolist():
-        pairs = ((_reference_text(res), r_ref[k]), (str(res.method.base_year), r_base[k]))
-        gone = [lab for lab, v in pairs if np.isnan(v)]
-        text = f"no value in {yr}" if np.isnan(value[k]) else "vs " + " and ".join(gone) + ": n/a"
-        ax.text(hi + 28.0, y[k], text, va="center", ha="right", fontsize="x-small", color="0.35")
-    ax.set_xlim(lo - 8.0, hi + 30.0)
-    ax.set_ylim(n - 0.4, -0.6)
-    ax.set_yticks(
-        y, _labels(res, rows["indicator"].tolist(), labels), fontsize="small" if n > 25 else None
-    )
-    ax.grid(axis="x", color="0.92", linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.set_xlabel(f"Ratio × 100, direction-adjusted (capped to [{lo:g}, {hi:g}])")
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    handles, _ = ax.get_legend_handles_labels()
-    if capped_any:
-        from matplotlib.lines import Line2D
-
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=11,
-                markerfacecolor="none",
-                markeredgecolor="black",
-                label="capped (uncapped value)",
-            )
-        )
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              fontsize="small")  # fmt: skip
-    if title is None:
-        sc = res.scores.loc[yr]
-        title = (
-            f"{res.method.country} in {yr}: NPI {sc['npi_reference']:.1f} "
-            f"vs {_reference_text(res)}, "
-            f"{sc['npi_base']:.1f} vs {res.method.base_year}"
-        )
-    ax.set_title(title, loc="left")
-    _add_note(ax, note)
-    return ax
-
-
-def plot_npi_trend(
-    result: ProgressResult,
-    *,
-    title: str | None = None,
-    note: str | None = None,
-    ax: Axes | None = None,
-    **kwargs: Any,
-) -> Axes:
-    """NPI relative to the reference and to the base year over the years, with a line at 100.
-
-    Parameters
-    ----------
-    result : ProgressResult
-        Output of :func:`govindex.progress_index`.
-    title, note : str, optional
-        Title (default names the country) and a small note under the chart.
-    ax : Axes, optional
-        Axes to draw on; default a new figure.
-    **kwargs
-        Passed to :meth:`~matplotlib.axes.Axes.plot` for both lines.
-
-    Returns
-    -------
-    Axes
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from govindex import Catalog, Panel, progress_index
-    >>> panel = Panel.from_frame(pd.DataFrame({
-    ...     "entity": ["KZ", "KZ", "OECD", "OECD"], "indicator": "life",
-    ...     "year": [2016, 2024] * 2, "value": [72.0, 75.0, 80.0, 81.0]}))
-    >>> cat = Catalog.from_frame(pd.DataFrame({"code": ["NPI", "life"], "parent": ["", "NPI"]}))
-    >>> ax = plot_npi_trend(progress_index(panel, cat, country="KZ", reference="OECD", year=2024))
-    >>> [line.get_gid() for line in ax.lines][:2]
-    ['npi_reference', 'npi_base']
-    """
-    res = _check_progress(result)
-    sc = res.scores
-    years = sc.index.to_numpy()
-    ax = _new_axes(ax, (9.0, 4.5))
-    opts: dict[str, Any] = {"marker": "o", "markersize": 4, "linewidth": 1.8} | kwargs
-    series = (("npi_reference", f"NPI vs {_reference_text(res)} (= 100)"),
-              ("npi_base", f"NPI vs {res.method.base_year} (= 100)"))  # fmt: skip
-    for (col, label), color in zip(series, _SERIES_COLORS, strict=True):
-        ax.plot(
-            years, sc[col].to_numpy(dtype=np.float64), color=color, label=label, gid=col, **opts
-        )
-        last = sc[col].dropna()
-        if len(last):
-            ax.annotate(f"{last.iloc[-1]:.1f}", xy=(float(last.index[-1]), float(last.iloc[-1])),
-                        xytext=(5, 0), textcoords="offset points", va="center", fontsize="small",
-                        color=color)  # fmt: skip
-    ax.axhline(100.0, color="0.2", linewidth=0.9)
-    if years.size and years.min() <= res.method.base_year <= years.max():
-        ax.axvline(res.method.base_year, color="0.55", linewidth=0.8, linestyle=":")
-        ax.annotate("base year", xy=(res.method.base_year, 1.0),
-                    xycoords=("data", "axes fraction"), xytext=(3, -3),
-                    textcoords="offset points", va="top", fontsize="x-small",
-                    color="0.4")  # fmt: skip
-    from matplotlib.ticker import MaxNLocator
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if years.size:
-        ax.set_xlim(float(years.min()) - 0.5, float(years.max()) + 0.9)
-    ax.set_xlabel("Year")
-    ax.set_ylabel("Index (100 = reference / base-year level)")
-    ax.grid(axis="y", color="0.92", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
-    ax.set_title(
-        title if title is not None else f"National Progress Index of {res.method.country}",
-        loc="left",
-    )
-    _add_note(ax, note)
+    add_note(ax, note)
     return ax

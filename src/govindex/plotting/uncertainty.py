@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from govindex.exceptions import MethodError, format_items
-from govindex.plotting.performance import _add_note, _new_axes
+from govindex.plotting._common import SERIES_COLORS, add_note, check_result, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_rank_intervals", "plot_sensitivity"]
 
-_INTERVAL = "#1f5fa8"
+_INTERVAL = SERIES_COLORS[0]
 _NOMINAL = "#d73027"
-_S1, _ST = "#1f5fa8", "#e07b00"
+_S1, _ST = SERIES_COLORS
 
 
 def plot_rank_intervals(
@@ -58,14 +58,10 @@ def plot_rank_intervals(
 
     from govindex.uncertainty import UncertaintyResult
 
-    if not isinstance(result, UncertaintyResult):
-        raise MethodError(
-            "expected an UncertaintyResult (from uncertainty_analysis), "
-            f"got {type(result).__name__}"
-        )
+    check_result(result, UncertaintyResult, "uncertainty_analysis")
     summary = result.rank_summary
     n_ent = len(summary)
-    ax = _new_axes(ax, (8.0, 1.2 + 0.28 * n_ent))
+    ax = new_axes(ax, (8.0, 1.2 + 0.28 * n_ent))
     y = np.arange(n_ent)
     ax.hlines(
         y,
@@ -91,7 +87,7 @@ def plot_rank_intervals(
         if title is not None
         else f"{result.kind} rank intervals over {result.n} replications"
     )
-    _add_note(ax, note)
+    add_note(ax, note)
     return ax
 
 
@@ -124,11 +120,7 @@ def plot_sensitivity(
     """
     from govindex.sensitivity import SensitivityResult
 
-    if not isinstance(result, SensitivityResult):
-        raise MethodError(
-            "expected a SensitivityResult (from sensitivity_analysis), "
-            f"got {type(result).__name__}"
-        )
+    check_result(result, SensitivityResult, "sensitivity_analysis")
     table = result.indices
     outputs = list(dict.fromkeys(table["output"]))
     if output is None:
@@ -141,26 +133,12 @@ def plot_sensitivity(
     if output not in outputs:
         raise MethodError(f"unknown output {output!r}; expected one of {format_items(outputs)}")
     rows = table.loc[table["output"] == output]
-    ax = _new_axes(ax, (1.6 + 0.9 * len(rows), 3.6))
+    ax = new_axes(ax, (1.6 + 0.9 * len(rows), 3.6))
     x = np.arange(len(rows))
-    ax.bar(
-        x - 0.2,
-        rows["S1"],
-        0.4,
-        yerr=rows["S1_conf"],
-        color=_S1,
-        capsize=3,
-        label="first order S1",
-    )
-    ax.bar(
-        x + 0.2,
-        rows["ST"],
-        0.4,
-        yerr=rows["ST_conf"],
-        color=_ST,
-        capsize=3,
-        label="total effect ST",
-    )
+    for dx, col, color, label in ((-0.2, "S1", _S1, "first order S1"),
+                                  (0.2, "ST", _ST, "total effect ST")):  # fmt: skip
+        ax.bar(x + dx, rows[col], 0.4, yerr=rows[f"{col}_conf"], color=color, capsize=3,
+               label=label)  # fmt: skip
     ax.set_xticks(x, [str(f) for f in rows["factor"]], rotation=20, ha="right")
     ax.axhline(0.0, color="0.3", lw=0.8)
     ax.set_ylabel("Sobol index")
@@ -171,5 +149,5 @@ def plot_sensitivity(
         if title is not None
         else f"Sensitivity of {output} (N = {result.n_base}, {result.conf_level:.0%} intervals)"
     )
-    _add_note(ax, note)
+    add_note(ax, note)
     return ax
