@@ -3,8 +3,8 @@ standard error for every kind of bad input, on copies of the SYNTHETIC demo data
 
 from __future__ import annotations
 
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path

@@ -108,7 +108,7 @@ def test_read_panel_and_catalog_from_excel(tmp_path: Path) -> None:
     wb.save(tmp_path / "hand.xlsx")
     p = read_panel(tmp_path / "hand.xlsx")
     assert list(p.entities) == ["101", "A"] and list(p.years) == [2020, 2021]
-    assert p.values[0, 0, 0] == 1.0 and np.isnan(p.values[1, 0, 1])  # noqa: PD011
+    assert p.values[0, 0, 0] == 1.0 and np.isnan(p.values[1, 0, 1])
 
 
 def test_operational_inputs_from_excel(tmp_path: Path) -> None:

@@ -254,7 +254,7 @@ def test_impute_panel_locf_adds_rows_and_overwrites_nan_rows() -> None:
         ("A", 2021), ("B", 2021), ("B", 2023)]  # fmt: skip
     assert res.mask.loc[("A", "x"), 2022].item() is False
     assert len(res.unfilled) == 1  # A 2022
-    assert np.isnan(panel.values[0, 0, 1])  # noqa: PD011  (the input panel still has NaN)
+    assert np.isnan(panel.values[0, 0, 1])
 
 
 def test_impute_panel_mean_works_year_by_year() -> None:
@@ -263,7 +263,7 @@ def test_impute_panel_mean_works_year_by_year() -> None:
                          "value": [1.0, 3.0, nan, nan, 10.0, 20.0]})  # fmt: skip
     with pytest.warns(DataWarning):
         res = impute(Panel.from_frame(tidy), method="mean")
-    v = res.data.values[:, 0, :]  # noqa: PD011
+    v = res.data.values[:, 0, :]
     # 2020: C ← (1 + 3)/2 = 2;  2021: A ← (10 + 20)/2 = 15
     assert_array_equal(v, [[1, 15], [3, 10], [2, 20]])
 

@@ -101,10 +101,10 @@ def test_extensive_all_and_none() -> None:
     lin = _lineage([(2018, "A", "B", 0.4)])
     # default "none": jobs treated as intensive → carried over (100 for both parts)
     adj = lin.rebase_panel(p, year=2020)
-    assert adj.values[:, 0, 0].tolist() == [100.0, 100.0]  # noqa: PD011
+    assert adj.values[:, 0, 0].tolist() == [100.0, 100.0]
     adj = lin.rebase_panel(p, year=2020, extensive="all")
     # rate treated as a count: 0.6·10 = 6, 0.4·10 = 4
-    assert adj.values[:, 1, 0] == pytest.approx([6.0, 4.0])  # noqa: PD011
+    assert adj.values[:, 1, 0] == pytest.approx([6.0, 4.0])
     assert adj.rebased.all() and not adj.failed.any()
 
 
@@ -112,7 +112,7 @@ def test_new_code_keeps_its_own_back_cast() -> None:
     rows = dict(SPLIT)
     rows[("B", "rate")] = {2017: 9.0, 2018: 11.0, 2019: 11.5, 2020: 12.0}  # published back-cast
     adj = _lineage([(2018, "A", "B", 0.4)]).rebase_panel(_panel(rows), year=2020)
-    assert adj.values[1, 1, 0] == 9.0  # noqa: PD011 (kept, not replaced by A's 10)
+    assert adj.values[1, 1, 0] == 9.0
     assert not adj.rebased[1, 1]  # nothing re-based in B's rate window
     assert adj.rebased[0, 1]  # A's rate carried over (old boundaries): flagged
 
@@ -160,7 +160,7 @@ def test_absorption_with_self_row() -> None:
     rows[("A", "jobs")] = {2017: 30.0, 2018: 32.0, 2019: 104.0, 2020: 110.0}
     lin = _lineage([(2019, "A", "A", 1.0), (2019, "B", "A", 1.0)], extensive="all")
     adj = lin.rebase_panel(_panel(rows), year=2020)
-    assert adj.values[0, 0, :2].tolist() == [100.0, 100.0]  # noqa: PD011 (30 + 70, 32 + 68)
+    assert adj.values[0, 0, :2].tolist() == [100.0, 100.0]
     assert adj.failed[1].all() and not adj.failed[0].any()
 
 
@@ -200,7 +200,7 @@ def test_two_events_in_one_window_chain() -> None:
         }
     )
     lin = _lineage([(2018, "A", "B", 0.4), (2019, "B", "C", 0.5)], extensive="all")
-    v = lin.rebase_panel(p, year=2020, window=4).values[:, 0, :]  # noqa: PD011 (years 2016…2020)
+    v = lin.rebase_panel(p, year=2020, window=4).values[:, 0, :]
     # A 2016: 0.6·200 = 120; B 2016: 0.4·200·0.5 = 40; C 2016: 0.4·200·0.5 = 40
     np.testing.assert_allclose(v[:, 0], [120.0, 40.0, 40.0])
     # B 2018 = 40 observed on the 2018 boundaries → 0.5·40 = 20 for B and for C
@@ -241,7 +241,7 @@ def test_rebase_matches_loop_oracle_and_conserves_totals(shares: list[float], x0
     x = np.array([[x0, 1.0, 1.0], [np.nan, 1.0, 1.0], [np.nan, 1.0, 1.0]])
     lin = _lineage([(2019, o, n, s) for o, n, s in rows], extensive="all")
     adj = lin.rebase(x[:, None, :], codes, ["n"], [2018, 2019, 2020], year=2020, window=2)
-    got = adj.values[:, 0, :]  # noqa: PD011
+    got = adj.values[:, 0, :]
     parts = {"A", *(n for _, n, _ in rows)}
     expected = _oracle(x, rows, codes)
     for k, code in enumerate(codes):
@@ -313,7 +313,7 @@ def test_codes_absent_from_panel_warn() -> None:
     with pytest.warns(DataWarning, match=r"lineage code\(s\) 'Z' are not entities"):
         adj = lin.rebase_panel(_panel(SPLIT), year=2020)
     # A is still re-based (remainder 0.6 of a count would be 60; as intensive it stays 100)
-    assert adj.values[0, 0, 0] == 100.0 and adj.rebased[0, 0]  # noqa: PD011
+    assert adj.values[0, 0, 0] == 100.0 and adj.rebased[0, 0]
 
 
 def test_parts_and_repr() -> None:
@@ -457,5 +457,5 @@ def test_shymkent_split_rebased(kz: pd.DataFrame) -> None:
     h = panel.indicators.get_loc("HOSPITALS")
     y17 = panel.year_index(2017)
     # 2017 on the 2018 boundaries: 117 · 40/66 = 70.909 and 117 · 26/66 = 46.091
-    assert adj.values[e61, h, y17] == pytest.approx(117 * 40 / 66)  # noqa: PD011
-    assert adj.values[e79, h, y17] == pytest.approx(117 * 26 / 66)  # noqa: PD011
+    assert adj.values[e61, h, y17] == pytest.approx(117 * 40 / 66)
+    assert adj.values[e79, h, y17] == pytest.approx(117 * 26 / 66)

@@ -1,4 +1,3 @@
-# ruff: noqa: PD011  (Panel.values is a numpy array, not a pandas accessor)
 """Tests of :class:`govindex.Panel` and :func:`govindex.read_panel`.
 
 Expected values are written out by hand from the small input tables.

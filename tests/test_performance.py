@@ -334,7 +334,7 @@ def test_inputs_not_modified_and_runs_bit_identical(
     p, c = demo_leb
     p0, c0 = p.copy(deep=True), c.copy(deep=True)
     panel, cat = Panel.from_frame(p), Catalog.from_frame(c)
-    values0, cat_frame0, tidy0 = panel.values.copy(), cat.frame.copy(), panel.to_frame()  # noqa: PD011
+    values0, cat_frame0, tidy0 = panel.values.copy(), cat.frame.copy(), panel.to_frame()
     r1 = performance_index(panel, cat, year=2025)
     r2 = performance_index(panel, cat, year=2025)
     pd.testing.assert_frame_equal(p, p0)

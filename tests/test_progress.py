@@ -186,7 +186,7 @@ def test_inputs_not_modified(catalog: Catalog) -> None:
     frame = _frame()
     frame0 = frame.copy(deep=True)
     p = Panel.from_frame(frame)
-    vals, cat0 = p.values.copy(), catalog.frame.copy()  # noqa: PD011
+    vals, cat0 = p.values.copy(), catalog.frame.copy()
     progress_index(
         p, catalog, country="KZ", reference=["M1", "M2", "M3"], reference_weights="POP", year=2020
     )

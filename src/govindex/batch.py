@@ -102,9 +102,15 @@ def read_panel_source(
         names = dataset.schema.names
         missing = [c for c in _PANEL_COLUMNS[:4] if c not in names]
         if missing:
-            raise ConfigError(f"{p}: missing panel column(s) {format_items(missing)}; found {format_items(names)}")
+            raise ConfigError(
+                f"{p}: missing panel column(s) {format_items(missing)}; found {format_items(names)}"
+            )
         if p.is_dir():
-            present = {int(m.group(1)) for f in dataset.files if (m := _YEAR_PART.search(f.replace(os.sep, "/")))}
+            present = {
+                int(m.group(1))
+                for f in dataset.files
+                if (m := _YEAR_PART.search(f.replace(os.sep, "/")))
+            }
             if present:
                 absent = sorted(set(require_years) - present)
                 if absent:
@@ -177,8 +183,12 @@ def _gpi_inputs(spec: GPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
 
 def _npi_inputs(spec: NPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
     catalog = _load_catalog(spec.catalog, f"npi.{spec.name}")
-    frame = read_panel_source(spec.panel, max_year=max(years), indicators=catalog.indicators,
-                              require_years=[*years, int(spec.params.get("base_year", 2016))])  # fmt: skip
+    frame = read_panel_source(
+        spec.panel,
+        max_year=max(years),
+        indicators=catalog.indicators,
+        require_years=[*years, int(spec.params.get("base_year", 2016))],
+    )
     return _load_panel(frame, catalog, f"npi.{spec.name}"), catalog
 
 
@@ -201,8 +211,13 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run(config: RunConfig | str | os.PathLike[str], *, years: object = None, output: str | os.PathLike[str] | None = None,
-        progress: bool | None = None) -> RunOutput:  # fmt: skip
+def run(
+    config: RunConfig | str | os.PathLike[str],
+    *,
+    years: object = None,
+    output: str | os.PathLike[str] | None = None,
+    progress: bool | None = None,
+) -> RunOutput:
     """Run every index of a configuration for every requested year and write the results.
 
     Parameters
@@ -253,33 +268,56 @@ def run(config: RunConfig | str | os.PathLike[str], *, years: object = None, out
 
 
 def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
-    n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi)) + sum(len(s.years or cfg.years) for s in cfg.operational)
+    n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi)) + sum(
+        len(s.years or cfg.years) for s in cfg.operational
+    )
     bar = Progress(n_steps, f"govindex run {cfg.name}", enabled=progress)
     fingerprints: dict[str, dict[str, str]] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for g in cfg.gpi:
             panel, catalog = _gpi_inputs(g, cfg.years)
-            fingerprints[f"gpi.{g.name}"] = {"panel": panel.fingerprint, "catalog": catalog.fingerprint}
+            fingerprints[f"gpi.{g.name}"] = {
+                "panel": panel.fingerprint,
+                "catalog": catalog.fingerprint,
+            }
             for year in cfg.years:
                 res = performance_index(panel, catalog, year=year, roots=g.roots, **dict(g.method))
                 out.results[("gpi", g.name, year)] = res
                 folder = cfg.output / str(year)
-                for table_name, table in (("scores", res.scores), ("changes", res.changes), ("risks", res.risk_areas())):
-                    _write(table, folder / f"gpi_{g.name}_{table_name}.parquet",
-                           {**res.provenance, "run": cfg.name, "name": g.name, "table": table_name}, out)  # fmt: skip
+                for table_name, table in (
+                    ("scores", res.scores),
+                    ("changes", res.changes),
+                    ("risks", res.risk_areas()),
+                ):
+                    _write(
+                        table,
+                        folder / f"gpi_{g.name}_{table_name}.parquet",
+                        {**res.provenance, "run": cfg.name, "name": g.name, "table": table_name},
+                        out,
+                    )
                 bar.step(f"gpi.{g.name} {year}")
         for n in cfg.npi:
             panel, catalog = _npi_inputs(n, cfg.years)
-            fingerprints[f"npi.{n.name}"] = {"panel": panel.fingerprint, "catalog": catalog.fingerprint}
+            fingerprints[f"npi.{n.name}"] = {
+                "panel": panel.fingerprint,
+                "catalog": catalog.fingerprint,
+            }
             params = dict(n.params)
             for year in cfg.years:
                 res_n = progress_index(panel, catalog, year=year, **params)
                 out.results[("npi", n.name, year)] = res_n
                 folder = cfg.output / str(year)
-                for table_name, table in (("scores", res_n.scores), ("indicators", res_n.indicators)):
-                    _write(table, folder / f"npi_{n.name}_{table_name}.parquet",
-                           {**res_n.provenance, "run": cfg.name, "name": n.name, "table": table_name}, out)  # fmt: skip
+                for table_name, table in (
+                    ("scores", res_n.scores),
+                    ("indicators", res_n.indicators),
+                ):
+                    _write(
+                        table,
+                        folder / f"npi_{n.name}_{table_name}.parquet",
+                        {**res_n.provenance, "run": cfg.name, "name": n.name, "table": table_name},
+                        out,
+                    )
                 bar.step(f"npi.{n.name} {year}")
         for o in cfg.operational:
             _run_operational(o, cfg, out, fingerprints, bar)
@@ -301,8 +339,13 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
     atomic_write_bytes(out.manifest, manifest_bytes)
 
 
-def _run_operational(o: OperationalSpec, cfg: RunConfig, out: RunOutput, fingerprints: dict[str, dict[str, str]],
-                     bar: Progress) -> None:  # fmt: skip
+def _run_operational(
+    o: OperationalSpec,
+    cfg: RunConfig,
+    out: RunOutput,
+    fingerprints: dict[str, dict[str, str]],
+    bar: Progress,
+) -> None:
     from govindex.operational import read_scorecard
 
     where = f"operational.{o.name}"
@@ -319,7 +362,9 @@ def _run_operational(o: OperationalSpec, cfg: RunConfig, out: RunOutput, fingerp
             rows = inputs.loc[inputs["year"] == year]
             if rows.empty:
                 found = sorted(set(inputs["year"].tolist()))
-                raise ConfigError(f"[{where}] no criterion values for {year} in {o.inputs.name}; years present: {found}")
+                raise ConfigError(
+                    f"[{where}] no criterion values for {year} in {o.inputs.name}; years present: {found}"
+                )
         else:
             rows = inputs
         card = read_scorecard(o.scorecard, year=year)
@@ -328,6 +373,10 @@ def _run_operational(o: OperationalSpec, cfg: RunConfig, out: RunOutput, fingerp
         folder = cfg.output / str(year)
         meta = {"run": cfg.name, "name": o.name, "index": "operational", "year": year}
         for table_name, table in (("summary", res.summary()), ("points", res.to_frame())):
-            _write(table, folder / f"operational_{o.name}_{table_name}.parquet",
-                   {**res.provenance(), **meta, "table": table_name}, out)  # fmt: skip
+            _write(
+                table,
+                folder / f"operational_{o.name}_{table_name}.parquet",
+                {**res.provenance(), **meta, "table": table_name},
+                out,
+            )
         bar.step(f"{where} {year}")

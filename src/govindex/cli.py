@@ -33,22 +33,33 @@ def _parser() -> argparse.ArgumentParser:
         "assessment on the bundled SYNTHETIC demo data; print summary tables and write "
         "charts (PNG) and results (Parquet).",
     )
-    demo.add_argument("--out", default="govindex-demo", help="output folder (default: %(default)s)")
-    run = sub.add_parser("run", help="compute every index of a run configuration (TOML)",
-                         description="Read the inputs of CONFIG, validate them, compute every configured "
-                         "index for every year and write Parquet results with provenance.")  # fmt: skip
+    demo.add_argument(
+        "--out", default="govindex-demo", help="output folder (default: %(default)s)"
+    )
+    run = sub.add_parser(
+        "run",
+        help="compute every index of a run configuration (TOML)",
+        description="Read the inputs of CONFIG, validate them, compute every configured "
+        "index for every year and write Parquet results with provenance.",
+    )
     run.add_argument("config", help="run configuration (TOML)")
     run.add_argument("--years", help="override the years, e.g. 2025, 2020:2025 or 2023,2025")
     run.add_argument("--out", help="override the output folder")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
-    val = sub.add_parser("validate", help="check a run's inputs and print a data-quality report",
-                         description="Read and check the inputs of CONFIG without computing any index: "
-                         "coverage, gaps, duplicates, implausible jumps. Exit status 1 on errors.")  # fmt: skip
+    val = sub.add_parser(
+        "validate",
+        help="check a run's inputs and print a data-quality report",
+        description="Read and check the inputs of CONFIG without computing any index: "
+        "coverage, gaps, duplicates, implausible jumps. Exit status 1 on errors.",
+    )
     val.add_argument("config", help="run configuration (TOML)")
     val.add_argument("--years", help="override the years")
-    dif = sub.add_parser("diff", help="compare two run output folders",
-                         description="Which scores and ranks moved between two runs, by how much, and why "
-                         "(input revisions, method changes, driving indicators).")  # fmt: skip
+    dif = sub.add_parser(
+        "diff",
+        help="compare two run output folders",
+        description="Which scores and ranks moved between two runs, by how much, and why "
+        "(input revisions, method changes, driving indicators).",
+    )
     dif.add_argument("old", help="output folder of the earlier run")
     dif.add_argument("new", help="output folder of the later run")
     dif.add_argument("--rows", type=int, default=20, help="rows to show (default: %(default)s)")
@@ -76,7 +87,9 @@ def _years(text: str | None) -> object:
         try:
             return [int(t) for t in text.split(",") if t.strip()]
         except ValueError:
-            raise GovindexError(f"cannot read --years {text!r}; expected e.g. 2025, 2020:2025 or 2023,2025") from None
+            raise GovindexError(
+                f"cannot read --years {text!r}; expected e.g. 2025, 2020:2025 or 2023,2025"
+            ) from None
     return text
 
 
@@ -89,11 +102,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from govindex.batch import run
 
-        out = run(args.config, years=_years(args.years), output=args.out, progress=False if args.quiet else None)
+        out = run(
+            args.config,
+            years=_years(args.years),
+            output=args.out,
+            progress=False if args.quiet else None,
+        )
         if not args.quiet:
             cfg = out.config
-            print(f"govindex run {cfg.name!r}: years {', '.join(map(str, cfg.years))}; "
-                  f"wrote {len(out.files)} result files and {out.manifest}")  # fmt: skip
+            print(
+                f"govindex run {cfg.name!r}: years {', '.join(map(str, cfg.years))}; "
+                f"wrote {len(out.files)} result files and {out.manifest}"
+            )
             for note in out.notes:
                 print(f"  note: {note}")
         return 0

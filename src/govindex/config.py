@@ -41,10 +41,26 @@ __all__ = ["GPISpec", "NPISpec", "OperationalSpec", "RunConfig", "parse_years", 
 
 _INDICES = ("gpi", "npi", "operational")
 _GPI_METHOD_KEYS = (
-    "window", "change", "alpha", "survey_scale", "significance", "aggregation", "coverage",
-    "override_change", "imputation",
-)  # fmt: skip
-_NPI_KEYS = ("country", "reference", "reference_weights", "base_year", "root", "cap", "aggregation", "coverage")
+    "window",
+    "change",
+    "alpha",
+    "survey_scale",
+    "significance",
+    "aggregation",
+    "coverage",
+    "override_change",
+    "imputation",
+)
+_NPI_KEYS = (
+    "country",
+    "reference",
+    "reference_weights",
+    "base_year",
+    "root",
+    "cap",
+    "aggregation",
+    "coverage",
+)
 
 
 def parse_years(value: object) -> tuple[int, ...]:
@@ -70,11 +86,17 @@ def parse_years(value: object) -> tuple[int, ...]:
                 return (int(first),)
             a, b = int(first), int(last)
         except ValueError:
-            raise ConfigError(f"cannot read years {value!r}; expected e.g. '2020:2025' or '2025'") from None
+            raise ConfigError(
+                f"cannot read years {value!r}; expected e.g. '2020:2025' or '2025'"
+            ) from None
         if b < a:
             raise ConfigError(f"years {value!r}: the last year is before the first")
         return tuple(range(a, b + 1))
-    if isinstance(value, list | tuple) and value and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if (
+        isinstance(value, list | tuple)
+        and value
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
         return tuple(sorted(set(value)))
     raise ConfigError(f"years must be a year, a list of years or 'FIRST:LAST'; got {value!r}")
 
@@ -124,11 +146,21 @@ class RunConfig:
 
     def with_years(self, years: object) -> RunConfig:
         """A copy computing ``years`` instead (e.g. from ``--years 2020:2025``)."""
-        return RunConfig(self.name, self.output, parse_years(years), self.gpi, self.npi, self.operational, self.source)
+        return RunConfig(
+            self.name,
+            self.output,
+            parse_years(years),
+            self.gpi,
+            self.npi,
+            self.operational,
+            self.source,
+        )
 
     def with_output(self, output: str | os.PathLike[str]) -> RunConfig:
         """A copy writing into ``output``."""
-        return RunConfig(self.name, Path(output), self.years, self.gpi, self.npi, self.operational, self.source)
+        return RunConfig(
+            self.name, Path(output), self.years, self.gpi, self.npi, self.operational, self.source
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form with paths relative to the configuration's folder."""
@@ -145,22 +177,46 @@ class RunConfig:
         return {
             "name": self.name,
             "years": list(self.years),
-            "gpi": {s.name: {"panel": rel(s.panel), "catalog": rel(s.catalog), **dict(s.method),
-                             **({"roots": list(s.roots)} if s.roots else {})} for s in self.gpi},
-            "npi": {s.name: {"panel": rel(s.panel), "catalog": rel(s.catalog), **dict(s.params)} for s in self.npi},
-            "operational": {s.name: {"scorecard": s.scorecard if s.scorecard in ("central", "local") else rel(Path(s.scorecard)),
-                                     "inputs": rel(s.inputs), **({"years": list(s.years)} if s.years else {})}
-                            for s in self.operational},
-        }  # fmt: skip
+            "gpi": {
+                s.name: {
+                    "panel": rel(s.panel),
+                    "catalog": rel(s.catalog),
+                    **dict(s.method),
+                    **({"roots": list(s.roots)} if s.roots else {}),
+                }
+                for s in self.gpi
+            },
+            "npi": {
+                s.name: {"panel": rel(s.panel), "catalog": rel(s.catalog), **dict(s.params)}
+                for s in self.npi
+            },
+            "operational": {
+                s.name: {
+                    "scorecard": s.scorecard
+                    if s.scorecard in ("central", "local")
+                    else rel(Path(s.scorecard)),
+                    "inputs": rel(s.inputs),
+                    **({"years": list(s.years)} if s.years else {}),
+                }
+                for s in self.operational
+            },
+        }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, base_dir: str | os.PathLike[str] = ".", source: Path | None = None) -> RunConfig:
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        base_dir: str | os.PathLike[str] = ".",
+        source: Path | None = None,
+    ) -> RunConfig:
         """Validate a configuration mapping (as read from TOML); paths are relative to ``base_dir``."""
         base = Path(base_dir)
         unknown = [k for k in data if k not in ("run", *_INDICES)]
         if unknown:
             raise ConfigError(
-                f"unknown index or section {format_items(unknown)}; expected 'run' and any of {format_items(_INDICES)}"
+                f"unknown index or section {format_items(unknown)}; "
+                f"expected 'run' and any of {format_items(_INDICES)}"
             )
         run = _table(data.get("run", {}), "run")
         _keys(run, "run", ("name", "output", "years"), required=("years",))
@@ -168,10 +224,16 @@ class RunConfig:
         output = base / str(run.get("output", "results"))
         years = parse_years(run["years"])
         gpi = tuple(_gpi(n, t, base) for n, t in _named(data.get("gpi"), "gpi"))
-        npi = tuple(_npi(n, t, base) for n, t in _named(data.get("npi"), "npi", single_keys=("panel",)))
-        ops = tuple(_operational(n, t, base) for n, t in _named(data.get("operational"), "operational"))
+        npi = tuple(
+            _npi(n, t, base) for n, t in _named(data.get("npi"), "npi", single_keys=("panel",))
+        )
+        ops = tuple(
+            _operational(n, t, base) for n, t in _named(data.get("operational"), "operational")
+        )
         if not (gpi or npi or ops):
-            raise ConfigError("the configuration computes nothing: add a [gpi.<name>], [npi] or [operational.<name>] table")
+            raise ConfigError(
+                "the configuration computes nothing: add a [gpi.<name>], [npi] or [operational.<name>] table"
+            )
         return cls(name, output, years, gpi, npi, ops, source)
 
 
@@ -181,16 +243,22 @@ def _table(value: object, where: str) -> dict[str, Any]:
     return value
 
 
-def _keys(table: Mapping[str, Any], where: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> None:
+def _keys(
+    table: Mapping[str, Any], where: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+) -> None:
     unknown = [k for k in table if k not in allowed]
     if unknown:
-        raise ConfigError(f"[{where}]: unknown key(s) {format_items(unknown)}; allowed: {format_items(allowed)}")
+        raise ConfigError(
+            f"[{where}]: unknown key(s) {format_items(unknown)}; allowed: {format_items(allowed)}"
+        )
     missing = [k for k in required if k not in table]
     if missing:
         raise ConfigError(f"[{where}]: missing required key(s) {format_items(missing)}")
 
 
-def _named(value: object, kind: str, single_keys: tuple[str, ...] = ()) -> list[tuple[str, dict[str, Any]]]:
+def _named(
+    value: object, kind: str, single_keys: tuple[str, ...] = ()
+) -> list[tuple[str, dict[str, Any]]]:
     if value is None:
         return []
     table = _table(value, kind)
@@ -199,7 +267,9 @@ def _named(value: object, kind: str, single_keys: tuple[str, ...] = ()) -> list[
     out = []
     for name, sub in table.items():
         if not isinstance(sub, dict):
-            raise ConfigError(f"[{kind}.{name}] must be a table (e.g. [{kind}.local] with panel = ...); got {sub!r}")
+            raise ConfigError(
+                f"[{kind}.{name}] must be a table (e.g. [{kind}.local] with panel = ...); got {sub!r}"
+            )
         out.append((str(name), sub))
     if not out:
         raise ConfigError(f"[{kind}] has no computations; add e.g. [{kind}.local]")
@@ -217,22 +287,36 @@ def _file(base: Path, value: object, where: str, key: str) -> Path:
 
 def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
     where = f"gpi.{name}"
-    _keys(t, where, ("panel", "catalog", "roots", *_GPI_METHOD_KEYS), required=("panel", "catalog"))
+    _keys(
+        t, where, ("panel", "catalog", "roots", *_GPI_METHOD_KEYS), required=("panel", "catalog")
+    )
     method = {k: t[k] for k in _GPI_METHOD_KEYS if k in t}
     try:
         GPIMethod(**method)
     except (GovindexError, TypeError) as exc:
         raise ConfigError(f"[{where}]: {exc}") from None
     roots = t.get("roots")
-    if roots is not None and not (isinstance(roots, list) and all(isinstance(r, str) for r in roots)):
+    if roots is not None and not (
+        isinstance(roots, list) and all(isinstance(r, str) for r in roots)
+    ):
         raise ConfigError(f"[{where}]: roots must be a list of catalog root codes")
-    return GPISpec(name, _file(base, t["panel"], where, "panel"), _file(base, t["catalog"], where, "catalog"),
-                   method, tuple(roots) if roots else None)  # fmt: skip
+    return GPISpec(
+        name,
+        _file(base, t["panel"], where, "panel"),
+        _file(base, t["catalog"], where, "catalog"),
+        method,
+        tuple(roots) if roots else None,
+    )
 
 
 def _npi(name: str, t: dict[str, Any], base: Path) -> NPISpec:
     where = "npi" if name == "npi" else f"npi.{name}"
-    _keys(t, where, ("panel", "catalog", *_NPI_KEYS), required=("panel", "catalog", "country", "reference"))
+    _keys(
+        t,
+        where,
+        ("panel", "catalog", *_NPI_KEYS),
+        required=("panel", "catalog", "country", "reference"),
+    )
     params = {k: t[k] for k in _NPI_KEYS if k in t}
     if isinstance(params.get("reference"), list):
         params["reference"] = tuple(params["reference"])
@@ -246,7 +330,12 @@ def _npi(name: str, t: dict[str, Any], base: Path) -> NPISpec:
         params["reference"] = list(params["reference"])
     if "cap" in params:
         params["cap"] = list(params["cap"])
-    return NPISpec(name, _file(base, t["panel"], where, "panel"), _file(base, t["catalog"], where, "catalog"), params)
+    return NPISpec(
+        name,
+        _file(base, t["panel"], where, "panel"),
+        _file(base, t["catalog"], where, "catalog"),
+        params,
+    )
 
 
 def _operational(name: str, t: dict[str, Any], base: Path) -> OperationalSpec:
@@ -255,7 +344,9 @@ def _operational(name: str, t: dict[str, Any], base: Path) -> OperationalSpec:
     card = t["scorecard"]
     if not isinstance(card, str):
         raise ConfigError(f"[{where}]: scorecard must be 'central', 'local' or a path")
-    scorecard = card if card in ("central", "local") else str(_file(base, card, where, "scorecard"))
+    scorecard = (
+        card if card in ("central", "local") else str(_file(base, card, where, "scorecard"))
+    )
     years = None
     if "year" in t or "years" in t:
         years = parse_years(t.get("years", t.get("year")))

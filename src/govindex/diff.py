@@ -22,7 +22,11 @@ from govindex.exceptions import ConfigError
 
 __all__ = ["RunDiff", "diff_runs"]
 
-_SCORE_FILES = {"gpi": ("scores", "gpi"), "npi": ("scores", "npi_reference"), "operational": ("summary", "total")}
+_SCORE_FILES = {
+    "gpi": ("scores", "gpi"),
+    "npi": ("scores", "npi_reference"),
+    "operational": ("summary", "total"),
+}
 
 
 def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
@@ -75,7 +79,11 @@ class RunDiff:
     def moved(self, threshold: float = 1e-9) -> pd.DataFrame:
         """Rows of :attr:`scores` whose score or rank changed."""
         s = self.scores
-        return s.loc[(s["delta"].abs() > threshold) | (s["rank_change"].fillna(0) != 0) | (s["old"].isna() != s["new"].isna())]
+        return s.loc[
+            (s["delta"].abs() > threshold)
+            | (s["rank_change"].fillna(0) != 0)
+            | (s["old"].isna() != s["new"].isna())
+        ]
 
     def to_text(self, max_rows: int = 20) -> str:
         """A readable summary."""
@@ -86,16 +94,36 @@ class RunDiff:
             lines += [f"  - {r.input}" for r in self.input_changes.itertuples()]
         if len(self.method_changes):
             lines.append("\nmethod changes:")
-            lines += [f"  - {r.index}.{r.name}: {r.parameter} {r.old!r} → {r.new!r}" for r in self.method_changes.itertuples()]
+            lines += [
+                f"  - {r.index}.{r.name}: {r.parameter} {r.old!r} → {r.new!r}"
+                for r in self.method_changes.itertuples()
+            ]
         if len(moved):
-            show = moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(max_rows)
-            cols = ["index", "name", "year", "entity", "old", "new", "delta", "old_rank", "new_rank", "explanation"]
-            with pd.option_context("display.width", 160, "display.max_colwidth", 70, "display.precision", 2):
+            show = moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(
+                max_rows
+            )
+            cols = [
+                "index",
+                "name",
+                "year",
+                "entity",
+                "old",
+                "new",
+                "delta",
+                "old_rank",
+                "new_rank",
+                "explanation",
+            ]
+            with pd.option_context(
+                "display.width", 160, "display.max_colwidth", 70, "display.precision", 2
+            ):
                 lines += ["\nlargest moves:", show[cols].to_string(index=False)]
         return "\n".join(lines)
 
 
-def diff_runs(old: str | os.PathLike[str], new: str | os.PathLike[str], *, top: int = 3) -> RunDiff:
+def diff_runs(
+    old: str | os.PathLike[str], new: str | os.PathLike[str], *, top: int = 3
+) -> RunDiff:
     """Compare two run output folders.
 
     Parameters
@@ -124,35 +152,70 @@ def diff_runs(old: str | os.PathLike[str], new: str | os.PathLike[str], *, top: 
         ma, mb = _flatten(pa_meta.get("method", {})), _flatten(pb_meta.get("method", {}))
         changed = {k for k in set(ma) | set(mb) if ma.get(k) != mb.get(k)}
         for k in sorted(changed):
-            method_rows.append({"index": kind, "name": name, "year": year, "parameter": k, "old": ma.get(k), "new": mb.get(k)})
+            method_rows.append(
+                {
+                    "index": kind,
+                    "name": name,
+                    "year": year,
+                    "parameter": k,
+                    "old": ma.get(k),
+                    "new": mb.get(k),
+                }
+            )
         sa = fa[col] if fa is not None else pd.Series(dtype="float64")
         sb = fb[col] if fb is not None else pd.Series(dtype="float64")
         frame = pd.DataFrame({"old": sa, "new": sb})
         frame.index.name = "entity"
         rank_col = "rank" if fa is not None and "rank" in fa.columns else None
-        frame["old_rank"] = fa[rank_col].reindex(frame.index) if rank_col and fa is not None else pd.NA
-        frame["new_rank"] = fb[rank_col].reindex(frame.index) if rank_col and fb is not None else pd.NA
+        frame["old_rank"] = (
+            fa[rank_col].reindex(frame.index) if rank_col and fa is not None else pd.NA
+        )
+        frame["new_rank"] = (
+            fb[rank_col].reindex(frame.index) if rank_col and fb is not None else pd.NA
+        )
         frame = frame.reset_index()
         frame.insert(0, "year", year)
         frame.insert(0, "name", name)
         frame.insert(0, "index", kind)
         frame["explanation"] = "method changed: " + ", ".join(sorted(changed)) if changed else ""
         if kind == "gpi":
-            d = _gpi_drivers(a.get((kind, name, year, "changes")), b.get((kind, name, year, "changes")))
+            d = _gpi_drivers(
+                a.get((kind, name, year, "changes")), b.get((kind, name, year, "changes"))
+            )
             if len(d):
                 d.insert(0, "year", year)
                 d.insert(0, "name", name)
                 drivers.append(d)
                 frame["explanation"] = _explain(frame, d, top, changed)
         rows.append(frame)
-    scores = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["index", "name", "year", "entity", "old", "new"])
+    scores = (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame(columns=["index", "name", "year", "entity", "old", "new"])
+    )
     scores["delta"] = scores["new"] - scores["old"]
-    scores["rank_change"] = (pd.to_numeric(scores["old_rank"], errors="coerce") - pd.to_numeric(scores["new_rank"], errors="coerce"))
+    scores["rank_change"] = pd.to_numeric(scores["old_rank"], errors="coerce") - pd.to_numeric(
+        scores["new_rank"], errors="coerce"
+    )
     same = (scores["delta"].abs() <= 1e-9) | (scores["old"].isna() & scores["new"].isna())
     scores["explanation"] = scores["explanation"].where(~same, "")
     rank_only = same & (scores["rank_change"].fillna(0) != 0)
-    scores.loc[rank_only, "explanation"] = "score unchanged; rank moved because other scores changed"
-    cols = ["index", "name", "year", "entity", "old", "new", "delta", "old_rank", "new_rank", "rank_change", "explanation"]
+    scores.loc[rank_only, "explanation"] = (
+        "score unchanged; rank moved because other scores changed"
+    )
+    cols = [
+        "index",
+        "name",
+        "year",
+        "entity",
+        "old",
+        "new",
+        "delta",
+        "old_rank",
+        "new_rank",
+        "rank_change",
+        "explanation",
+    ]
     return RunDiff(
         scores=scores.loc[:, cols],
         drivers=pd.concat(drivers, ignore_index=True) if drivers else pd.DataFrame(),
@@ -181,15 +244,19 @@ def _gpi_drivers(fa: Path | None, fb: Path | None) -> pd.DataFrame:
     same_years = (j["start_year_old"] == j["start_year_new"]).fillna(False) & (
         j["end_year_old"] == j["end_year_new"]
     ).fillna(False)
-    same_values = np.isclose(j["start_value_old"], j["start_value_new"], equal_nan=True) & np.isclose(
-        j["end_value_old"], j["end_value_new"], equal_nan=True
+    same_values = np.isclose(
+        j["start_value_old"], j["start_value_new"], equal_nan=True
+    ) & np.isclose(j["end_value_old"], j["end_value_new"], equal_nan=True)
+    d = pd.DataFrame(
+        {
+            "score_old": j["score_old"],
+            "score_new": j["score_new"],
+            "class_old": j["class_old"].astype("str"),
+            "class_new": j["class_new"].astype("str"),
+            "contribution": weight * (j["score_new"].fillna(50.0) - j["score_old"].fillna(50.0)),
+            "input_revised": same_years.to_numpy(dtype=bool) & ~same_values,
+        }
     )
-    d = pd.DataFrame({
-        "score_old": j["score_old"], "score_new": j["score_new"],
-        "class_old": j["class_old"].astype("str"), "class_new": j["class_new"].astype("str"),
-        "contribution": weight * (j["score_new"].fillna(50.0) - j["score_old"].fillna(50.0)),
-        "input_revised": same_years.to_numpy(dtype=bool) & ~same_values,
-    })  # fmt: skip
     return d.reset_index()
 
 
@@ -199,7 +266,9 @@ def _explain(frame: pd.DataFrame, drivers: pd.DataFrame, top: int, changed: set[
     moving = moving.sort_values(["entity", "abs"], ascending=[True, False], kind="stable")
     moving["part"] = [
         f"{ind} {c:+.2f}" + (" (input revised)" if rev else "")
-        for ind, c, rev in zip(moving["indicator"], moving["contribution"], moving["input_revised"], strict=True)
+        for ind, c, rev in zip(
+            moving["indicator"], moving["contribution"], moving["input_revised"], strict=True
+        )
     ]
     text = moving.groupby("entity")["part"].agg(lambda s: ", ".join(s.head(top)))
     prefix = f"method changed ({', '.join(sorted(changed))}); " if changed else ""

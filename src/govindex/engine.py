@@ -201,8 +201,13 @@ def rollup(
     pos = _positions(catalog, leaves)
     scores = np.full((leaf_values.shape[0], len(catalog)), np.nan)
     scores[:, pos] = leaf_values
-    out = aggregate_tree(scores, catalog.rollup_plan(aggregation), coverage=coverage,
-                         node_labels=catalog.codes, entity_labels=entities)  # fmt: skip
+    out = aggregate_tree(
+        scores,
+        catalog.rollup_plan(aggregation),
+        coverage=coverage,
+        node_labels=catalog.codes,
+        entity_labels=entities,
+    )
     return out.scores, out.coverage, out.low_coverage
 
 
@@ -266,8 +271,11 @@ class IndexResult(ResultMixin):
         """
         if self.panel is None:
             raise MethodError("this result does not keep its panel; call compute_index again")
-        params: dict[str, Any] = {"year": self.year, **self.method.to_dict(),
-                                  "entities": list(self.scores.index)}  # fmt: skip
+        params: dict[str, Any] = {
+            "year": self.year,
+            **self.method.to_dict(),
+            "entities": list(self.scores.index),
+        }
         params.update(changes)
         catalog = params.pop("catalog", self.catalog)
         return compute_index(self.panel, catalog, **params)
@@ -275,8 +283,12 @@ class IndexResult(ResultMixin):
     @property
     def provenance(self) -> dict[str, Any]:
         """Method, parameters, year and input fingerprints."""
-        return {"index": "composite", "year": self.year, "method": self.method.to_dict(),
-                "fingerprints": dict(self.fingerprints)}  # fmt: skip
+        return {
+            "index": "composite",
+            "year": self.year,
+            "method": self.method.to_dict(),
+            "fingerprints": dict(self.fingerprints),
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long table.
@@ -316,8 +328,13 @@ class IndexResult(ResultMixin):
         return long.loc[:, cols]
 
     def _tables(self) -> dict[str, pd.DataFrame]:
-        tables = {"scores": self.scores, "normalized": self.normalized, "raw": self.raw,
-                  "coverage": self.coverage, "reasons": self.reasons}  # fmt: skip
+        tables = {
+            "scores": self.scores,
+            "normalized": self.normalized,
+            "raw": self.raw,
+            "coverage": self.coverage,
+            "reasons": self.reasons,
+        }
         if self.method.imputation is not None and self.imputed is not None:
             tables["imputed"] = self.imputed
         if self.treatment is not None:
@@ -335,13 +352,17 @@ class IndexResult(ResultMixin):
             f"unscored (entity, node) pairs: {len(self.reasons)}",
         ]
         if m.imputation is not None and self.imputed is not None:
-            lines.append(f"imputed: {int(self.imputed.to_numpy().sum())} cell(s) by "
-                         f"{m.imputation['method']!r}")  # fmt: skip
+            lines.append(
+                f"imputed: {int(self.imputed.to_numpy().sum())} cell(s) by "
+                f"{m.imputation['method']!r}"
+            )
         if self.treatment is not None:
             t = self.treatment
-            lines.append(f"outlier treatment: {int((t['points'] > 0).sum())} indicator(s) "
-                         f"winsorised, {int(t['treatment'].str.startswith('log').sum())} "
-                         "log-transformed")  # fmt: skip
+            lines.append(
+                f"outlier treatment: {int((t['points'] > 0).sum())} indicator(s) "
+                f"winsorised, {int(t['treatment'].str.startswith('log').sum())} "
+                "log-transformed"
+            )
         return "IndexResult", lines
 
 
@@ -485,8 +506,13 @@ def _impute_and_treat(
         counts = pd.Series(imputed.sum(axis=0), index=leaves)
         with_data = ~np.isnan(base).all(axis=0)  # indicators without any value are not counted
         unfilled = int(np.isnan(base[:, with_data]).sum())
-        warn_imputation(counts, str(method.imputation["method"]), unfilled,
-                        stacklevel=4, where="the result's .imputed")  # fmt: skip
+        warn_imputation(
+            counts,
+            str(method.imputation["method"]),
+            unfilled,
+            stacklevel=4,
+            where="the result's .imputed",
+        )
     if method.treatment is None:
         return base, imputed, None
     base, rep = treat_outliers(base, **method.treatment)
@@ -511,6 +537,11 @@ def _reasons(
         ),
         np.where(share == 0, "no child has data", "aggregate undefined"),
     )
-    return pd.DataFrame({
-        "entity": scores.index.to_numpy()[e], "node": scores.columns.to_numpy()[n],
-        "coverage": share, "reason": text})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "entity": scores.index.to_numpy()[e],
+            "node": scores.columns.to_numpy()[n],
+            "coverage": share,
+            "reason": text,
+        }
+    )

@@ -91,7 +91,9 @@ def format_items(items: Iterable[object], limit: int = 10) -> str:
     >>> format_items(range(12), limit=3)
     '0, 1, 2 and 9 more'
     """
-    seq = [item.item() if hasattr(item, "item") and callable(item.item) else item for item in items]
+    seq = [
+        item.item() if hasattr(item, "item") and callable(item.item) else item for item in items
+    ]
     shown = ", ".join(repr(item) for item in seq[:limit])
     if len(seq) > limit:
         shown += f" and {len(seq) - limit} more"

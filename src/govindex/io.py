@@ -15,8 +15,12 @@ from govindex.panel import Panel
 __all__ = ["read_catalog", "read_panel", "read_table"]
 
 _READERS = {
-    ".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "excel", ".toml": "toml",
-}  # fmt: skip
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "excel",
+    ".toml": "toml",
+}
 
 
 def _kind(path: Path, allowed: tuple[str, ...], error: type[GovindexError]) -> str:
@@ -31,7 +35,9 @@ def _kind(path: Path, allowed: tuple[str, ...], error: type[GovindexError]) -> s
     return kind
 
 
-def read_table(path: str | os.PathLike[str], *, error: type[GovindexError] = GovindexError) -> pd.DataFrame:
+def read_table(
+    path: str | os.PathLike[str], *, error: type[GovindexError] = GovindexError
+) -> pd.DataFrame:
     """Read a CSV, Parquet or Excel table (a folder is read as a Parquet dataset).
 
     Malformed files raise ``error`` naming the file (for Excel: the sheet, row and
@@ -48,7 +54,9 @@ def read_table(path: str | os.PathLike[str], *, error: type[GovindexError] = Gov
             raise error(str(exc)) from None
     try:
         if kind == "csv":
-            return pd.read_csv(p, dtype={"entity": "str", "indicator": "str", "code": "str", "parent": "str"})
+            return pd.read_csv(
+                p, dtype={"entity": "str", "indicator": "str", "code": "str", "parent": "str"}
+            )
         return pd.read_parquet(p)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise error(f"cannot read {kind} file {str(p)!r}: {exc}") from None
@@ -124,7 +132,9 @@ def read_catalog(path: str | os.PathLike[str]) -> Catalog:
             raise CatalogError(f"cannot parse TOML catalog {str(p)!r}: {exc}") from None
         nodes = data.get("node", data.get("nodes"))
         if not isinstance(nodes, list):
-            raise CatalogError(f"{p.name}: expected an array of tables [[node]]; found keys {sorted(data)}")
+            raise CatalogError(
+                f"{p.name}: expected an array of tables [[node]]; found keys {sorted(data)}"
+            )
         records = [{"parent": "", **n} for n in nodes]
         try:
             return catalog_from_records(records)

@@ -86,12 +86,14 @@ class QualityReport:
         lines = ["govindex data-quality report", "=" * 28]
         lines.append("errors: none" if self.ok else f"errors ({len(self.errors)}):")
         lines += [f"  - {e}" for e in self.errors]
-        for title, table in (("coverage per body", self.coverage_entities),
-                             ("coverage per indicator (lowest first)", self.coverage_indicators),
-                             ("gaps (missing cells in the years needed)", self.gaps),
-                             ("duplicated keys", self.duplicates),
-                             (f"implausible jumps (|robust z| > {JUMP_THRESHOLD:g})", self.jumps),
-                             ("series breaks (see docs/lineage.md)", self.breaks)):  # fmt: skip
+        for title, table in (
+            ("coverage per body", self.coverage_entities),
+            ("coverage per indicator (lowest first)", self.coverage_indicators),
+            ("gaps (missing cells in the years needed)", self.gaps),
+            ("duplicated keys", self.duplicates),
+            (f"implausible jumps (|robust z| > {JUMP_THRESHOLD:g})", self.jumps),
+            ("series breaks (see docs/lineage.md)", self.breaks),
+        ):
             lines.append(f"\n{title}: {len(table)} row(s)")
             if len(table):
                 lines.append(table.head(max_rows).to_string(index=False))
@@ -100,12 +102,16 @@ class QualityReport:
         return "\n".join(lines)
 
 
-def _check_panel(where: str, frame: pd.DataFrame, indicators: list[str], years: list[int], report: QualityReport) -> None:
+def _check_panel(
+    where: str, frame: pd.DataFrame, indicators: list[str], years: list[int], report: QualityReport
+) -> None:
     key = ["entity", "indicator", "year"]
-    dup = frame.loc[frame.duplicated(subset=key, keep=False), key + ["value"]]
+    dup = frame.loc[frame.duplicated(subset=key, keep=False), [*key, "value"]]
     if len(dup):
         report.errors.append(f"[{where}] {len(dup)} rows share an (entity, indicator, year) key")
-        report.duplicates = pd.concat([report.duplicates, dup.assign(source=where)], ignore_index=True)
+        report.duplicates = pd.concat(
+            [report.duplicates, dup.assign(source=where)], ignore_index=True
+        )
         frame = frame.drop_duplicates(subset=key, keep="first")
     unknown = sorted(set(frame["indicator"]) - set(indicators))
     if unknown:
@@ -126,25 +132,70 @@ def _check_panel(where: str, frame: pd.DataFrame, indicators: list[str], years: 
     with np.errstate(invalid="ignore", divide="ignore"):
         ent_cov = (present & exists).sum(axis=(1, 2)) / exists.sum(axis=(1, 2))
         ind_cov = (present & exists).sum(axis=(0, 2)) / exists.sum(axis=(0, 2))
-    report.coverage_entities = pd.concat([report.coverage_entities, pd.DataFrame(
-        {"source": where, "entity": panel.entities, "coverage": ent_cov.round(4),
-         "missing_cells": missing.sum(axis=(1, 2))})], ignore_index=True)  # fmt: skip
-    report.coverage_indicators = pd.concat([report.coverage_indicators, pd.DataFrame(
-        {"source": where, "indicator": panel.indicators, "coverage": ind_cov.round(4),
-         "missing_cells": missing.sum(axis=(0, 2))})], ignore_index=True).sort_values("coverage", kind="stable")  # fmt: skip
+    report.coverage_entities = pd.concat(
+        [
+            report.coverage_entities,
+            pd.DataFrame(
+                {
+                    "source": where,
+                    "entity": panel.entities,
+                    "coverage": ent_cov.round(4),
+                    "missing_cells": missing.sum(axis=(1, 2)),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    report.coverage_indicators = pd.concat(
+        [
+            report.coverage_indicators,
+            pd.DataFrame(
+                {
+                    "source": where,
+                    "indicator": panel.indicators,
+                    "coverage": ind_cov.round(4),
+                    "missing_cells": missing.sum(axis=(0, 2)),
+                }
+            ),
+        ],
+        ignore_index=True,
+    ).sort_values("coverage", kind="stable")
     e, i, y = np.nonzero(missing)
     has_any = np.ones(len(e), dtype=bool)
-    report.gaps = pd.concat([report.gaps, pd.DataFrame({
-        "source": where, "entity": panel.entities.to_numpy()[e[has_any]],
-        "indicator": panel.indicators.to_numpy()[i[has_any]], "year": panel.years[sel][y[has_any]]})],
-        ignore_index=True)  # fmt: skip
+    report.gaps = pd.concat(
+        [
+            report.gaps,
+            pd.DataFrame(
+                {
+                    "source": where,
+                    "entity": panel.entities.to_numpy()[e[has_any]],
+                    "indicator": panel.indicators.to_numpy()[i[has_any]],
+                    "year": panel.years[sel][y[has_any]],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     z = jump_scores(panel.values)
     with np.errstate(invalid="ignore"):
         je, ji, jy = np.nonzero(np.abs(z) > JUMP_THRESHOLD)
-    report.jumps = pd.concat([report.jumps, pd.DataFrame({
-        "source": where, "entity": panel.entities.to_numpy()[je], "indicator": panel.indicators.to_numpy()[ji],
-        "year": panel.years[1:][jy], "from": panel.values[je, ji, jy], "to": panel.values[je, ji, jy + 1],
-        "robust_z": z[je, ji, jy].round(2)})], ignore_index=True)  # fmt: skip
+    report.jumps = pd.concat(
+        [
+            report.jumps,
+            pd.DataFrame(
+                {
+                    "source": where,
+                    "entity": panel.entities.to_numpy()[je],
+                    "indicator": panel.indicators.to_numpy()[ji],
+                    "year": panel.years[1:][jy],
+                    "from": panel.values[je, ji, jy],
+                    "to": panel.values[je, ji, jy + 1],
+                    "robust_z": z[je, ji, jy].round(2),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     breaks = series_breaks(panel)
     if len(breaks):
         found = breaks.assign(source=where)
@@ -176,7 +227,9 @@ def validate(config: RunConfig | str | os.PathLike[str], *, years: object = None
                     frame = read_panel_source(spec.panel, years=needed, require_years=needed)
                 else:
                     needed = list(range(min(cfg.years) - 10, max(cfg.years) + 1))
-                    frame = read_panel_source(spec.panel, max_year=max(cfg.years), require_years=cfg.years)
+                    frame = read_panel_source(
+                        spec.panel, max_year=max(cfg.years), require_years=cfg.years
+                    )
             except GovindexError as exc:
                 report.errors.append(f"[{where}] {exc}")
                 continue
