@@ -235,8 +235,10 @@ def plot_risk_heatmap(
     ax.imshow(values, cmap=cmap, norm=norm, gid="classes", **opts)
     missing = np.ma.masked_where(values != 3.0, values)
     if missing.count():
+        # hatch colour via edgecolor (edges hidden by linewidth=0): ``hatchcolor`` is new in
+        # matplotlib 3.11; an explicit edgecolor colours the hatch in 3.8 and later alike
         ax.pcolor(np.arange(n_i + 1) - 0.5, np.arange(n_e + 1) - 0.5, missing, cmap=cmap,
-                  norm=norm, hatch=_HATCH, hatchcolor=_HATCH_COLOR, linewidth=0.0,
+                  norm=norm, hatch=_HATCH, edgecolor=_HATCH_COLOR, linewidth=0.0,
                   gid="missing")  # fmt: skip
     ax.set_xlim(-0.5, n_i - 0.5)
     ax.set_ylim(n_e - 0.5, -0.5)
