@@ -52,6 +52,7 @@ def read_panel_source(
     indicators: Iterable[str] | None = None,
     max_year: int | None = None,
     require_years: Iterable[int] = (),
+    sort: bool = True,
 ) -> pd.DataFrame:
     """Read the panel rows needed from a Parquet file, a hive-partitioned folder or a CSV.
 
@@ -70,6 +71,10 @@ def read_panel_source(
         Keep only years up to this one (with ``years`` unset).
     require_years : iterable of int
         For a dataset partitioned by year: these partitions must exist.
+    sort : bool, default True
+        Sort the rows of a Parquet file or dataset by entity, indicator and year; pass
+        False when the rows go straight to :meth:`Panel.from_frame <govindex.Panel.from_frame>`,
+        which orders them itself (CSV and Excel rows are never sorted).
 
     Raises
     ------
@@ -137,6 +142,8 @@ def read_panel_source(
     for col in ("entity", "indicator"):
         frame[col] = frame[col].astype("str")
     frame["year"] = frame["year"].astype("int64")
+    if not sort:
+        return frame.reset_index(drop=True)
     return frame.sort_values(["entity", "indicator", "year"], kind="stable").reset_index(drop=True)
 
 
@@ -176,7 +183,7 @@ def _gpi_inputs(spec: GPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
     needed = sorted({y - k for y in years for k in range(window + 1)})
     # every year of every window must be there: a missing year=… partition is an error, not a gap
     frame = read_panel_source(
-        spec.panel, years=needed, indicators=catalog.indicators, require_years=needed
+        spec.panel, years=needed, indicators=catalog.indicators, require_years=needed, sort=False
     )
     return _load_panel(frame, catalog, f"gpi.{spec.name}"), catalog
 
@@ -188,6 +195,7 @@ def _npi_inputs(spec: NPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
         max_year=max(years),
         indicators=catalog.indicators,
         require_years=[*years, int(spec.params.get("base_year", 2016))],
+        sort=False,  # Panel.from_frame orders the rows
     )
     return _load_panel(frame, catalog, f"npi.{spec.name}"), catalog
 

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from govindex._provenance import fingerprint_frame
-from govindex._typing import FloatArray, IntArray
+from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import PanelError, format_items
 
 if TYPE_CHECKING:
@@ -42,18 +43,94 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray | pd.Series, limit: int = 5) -> 
     return "; ".join(parts) + more
 
 
-def _as_code(frame: pd.DataFrame, col: str) -> pd.Series:
+def _as_code(frame: pd.DataFrame, col: str) -> tuple[IntArray, pd.Index]:
+    """Codes of ``col`` as text: each row's position among the sorted distinct codes, and those.
+
+    The text of a code is its ``astype("str")`` form; only the distinct codes are checked
+    for blanks and sorted, the rows are handled as integer positions.
+    """
     s = frame[col]
-    bad = s.isna()
-    if not bad.any():
-        text = s.astype("str")
-        bad = text.str.strip() == ""
+    bad = s.isna().to_numpy()
     if bad.any():
         raise PanelError(
             f"column {col!r} has {int(bad.sum())} missing or empty codes: {_rows(frame, bad)}; "
             "every observation needs an entity and an indicator code"
         )
-    return text
+    codes: IntArray
+    if isinstance(s.dtype, pd.CategoricalDtype) and (
+        s.dtype.categories.dtype == object or isinstance(s.dtype.categories.dtype, pd.StringDtype)
+    ):
+        # text of the categories taken by the row codes (what ``astype("str")`` does); two
+        # categories may have the same text and some may be unused: factorize them again
+        cat_codes, labels = pd.factorize(s.dtype.categories.astype("str"), sort=True)
+        codes = cat_codes.astype(np.int64)[np.asarray(s.array.codes, dtype=np.int64)]
+        used = np.zeros(len(labels), dtype=bool)
+        used[codes] = True
+        if not used.all():
+            codes = (np.cumsum(used) - 1)[codes]
+            labels = labels[used]
+    else:
+        raw_codes, labels = pd.factorize(s.astype("str"), sort=True)
+        codes = raw_codes.astype(np.int64, copy=False)
+    labels = pd.Index(labels, dtype="str")
+    blank = np.asarray(labels.str.strip() == "", dtype=bool)
+    if blank.any():
+        bad = blank[codes]
+        raise PanelError(
+            f"column {col!r} has {int(bad.sum())} missing or empty codes: {_rows(frame, bad)}; "
+            "every observation needs an entity and an indicator code"
+        )
+    return codes, labels
+
+
+def _take_str(labels: Iterable[object], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[codes]`` as a ``str`` array, gathered by Arrow (no per-row Python strings)."""
+    table = pa.array([str(v) for v in labels], type=pa.large_string())
+    return pd.array(table.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype="str")
+
+
+def _duplicated(e_codes: IntArray, i_codes: IntArray, year: IntArray) -> BoolArray:
+    """Rows whose (entity, indicator, year) key occurs more than once (all of them)."""
+    order = np.lexsort((year, i_codes, e_codes))
+    e, i, y = e_codes[order], i_codes[order], year[order]
+    same = (e[1:] == e[:-1]) & (i[1:] == i[:-1]) & (y[1:] == y[:-1])
+    dup_sorted = np.zeros(len(order), dtype=bool)
+    dup_sorted[1:] |= same
+    dup_sorted[:-1] |= same
+    dup = np.zeros(len(order), dtype=bool)
+    dup[order] = dup_sorted
+    return dup
+
+
+def _year_axis(year: IntArray) -> IntArray:
+    """Every year from the first to the last one in ``year``; PanelError on an absurd span."""
+    if not len(year):
+        return np.empty(0, dtype=np.int64)
+    y0, y1 = int(year.min()), int(year.max())
+    if y1 - y0 > _MAX_YEAR_SPAN:
+        raise PanelError(
+            f"years span {y0}–{y1} ({y1 - y0} years); expected at most "
+            f"{_MAX_YEAR_SPAN}. Check the 'year' column for typos"
+        )
+    return np.arange(y0, y1 + 1, dtype=np.int64)
+
+
+def _cells(
+    e_codes: IntArray, i_codes: IntArray, year: IntArray, shape: tuple[int, int, int], y0: int
+) -> tuple[IntArray, IntArray] | None:
+    """Rows in (entity, indicator, year) order and their flat positions in the dense array.
+
+    One scatter into an array of the dense size (which is allocated anyway) instead of a
+    sort; None when a key occurs more than once.
+    """
+    size = shape[0] * shape[1] * shape[2]
+    row_at = np.full(size, -1, dtype=np.int64)
+    key = (e_codes * shape[1] + i_codes) * shape[2] + (year - y0)
+    row_at[key] = np.arange(len(key), dtype=np.int64)
+    cells = np.flatnonzero(row_at >= 0)
+    if len(cells) != len(key):
+        return None
+    return row_at[cells], cells
 
 
 def _as_year(frame: pd.DataFrame) -> IntArray:
@@ -174,16 +251,10 @@ class Panel:
         has_n = "sample_size" in frame.columns
         cols = [*_REQUIRED, "sample_size"] if has_n else list(_REQUIRED)
         src = frame.loc[:, cols]
-        entity = _as_code(src, "entity")
-        indicator = _as_code(src, "indicator")
+        e_codes, entities = _as_code(src, "entity")
+        i_codes, indicators = _as_code(src, "indicator")
         year = _as_year(src)
-        value = _as_value(src, "value")
-        data: dict[str, Any] = {
-            "entity": entity.to_numpy(dtype=object),
-            "indicator": indicator.to_numpy(dtype=object),
-            "year": year,
-            "value": value,
-        }
+        floats = {"value": _as_value(src, "value")}
         if has_n:
             n = _as_value(src, "sample_size")
             with np.errstate(invalid="ignore"):
@@ -193,62 +264,92 @@ class Panel:
                     f"column 'sample_size' has {int(bad.sum())} values that are not "
                     f"non-negative integers: {_rows(src, bad)}"
                 )
-            data["sample_size"] = n
-        tidy = pd.DataFrame(data, index=src.index)
-        dup = tidy.duplicated(subset=["entity", "indicator", "year"], keep=False).to_numpy()
-        if dup.any():
-            raise PanelError(
-                f"{int(dup.sum())} rows share an (entity, indicator, year) key: "
-                f"{_rows(src, dup)}; keep one observation per key"
-            )
+            floats["sample_size"] = n
+        # duplicated keys: found by the dense scatter of _cells (the usual case), or by a sort
+        # when the year span is too wide for a dense array (an error is raised after the checks)
+        y_span = int(year.max()) - int(year.min()) if len(year) else 0
+        located = None
+        if y_span <= _MAX_YEAR_SPAN:
+            shape = (len(entities), len(indicators), y_span + 1)
+            located = _cells(e_codes, i_codes, year, shape, int(year.min()) if len(year) else 0)
+        if located is None:
+            dup = _duplicated(e_codes, i_codes, year)
+            if dup.any():
+                raise PanelError(
+                    f"{int(dup.sum())} rows share an (entity, indicator, year) key: "
+                    f"{_rows(src, dup)}; keep one observation per key"
+                )
         if catalog is not None:
-            unknown_codes = sorted(set(tidy["indicator"].unique()) - set(catalog.indicators))
+            unknown_codes = sorted(set(indicators) - set(catalog.indicators))
             if unknown_codes:
-                unknown = tidy["indicator"].isin(unknown_codes).to_numpy()
+                unknown = np.isin(i_codes, indicators.get_indexer(pd.Index(unknown_codes)))
                 raise PanelError(
                     f"{len(unknown_codes)} indicator code(s) are not indicators of the catalog: "
                     f"{format_items(unknown_codes)} (e.g. {_rows(src, unknown, limit=2)}); "
                     "add them to the catalog or drop them from the panel"
                 )
-        return cls._build(tidy.reset_index(drop=True))
+        return cls._assemble(entities, indicators, e_codes, i_codes, year, floats, located)
 
     @classmethod
     def _build(cls, tidy: pd.DataFrame) -> Panel:
-        tidy = tidy.sort_values(["entity", "indicator", "year"], kind="stable").reset_index(
-            drop=True
+        """Panel of rows already in the contract's types with unique keys (e.g. a selection)."""
+        e_codes, entities = pd.factorize(tidy["entity"].astype("str"), sort=True)
+        i_codes, indicators = pd.factorize(tidy["indicator"].astype("str"), sort=True)
+        floats = {
+            c: tidy[c].to_numpy(dtype=np.float64) for c in ("value", "sample_size") if c in tidy
+        }
+        return cls._assemble(
+            pd.Index(entities, dtype="str"),
+            pd.Index(indicators, dtype="str"),
+            e_codes.astype(np.int64, copy=False),
+            i_codes.astype(np.int64, copy=False),
+            tidy["year"].to_numpy(dtype=np.int64),
+            floats,
+            None,
         )
-        for col in ("entity", "indicator"):
-            tidy[col] = tidy[col].astype("str")
-        e_codes, entities = pd.factorize(tidy["entity"], sort=True)
-        i_codes, indicators = pd.factorize(tidy["indicator"], sort=True)
-        year = tidy["year"].to_numpy(dtype=np.int64)
-        if len(tidy):
-            y0, y1 = int(year.min()), int(year.max())
-            if y1 - y0 > _MAX_YEAR_SPAN:
-                raise PanelError(
-                    f"years span {y0}–{y1} ({y1 - y0} years); expected at most "
-                    f"{_MAX_YEAR_SPAN}. Check the 'year' column for typos"
-                )
-            years = np.arange(y0, y1 + 1, dtype=np.int64)
-        else:
-            years = np.empty(0, dtype=np.int64)
+
+    @classmethod
+    def _assemble(
+        cls,
+        entities: pd.Index,
+        indicators: pd.Index,
+        e_codes: IntArray,
+        i_codes: IntArray,
+        year: IntArray,
+        floats: dict[str, FloatArray],
+        located: tuple[IntArray, IntArray] | None,
+    ) -> Panel:
+        """Dense arrays and the tidy rows sorted by (entity, indicator, year).
+
+        ``entities``/``indicators`` are sorted and ``e_codes``/``i_codes`` index them;
+        ``located`` is what :func:`_cells` returned for these rows, if already computed.
+        """
+        years = _year_axis(year)
         shape = (len(entities), len(indicators), len(years))
-        y_codes = year - (years[0] if len(years) else 0)
-        values = np.full(shape, np.nan)
-        values[e_codes, i_codes, y_codes] = tidy["value"].to_numpy(dtype=np.float64)
-        values.flags.writeable = False
-        sample: FloatArray | None = None
-        if "sample_size" in tidy.columns:
-            sample = np.full(shape, np.nan)
-            sample[e_codes, i_codes, y_codes] = tidy["sample_size"].to_numpy(dtype=np.float64)
-            sample.flags.writeable = False
+        if located is None:
+            located = _cells(e_codes, i_codes, year, shape, int(years[0]) if len(years) else 0)
+            if located is None:
+                raise PanelError("rows share an (entity, indicator, year) key")
+        order, cells = located
+        data: dict[str, Any] = {
+            "entity": _take_str(entities, e_codes[order]),
+            "indicator": _take_str(indicators, i_codes[order]),
+            "year": year[order],
+        }
+        arrays: dict[str, FloatArray] = {}
+        for col, column in floats.items():
+            data[col] = column[order]
+            dense = np.full(shape, np.nan)
+            dense.ravel()[cells] = data[col]
+            dense.flags.writeable = False
+            arrays[col] = dense
         return cls(
             entities=pd.Index(entities, name="entity", dtype="str"),
             indicators=pd.Index(indicators, name="indicator", dtype="str"),
             years=years,
-            values=values,
-            sample_size=sample,
-            _frame=tidy,
+            values=arrays["value"],
+            sample_size=arrays.get("sample_size"),
+            _frame=pd.DataFrame(data, copy=False),
         )
 
     # ------------------------------------------------------------------ views

@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from govindex import change as ch
 from govindex._typing import BoolArray, FloatArray
@@ -31,7 +30,7 @@ from govindex.engine import rollup
 from govindex.exceptions import CoverageWarning, MethodError, PanelError, format_items
 from govindex.impute import check_imputation_spec, impute_panel, warn_imputation
 from govindex.lineage import Lineage
-from govindex.panel import Panel
+from govindex.panel import Panel, _take_str
 from govindex.results import ResultMixin
 
 __all__ = ["GPIMethod", "PerformanceResult", "effective_weights", "performance_index"]
@@ -486,9 +485,7 @@ def performance_index(
         changes = _flag_imputed(
             changes, imputed, applies, wc, work.years, leaves, params.imputation
         )
-    tidy = work.to_frame()
-    in_window = tidy["year"].between(year - params.window, year).to_numpy()
-    raw = tidy.loc[in_window].reset_index(drop=True)
+    raw = _window_rows(work, year - params.window, year)
     return PerformanceResult(
         year=int(year),
         method=params,
@@ -659,12 +656,6 @@ def _flag_imputed(
     return out
 
 
-def _take_str(labels: Iterable[object], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """``labels[codes]`` as a ``str`` array, gathered by Arrow (no per-row Python strings)."""
-    table = pa.array([str(v) for v in labels], type=pa.large_string())
-    return pd.array(table.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype="str")
-
-
 def _flag_text(flags: np.ndarray) -> pd.api.extensions.ExtensionArray:
     top = int(flags.max()) if flags.size else 0
     return _take_str(("; ".join(ch.flag_names(v)) for v in range(top + 1)), flags)
@@ -684,8 +675,10 @@ def _changes_table(
     root_of_entity: pd.Series,
     weights: pd.Series,
 ) -> pd.DataFrame:
-    e, i = np.nonzero(applies)
-    cls = classes[e, i]
+    # rows in np.nonzero(applies) order; (E, L) arrays gathered by flat position
+    flat = np.flatnonzero(applies)
+    e, i = np.divmod(flat, applies.shape[1])
+    cls = np.take(classes, flat)
     labels = list(CLASS_LABELS.values())
     cls_codes = np.full(len(e), -1, dtype=np.int64)  # -1 = missing class
     for code, lab in CLASS_LABELS.items():
@@ -696,36 +689,41 @@ def _changes_table(
     reason_labels = [ch.REASON_TEXT.get(k, "") for k in range(n_reason)]
     reason_labels[ch.REASON_OK] = ""
     reason_labels.append("no cap: default cap undefined (median change 0 or missing)")
-    no_cap = np.isnan(cap[i]) & ~np.isnan(wc.change[e, i])
-    reason_codes = np.where(no_cap, n_reason, wc.reason[e, i])
+    change = np.take(wc.change, flat)
+    no_cap = np.isnan(cap[i]) & ~np.isnan(change)
+    reason_codes = np.where(no_cap, n_reason, np.take(wc.reason, flat))
     root_labels = root_of_entity.fillna("").to_numpy(dtype=object)
-    frame = pd.DataFrame(
-        {
-            "entity": _take_str(ent, e),
-            "indicator": _take_str(leaves, i),
-            "root": _take_str(root_labels, e),
-            "sphere": _take_str(meta["sphere"], i),
-            "type": _take_str(meta["type"], i),
-            "rule": _take_str(wc.rules, i) if wc.rules else "",
-            "direction": meta["direction"].to_numpy()[i].astype(np.int64),
-            "weight": weights.reindex(leaves).to_numpy()[i],
-            "start_year": pd.Series(wc.start_year[e, i]).astype("Int64"),
-            "end_year": pd.Series(wc.end_year[e, i]).astype("Int64"),
-            "start_value": wc.start_value[e, i],
-            "end_value": wc.end_value[e, i],
-            "n_points": wc.n_points[e, i],
-            "change": wc.change[e, i],
-            "tolerance": tol[i],
-            "cap": cap[i],
-            "class": pd.Categorical.from_codes(
-                cls_codes, categories=pd.Index(labels, dtype="str")
-            ),
-            "p_value": pvalue[e, i],
-            "score": score[e, i],
-            "flags": _flag_text(wc.flags[e, i]),
-            "reason": _take_str(reason_labels, reason_codes),
-        }
-    )
-    for col in ("entity", "indicator", "root", "sphere", "type", "rule", "flags", "reason"):
-        frame[col] = frame[col].astype("str")
-    return frame
+    columns: dict[str, Any] = {
+        "entity": _take_str(ent, e),
+        "indicator": _take_str(leaves, i),
+        "root": _take_str(root_labels, e),
+        "sphere": _take_str(meta["sphere"], i),
+        "type": _take_str(meta["type"], i),
+        "rule": _take_str(wc.rules, i) if wc.rules else _take_str([""], np.zeros_like(i)),
+        "direction": meta["direction"].to_numpy()[i].astype(np.int64),
+        "weight": weights.reindex(leaves).to_numpy()[i],
+        "start_year": pd.Series(np.take(wc.start_year, flat)).astype("Int64").array,
+        "end_year": pd.Series(np.take(wc.end_year, flat)).astype("Int64").array,
+        "start_value": np.take(wc.start_value, flat),
+        "end_value": np.take(wc.end_value, flat),
+        "n_points": np.take(wc.n_points, flat),
+        "change": change,
+        "tolerance": tol[i],
+        "cap": cap[i],
+        "class": pd.Categorical.from_codes(cls_codes, categories=pd.Index(labels, dtype="str")),
+        "p_value": np.take(pvalue, flat),
+        "score": np.take(score, flat),
+        "flags": _flag_text(np.take(wc.flags, flat)),
+        "reason": _take_str(reason_labels, reason_codes),
+    }
+    # every column is a fresh array: no copy, no consolidation into 2-D blocks
+    return pd.DataFrame(columns, copy=False)
+
+
+def _window_rows(panel: Panel, first: int, last: int) -> pd.DataFrame:
+    """The panel's tidy rows with ``first <= year <= last`` (the ``raw`` stage), gathered
+    column by column from the panel's rows without copying the whole table first."""
+    tidy = panel._frame
+    year = tidy["year"].to_numpy()
+    rows = np.flatnonzero((year >= first) & (year <= last))
+    return pd.DataFrame({col: tidy[col].array.take(rows) for col in tidy.columns}, copy=False)

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from govindex._typing import IntArray
 from govindex.exceptions import MethodError
+from govindex.panel import _take_str
 
 if TYPE_CHECKING:
     from govindex.performance import PerformanceResult
@@ -45,6 +47,9 @@ RISK_COLUMNS = (
     "share_deteriorated",
     "trigger",
 )
+# columns of the changes table that indicator rows carry into the risk table
+_COMPUTED = ("level", "severity", "rank", "n_indicators", "n_deteriorated", "share_deteriorated")
+_INDICATOR_COLUMNS = [c for c in RISK_COLUMNS if c not in (*_COMPUTED, "trigger")]
 
 
 def risk_areas(
@@ -101,29 +106,52 @@ def risk_areas(
     if not 0.0 <= share_threshold <= 1.0:
         raise MethodError(f"share_threshold must be within [0, 1]; got {share_threshold}")
     ch = result.changes
-    scored = ch.loc[ch["score"].notna()].copy()
-    scored["sphere"] = scored["sphere"].where(scored["sphere"] != "", "(no sphere)")
-    scored["is_det"] = (scored["class"] == "deteriorated").to_numpy()
+    score = ch["score"].to_numpy(dtype=np.float64, na_value=np.nan)
+    scored = ~np.isnan(score)
+    is_det = scored & (ch["class"] == "deteriorated").to_numpy()
+    weight = ch["weight"].to_numpy(dtype=np.float64, na_value=np.nan)
+    # groups on integer codes of the sorted labels (same groups, order and sums as grouping
+    # the text columns); rows without a code (missing label) belong to no group
+    e_codes, e_labels = pd.factorize(ch["entity"], sort=True)
+    s_codes, s_labels = _sphere_codes(ch["sphere"])
+    n_spheres = max(len(s_labels), 1)
     parts = []
     if "indicator" in levels:
-        det = scored.loc[scored["is_det"]].copy()
+        det = ch.loc[is_det, _INDICATOR_COLUMNS].copy()
+        det["sphere"] = det["sphere"].where(det["sphere"] != "", "(no sphere)")
         det["severity"] = (50.0 - det["score"]) / 50.0 * det["weight"]
         det["level"] = "indicator"
         det["trigger"] = "deteriorated"
         det["n_indicators"] = 1
         det["n_deteriorated"] = 1
         det["share_deteriorated"] = 1.0
+        det["_entity_code"] = np.where(e_codes < 0, len(e_labels), e_codes)[is_det]
         parts.append(det)
-    for level, keys in (("sphere", ["entity", "sphere"]), ("entity", ["entity"])):
+    for level in ("sphere", "entity"):
         if level not in levels:
             continue
-        g = scored.groupby(keys, sort=True)
-        agg = g.agg(
+        if level == "sphere":
+            key = e_codes.astype(np.int64) * n_spheres + s_codes
+            in_group = (e_codes >= 0) & (s_codes >= 0)
+        else:
+            key = e_codes.astype(np.int64)
+            in_group = e_codes >= 0
+        rows = scored & in_group
+        numbers = pd.DataFrame(
+            {"score": score[rows], "is_det": is_det[rows], "weight": weight[rows]}, copy=False
+        )
+        agg = numbers.groupby(key[rows], sort=True).agg(
             n_indicators=("score", "size"),
             n_deteriorated=("is_det", "sum"),
             mean_score=("score", "mean"),
             weight=("weight", "sum"),
-        ).reset_index()
+        )
+        group_key = agg.index.to_numpy(dtype=np.int64)
+        agg = agg.reset_index(drop=True)
+        entity_code = group_key // n_spheres if level == "sphere" else group_key
+        agg.insert(0, "entity", pd.Series(_take_str(e_labels, entity_code)))
+        if level == "sphere":
+            agg.insert(1, "sphere", pd.Series(_take_str(s_labels, group_key % n_spheres)))
         agg["share_deteriorated"] = agg["n_deteriorated"] / agg["n_indicators"]
         if level == "entity":
             gpi = result.scores["gpi"].reindex(agg["entity"]).to_numpy()
@@ -142,23 +170,24 @@ def risk_areas(
             ),
         )
         agg["trigger"] = trig
-        agg = agg.loc[share_hit | score_hit].copy()
+        hit = (share_hit | score_hit).to_numpy()
+        agg = agg.loc[hit].copy()
         # severity: the weighted regression of the group, comparable with indicator rows
-        det = scored.loc[scored["is_det"]]
-        sev = ((50.0 - det["score"]) / 50.0 * det["weight"]).groupby([det[k] for k in keys]).sum()
+        det_rows = is_det & in_group
+        sev = pd.Series((50.0 - score[det_rows]) / 50.0 * weight[det_rows])
         agg["severity"] = (
-            sev.reindex(pd.MultiIndex.from_frame(agg[keys]) if len(keys) > 1 else agg[keys[0]])
-            .fillna(0.0)
-            .to_numpy()
+            sev.groupby(key[det_rows]).sum().reindex(group_key[hit]).fillna(0.0).to_numpy()
         )
         agg["level"] = level
+        agg["_entity_code"] = entity_code[hit]
         parts.append(agg)
     if not parts:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
     out = pd.concat(parts, ignore_index=True, sort=False)
     out["level"] = pd.Categorical(out["level"], categories=["indicator", "sphere", "entity"])
+    # entity codes follow the sorted entity labels: sorting by them sorts by entity
     out = out.sort_values(
-        ["level", "severity", "entity"], ascending=[True, False, True], kind="stable"
+        ["level", "severity", "_entity_code"], ascending=[True, False, True], kind="stable"
     )
     out["rank"] = out.groupby("level", observed=True).cumcount() + 1
     for col in RISK_COLUMNS:
@@ -169,3 +198,14 @@ def risk_areas(
         out[col] = out[col].astype("str")
     out["level"] = out["level"].astype("str")
     return out
+
+
+def _sphere_codes(sphere: pd.Series) -> tuple[IntArray, pd.Index]:
+    """Codes of the sorted sphere labels, a blank sphere named ``(no sphere)``."""
+    codes, labels = pd.factorize(sphere, sort=True)
+    named = pd.Index(labels, dtype="str")
+    named = named.where(named != "", "(no sphere)")
+    # "(no sphere)" may now sort elsewhere (or exist already): factorize the labels again
+    relabel, uniques = pd.factorize(named, sort=True)
+    out = np.where(codes >= 0, relabel[np.maximum(codes, 0)], -1).astype(np.int64)
+    return out, pd.Index(uniques, dtype="str")
