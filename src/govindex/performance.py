@@ -210,7 +210,7 @@ class PerformanceResult(ResultMixin):
     node_coverage : DataFrame
         Entity × parent node share of child weight with data.
     raw : DataFrame
-        The observations of the window used (tidy).
+        The observations of the window used (tidy); built from the panel on first access.
     fingerprints : dict
         SHA-256 of the panel and the catalog.
     """
@@ -222,10 +222,21 @@ class PerformanceResult(ResultMixin):
     changes: pd.DataFrame
     node_scores: pd.DataFrame
     node_coverage: pd.DataFrame
-    raw: pd.DataFrame
     fingerprints: Mapping[str, str]
     panel: Panel | None = None
     options: Mapping[str, Any] | None = None
+
+    @cached_property
+    def raw(self) -> pd.DataFrame:
+        """The observations of the window ``T − w … T`` used (tidy), from the result's panel.
+
+        Built on first access (a batch run that never reads it keeps no copy).
+        """
+        if self.panel is None:
+            return pd.DataFrame(columns=["entity", "indicator", "year", "value"])
+        entities = (self.options or {}).get("entities")
+        work = self.panel if entities is None else self.panel.select(entities=entities)
+        return _window_rows(work, self.year - self.method.window, self.year)
 
     def regenerate(self, **changes: Any) -> PerformanceResult:
         """Recompute with some parameters changed (e.g. ``change="slope"``, ``year=2024``).
@@ -485,7 +496,6 @@ def performance_index(
         changes = _flag_imputed(
             changes, imputed, applies, wc, work.years, leaves, params.imputation
         )
-    raw = _window_rows(work, year - params.window, year)
     return PerformanceResult(
         year=int(year),
         method=params,
@@ -494,7 +504,6 @@ def performance_index(
         changes=changes,
         node_scores=node_scores,
         node_coverage=node_coverage,
-        raw=raw,
         fingerprints={
             "panel": panel.fingerprint,
             "catalog": catalog.fingerprint,
