@@ -20,7 +20,13 @@ import pandas as pd
 from govindex._provenance import read_provenance
 from govindex.exceptions import ConfigError
 
-__all__ = ["RunDiff", "diff_runs"]
+__all__ = ["SCORE_COLUMNS", "RunDiff", "diff_runs"]
+
+#: Columns of :attr:`RunDiff.scores`.
+SCORE_COLUMNS = (
+    "index", "name", "year", "entity", "old", "new", "delta",
+    "old_rank", "new_rank", "rank_change", "explanation",
+)  # fmt: skip
 
 _SCORE_FILES = {
     "gpi": ("scores", "gpi"),
@@ -102,18 +108,7 @@ class RunDiff:
             show = moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(
                 max_rows
             )
-            cols = [
-                "index",
-                "name",
-                "year",
-                "entity",
-                "old",
-                "new",
-                "delta",
-                "old_rank",
-                "new_rank",
-                "explanation",
-            ]
+            cols = [c for c in SCORE_COLUMNS if c != "rank_change"]
             with pd.option_context(
                 "display.width", 160, "display.max_colwidth", 70, "display.precision", 2
             ):
@@ -203,21 +198,8 @@ def diff_runs(
     scores.loc[rank_only, "explanation"] = (
         "score unchanged; rank moved because other scores changed"
     )
-    cols = [
-        "index",
-        "name",
-        "year",
-        "entity",
-        "old",
-        "new",
-        "delta",
-        "old_rank",
-        "new_rank",
-        "rank_change",
-        "explanation",
-    ]
     return RunDiff(
-        scores=scores.loc[:, cols],
+        scores=scores.loc[:, list(SCORE_COLUMNS)],
         drivers=pd.concat(drivers, ignore_index=True) if drivers else pd.DataFrame(),
         method_changes=_method_frame(method_rows),
         input_changes=_input_changes(old_dir, new_dir),
