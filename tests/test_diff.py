@@ -144,8 +144,9 @@ def test_method_changes_and_input_changes(d: RunDiff) -> None:
         ("gpi", "local", 2025, "alpha", 0.05, 0.1),
     ]
     inputs = d.input_changes["input"].tolist()
-    assert "gpi.local.panel" in inputs
-    assert not [i for i in inputs if i.endswith(".catalog")]
+    # only the local panel file was revised; the central window change reads other years of an
+    # unchanged file, which the manifest's file checksums tell apart from a revision
+    assert inputs == ["gpi.local.panel"]
 
 
 def test_window_change_moves_central_bodies_without_claiming_revisions(

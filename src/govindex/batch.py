@@ -215,6 +215,22 @@ def _commit(out: RunOutput) -> None:
         os.replace(out._staging / path.relative_to(out.config.output), path)
 
 
+def _file_checksum(path: Path) -> str:
+    """SHA-256 of a file's bytes, or of a folder's files (relative paths and contents).
+
+    Stored in the manifest next to the fingerprint of the rows read, so that ``diff`` can
+    tell a revised input file from a method change that reads other years of the same file.
+    """
+    h = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        h.update(f.relative_to(path).as_posix().encode() if path.is_dir() else b"")
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -288,6 +304,8 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
             fingerprints[f"gpi.{g.name}"] = {
                 "panel": panel.fingerprint,
                 "catalog": catalog.fingerprint,
+                "panel_file": _file_checksum(g.panel),
+                "catalog_file": _file_checksum(g.catalog),
             }
             for year in cfg.years:
                 res = performance_index(panel, catalog, year=year, roots=g.roots, **dict(g.method))
@@ -310,6 +328,8 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
             fingerprints[f"npi.{n.name}"] = {
                 "panel": panel.fingerprint,
                 "catalog": catalog.fingerprint,
+                "panel_file": _file_checksum(n.panel),
+                "catalog_file": _file_checksum(n.catalog),
             }
             params = dict(n.params)
             for year in cfg.years:

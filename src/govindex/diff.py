@@ -265,8 +265,16 @@ def _input_changes(old_dir: Path, new_dir: Path) -> pd.DataFrame:
     fb = json.loads((new_dir / "manifest.json").read_text()).get("fingerprints", {})
     rows = []
     for spec in sorted(set(fa) | set(fb)):
-        for inp in sorted(set(fa.get(spec, {})) | set(fb.get(spec, {}))):
-            old_fp, new_fp = fa.get(spec, {}).get(inp), fb.get(spec, {}).get(inp)
-            if old_fp != new_fp:
-                rows.append({"input": f"{spec}.{inp}", "old": old_fp, "new": new_fp})
+        a, b = fa.get(spec, {}), fb.get(spec, {})
+        for inp in sorted(set(a) | set(b)):
+            if inp.endswith("_file"):
+                continue
+            file_key = f"{inp}_file"
+            if file_key in a and file_key in b:
+                # the file itself is the evidence: same bytes → not revised, even if a method
+                # change (e.g. the window) made the run read other rows of it
+                if a[file_key] != b[file_key]:
+                    rows.append({"input": f"{spec}.{inp}", "old": a[file_key], "new": b[file_key]})
+            elif a.get(inp) != b.get(inp):
+                rows.append({"input": f"{spec}.{inp}", "old": a.get(inp), "new": b.get(inp)})
     return pd.DataFrame(rows, columns=["input", "old", "new"])
