@@ -29,7 +29,6 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import binom
 
 from govindex._provenance import fingerprint_frame
 from govindex._typing import BoolArray, FloatArray, IntArray
@@ -733,6 +732,8 @@ def series_breaks(
     rate = extreme.sum() / max(int(scored.sum()), 1)
     count = extreme.sum(axis=1)  # (E, Y-1)
     n = scored.sum(axis=1)
+    from scipy.stats import binom  # lazy: scipy.stats is slow to import
+
     pval = binom.sf(count - 1, n, rate)
     e, t = np.nonzero((count >= min_indicators) & (pval < alpha))
     if e.size:

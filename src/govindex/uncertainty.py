@@ -57,7 +57,6 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.engine import IndexMethod, IndexResult, _impute_and_treat, normalize_indicators
@@ -558,6 +557,8 @@ def rank_rows(scores: FloatArray) -> FloatArray:
     """Rank entities in each replication: 1 = best, ties share the lowest rank, NaN unranked."""
     if scores.size == 0:
         return scores.copy()
+    from scipy import stats  # lazy: scipy.stats is slow to import
+
     return np.asarray(
         stats.rankdata(-scores, axis=1, method="min", nan_policy="omit"), dtype=np.float64
     )
