@@ -215,6 +215,16 @@ def _commit(out: RunOutput) -> None:
         os.replace(out._staging / path.relative_to(out.config.output), path)
 
 
+def _input_fingerprints(spec: GPISpec | NPISpec, panel: Panel, catalog: Catalog) -> dict[str, str]:
+    """Manifest entry of one computation's inputs: rows read and the files themselves."""
+    return {
+        "panel": panel.fingerprint,
+        "catalog": catalog.fingerprint,
+        "panel_file": _file_checksum(spec.panel),
+        "catalog_file": _file_checksum(spec.catalog),
+    }
+
+
 def _file_checksum(path: Path) -> str:
     """SHA-256 of a file's bytes, or of a folder's files (relative paths and contents).
 
@@ -229,10 +239,6 @@ def _file_checksum(path: Path) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     return h.hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def run(
@@ -301,12 +307,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         warnings.simplefilter("always")
         for g in cfg.gpi:
             panel, catalog = _gpi_inputs(g, cfg.years)
-            fingerprints[f"gpi.{g.name}"] = {
-                "panel": panel.fingerprint,
-                "catalog": catalog.fingerprint,
-                "panel_file": _file_checksum(g.panel),
-                "catalog_file": _file_checksum(g.catalog),
-            }
+            fingerprints[f"gpi.{g.name}"] = _input_fingerprints(g, panel, catalog)
             for year in cfg.years:
                 res = performance_index(panel, catalog, year=year, roots=g.roots, **dict(g.method))
                 out.results[("gpi", g.name, year)] = res
@@ -325,12 +326,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
                 bar.step(f"gpi.{g.name} {year}")
         for n in cfg.npi:
             panel, catalog = _npi_inputs(n, cfg.years)
-            fingerprints[f"npi.{n.name}"] = {
-                "panel": panel.fingerprint,
-                "catalog": catalog.fingerprint,
-                "panel_file": _file_checksum(n.panel),
-                "catalog_file": _file_checksum(n.catalog),
-            }
+            fingerprints[f"npi.{n.name}"] = _input_fingerprints(n, panel, catalog)
             params = dict(n.params)
             for year in cfg.years:
                 res_n = progress_index(panel, catalog, year=year, **params)
@@ -357,7 +353,9 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         "config": cfg.to_dict(),
         "fingerprints": fingerprints,
         "files": {
-            f.relative_to(cfg.output).as_posix(): _sha256(staging / f.relative_to(cfg.output))
+            f.relative_to(cfg.output).as_posix(): _file_checksum(
+                staging / f.relative_to(cfg.output)
+            )
             for f in sorted(out.files)
         },
         "notes": out.notes,
