@@ -1,4 +1,4 @@
-"""Benchmark of a batch run (:func:`govindex.run`, ``govindex run``) on a hive-partitioned
+"""Benchmark of a batch run (:func:`govindex.run_batch`, ``govindex run``) on a hive-partitioned
 Parquet dataset, against a plain-pandas batch over the same data.
 
 Data: the SYNTHETIC panel of ``bench_gpi.synthetic`` (10,000 entities × 200 indicators,
@@ -11,7 +11,7 @@ string columns, plus its catalog (CSV) and a run configuration ``[gpi.synthetic]
 Timed, each in a fresh process (so that ``ru_maxrss`` is the peak of that step alone; imports
 not timed):
 
-* ``govindex.run`` — partition-filtered read (years 2013–2025, catalog indicators), Panel,
+* ``govindex.run_batch`` — partition-filtered read (years 2013–2025, catalog indicators), Panel,
   10 GPIs, Parquet results (scores, changes, risks per year) and manifest;
 * plain pandas — ``pd.read_parquet(folder)`` of everything, then per year the default GPI
   with ``groupby`` (first/last observed value in the window, CAGR over the actual span,
@@ -144,8 +144,8 @@ def pandas_batch(folder: Path) -> dict[int, pd.Series]:
 
 def worker(mode: str, folder: Path) -> dict[str, Any]:
     """One timed step in this (fresh) process; returns timings, peak memory and a GPI sample."""
-    from govindex.batch import read_panel_source, run
-    from govindex.io import read_catalog
+    from govindex.io.batch import read_panel_source, run
+    from govindex.io.read import read_catalog
 
     indicators = read_catalog(folder / "catalog.csv").indicators
     sample = _sample(folder)
@@ -186,12 +186,12 @@ def worker(mode: str, folder: Path) -> dict[str, Any]:
 
 
 def profile(folder: Path) -> str:
-    """cProfile of one ``govindex.run``: the 20 functions with the largest cumulative time."""
+    """cProfile of one ``govindex.run_batch``: the 20 functions with the largest cumulative time."""
     import cProfile
     import io
     import pstats
 
-    from govindex.batch import run
+    from govindex.io.batch import run
 
     out_dir = Path(tempfile.mkdtemp(dir=folder, prefix="prof-"))
     prof = cProfile.Profile()
@@ -224,7 +224,9 @@ def main() -> None:
     ap.add_argument("--indicators", type=int, default=200)
     ap.add_argument("--data", type=Path, help="folder for the dataset (default: a temp folder)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
-    ap.add_argument("--profile", action="store_true", help="also print a cProfile of govindex.run")
+    ap.add_argument(
+        "--profile", action="store_true", help="also print a cProfile of govindex.run_batch"
+    )
     args = ap.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.data)))
@@ -267,7 +269,7 @@ def main() -> None:
 
         rows = [
             (
-                "`govindex.run` (read + 10 GPIs + write 30 Parquet files + manifest)",
+                "`govindex.run_batch` (read + 10 GPIs + write 30 Parquet files + manifest)",
                 "govindex_run",
             ),
             ("plain pandas (read all + 10 GPIs with groupby, no output)", "pandas_batch"),
@@ -288,11 +290,11 @@ def main() -> None:
         for label, m in rows:
             print(f"| {label} | {med(m):.2f} | {med(m, 'maxrss_mb'):,.0f} |")
         ratio = med("govindex_run") / med("pandas_batch")
-        print(f"\ngovindex.run / pandas: {ratio:.2f}× the time; read alone (13 partitions): "
+        print(f"\ngovindex.run_batch / pandas: {ratio:.2f}× the time; read alone (13 partitions): "
               f"{med('read_govindex_batch') / med('read_pandas_all'):.2f}× of reading everything; "
               f"one year's window (4 partitions): "
               f"{med('read_govindex_one_year') / med('read_pandas_all'):.2f}×.")  # fmt: skip
-        print(f"govindex.run wrote {runs['govindex_run'][0]['files']} files "
+        print(f"govindex.run_batch wrote {runs['govindex_run'][0]['files']} files "
               f"({runs['govindex_run'][0]['output_mb']:.0f} MB).")  # fmt: skip
         print(f"GPI agreement, {SAMPLE} entities × 10 years: max |Δ| = {max_diff:.2e} "
               f"({int(both.sum())} values; {int((~both).sum())} missing in both)")  # fmt: skip

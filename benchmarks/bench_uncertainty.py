@@ -14,7 +14,7 @@ weights {catalog, equal, pca} × tolerance factor {0.5, 1, 2}, weight noise ±25
 * **loop**: the same replications one at a time, each with a full
   ``PerformanceResult.regenerate`` (changes, caps, classes, scores, tables) under the
   replication's change rule, a catalog with the replication's weights, then the
-  replication's score and aggregation (``govindex.engine.rollup``). Timed on the first
+  replication's score and aggregation (``govindex.indices.composite.rollup``). Timed on the first
   ``--loop`` replications and **extrapolated** linearly to 10,000; its scores are
   compared with the vectorised ones (must agree to 1e-9).
 
@@ -40,11 +40,11 @@ import pandas as pd
 
 import govindex
 from govindex import Catalog, performance_index
+from govindex.analysis.uncertainty import UncertaintyResult, build_model, uncertainty_analysis
 from govindex.datasets import load_demo
-from govindex.engine import rollup
+from govindex.indices.composite import rollup
+from govindex.indices.gpi import PerformanceResult
 from govindex.normalize import NORMALIZERS
-from govindex.performance import PerformanceResult
-from govindex.uncertainty import UncertaintyResult, build_model, uncertainty_analysis
 
 OPTIONS: dict[str, Any] = {
     "change": ("catalog", "relative", "absolute", "slope"),

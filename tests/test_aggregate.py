@@ -11,7 +11,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from govindex import AggregationError, MethodError
+from govindex import MethodError
 from govindex.aggregate import (
     AGGREGATORS,
     AggregationSpec,
@@ -25,6 +25,7 @@ from govindex.aggregate import (
     parse_aggregation,
     total,
 )
+from govindex.exceptions import AggregationError
 
 NAN = np.nan
 

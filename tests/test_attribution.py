@@ -1,4 +1,4 @@
-"""Tests of govindex.attribution (attribute, compare) and its waterfall chart.
+"""Tests of govindex.analysis.attribution (attribute, compare) and its waterfall chart.
 
 Hand-computed decompositions use ``compute_index`` with goalposts [0, 100], which
 leave the values unchanged (score = value), so every node score can be written out.
@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 import govindex
 from govindex import Catalog, Panel, compute_index
-from govindex.attribution import MAX_SHAPLEY_PLAYERS, attribute, compare
+from govindex.analysis.attribution import MAX_SHAPLEY_PLAYERS, attribute, compare
 from govindex.exceptions import CatalogError, MethodError
-from govindex.performance import effective_weights
+from govindex.indices.gpi import effective_weights
 
 
 def _catalog(rows: list[tuple[str, str, float, str]]) -> Catalog:
@@ -59,7 +59,7 @@ def _index(cat: Catalog, values: dict[str, float], entity: str = "X") -> govinde
     return compute_index(panel, cat, year=2024, normalization="goalposts", coverage=0.0)
 
 
-def _contrib(att: govindex.attribution.Attribution) -> dict[str, float]:
+def _contrib(att: govindex.analysis.attribution.Attribution) -> dict[str, float]:
     return dict(zip(att.table["node"], att.table["contribution"], strict=True))
 
 

@@ -1,4 +1,4 @@
-"""Tests of govindex.batch (``govindex run``) on copies of the SYNTHETIC demo data.
+"""Tests of govindex.io.batch (``govindex run``) on copies of the SYNTHETIC demo data.
 
 Checked against things outside the code under test: byte comparison of two runs (one in
 a separate process), SHA-256 checksums computed here with hashlib, pandas filters of the
@@ -23,12 +23,12 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from govindex._progress import Progress
+from govindex._bar import Progress
 from govindex._provenance import read_provenance
-from govindex.batch import read_panel_source, run
 from govindex.cli import main
 from govindex.datasets import demo_config_path, demo_data_dir
 from govindex.exceptions import ConfigError
+from govindex.io.batch import read_panel_source, run_batch
 
 LOCAL_ONLY = """\
 # run configuration on a copy of the SYNTHETIC demo data
@@ -189,7 +189,7 @@ def test_years_range_computes_three_assessments_in_one_run(tmp_path: Path) -> No
 
 
 def test_progress_score_matches_hand_calculation(tmp_path: Path) -> None:
-    out = run(_local_config(tmp_path / "in"), output=tmp_path / "out")
+    out = run_batch(_local_config(tmp_path / "in"), output=tmp_path / "out")
     changes = pd.read_parquet(tmp_path / "out" / "2025" / "gpi_local_changes.parquet")
     row = changes.loc[(changes["entity"] == "R03") & (changes["indicator"] == "LEB_ECO01")].iloc[0]
     # panel: R03 × LEB_ECO01 = 3322.3 (2022) → 3740.2 (2025); relative rule, default cap 5 %/yr
@@ -248,8 +248,8 @@ def test_partitions_not_needed_are_never_opened(hive_leb: Path) -> None:
 
 
 def test_run_on_partitioned_dataset_equals_run_on_file(hive_leb: Path, tmp_path: Path) -> None:
-    run(_local_config(hive_leb, panel="leb_hive"), output=tmp_path / "hive")
-    run(_local_config(tmp_path / "file"), output=tmp_path / "file_out")
+    run_batch(_local_config(hive_leb, panel="leb_hive"), output=tmp_path / "hive")
+    run_batch(_local_config(tmp_path / "file"), output=tmp_path / "file_out")
     a = pd.read_parquet(tmp_path / "hive" / "2025" / "gpi_local_scores.parquet")
     b = pd.read_parquet(tmp_path / "file_out" / "2025" / "gpi_local_scores.parquet")
     assert len(a) == 20
@@ -272,7 +272,7 @@ def test_missing_window_partition_is_a_clear_error(
 
 def test_partition_outside_the_window_is_not_required(hive_leb: Path, tmp_path: Path) -> None:
     shutil.rmtree(hive_leb / "leb_hive" / "year=2021")  # T = 2025 needs 2022–2025 only
-    out = run(_local_config(hive_leb, panel="leb_hive"), output=tmp_path / "out")
+    out = run_batch(_local_config(hive_leb, panel="leb_hive"), output=tmp_path / "out")
     assert ("gpi", "local", 2025) in out.results
 
 
@@ -309,7 +309,7 @@ def test_missing_panel_column_is_named(tmp_path: Path) -> None:
     frame = pd.read_parquet(tmp_path / "leb_panel.parquet").drop(columns="value")
     frame.to_parquet(tmp_path / "leb_panel.parquet")
     with pytest.raises(ConfigError, match=r"missing panel column\(s\) 'value'"):
-        run(cfg, output=tmp_path / "out")
+        run_batch(cfg, output=tmp_path / "out")
 
 
 def test_duplicate_rows_stop_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -330,7 +330,7 @@ def test_duplicate_rows_stop_the_run(tmp_path: Path, capsys: pytest.CaptureFixtu
 @pytest.fixture
 def first_run(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
     """A finished run (window 3) and a configuration whose results differ (window 2)."""
-    run(_local_config(tmp_path / "in"), output=tmp_path / "out")
+    run_batch(_local_config(tmp_path / "in"), output=tmp_path / "out")
     second = _local_config(tmp_path / "in2", window=2)
     return tmp_path / "out", second, _tree_bytes(tmp_path / "out")
 
@@ -340,7 +340,7 @@ def test_second_run_really_changes_the_files(
 ) -> None:
     # guard for the two tests below: without an interruption, every result file changes
     _, second, before = first_run
-    run(second, output=tmp_path / "check")
+    run_batch(second, output=tmp_path / "check")
     after = _tree_bytes(tmp_path / "check")
     assert sorted(after) == sorted(before)
     assert all(after[name] != before[name] for name in before)
@@ -388,7 +388,7 @@ def test_ctrl_c_inside_a_temp_file_write_leaves_previous_results_intact(
 
     monkeypatch.setattr(os, "fsync", interrupted_fsync)
     with pytest.raises(KeyboardInterrupt):
-        run(second, output=out)
+        run_batch(second, output=out)
     assert calls["n"] == 2
     assert _tree_bytes(out) == before
     assert not list(out.rglob("*.tmp"))
@@ -397,7 +397,7 @@ def test_ctrl_c_inside_a_temp_file_write_leaves_previous_results_intact(
 def test_failure_in_a_later_index_keeps_earlier_results(tmp_path: Path) -> None:
     # gpi.local succeeds, then gpi.broken fails: nothing of the second run may be visible
     cfg = _local_config(tmp_path / "in")
-    run(cfg, output=tmp_path / "out")
+    run_batch(cfg, output=tmp_path / "out")
     before = _tree_bytes(tmp_path / "out")
     (tmp_path / "in" / "broken.parquet").write_bytes(b"not parquet")
     text = cfg.read_text().replace("window = 3", "window = 2")
@@ -405,7 +405,7 @@ def test_failure_in_a_later_index_keeps_earlier_results(tmp_path: Path) -> None:
         text + '\n[gpi.broken]\npanel = "broken.parquet"\ncatalog = "leb_catalog.csv"\n'
     )
     with pytest.raises(ConfigError, match=r"cannot read panel .*broken\.parquet"):
-        run(cfg, output=tmp_path / "out")
+        run_batch(cfg, output=tmp_path / "out")
     assert _tree_bytes(tmp_path / "out") == before
 
 
@@ -415,12 +415,12 @@ def test_failure_in_a_later_index_keeps_earlier_results(tmp_path: Path) -> None:
 def test_progress_is_quiet_when_not_a_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run(_local_config(tmp_path), output=tmp_path / "out")  # progress=None: only on a TTY
+    run_batch(_local_config(tmp_path), output=tmp_path / "out")  # progress=None: only on a TTY
     assert capsys.readouterr().err == ""
 
 
 def test_progress_enabled_writes_a_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run(_local_config(tmp_path, years='"2024:2025"'), output=tmp_path / "out", progress=True)
+    run_batch(_local_config(tmp_path, years='"2024:2025"'), output=tmp_path / "out", progress=True)
     err = capsys.readouterr().err
     # two steps (GPI local for 2024 and 2025): "1/2" then "2/2", the bar full at the end
     assert "govindex run test (SYNTHETIC data)" in err

@@ -1,4 +1,4 @@
-"""Tests of govindex.config: the TOML run configuration (years, paths, validation errors)."""
+"""Tests of govindex.io.config: the TOML run configuration (years, paths, validation errors)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from govindex.config import RunConfig, parse_years, read_config
 from govindex.datasets import demo_config_path, demo_data_dir
 from govindex.exceptions import ConfigError, GovindexError
+from govindex.io.config import RunConfig, parse_years, read_config
 
 GPI_LOCAL = """
 [gpi.local]

@@ -1,4 +1,4 @@
-"""Tests of govindex.diff (``govindex diff OLD NEW``): two runs on copies of the SYNTHETIC
+"""Tests of govindex.io.diff (``govindex diff OLD NEW``): two runs on copies of the SYNTHETIC
 demo data, the second with one revised input value (R03 × LEB_ECO01, 2025) and changed method
 parameters; deltas and contributions are checked against the Parquet files and by hand."""
 
@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from govindex.batch import run
 from govindex.cli import main
 from govindex.datasets import demo_data_dir
-from govindex.diff import RunDiff, diff_runs
 from govindex.exceptions import ConfigError
+from govindex.io.batch import run_batch
+from govindex.io.diff import RunDiff, diff_runs
 
 CONFIG = """\
 [run]
@@ -60,9 +60,9 @@ def _inputs(folder: Path, *, window: int, alpha: float, revise: bool) -> Path:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     tmp = tmp_path_factory.mktemp("diff")
-    run(_inputs(tmp / "old_in", window=3, alpha=0.05, revise=False), output=tmp / "old")
-    run(_inputs(tmp / "same_in", window=3, alpha=0.05, revise=False), output=tmp / "same")
-    run(_inputs(tmp / "new_in", window=2, alpha=0.1, revise=True), output=tmp / "new")
+    run_batch(_inputs(tmp / "old_in", window=3, alpha=0.05, revise=False), output=tmp / "old")
+    run_batch(_inputs(tmp / "same_in", window=3, alpha=0.05, revise=False), output=tmp / "same")
+    run_batch(_inputs(tmp / "new_in", window=2, alpha=0.1, revise=True), output=tmp / "new")
     return tmp / "old", tmp / "new", tmp / "same"
 
 

@@ -20,18 +20,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from govindex import (
-    AggregationError,
-    Catalog,
-    DataWarning,
-    MethodError,
-    NormalizationWarning,
-    Panel,
-    PanelError,
-    compute_index,
-)
+from govindex import Catalog, DataWarning, MethodError, Panel, PanelError, compute_index
 from govindex._provenance import read_provenance
-from govindex.engine import IndexMethod, IndexResult
+from govindex.exceptions import AggregationError, NormalizationWarning
+from govindex.indices.composite import IndexMethod, IndexResult
 
 NAN = np.nan
 HYPO = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,14 +17,14 @@ from govindex import (  # noqa: E402
     CatalogError,
     GovindexError,
     PanelError,
-    ScorecardError,
     performance_index,
     read_catalog,
     read_panel,
 )
 from govindex.datasets import load_demo  # noqa: E402
-from govindex.excel import read_excel_table, read_excel_tables, to_excel  # noqa: E402
-from govindex.io import read_table  # noqa: E402
+from govindex.exceptions import ScorecardError  # noqa: E402
+from govindex.io.excel import read_excel_table, read_excel_tables, to_excel  # noqa: E402
+from govindex.io.read import read_table  # noqa: E402
 
 
 def _mixed() -> pd.DataFrame:

@@ -19,8 +19,8 @@ import pytest
 from govindex import Catalog, Panel, performance_index
 from govindex.datasets import load_demo
 from govindex.exceptions import DataWarning, MethodError
-from govindex.lineage import Lineage
-from govindex.performance import GPIMethod
+from govindex.indices.gpi import GPIMethod
+from govindex.prepare.lineage import Lineage
 
 LOCF1 = {"method": "locf", "max_gap": 1}
 
@@ -185,7 +185,7 @@ def test_bad_imputation_errors(spec: object, match: str) -> None:
 # --------------------------------------------------------------------------- Sobol factor
 def test_imputation_is_a_sobol_factor() -> None:
     pytest.importorskip("SALib")
-    from govindex.sensitivity import sensitivity_analysis
+    from govindex.analysis.sensitivity import sensitivity_analysis
 
     panel, catalog = load_demo("leb")  # SYNTHETIC demo data
     tidy = panel.to_frame()

@@ -15,7 +15,7 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 
 from govindex import Catalog, DataWarning, MethodError, Panel, PanelError, compute_index
-from govindex.impute import (
+from govindex.prepare.impute import (
     check_imputation_spec,
     impute,
     impute_cross_section,

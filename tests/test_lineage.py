@@ -1,4 +1,4 @@
-"""Tests of govindex.lineage: re-basing across reorganisations and series-break detection.
+"""Tests of govindex.prepare.lineage: re-basing across reorganisations and series-break detection.
 
 Expected values are hand calculations written out in the comments, a loop-based oracle,
 conservation invariants, or facts documented outside the code (the Kazakh boundary
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from govindex import Catalog, Panel, performance_index
 from govindex.datasets import load_demo
 from govindex.exceptions import CoverageWarning, DataWarning, MethodError, PanelError
-from govindex.lineage import Lineage, series_breaks
+from govindex.prepare.lineage import Lineage, series_breaks
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "kz_regions"
 
@@ -397,10 +397,10 @@ def test_series_breaks_demo_panels() -> None:
 
 
 def test_validate_reports_breaks() -> None:
+    from govindex.analysis.quality import quality_report
     from govindex.datasets import demo_config_path
-    from govindex.quality import validate
 
-    report = validate(demo_config_path())
+    report = quality_report(demo_config_path())
     assert report.breaks[["source", "entity", "year", "kind"]].to_dict("records") == [
         {"source": "gpi.central", "entity": "MIND", "year": 2024, "kind": "series start"}
     ]

@@ -16,7 +16,8 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from govindex import MethodError, NormalizationWarning, normalize
+from govindex import MethodError, normalize
+from govindex.exceptions import NormalizationWarning
 from govindex.normalize import (
     NORMALIZERS,
     bands,

@@ -1,4 +1,4 @@
-"""Tests of govindex.performance (GPI): hand calculations, statsmodels reference p-values,
+"""Tests of govindex.indices.gpi (GPI): hand calculations, statsmodels reference p-values,
 consistency checks on the SYNTHETIC demo data and hypothesis invariants."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from statsmodels.stats.proportion import proportions_ztest
 
 from govindex import Catalog, CoverageWarning, MethodError, Panel, PanelError, performance_index
 from govindex.datasets import load_demo_frames
-from govindex.performance import effective_weights
+from govindex.indices.gpi import effective_weights
 
 YEARS = [2019, 2020, 2021, 2022]  # assessment year T = 2022, window 3 → 2019 … 2022
 

@@ -1,4 +1,4 @@
-"""Tests of govindex.progress (NPI): hand calculations of r_i and b_i with directions and caps,
+"""Tests of govindex.indices.npi (NPI): hand calculations of r_i and b_i with directions and caps,
 reference averages computed by hand, zero base values, geometric aggregation and errors."""
 
 from __future__ import annotations

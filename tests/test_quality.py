@@ -1,4 +1,4 @@
-"""Tests of govindex.quality (``govindex validate``): the planted troubles of the SYNTHETIC
+"""Tests of govindex.analysis.quality (``govindex validate``): the planted troubles of the SYNTHETIC
 demo data (data/indicators/README.md), duplicates, unknown codes, and the robust z-score of
 year-on-year changes checked against hand calculations and a pandas oracle."""
 
@@ -13,9 +13,9 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
+from govindex.analysis.quality import JUMP_THRESHOLD, jump_scores, quality_report
 from govindex.cli import main
 from govindex.datasets import demo_config_path, demo_data_dir
-from govindex.quality import JUMP_THRESHOLD, jump_scores, validate
 
 LOCAL_ONLY = """\
 [run]
@@ -51,7 +51,7 @@ def _leb() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def demo_report():  # type: ignore[no-untyped-def]
-    return validate(demo_config_path())
+    return quality_report(demo_config_path())
 
 
 def test_demo_report_is_ok_and_lists_the_planted_gaps(demo_report) -> None:  # type: ignore[no-untyped-def]
@@ -120,7 +120,7 @@ def test_duplicates_make_the_report_fail(
     cfg = _local(
         tmp_path, pd.concat([frame, dup.assign(value=dup["value"] + 1)], ignore_index=True)
     )
-    report = validate(cfg)
+    report = quality_report(cfg)
     assert not report.ok
     assert report.errors == ["[gpi.local] 2 rows share an (entity, indicator, year) key"]
     rows = report.duplicates
@@ -143,7 +143,7 @@ def test_unknown_indicator_is_an_error(tmp_path: Path) -> None:
     frame = _leb()
     extra = frame.loc[(frame["year"] == 2025) & (frame["indicator"] == "LEB_ECO01")].iloc[:2]
     extra = extra.assign(indicator="LEB_XYZ99")  # two bodies, one new code
-    report = validate(_local(tmp_path, pd.concat([frame, extra], ignore_index=True)))
+    report = quality_report(_local(tmp_path, pd.concat([frame, extra], ignore_index=True)))
     assert not report.ok
     assert report.errors == ["[gpi.local] indicator(s) not in the catalog: 'LEB_XYZ99'"]
 
@@ -151,7 +151,7 @@ def test_unknown_indicator_is_an_error(tmp_path: Path) -> None:
 def test_unreadable_panel_is_reported(tmp_path: Path) -> None:
     cfg = _local(tmp_path)
     (tmp_path / "leb_panel.parquet").write_bytes(b"garbage" * 50)
-    report = validate(cfg)
+    report = quality_report(cfg)
     assert not report.ok
     assert len(report.errors) == 1
     assert (
@@ -172,7 +172,7 @@ def test_missing_window_partition_is_reported(tmp_path: Path) -> None:
     )
     shutil.rmtree(tmp_path / "hive" / "year=2023")
     cfg.write_text(cfg.read_text().replace('"leb_panel.parquet"', '"hive"'))
-    report = validate(cfg)
+    report = quality_report(cfg)
     assert not report.ok
     assert "missing partition(s) 'year=2023'" in report.errors[0]
 
@@ -186,7 +186,7 @@ def test_planted_jump_is_flagged_like_a_pandas_oracle(tmp_path: Path) -> None:
         (frame["entity"] == "R03") & (frame["indicator"] == "LEB_ECO02") & (frame["year"] == 2023)
     )
     frame.loc[cell, "value"] = frame.loc[cell, "value"] * 10
-    report = validate(_local(tmp_path, frame))
+    report = quality_report(_local(tmp_path, frame))
     assert report.ok  # jumps are findings, not errors
     jumps = report.jumps.set_index(["entity", "indicator", "year"])
     # oracle: relative changes of LEB_ECO02 over the window years read (2022–2025), all bodies

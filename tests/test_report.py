@@ -21,7 +21,7 @@ pytest.importorskip("jinja2")
 from govindex import Catalog, ConfigError, MethodError, Panel, performance_index
 from govindex.cli import main
 from govindex.datasets import demo_config_path
-from govindex.report import report_run, write_reports
+from govindex.report.html import report_run, write_reports
 
 
 class _Page(HTMLParser):
@@ -181,10 +181,10 @@ def test_attribution_against_previous_year(tmp_path: Path) -> None:
 
 
 def test_demo_report_run_operational_block(tmp_path: Path) -> None:
-    from govindex.batch import run
+    from govindex.io.batch import run_batch
 
     pages = report_run(demo_config_path(), tmp_path / "pages", charts=False)
-    out = run(demo_config_path(), output=tmp_path / "results")
+    out = run_batch(demo_config_path(), output=tmp_path / "results")
     gpi = out.results[("gpi", "local", 2025)].scores.loc["R02"]
     op = out.results[("operational", "local", 2019)].totals.loc["R02"]
     body = tmp_path / "pages" / "local-R02.html"

@@ -1,4 +1,4 @@
-"""Tests of govindex.risk: severity by hand, ranking, sphere/body thresholds, level filter."""
+"""Tests of govindex.indices.risk: severity by hand, ranking, sphere/body thresholds, level filter."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from govindex import Catalog, MethodError, Panel, performance_index, risk_areas
-from govindex.performance import PerformanceResult
-from govindex.risk import RISK_COLUMNS
+from govindex.indices.gpi import PerformanceResult
+from govindex.indices.risk import RISK_COLUMNS
 
 #: Tree: G ─ ECO (weight 3) ─ e1, e2 ; SOC (weight 1) ─ s1, s2. All relative, cap 5 %/yr,
 #: so s = 50 + 50·g/0.05 = 50 + 1000·g.

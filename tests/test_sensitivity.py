@@ -1,4 +1,4 @@
-"""Tests of govindex.sensitivity: Sobol indices against analytic values, and on the GPI."""
+"""Tests of govindex.analysis.sensitivity: Sobol indices against analytic values, and on the GPI."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import pytest
 pytest.importorskip("SALib")
 
 from govindex import compute_index, performance_index
+from govindex.analysis.sensitivity import sensitivity_analysis, sobol_indices
 from govindex.datasets import load_demo
-from govindex.engine import IndexResult
 from govindex.exceptions import MethodError
-from govindex.performance import PerformanceResult
+from govindex.indices.composite import IndexResult
+from govindex.indices.gpi import PerformanceResult
 from govindex.plotting.uncertainty import plot_sensitivity
-from govindex.sensitivity import sensitivity_analysis, sobol_indices
 
 
 @pytest.fixture(scope="module")

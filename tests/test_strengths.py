@@ -1,4 +1,4 @@
-"""Tests of govindex.strengths.strengths_weaknesses (reference: scipy, numpy, risk rules)."""
+"""Tests of govindex.analysis.strengths.strengths_weaknesses (reference: scipy, numpy, risk rules)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from scipy import stats
 
 import govindex
+from govindex.analysis.strengths import strengths_weaknesses
 from govindex.exceptions import MethodError
-from govindex.performance import effective_weights
-from govindex.strengths import strengths_weaknesses
+from govindex.indices.gpi import effective_weights
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 
 from govindex import Catalog, DataWarning, MethodError, Panel, PanelError, compute_index
-from govindex.treat import check_treatment_spec, skew_kurt, treat, treat_outliers
+from govindex.prepare.treat import check_treatment_spec, skew_kurt, treat, treat_outliers
 
 nan = np.nan
 

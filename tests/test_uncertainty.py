@@ -1,4 +1,4 @@
-"""Tests of govindex.uncertainty: the vectorised Monte-Carlo against a loop over replications."""
+"""Tests of govindex.analysis.uncertainty: the vectorised Monte-Carlo against a loop over replications."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 
 from govindex import Catalog, compute_index, performance_index
+from govindex.analysis.uncertainty import option_label, uncertainty_analysis
 from govindex.datasets import load_demo
-from govindex.engine import IndexResult, rollup
 from govindex.exceptions import MethodError
+from govindex.indices.composite import IndexResult, rollup
+from govindex.indices.gpi import PerformanceResult
 from govindex.normalize import NORMALIZERS
-from govindex.performance import PerformanceResult
 from govindex.plotting.uncertainty import plot_rank_intervals
-from govindex.uncertainty import option_label, uncertainty_analysis
 
 ROOT = "GPI_LEB"
 
@@ -217,7 +217,7 @@ def test_block_boundaries_do_not_matter(
         "seed": 3,
     }
     whole = uncertainty_analysis(gpi, **kw)  # type: ignore[arg-type]
-    monkeypatch.setattr("govindex.uncertainty._BATCH", 7)
+    monkeypatch.setattr("govindex.analysis.uncertainty._BATCH", 7)
     blocked = uncertainty_analysis(gpi, **kw)  # type: ignore[arg-type]
     np.testing.assert_array_equal(whole.scores.to_numpy(), blocked.scores.to_numpy())
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from govindex import Catalog, Panel, compute_index
-from govindex.engine import IndexResult
+from govindex.indices.composite import IndexResult
 
 ID_COLS = [
     "UnitCode",

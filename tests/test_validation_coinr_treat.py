@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from govindex import Catalog, DataWarning, Panel, compute_index
-from govindex.impute import impute
-from govindex.treat import treat
+from govindex.prepare.impute import impute
+from govindex.prepare.treat import treat
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "coinr_asem"
 ID_COLS = ["UnitName", "Year", "Group_GDP", "Group_GDPpc", "Group_Pop", "Group_EurAsia"]

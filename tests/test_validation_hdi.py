@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govindex import AggregationError, Catalog, Panel, compute_index
+from govindex import Catalog, Panel, compute_index
+from govindex.exceptions import AggregationError
 
 COMPONENTS = ["le", "eys", "mys", "gnipc"]
 

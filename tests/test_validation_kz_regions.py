@@ -22,7 +22,7 @@ Directions (all +1) and caveats, stated honestly:
   any real deterioration. The GPI (correctly, for the numbers it is given) classifies them as
   deteriorated. ``test_boundary_change_kz61_is_classified_deteriorated`` documents that artefact of
   the unlinked run; ``test_boundary_change_kz61_with_lineage`` re-bases 2017 to the 2018 boundaries
-  with a :class:`govindex.lineage.Lineage` (Shymkent's share estimated from the 2018 hospitals).
+  with a :class:`govindex.prepare.lineage.Lineage` (Shymkent's share estimated from the 2018 hospitals).
 * The national total ``KZ`` is not a local executive body and is left out.
 """
 
@@ -35,8 +35,8 @@ import pandas as pd
 import pytest
 
 from govindex import Catalog, CoverageWarning, Panel, performance_index
-from govindex.lineage import Lineage
-from govindex.performance import PerformanceResult
+from govindex.indices.gpi import PerformanceResult
+from govindex.prepare.lineage import Lineage
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "kz_regions"
 INDICATORS = ["LIFE_EXP", "HOSPITALS", "CASH_INCOME_PC", "DOCTORS"]

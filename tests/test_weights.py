@@ -1,4 +1,4 @@
-"""Tests of govindex.weights: catalog, equal, PCA and noisy weights."""
+"""Tests of govindex.prepare.weights: catalog, equal, PCA and noisy weights."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from govindex import Catalog, performance_index
 from govindex.datasets import load_demo
 from govindex.exceptions import CatalogError, GovindexWarning, MethodError
-from govindex.weights import catalog_weights, equal_weights, noisy_weights, pca_weights
+from govindex.prepare.weights import catalog_weights, equal_weights, noisy_weights, pca_weights
 
 
 def _cat(children: list[str], weights: list[float] | None = None) -> Catalog:

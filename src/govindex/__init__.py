@@ -4,6 +4,19 @@ Compute the Government Performance Index (GPI) of central and local bodies, the
 National Progress Index (NPI), risk areas and operational-assessment scorecards
 from tidy panels and a catalog of indicators.
 
+The top level holds the verbs a notebook user reaches for; everything else lives in
+its subpackage, following the data flow (see ``docs/architecture.md``):
+
+* core: :mod:`govindex.panel`, :mod:`govindex.catalog`, :mod:`govindex.change`,
+  :mod:`govindex.normalize`, :mod:`govindex.aggregate`, :mod:`govindex.results`,
+  :mod:`govindex.exceptions`;
+* :mod:`govindex.indices` (composite engine, GPI, NPI, risk areas),
+  :mod:`govindex.prepare` (imputation, treatment, lineage, weights),
+  :mod:`govindex.analysis` (uncertainty, sensitivity, attribution, strengths, quality),
+  :mod:`govindex.io` (readers, Excel, configuration, batch runs, run diffs),
+  :mod:`govindex.report`, :mod:`govindex.operational`, :mod:`govindex.plotting`,
+  :mod:`govindex.datasets`.
+
 Examples
 --------
 >>> import govindex
@@ -12,17 +25,13 @@ Examples
 """
 
 from govindex._version import __version__
-from govindex.aggregate import AGGREGATORS
-from govindex.attribution import Attribution, attribute
-from govindex.attribution import compare as compare_results
-from govindex.batch import RunOutput, run
-from govindex.catalog import CATALOG_COLUMNS, Catalog
-from govindex.config import RunConfig, read_config
-from govindex.diff import RunDiff, diff_runs
-from govindex.engine import IndexMethod, IndexResult, compute_index
-from govindex.excel import read_excel_table, read_excel_tables, to_excel
+from govindex.analysis.attribution import attribute, compare
+from govindex.analysis.quality import quality_report
+from govindex.analysis.sensitivity import sensitivity_analysis
+from govindex.analysis.strengths import strengths_weaknesses
+from govindex.analysis.uncertainty import uncertainty_analysis
+from govindex.catalog import Catalog
 from govindex.exceptions import (
-    AggregationError,
     CatalogError,
     ConfigError,
     CoverageWarning,
@@ -30,44 +39,26 @@ from govindex.exceptions import (
     GovindexError,
     GovindexWarning,
     MethodError,
-    NormalizationWarning,
     PanelError,
-    ScorecardError,
 )
-from govindex.impute import ImputationResult, impute
-from govindex.io import read_catalog, read_panel
-from govindex.lineage import Lineage, series_breaks
-from govindex.normalize import NORMALIZERS, normalize
-from govindex.operational import (
-    ImplementationReport,
-    OperationalResult,
-    Recommendations,
-    Scorecard,
-    YearComparison,
-    compare_scorecards,
-    compare_years,
-    draft_recommendations,
-    read_scorecard,
-)
-from govindex.panel import PANEL_COLUMNS, Panel
-from govindex.performance import GPIMethod, PerformanceResult, performance_index
-from govindex.progress import NPIMethod, ProgressResult, progress_index
-from govindex.quality import QualityReport, validate
-from govindex.report import report_run, write_reports
-from govindex.risk import risk_areas
-from govindex.sensitivity import SensitivityResult, sensitivity_analysis, sobol_indices
-from govindex.strengths import StrengthsWeaknesses, strengths_weaknesses
-from govindex.treat import TreatmentResult, treat
-from govindex.uncertainty import UncertaintyResult, uncertainty_analysis
-from govindex.weights import catalog_weights, equal_weights, noisy_weights, pca_weights
+from govindex.indices.composite import IndexMethod, IndexResult, compute_index
+from govindex.indices.gpi import GPIMethod, PerformanceResult, performance_index
+from govindex.indices.npi import NPIMethod, ProgressResult, progress_index
+from govindex.indices.risk import risk_areas
+from govindex.io.batch import run_batch
+from govindex.io.config import read_config
+from govindex.io.diff import diff_runs
+from govindex.io.excel import to_excel
+from govindex.io.read import read_catalog, read_panel
+from govindex.normalize import normalize
+from govindex.operational import OperationalResult, Scorecard, read_scorecard
+from govindex.panel import Panel
+from govindex.prepare.impute import impute
+from govindex.prepare.lineage import Lineage, series_breaks
+from govindex.prepare.treat import treat
+from govindex.report.html import write_reports
 
 __all__ = [
-    "AGGREGATORS",
-    "CATALOG_COLUMNS",
-    "NORMALIZERS",
-    "PANEL_COLUMNS",
-    "AggregationError",
-    "Attribution",
     "Catalog",
     "CatalogError",
     "ConfigError",
@@ -76,63 +67,38 @@ __all__ = [
     "GPIMethod",
     "GovindexError",
     "GovindexWarning",
-    "ImplementationReport",
-    "ImputationResult",
     "IndexMethod",
     "IndexResult",
     "Lineage",
     "MethodError",
     "NPIMethod",
-    "NormalizationWarning",
     "OperationalResult",
     "Panel",
     "PanelError",
     "PerformanceResult",
     "ProgressResult",
-    "QualityReport",
-    "Recommendations",
-    "RunConfig",
-    "RunDiff",
-    "RunOutput",
     "Scorecard",
-    "ScorecardError",
-    "SensitivityResult",
-    "StrengthsWeaknesses",
-    "TreatmentResult",
-    "UncertaintyResult",
-    "YearComparison",
     "__version__",
     "attribute",
-    "catalog_weights",
-    "compare_results",
-    "compare_scorecards",
-    "compare_years",
+    "compare",
     "compute_index",
     "diff_runs",
-    "draft_recommendations",
-    "equal_weights",
     "impute",
-    "noisy_weights",
     "normalize",
-    "pca_weights",
     "performance_index",
     "progress_index",
+    "quality_report",
     "read_catalog",
     "read_config",
-    "read_excel_table",
-    "read_excel_tables",
     "read_panel",
     "read_scorecard",
-    "report_run",
     "risk_areas",
-    "run",
+    "run_batch",
     "sensitivity_analysis",
     "series_breaks",
-    "sobol_indices",
     "strengths_weaknesses",
     "to_excel",
     "treat",
     "uncertainty_analysis",
-    "validate",
     "write_reports",
 ]

@@ -100,9 +100,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         run_demo(args.out)
         return 0
     if args.command == "run":
-        from govindex.batch import run
+        from govindex.io.batch import run_batch
 
-        out = run(
+        out = run_batch(
             args.config,
             years=_years(args.years),
             output=args.out,
@@ -118,18 +118,18 @@ def _dispatch(args: argparse.Namespace) -> int:
                 print(f"  note: {note}")
         return 0
     if args.command == "validate":
-        from govindex.quality import validate
+        from govindex.analysis.quality import quality_report
 
-        report = validate(args.config, years=_years(args.years))
+        report = quality_report(args.config, years=_years(args.years))
         print(report.to_text())
         return 0 if report.ok else 1
     if args.command == "diff":
-        from govindex.diff import diff_runs
+        from govindex.io.diff import diff_runs
 
         print(diff_runs(args.old, args.new).to_text(max_rows=args.rows))
         return 0
     if args.command == "report":
-        from govindex.report import report_run
+        from govindex.report.html import report_run
 
         pages = report_run(
             args.source, args.out, year=args.year, inputs=args.inputs, charts=not args.no_charts

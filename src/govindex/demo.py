@@ -18,8 +18,8 @@ import pandas as pd
 
 from govindex._provenance import to_parquet_with_provenance
 from govindex.datasets import COUNTRY, OECD_AGGREGATE, load_demo
-from govindex.performance import PerformanceResult, performance_index
-from govindex.progress import ProgressResult, progress_index
+from govindex.indices.gpi import PerformanceResult, performance_index
+from govindex.indices.npi import ProgressResult, progress_index
 
 __all__ = ["DEMO_NOTE", "DemoOutput", "run_demo"]
 

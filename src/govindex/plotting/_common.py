@@ -16,8 +16,8 @@ from govindex.exceptions import MethodError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from govindex.performance import PerformanceResult
-    from govindex.progress import ProgressResult
+    from govindex.indices.gpi import PerformanceResult
+    from govindex.indices.npi import ProgressResult
 
 __all__ = ["CLASS_COLORS", "SERIES_COLORS", "add_note", "catalog_labels", "check_result",
            "hide_spines", "new_axes", "shorten"]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Waterfall chart of an :class:`~govindex.attribution.Attribution`.
+"""Waterfall chart of an :class:`~govindex.analysis.attribution.Attribution`.
 
 Reads the attribution's table only (compute first, plot after), draws on ``ax``
 (a new figure when ``ax`` is None), returns the :class:`~matplotlib.axes.Axes` and
@@ -24,7 +24,7 @@ from govindex.plotting._common import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from govindex.attribution import Attribution
+    from govindex.analysis.attribution import Attribution
 
 __all__ = ["plot_attribution"]
 
@@ -71,7 +71,7 @@ def plot_attribution(
     --------
     >>> import pandas as pd
     >>> from govindex import Catalog, Panel, compute_index
-    >>> from govindex.attribution import attribute
+    >>> from govindex.analysis.attribution import attribute
     >>> cat = Catalog.from_frame(pd.DataFrame({"code": ["G", "a", "b"], "parent": ["", "G", "G"]}))
     >>> def run(y_b):
     ...     return compute_index(Panel.from_frame(pd.DataFrame({
@@ -81,7 +81,7 @@ def plot_attribution(
     >>> [t.get_text() for t in ax.get_yticklabels()][:2]
     ['old score', 'b']
     """
-    from govindex.attribution import Attribution
+    from govindex.analysis.attribution import Attribution
 
     check_result(attribution, Attribution, "govindex.attribute")
     if int(top) != top or top < 1:

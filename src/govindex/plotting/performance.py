@@ -34,7 +34,7 @@ from govindex.plotting._common import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from govindex.performance import PerformanceResult
+    from govindex.indices.gpi import PerformanceResult
 
 __all__ = ["plot_changes", "plot_gpi_ranking", "plot_risk_heatmap"]
 
@@ -47,7 +47,7 @@ _HATCH_COLOR = "#888888"
 
 
 def _check_performance(result: object) -> PerformanceResult:
-    from govindex.performance import PerformanceResult
+    from govindex.indices.gpi import PerformanceResult
 
     return check_result(result, PerformanceResult, "performance_index")
 
@@ -137,7 +137,7 @@ def plot_risk_heatmap(
     white and hatched, not applicable light grey — e.g. another body's indicators in
     a central-government result). ``by="sphere"`` shows the share of each entity's
     scored indicators of a sphere that deteriorated (from
-    :func:`govindex.risk.risk_areas`), cells labelled ``deteriorated/scored``.
+    :func:`govindex.indices.risk.risk_areas`), cells labelled ``deteriorated/scored``.
 
     Parameters
     ----------
@@ -273,7 +273,7 @@ def _sphere_heatmap(
     ax: Axes | None,
     kwargs: Mapping[str, Any],
 ) -> Axes:
-    from govindex.risk import risk_areas
+    from govindex.indices.risk import risk_areas
 
     table = risk_areas(res, share_threshold=0.0, levels=("sphere",))
     share = table.pivot(index="entity", columns="sphere", values="share_deteriorated").reindex(

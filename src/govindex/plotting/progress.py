@@ -1,6 +1,6 @@
 """Charts of the National Progress Index: NPI indicator ratios and the NPI over the years.
 
-Every function takes a computed :class:`~govindex.progress.ProgressResult` (compute
+Every function takes a computed :class:`~govindex.indices.npi.ProgressResult` (compute
 first, plot after), reads its tables only, draws on ``ax`` (a new figure when ``ax``
 is None), returns the :class:`~matplotlib.axes.Axes` and never changes matplotlib's
 global style. matplotlib is imported lazily. ``note`` is printed small under the
@@ -26,13 +26,13 @@ from govindex.plotting._common import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from govindex.progress import ProgressResult
+    from govindex.indices.npi import ProgressResult
 
 __all__ = ["plot_npi", "plot_npi_trend"]
 
 
 def _check_progress(result: object) -> ProgressResult:
-    from govindex.progress import ProgressResult
+    from govindex.indices.npi import ProgressResult
 
     return check_result(result, ProgressResult, "progress_index")
 

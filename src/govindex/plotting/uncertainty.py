@@ -18,8 +18,8 @@ from govindex.plotting._common import SERIES_COLORS, add_note, check_result, new
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from govindex.sensitivity import SensitivityResult
-    from govindex.uncertainty import UncertaintyResult
+    from govindex.analysis.sensitivity import SensitivityResult
+    from govindex.analysis.uncertainty import UncertaintyResult
 
 __all__ = ["plot_rank_intervals", "plot_sensitivity"]
 
@@ -46,7 +46,7 @@ def plot_rank_intervals(
     >>> matplotlib.use("Agg")
     >>> from govindex import performance_index
     >>> from govindex.datasets import load_demo
-    >>> from govindex.uncertainty import uncertainty_analysis
+    >>> from govindex.analysis.uncertainty import uncertainty_analysis
     >>> panel, catalog = load_demo("leb")
     >>> ua = uncertainty_analysis(performance_index(panel, catalog, year=2025), n=100,
     ...                           change=("catalog", "slope"), seed=0)
@@ -56,7 +56,7 @@ def plot_rank_intervals(
     """
     from matplotlib.ticker import MaxNLocator
 
-    from govindex.uncertainty import UncertaintyResult
+    from govindex.analysis.uncertainty import UncertaintyResult
 
     check_result(result, UncertaintyResult, "uncertainty_analysis")
     summary = result.rank_summary
@@ -108,7 +108,7 @@ def plot_sensitivity(
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from govindex.sensitivity import SensitivityResult
+    >>> from govindex.analysis.sensitivity import SensitivityResult
     >>> import pandas as pd
     >>> res = SensitivityResult(indices=pd.DataFrame({
     ...     "output": ["y", "y"], "factor": ["a", "b"], "S1": [0.2, 0.7],
@@ -118,7 +118,7 @@ def plot_sensitivity(
     >>> plot_sensitivity(res).get_ylabel()
     'Sobol index'
     """
-    from govindex.sensitivity import SensitivityResult
+    from govindex.analysis.sensitivity import SensitivityResult
 
     check_result(result, SensitivityResult, "sensitivity_analysis")
     table = result.indices

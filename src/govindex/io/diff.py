@@ -1,6 +1,6 @@
 """What changed between two runs (``govindex diff OLD NEW``).
 
-Compares the Parquet results of two :func:`govindex.run` output folders: which
+Compares the Parquet results of two :func:`govindex.run_batch` output folders: which
 scores and ranks moved and by how much, and why — method changes (parameters in
 the files' provenance), input revisions (changed start/end values of indicators)
 and the indicators whose progress scores moved most for each body.
@@ -124,7 +124,7 @@ def diff_runs(
     Parameters
     ----------
     old, new : path-like
-        Output folders of :func:`govindex.run` (with ``manifest.json``).
+        Output folders of :func:`govindex.run_batch` (with ``manifest.json``).
     top : int, default 3
         How many driving indicators to name in each GPI explanation.
 

@@ -26,11 +26,11 @@ from govindex import change as ch
 from govindex._typing import BoolArray, FloatArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
-from govindex.engine import rollup
 from govindex.exceptions import CoverageWarning, MethodError, PanelError, format_items
-from govindex.impute import check_imputation_spec, impute_panel, warn_imputation
-from govindex.lineage import Lineage
+from govindex.indices.composite import rollup
 from govindex.panel import Panel, _take_str
+from govindex.prepare.impute import check_imputation_spec, impute_panel, warn_imputation
+from govindex.prepare.lineage import Lineage
 from govindex.results import ResultMixin
 
 __all__ = ["GPIMethod", "PerformanceResult", "effective_weights", "performance_index"]
@@ -68,7 +68,7 @@ class GPIMethod:
     imputation : mapping or None, default None
         Fill gaps of each body's series before the window changes, e.g.
         ``{"method": "locf", "max_gap": 2}`` or ``{"method": "linear"}``
-        (:func:`govindex.impute.impute_panel`; observed values are never changed);
+        (:func:`govindex.prepare.impute.impute_panel`; observed values are never changed);
         None = no imputation (then absent from :meth:`to_dict`).
     """
 
@@ -278,8 +278,8 @@ class PerformanceResult(ResultMixin):
         }
 
     def risk_areas(self, **options: Any) -> pd.DataFrame:
-        """Risk areas of this assessment (see :func:`govindex.risk.risk_areas`)."""
-        from govindex.risk import risk_areas
+        """Risk areas of this assessment (see :func:`govindex.indices.risk.risk_areas`)."""
+        from govindex.indices.risk import risk_areas
 
         return risk_areas(self, **options)
 
@@ -336,12 +336,12 @@ def performance_index(
     entities : iterable of str, optional
         Restrict to these entities (default: all entities of the panel).
     lineage : Lineage, optional
-        Entity lineage (:class:`govindex.lineage.Lineage`): windows that cross a
+        Entity lineage (:class:`govindex.prepare.lineage.Lineage`): windows that cross a
         reorganisation are re-based to the new boundaries and flagged in
         ``.changes['flags']``, or missing with the reason (see ``docs/lineage.md``).
     imputation : mapping, optional
         Fill gaps of each entity's series first: ``{"method": "locf" | "linear",
-        "max_gap": years}`` (:func:`govindex.impute.impute_panel`; observed values are
+        "max_gap": years}`` (:func:`govindex.prepare.impute.impute_panel`; observed values are
         never changed, entity codes' own series before any lineage re-basing). Changes
         whose start or end value (or, for the slope rule, a point inside the window)
         was imputed are flagged in ``.changes['flags']``. Default None: no imputation.

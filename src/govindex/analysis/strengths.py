@@ -13,7 +13,7 @@ an operational assessment, every body scored with the scorecard):
   the root), ``max_points − points`` for operational criteria; NaN for composite
   indices (their normalised scores have no common maximum);
 * ``regression`` — the class is ``deteriorated`` (GPI only), ranked by severity
-  ``(50 − s) / 50 · w_eff`` as in :func:`govindex.risk.risk_areas`.
+  ``(50 − s) / 50 · w_eff`` as in :func:`govindex.indices.risk.risk_areas`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pandas as pd
 from govindex.exceptions import MethodError, format_items
 
 if TYPE_CHECKING:
-    from govindex.attribution import AnyResult
+    from govindex.analysis.attribution import AnyResult
 
 __all__ = ["STRENGTH_COLUMNS", "StrengthsWeaknesses", "strengths_weaknesses"]
 
@@ -140,9 +140,9 @@ def strengths_weaknesses(result: AnyResult, entity: str, *, top: int = 5) -> Str
     >>> sw.regressions["indicator"].tolist()
     ['y']
     """
-    from govindex.engine import IndexResult
+    from govindex.indices.composite import IndexResult
+    from govindex.indices.gpi import PerformanceResult, effective_weights
     from govindex.operational.result import OperationalResult
-    from govindex.performance import PerformanceResult, effective_weights
 
     if int(top) != top or top < 1:
         raise MethodError(f"top must be a positive integer; got {top!r}")

@@ -41,12 +41,12 @@ def read_table(
     """Read a CSV, Parquet or Excel table (a folder is read as a Parquet dataset).
 
     Malformed files raise ``error`` naming the file (for Excel: the sheet, row and
-    column of a bad cell; see :func:`govindex.excel.read_excel_table`).
+    column of a bad cell; see :func:`govindex.io.excel.read_excel_table`).
     """
     p = Path(path)
     kind = _kind(p, ("csv", "parquet", "excel"), error)
     if kind == "excel":
-        from govindex.excel import read_excel_table
+        from govindex.io.excel import read_excel_table
 
         try:
             return read_excel_table(p)
@@ -88,7 +88,7 @@ def read_panel(path: str | os.PathLike[str], *, catalog: Catalog | None = None) 
     <Panel: 1 observations, 1 entities × 1 indicators × 1 years (2020–2020)>
     """
     if _kind(Path(path), ("csv", "parquet", "excel"), PanelError) == "excel":
-        from govindex.excel import read_excel_panel
+        from govindex.io.excel import read_excel_panel
 
         return read_excel_panel(path, catalog=catalog)
     frame = read_table(path, error=PanelError)
@@ -122,7 +122,7 @@ def read_catalog(path: str | os.PathLike[str]) -> Catalog:
     p = Path(path)
     kind = _kind(p, ("csv", "parquet", "excel", "toml"), CatalogError)
     if kind == "excel":
-        from govindex.excel import read_excel_catalog
+        from govindex.io.excel import read_excel_catalog
 
         return read_excel_catalog(p)
     if kind == "toml":

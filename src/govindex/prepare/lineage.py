@@ -147,7 +147,7 @@ class LineageAdjustment:
         """Return a copy of a changes table with the lineage flags and reasons added.
 
         ``changes`` needs ``entity``, ``indicator``, ``flags`` and ``reason`` columns
-        (as :attr:`govindex.performance.PerformanceResult.changes`); with a ``change``
+        (as :attr:`govindex.indices.gpi.PerformanceResult.changes`); with a ``change``
         column, flags are added only to computed changes.
         """
         out = changes.copy()

@@ -24,18 +24,18 @@ from typing import Any
 
 import pandas as pd
 
-from govindex._progress import Progress
+from govindex._bar import Progress
 from govindex._provenance import atomic_write_bytes, fingerprint_frame, to_parquet_with_provenance
 from govindex._version import __version__
 from govindex.catalog import Catalog
-from govindex.config import GPISpec, NPISpec, OperationalSpec, RunConfig, read_config
 from govindex.exceptions import ConfigError, GovindexError, PanelError, format_items
-from govindex.io import read_catalog
+from govindex.indices.gpi import performance_index
+from govindex.indices.npi import progress_index
+from govindex.io.config import GPISpec, NPISpec, OperationalSpec, RunConfig, read_config
+from govindex.io.read import read_catalog
 from govindex.panel import Panel
-from govindex.performance import performance_index
-from govindex.progress import progress_index
 
-__all__ = ["RunOutput", "read_panel_source", "run"]
+__all__ = ["RunOutput", "read_panel_source", "run_batch"]
 
 _PANEL_COLUMNS = ("entity", "indicator", "year", "value", "sample_size")
 _YEAR_PART = re.compile(r"(?:^|/)year=(-?\d+)(?:/|$)")
@@ -92,7 +92,7 @@ def read_panel_source(
     ind_list = sorted(set(indicators)) if indicators is not None else None
     if p.suffix.lower() in (".csv", ".xlsx"):
         if p.suffix.lower() == ".xlsx":
-            from govindex.excel import read_excel_table
+            from govindex.io.excel import read_excel_table
 
             frame = read_excel_table(p, kind="panel")
         else:
@@ -241,7 +241,7 @@ def _file_checksum(path: Path) -> str:
     return h.hexdigest()
 
 
-def run(
+def run_batch(
     config: RunConfig | str | os.PathLike[str],
     *,
     years: object = None,
@@ -272,7 +272,7 @@ def run(
     --------
     >>> import tempfile
     >>> from govindex.datasets import demo_config_path
-    >>> out = run(demo_config_path(), output=tempfile.mkdtemp())
+    >>> out = run_batch(demo_config_path(), output=tempfile.mkdtemp())
     >>> sorted({key[0] for key in out.results})
     ['gpi', 'npi', 'operational']
     """
@@ -377,7 +377,7 @@ def _run_operational(
     where = f"operational.{o.name}"
     years = o.years or cfg.years
     try:
-        from govindex.io import read_table
+        from govindex.io.read import read_table
 
         inputs = read_table(o.inputs, error=ConfigError)
     except ConfigError as exc:

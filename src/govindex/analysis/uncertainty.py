@@ -34,7 +34,7 @@ Factors (each a tuple of options; one option = not varied):
     node (replacing the catalog's ``aggregation`` column), with the coverage rule of
     :func:`~govindex.aggregate.aggregate_tree`.
 ``weights``
-    Base scheme ``"catalog"``, ``"equal"`` or ``"pca"`` (:mod:`govindex.weights`),
+    Base scheme ``"catalog"``, ``"equal"`` or ``"pca"`` (:mod:`govindex.prepare.weights`),
     times multiplicative noise ``U(1 − weight_noise, 1 + weight_noise)`` per node and
     replication, renormalised within each parent.
 ``imputation``
@@ -59,13 +59,17 @@ import numpy as np
 import pandas as pd
 
 from govindex._typing import BoolArray, FloatArray, IntArray
-from govindex.engine import IndexMethod, IndexResult, _impute_and_treat, normalize_indicators
 from govindex.exceptions import DataWarning, MethodError, format_items
-from govindex.impute import check_imputation_spec
+from govindex.indices.composite import (
+    IndexMethod,
+    IndexResult,
+    _impute_and_treat,
+    normalize_indicators,
+)
+from govindex.indices.gpi import GPIMethod, PerformanceResult
 from govindex.normalize import NORMALIZERS
-from govindex.performance import GPIMethod, PerformanceResult
-from govindex.results import ResultMixin
-from govindex.weights import (
+from govindex.prepare.impute import check_imputation_spec
+from govindex.prepare.weights import (
     check_n,
     check_noise,
     noise_multipliers,
@@ -73,6 +77,7 @@ from govindex.weights import (
     parent_index,
     scheme_weights,
 )
+from govindex.results import ResultMixin
 
 __all__ = [
     "AGGREGATION_OPTIONS",
@@ -90,7 +95,7 @@ CHANGE_OPTIONS: tuple[str, ...] = ("catalog", "relative", "absolute", "slope")
 GPI_NORMALIZATIONS: tuple[str, ...] = ("progress", "minmax", "zscore", "rank", "percentile_rank")
 #: Aggregations supported in the vectorised analysis (weighted power means p = 1, 0, −1).
 AGGREGATION_OPTIONS: tuple[str, ...] = ("arithmetic", "geometric", "harmonic")
-#: Base weighting schemes (:mod:`govindex.weights`).
+#: Base weighting schemes (:mod:`govindex.prepare.weights`).
 WEIGHT_SCHEMES: tuple[str, ...] = ("catalog", "equal", "pca")
 
 FACTORS: tuple[str, ...] = (

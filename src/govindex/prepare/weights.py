@@ -12,7 +12,7 @@ parent (roots keep weight 1), so the result can be passed straight to
   (OECD/JRC *Handbook on Constructing Composite Indicators*, 2008, §6.1 "Weights based
   on principal components analysis or factor analysis");
 * :func:`noisy_weights` — multiplicative uniform noise around a catalog's weights, for
-  uncertainty analysis (:mod:`govindex.uncertainty`).
+  uncertainty analysis (:mod:`govindex.analysis.uncertainty`).
 """
 
 from __future__ import annotations

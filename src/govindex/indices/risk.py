@@ -22,7 +22,7 @@ from govindex.exceptions import MethodError
 from govindex.panel import _take_str
 
 if TYPE_CHECKING:
-    from govindex.performance import PerformanceResult
+    from govindex.indices.gpi import PerformanceResult
 
 __all__ = ["RISK_COLUMNS", "risk_areas"]
 

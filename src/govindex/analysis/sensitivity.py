@@ -5,7 +5,7 @@ sampling (``SALib.sample.sobol``, scrambled Sobol sequences) and the first-order
 ``S1`` and total-effect ``ST`` estimators with bootstrap confidence intervals
 (``SALib.analyze.sobol``; Saltelli et al. 2010, *Comput. Phys. Commun.* 181:259).
 :func:`sensitivity_analysis` maps the unit-cube samples to the discrete choices of
-:mod:`govindex.uncertainty` (option ``k`` of ``K`` for ``u ∈ [k/K, (k+1)/K)``; the
+:mod:`govindex.analysis.uncertainty` (option ``k`` of ``K`` for ``u ∈ [k/K, (k+1)/K)``; the
 weight noise selects one of ``n_weight_sets`` pre-drawn perturbations, as COINr does
 for alternative weight sets) and evaluates all samples at once with the vectorised
 uncertainty model.
@@ -27,12 +27,18 @@ import numpy as np
 import pandas as pd
 
 from govindex._typing import FloatArray
-from govindex.engine import IndexResult
+from govindex.analysis.uncertainty import (
+    FACTORS,
+    ImputationOption,
+    build_model,
+    option_label,
+    rank_rows,
+)
 from govindex.exceptions import MethodError, format_items
-from govindex.performance import PerformanceResult
+from govindex.indices.composite import IndexResult
+from govindex.indices.gpi import PerformanceResult
+from govindex.prepare.weights import check_n, check_noise, noise_multipliers
 from govindex.results import ResultMixin
-from govindex.uncertainty import FACTORS, ImputationOption, build_model, option_label, rank_rows
-from govindex.weights import check_n, check_noise, noise_multipliers
 
 __all__ = ["SensitivityResult", "sensitivity_analysis", "sobol_indices"]
 
@@ -247,7 +253,7 @@ def sensitivity_analysis(
     """Sobol first-order and total-effect indices of each methodological choice.
 
     The factors and their options are those of
-    :func:`~govindex.uncertainty.uncertainty_analysis`; only factors with more than
+    :func:`~govindex.analysis.uncertainty.uncertainty_analysis`; only factors with more than
     one option (and the weight noise when ``weight_noise > 0``) enter the analysis.
 
     Parameters
@@ -256,7 +262,7 @@ def sensitivity_analysis(
     n : int, default 512
         SALib base sample size (evaluations: ``n · (D + 2)`` for ``D`` factors).
     change, normalization, aggregation, weights, tolerance, shift, imputation, node
-        As in :func:`~govindex.uncertainty.uncertainty_analysis`.
+        As in :func:`~govindex.analysis.uncertainty.uncertainty_analysis`.
     weight_noise : float, default 0
         Half-width of the weight noise; the factor ``weight_noise`` picks one of
         ``n_weight_sets`` perturbations drawn with ``seed``.

@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from govindex.exceptions import ConfigError, GovindexError, format_items
-from govindex.performance import GPIMethod
-from govindex.progress import NPIMethod
+from govindex.indices.gpi import GPIMethod
+from govindex.indices.npi import NPIMethod
 
 __all__ = ["GPISpec", "NPISpec", "OperationalSpec", "RunConfig", "parse_years", "read_config"]
 

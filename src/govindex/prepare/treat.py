@@ -29,7 +29,7 @@ import pandas as pd
 
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
-from govindex.impute import _wide_values
+from govindex.prepare.impute import _wide_values
 
 __all__ = [
     "OutlierReport",

@@ -33,13 +33,13 @@ import pandas as pd
 from govindex._provenance import atomic_write_bytes
 from govindex._version import __version__
 from govindex.exceptions import ConfigError, GovindexError, MethodError, format_items
-from govindex.performance import PerformanceResult
+from govindex.indices.gpi import PerformanceResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from govindex.indices.npi import ProgressResult
     from govindex.operational.result import OperationalResult
-    from govindex.progress import ProgressResult
 
 __all__ = ["report_run", "write_reports"]
 
@@ -153,7 +153,7 @@ def _operational_for(
 
 
 def _operational_context(entity: str, op: OperationalResult) -> dict[str, Any]:
-    from govindex.strengths import strengths_weaknesses
+    from govindex.analysis.strengths import strengths_weaknesses
 
     totals = op.totals
     row = _row(totals, entity)
@@ -199,9 +199,9 @@ def _body_context(
     note: str | None,
     chart: bool,
 ) -> dict[str, Any]:
+    from govindex.analysis.strengths import strengths_weaknesses
     from govindex.plotting import plot_changes
     from govindex.plotting._common import format_change
-    from govindex.strengths import strengths_weaknesses
 
     s = _row(res.scores, entity)
     cat = res.catalog
@@ -348,7 +348,7 @@ def _op_title(op: OperationalResult) -> str:
 def _attribution(
     previous: PerformanceResult, res: PerformanceResult, entity: str
 ) -> dict[str, Any]:
-    from govindex.attribution import attribute
+    from govindex.analysis.attribution import attribute
 
     att = attribute(previous, res, entity=entity)
     leaves = att.leaves.assign(size=lambda t: t["contribution"].abs())
@@ -394,7 +394,7 @@ def _environment() -> Any:
     except ImportError:  # pragma: no cover - depends on the environment
         raise GovindexError(f"HTML reports need Jinja2: {_INSTALL}") from None
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("govindex", "templates"),
+        loader=jinja2.PackageLoader("govindex.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -726,8 +726,8 @@ def report_run(
     -------
     list of Path
     """
-    from govindex.batch import run
-    from govindex.config import RunConfig, read_config
+    from govindex.io.batch import run_batch
+    from govindex.io.config import RunConfig, read_config
 
     src = Path(source)
     manifest: dict[str, Any] | None = None
@@ -754,7 +754,7 @@ def report_run(
     else:
         cfg = read_config(src)
     with tempfile.TemporaryDirectory(prefix="govindex-report-") as tmp:
-        out = run(cfg, output=Path(tmp) / "results", progress=False)
+        out = run_batch(cfg, output=Path(tmp) / "results", progress=False)
         if manifest is not None:
             fresh = json.loads(out.manifest.read_text(encoding="utf-8"))["fingerprints"]
             changed = sorted(

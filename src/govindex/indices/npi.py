@@ -22,8 +22,8 @@ import pandas as pd
 from govindex._typing import FloatArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
-from govindex.engine import rollup
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
+from govindex.indices.composite import rollup
 from govindex.panel import Panel
 from govindex.results import ResultMixin
 

@@ -4,7 +4,7 @@ For every configured panel: duplicated keys, unknown indicators, coverage per bo
 and per indicator over the years the run needs, gaps (missing cells), and
 implausible year-on-year jumps flagged by a robust z-score of the changes, and
 series breaks (a reorganised body or a redrawn region: several series shifting,
-starting or ending together; :func:`govindex.lineage.series_breaks`).
+starting or ending together; :func:`govindex.prepare.lineage.series_breaks`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from govindex.batch import read_panel_source
-from govindex.config import RunConfig, read_config
 from govindex.exceptions import GovindexError, format_items
-from govindex.io import read_catalog
-from govindex.lineage import series_breaks
+from govindex.io.batch import read_panel_source
+from govindex.io.config import RunConfig, read_config
+from govindex.io.read import read_catalog
 from govindex.panel import Panel
+from govindex.prepare.lineage import series_breaks
 
-__all__ = ["QualityReport", "jump_scores", "validate"]
+__all__ = ["QualityReport", "jump_scores", "quality_report"]
 
 #: |robust z| above which a year-on-year change is reported as an implausible jump.
 JUMP_THRESHOLD = 5.0
@@ -202,13 +202,15 @@ def _check_panel(
         report.breaks = pd.concat([report.breaks, found], ignore_index=True)
 
 
-def validate(config: RunConfig | str | os.PathLike[str], *, years: object = None) -> QualityReport:
+def quality_report(
+    config: RunConfig | str | os.PathLike[str], *, years: object = None
+) -> QualityReport:
     """Validate a run's inputs without computing any index; return the quality report.
 
     Examples
     --------
     >>> from govindex.datasets import demo_config_path
-    >>> report = validate(demo_config_path())
+    >>> report = quality_report(demo_config_path())
     >>> report.ok
     True
     """

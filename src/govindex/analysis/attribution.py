@@ -58,9 +58,9 @@ from govindex.aggregate import AGGREGATORS, AggregationSpec, parse_aggregation
 from govindex.exceptions import CatalogError, GovindexError, MethodError, format_items
 
 if TYPE_CHECKING:
-    from govindex.engine import IndexResult
+    from govindex.indices.composite import IndexResult
+    from govindex.indices.gpi import PerformanceResult
     from govindex.operational.result import OperationalResult
-    from govindex.performance import PerformanceResult
 
     AnyResult = IndexResult | PerformanceResult | OperationalResult
 
@@ -112,9 +112,9 @@ class _Tree:
 
 
 def _tree(result: object) -> _Tree:
-    from govindex.engine import IndexResult
+    from govindex.indices.composite import IndexResult
+    from govindex.indices.gpi import PerformanceResult
     from govindex.operational.result import OperationalResult
-    from govindex.performance import PerformanceResult
 
     if isinstance(result, IndexResult | PerformanceResult):
         cat = result.catalog

@@ -19,11 +19,16 @@ from govindex._typing import FloatArray
 from govindex.aggregate import aggregate_tree, parse_aggregation
 from govindex.catalog import Catalog
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
-from govindex.impute import check_imputation_spec, impute_array, warn_imputation
 from govindex.normalize import NORMALIZERS
 from govindex.panel import Panel
+from govindex.prepare.impute import check_imputation_spec, impute_array, warn_imputation
+from govindex.prepare.treat import (
+    check_treatment_spec,
+    report_frame,
+    treat_outliers,
+    warn_treatment,
+)
 from govindex.results import ResultMixin
-from govindex.treat import check_treatment_spec, report_frame, treat_outliers, warn_treatment
 
 __all__ = ["IndexMethod", "IndexResult", "compute_index", "normalize_indicators", "rollup"]
 
@@ -49,9 +54,9 @@ class IndexMethod:
         Minimum share of a parent's child weight with data; 0 turns the check off.
     imputation : mapping or None
         Imputation of the raw values before treatment, e.g. ``{"method": "mean",
-        "groups": {entity: group}}`` (see :func:`govindex.impute.impute`); None = none.
+        "groups": {entity: group}}`` (see :func:`govindex.prepare.impute.impute`); None = none.
     treatment : mapping or None
-        Outlier treatment parameters (see :func:`govindex.treat.treat`; defaults filled
+        Outlier treatment parameters (see :func:`govindex.prepare.treat.treat`; defaults filled
         in); None = none.
     """
 
@@ -240,7 +245,7 @@ class IndexResult(ResultMixin):
         without imputation).
     treatment : DataFrame or None
         Outlier-treatment report, one row per indicator (see
-        :func:`govindex.treat.report_frame`); None without treatment.
+        :func:`govindex.prepare.treat.report_frame`); None without treatment.
     """
 
     year: int
@@ -404,11 +409,11 @@ def compute_index(
     imputation : mapping, optional
         Impute missing raw values first, e.g. ``{"method": "mean", "groups":
         {entity: group}}`` or ``{"method": "locf", "max_gap": 2}`` (panel methods
-        use the earlier years of the panel); see :func:`govindex.impute.impute`.
+        use the earlier years of the panel); see :func:`govindex.prepare.impute.impute`.
         Default None: no imputation.
     treatment : mapping, optional
         Then treat outliers by COINr's rule with these parameters of
-        :func:`govindex.treat.treat_outliers` (``{}`` = its defaults). Default None: no
+        :func:`govindex.prepare.treat.treat_outliers` (``{}`` = its defaults). Default None: no
         treatment. Both steps come before the catalog's log transform and the
         normalisation; ``.imputed`` and ``.treatment`` of the result record them.
 

@@ -1,0 +1,46 @@
+"""The indices: the composite-index engine, the Government Performance Index (GPI),
+the National Progress Index (NPI) and risk areas."""
+
+from __future__ import annotations
+
+from govindex.indices.composite import (
+    IndexMethod,
+    IndexResult,
+    compute_index,
+    normalize_indicators,
+    rollup,
+)
+from govindex.indices.gpi import (
+    GPIMethod,
+    PerformanceResult,
+    effective_weights,
+    performance_index,
+)
+from govindex.indices.npi import (
+    NPIMethod,
+    ProgressResult,
+    progress_index,
+    reference_average,
+)
+from govindex.indices.risk import (
+    RISK_COLUMNS,
+    risk_areas,
+)
+
+__all__ = [
+    "RISK_COLUMNS",
+    "GPIMethod",
+    "IndexMethod",
+    "IndexResult",
+    "NPIMethod",
+    "PerformanceResult",
+    "ProgressResult",
+    "compute_index",
+    "effective_weights",
+    "normalize_indicators",
+    "performance_index",
+    "progress_index",
+    "reference_average",
+    "risk_areas",
+    "rollup",
+]
