@@ -7,8 +7,10 @@ No extension fetches anything over the network.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -74,49 +76,121 @@ html_last_updated_fmt = None
 
 
 # -- every public name is documented -----------------------------------------------------
-#: Package → API page that must document every name of the package's ``__all__``.
+#: Package or core module → API page that must document every name of its ``__all__``.
+#: Each name is documented once, under the public module that defines it (where its
+#: ``__module__`` points, so signature annotations link to it); the top-level page lists the
+#: verbs of ``govindex.__all__`` in summary tables that link to those entries.
+CORE_MODULES = ("panel", "catalog", "change", "normalize", "aggregate", "results", "exceptions")
 API_PAGES = {
     "govindex": "api/govindex.md",
-    "govindex.datasets": "api/datasets.md",
-    "govindex.plotting": "api/plotting.md",
+    **{f"govindex.{module}": "api/core.md" for module in CORE_MODULES},
+    "govindex.indices": "api/indices.md",
+    "govindex.prepare": "api/prepare.md",
+    "govindex.analysis": "api/analysis.md",
+    "govindex.io": "api/io.md",
+    "govindex.report": "api/report.md",
     "govindex.operational": "api/operational.md",
+    "govindex.plotting": "api/plotting.md",
+    "govindex.datasets": "api/datasets.md",
+    "govindex.demo": "api/datasets.md",
 }
-#: Names of ``govindex.__all__`` documented on another page (the operational re-exports).
-DOCUMENTED_ELSEWHERE = {"govindex": "govindex.operational"}
+#: Package whose names are documented on their home pages and only listed on its own page.
+TOP_LEVEL = "govindex"
 
 
-def _check_api_coverage(app: object) -> None:
-    """Warn (an error under ``-W``) for a public name that no API page documents."""
+def home_module(package: str, name: str) -> str:
+    """The public module that documents ``package.name``.
+
+    A class or function: the module it was defined in (``__module__``), cut before the first
+    private component (``govindex.plotting._common`` → ``govindex.plotting``). A constant or
+    type alias: the public submodule of ``package`` whose ``__all__`` lists it, else ``package``.
+    """
     import importlib
-    import re
+    import inspect
+    import pkgutil
+
+    pkg = importlib.import_module(package)
+    obj = getattr(pkg, name)
+    defined_in = str(getattr(obj, "__module__", ""))
+    if (inspect.isclass(obj) or inspect.isfunction(obj)) and defined_in.startswith("govindex"):
+        parts = defined_in.split(".")
+        cut = next((i for i, part in enumerate(parts) if part.startswith("_")), len(parts))
+        return ".".join(parts[:cut])
+    for info in pkgutil.iter_modules(getattr(pkg, "__path__", [])):
+        if not info.name.startswith("_"):
+            sub = importlib.import_module(f"{package}.{info.name}")
+            if name in getattr(sub, "__all__", ()):
+                return sub.__name__
+    return package
+
+
+def _check_api_coverage(app: Any, env: Any) -> None:
+    """Warn (an error under ``-W``) for a public name that its API page does not document.
+
+    A name of a package's ``__all__`` must be documented (``autofunction``, ``autoclass``,
+    ``py:data``, …) on the package's page under its home module (:func:`home_module`). A name
+    of ``govindex.__all__`` must be documented on the page of its subpackage or core module and
+    listed on the top-level page by its full name (an ``autosummary`` entry); a dunder such as
+    ``__version__`` is documented on the top-level page itself.
+    """
+    import importlib
 
     from sphinx.util import logging
 
     logger = logging.getLogger("govindex.docs")
+    objects = env.get_domain("py").objects
     here = Path(__file__).resolve().parent
-    texts = {pkg: (here / page).read_text(encoding="utf-8") for pkg, page in API_PAGES.items()}
-
-    def documented(pkg: str, name: str) -> bool:
-        pattern = (
-            rf"(?m)^\.\. (?:py:|auto)?(?:function|class|exception|data)::\s+{re.escape(name)}\s*$"
-        )
-        if re.search(pattern, texts[pkg]):
-            return True
-        other = DOCUMENTED_ELSEWHERE.get(pkg)
-        return other is not None and name in importlib.import_module(other).__all__
-
-    for pkg, page in API_PAGES.items():
-        missing = [n for n in importlib.import_module(pkg).__all__ if not documented(pkg, n)]
-        if missing:
+    top_page = (here / API_PAGES[TOP_LEVEL]).read_text(encoding="utf-8")
+    for package, page in API_PAGES.items():
+        problems = []
+        for name in importlib.import_module(package).__all__:
+            full = f"{home_module(package, name)}.{name}"
+            entry = objects.get(full)
+            documented = entry is not None and not entry.aliased
+            if package == TOP_LEVEL and not full.startswith(f"{TOP_LEVEL}.__"):
+                listed = re.search(rf"(?m)^\s+~?{re.escape(full)}\s*$", top_page)
+                if not (documented and listed):
+                    problems.append(full)
+            elif not (documented and entry.docname == page.removesuffix(".md")):
+                problems.append(full)
+        if problems:
             logger.warning(
                 "%s.__all__ has name(s) not documented in %s: %s",
-                pkg,
+                package,
                 page,
-                ", ".join(missing),
+                ", ".join(problems),
                 location=page.removesuffix(".md"),
             )
 
 
-def setup(app: object) -> dict[str, bool]:
-    app.connect("builder-inited", _check_api_coverage)  # type: ignore[attr-defined]
+def _alias_reexports(app: Any, env: Any) -> None:
+    """Make the path a user types a cross-reference target: ``govindex.<name>``,
+    ``govindex.plotting.<name>``, … for every name a package re-exports.
+
+    Docstrings and pages may write :func:`govindex.read_panel`,
+    :meth:`govindex.Panel.from_frame` or :func:`govindex.plotting.plot_npi`; each resolves
+    to the one entry under the home module (``govindex.io.read.read_panel``, …), members
+    included.
+    """
+    import importlib
+
+    from sphinx.domains.python import ObjectEntry
+
+    objects = env.get_domain("py").objects
+    for package in API_PAGES:
+        for name in importlib.import_module(package).__all__:
+            full = f"{home_module(package, name)}.{name}"
+            members = [key for key in objects if key == full or key.startswith(f"{full}.")]
+            for key in members:  # the object, its methods and attributes
+                alias = f"{package}.{name}{key.removeprefix(full)}"
+                target = objects[key]
+                if alias not in objects:
+                    objects[alias] = ObjectEntry(
+                        target.docname, target.node_id, target.objtype, True
+                    )
+
+
+def setup(app: Any) -> dict[str, bool]:
+    app.connect("env-check-consistency", _check_api_coverage)
+    app.connect("env-check-consistency", _alias_reexports)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
