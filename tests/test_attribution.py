@@ -216,6 +216,7 @@ def _trees(draw: st.DrawFn) -> tuple[Catalog, Catalog, dict[str, float], dict[st
     return _catalog(rows), _catalog(rows_new), old, new
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_trees())
 def test_leaf_contributions_sum_to_the_root_change(

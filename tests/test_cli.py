@@ -163,6 +163,7 @@ def test_version_and_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
+@pytest.mark.slow
 def test_subprocess_exit_status_on_error(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "govindex.cli", "run", str(tmp_path / "nope.toml")],
@@ -173,6 +174,7 @@ def test_subprocess_exit_status_on_error(tmp_path: Path) -> None:
     assert proc.stderr.startswith("govindex run: error: configuration file not found")
 
 
+@pytest.mark.slow
 def test_demo_runs_from_any_folder_with_the_installed_package(tmp_path: Path) -> None:
     """`govindex demo` from an unrelated working folder: the package (as installed, without
     this checkout on the path) must carry its demo data, scorecards and templates."""

@@ -16,6 +16,7 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[1] / "docs" / "check_snippets.py"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SCRIPT.is_file(), reason="docs/ is not part of this checkout")
 def test_getting_started_snippets_run_and_state_true_numbers() -> None:
     env = {**os.environ, "MPLBACKEND": "Agg"}

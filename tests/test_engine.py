@@ -637,6 +637,7 @@ def _scores(nodes: list[dict[str, Any]], df: pd.DataFrame, cov: float) -> IndexR
         )
 
 
+@pytest.mark.slow
 @HYPO
 @given(problems(), st.data())
 def test_flipping_direction_mirrors_minmax(problem: Any, data: st.DataObject) -> None:
@@ -649,6 +650,7 @@ def test_flipping_direction_mirrors_minmax(problem: Any, data: st.DataObject) ->
     assert_allclose(b.to_numpy(), 100.0 - a.to_numpy(), atol=1e-9, equal_nan=True)
 
 
+@pytest.mark.slow
 @HYPO
 @given(problems(), st.randoms(use_true_random=False))
 def test_permuting_entities_permutes_results(problem: Any, rnd: Any) -> None:
@@ -664,6 +666,7 @@ def test_permuting_entities_permutes_results(problem: Any, rnd: Any) -> None:
     assert np.array_equal(a.to_numpy(), b_back, equal_nan=True)
 
 
+@pytest.mark.slow
 @HYPO
 @given(problems(), st.data(), st.floats(0.01, 500.0))
 def test_raising_one_value_never_lowers_an_ancestor(

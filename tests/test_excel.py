@@ -56,6 +56,7 @@ def test_round_trip_keeps_values_and_dtypes(tmp_path: Path) -> None:
     assert back.loc["R03", "text"] == "=1+1"
 
 
+@pytest.mark.slow
 def test_round_trip_of_demo_gpi_tables_and_panel(tmp_path: Path) -> None:
     panel, catalog = load_demo("leb")
     res = performance_index(panel, catalog, year=2025)
@@ -87,6 +88,7 @@ def test_sheet_layout(tmp_path: Path) -> None:
     assert ws.column_dimensions["D"].width == len("1e-300") + 2  # 0.3, 1e-300 at %.10g
 
 
+@pytest.mark.slow
 def test_read_panel_and_catalog_from_excel(tmp_path: Path) -> None:
     panel, catalog = load_demo("leb")
     path = to_excel(

@@ -93,6 +93,7 @@ def kernel_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_top_to_bottom(
     name: str, kernel_path: Path, monkeypatch: pytest.MonkeyPatch

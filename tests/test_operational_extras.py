@@ -213,6 +213,7 @@ def test_bundled_demo_inputs_match_the_generator() -> None:
     assert meta["synthetic"] is True
 
 
+@pytest.mark.slow
 def test_run_demo_writes_labelled_outputs(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the demo must run without warnings

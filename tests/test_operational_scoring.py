@@ -367,6 +367,7 @@ def _panel(draw: st.DrawFn) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_panel())
 def test_vectorised_scoring_matches_oracle_and_invariants(inputs: pd.DataFrame) -> None:

@@ -424,6 +424,7 @@ NAMES = [f"E{e}" for e in range(N_ENT)]
 _hyp = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @_hyp
 @given(vals=values_st, dirs=dirs_st, e=st.integers(0, N_ENT - 1), i=st.integers(0, 2),
        factor=st.floats(min_value=1.0, max_value=3.0))  # fmt: skip
@@ -441,6 +442,7 @@ def test_property_raising_in_good_direction_never_lowers_gpi(
     assert after.node_scores.loc[name, IND[i]] >= before.node_scores.loc[name, IND[i]] - 1e-9
 
 
+@pytest.mark.slow
 @_hyp
 @given(vals=values_st, dirs=dirs_st, i=st.integers(0, 2))
 def test_property_flipping_direction_mirrors_class_and_score(
@@ -472,6 +474,7 @@ def test_property_flipping_direction_mirrors_class_and_score(
     )
 
 
+@pytest.mark.slow
 @_hyp
 @given(vals=values_st, dirs=dirs_st, perm=st.permutations(range(N_ENT)))
 def test_property_entity_order_does_not_matter(

@@ -420,6 +420,7 @@ def test_contract(name: str, request: pytest.FixtureRequest) -> None:
 # --------------------------------------------------------------------------- demo data
 
 
+@pytest.mark.slow
 def test_demo_leb(demo: dict[str, Any], tmp_path: Any) -> None:
     leb = demo["leb"]
     ax = plot_risk_heatmap(leb, max_indicators=None, note=NOTE)
@@ -447,6 +448,7 @@ def test_demo_leb(demo: dict[str, Any], tmp_path: Any) -> None:
     assert (tmp_path / "heat.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_demo_cgb_and_npi(demo: dict[str, Any], tmp_path: Any) -> None:
     cgb = demo["cgb"]
     ax = plot_risk_heatmap(cgb, max_indicators=None)

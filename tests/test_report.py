@@ -180,6 +180,7 @@ def test_attribution_against_previous_year(tmp_path: Path) -> None:
     assert f"+{100 - old:.2f} points" in text  # 16.94
 
 
+@pytest.mark.slow
 def test_demo_report_run_operational_block(tmp_path: Path) -> None:
     from govindex.io.batch import run_batch
 
@@ -236,6 +237,7 @@ def test_bad_input(tmp_path: Path) -> None:
         report_run(demo_config_path(), tmp_path / "out", year=2019, charts=False)
 
 
+@pytest.mark.slow
 def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(demo_config_path()), "--out", str(tmp_path), "--no-charts"]) == 0
     assert "wrote 46 pages" in capsys.readouterr().out

@@ -163,6 +163,7 @@ def test_noisy_weights_reproducible(two_level: Catalog) -> None:
     assert zero.column("weight").to_dict() == catalog_weights(two_level).column("weight").to_dict()
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(
     noise=st.floats(0.0, 0.999),
