@@ -16,7 +16,7 @@ not timed):
 * plain pandas — ``pd.read_parquet(folder)`` of everything, then per year the default GPI
   with ``groupby`` (first/last observed value in the window, CAGR over the actual span,
   s = 50 + 50·clip(g/0.05), mean per sphere, weighted mean of spheres); writes nothing;
-* the reads alone: govindex's ``read_panel_source`` for the years of the 10-year batch and
+* the reads alone: govindex's ``read_panel_rows`` for the years of the 10-year batch and
   for a single assessment year (2022–2025, 4 of 14 partitions), vs ``pd.read_parquet`` of
   everything.
 
@@ -144,8 +144,8 @@ def pandas_batch(folder: Path) -> dict[int, pd.Series]:
 
 def worker(mode: str, folder: Path) -> dict[str, Any]:
     """One timed step in this (fresh) process; returns timings, peak memory and a GPI sample."""
-    from govindex.io.batch import read_panel_source, run
-    from govindex.io.read import read_catalog
+    from govindex.io.batch import run_batch as run
+    from govindex.io.read import read_catalog, read_panel_rows
 
     indicators = read_catalog(folder / "catalog.csv").indicators
     sample = _sample(folder)
@@ -170,10 +170,10 @@ def worker(mode: str, folder: Path) -> dict[str, Any]:
         result["sample"] = {str(t): s.reindex(sample).tolist() for t, s in gpi.items()}
     elif mode == "read_govindex_batch":
         years = range(T_FIRST - WINDOW, T_LAST + 1)
-        frame = read_panel_source(folder / "panel", years=years, indicators=indicators)
+        frame = read_panel_rows(folder / "panel", years=years, indicators=indicators)
         result["seconds"], result["rows"] = time.perf_counter() - t0, len(frame)
     elif mode == "read_govindex_one_year":
-        frame = read_panel_source(folder / "panel", years=range(T_LAST - WINDOW, T_LAST + 1),
+        frame = read_panel_rows(folder / "panel", years=range(T_LAST - WINDOW, T_LAST + 1),
                                   indicators=indicators)  # fmt: skip
         result["seconds"], result["rows"] = time.perf_counter() - t0, len(frame)
     elif mode == "read_pandas_all":
@@ -191,7 +191,7 @@ def profile(folder: Path) -> str:
     import io
     import pstats
 
-    from govindex.io.batch import run
+    from govindex.io.batch import run_batch as run
 
     out_dir = Path(tempfile.mkdtemp(dir=folder, prefix="prof-"))
     prof = cProfile.Profile()

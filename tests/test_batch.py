@@ -27,8 +27,9 @@ from govindex._bar import Progress
 from govindex._provenance import read_provenance
 from govindex.cli import main
 from govindex.datasets import demo_config_path, demo_data_dir
-from govindex.exceptions import ConfigError
-from govindex.io.batch import read_panel_source, run_batch
+from govindex.exceptions import PanelError
+from govindex.io.batch import run_batch
+from govindex.io.read import read_panel_rows
 
 LOCAL_ONLY = """\
 # run configuration on a copy of the SYNTHETIC demo data
@@ -225,7 +226,7 @@ def hive_leb(tmp_path: Path) -> Path:
 def test_partitioned_read_returns_only_needed_years_and_indicators(hive_leb: Path) -> None:
     full = pd.read_parquet(demo_data_dir() / "leb_panel.parquet")
     years, indicators = [2022, 2023, 2024, 2025], ["LEB_ECO01", "LEB_SRV01", "LEB_ENV02"]
-    got = read_panel_source(hive_leb / "leb_hive", years=years, indicators=indicators)
+    got = read_panel_rows(hive_leb / "leb_hive", years=years, indicators=indicators)
     want = full.loc[full["year"].isin(years) & full["indicator"].isin(indicators)]
     # 20 bodies × 3 indicators × 4 years
     assert len(got) == len(want) == 20 * 3 * 4
@@ -241,10 +242,10 @@ def test_partitions_not_needed_are_never_opened(hive_leb: Path) -> None:
     # garbage in the 2015 partition: harmless unless that partition is read
     part = next((hive_leb / "leb_hive" / "year=2015").iterdir())
     part.write_bytes(b"this is not parquet" * 10)
-    got = read_panel_source(hive_leb / "leb_hive", years=[2022, 2025])
+    got = read_panel_rows(hive_leb / "leb_hive", years=[2022, 2025])
     assert sorted(got["year"].unique().tolist()) == [2022, 2025]
-    with pytest.raises(ConfigError, match=r"cannot read panel .*leb_hive"):
-        read_panel_source(hive_leb / "leb_hive", years=[2015, 2016])
+    with pytest.raises(PanelError, match=r"cannot read parquet file .*leb_hive"):
+        read_panel_rows(hive_leb / "leb_hive", years=[2015, 2016])
 
 
 def test_run_on_partitioned_dataset_equals_run_on_file(hive_leb: Path, tmp_path: Path) -> None:
@@ -279,7 +280,7 @@ def test_partition_outside_the_window_is_not_required(hive_leb: Path, tmp_path: 
 def test_csv_panel_reads_like_parquet(tmp_path: Path) -> None:
     full = pd.read_parquet(demo_data_dir() / "leb_panel.parquet")
     full.to_csv(tmp_path / "leb.csv", index=False)
-    got = read_panel_source(tmp_path / "leb.csv", years=[2025], indicators=["LEB_ECO01"])
+    got = read_panel_rows(tmp_path / "leb.csv", years=[2025], indicators=["LEB_ECO01"])
     want = full.loc[(full["year"] == 2025) & (full["indicator"] == "LEB_ECO01")]
     assert len(got) == len(want) == 20
     assert got["value"].tolist() == want["value"].tolist()
@@ -300,7 +301,7 @@ def test_corrupted_parquet_is_a_clear_error(
     err = capsys.readouterr().err
     assert status == 1
     assert err.startswith("govindex run: error:")
-    assert "cannot read panel" in err and "leb_panel.parquet" in err
+    assert "[gpi.local] cannot read parquet file" in err and "leb_panel.parquet" in err
     assert "Traceback" not in err
 
 
@@ -308,7 +309,7 @@ def test_missing_panel_column_is_named(tmp_path: Path) -> None:
     cfg = _local_config(tmp_path)
     frame = pd.read_parquet(tmp_path / "leb_panel.parquet").drop(columns="value")
     frame.to_parquet(tmp_path / "leb_panel.parquet")
-    with pytest.raises(ConfigError, match=r"missing panel column\(s\) 'value'"):
+    with pytest.raises(PanelError, match=r"\[gpi.local\] .*missing required column\(s\) 'value'"):
         run_batch(cfg, output=tmp_path / "out")
 
 
@@ -404,7 +405,9 @@ def test_failure_in_a_later_index_keeps_earlier_results(tmp_path: Path) -> None:
     cfg.write_text(
         text + '\n[gpi.broken]\npanel = "broken.parquet"\ncatalog = "leb_catalog.csv"\n'
     )
-    with pytest.raises(ConfigError, match=r"cannot read panel .*broken\.parquet"):
+    with pytest.raises(
+        PanelError, match=r"\[gpi.broken\] cannot read parquet file .*broken\.parquet"
+    ):
         run_batch(cfg, output=tmp_path / "out")
     assert _tree_bytes(tmp_path / "out") == before
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from govindex import GPIMethod, NPIMethod
 from govindex.datasets import demo_config_path, demo_data_dir
 from govindex.exceptions import ConfigError, GovindexError
 from govindex.io.config import RunConfig, parse_years, read_config
@@ -85,8 +86,10 @@ def test_demo_configuration() -> None:
     assert [s.name for s in cfg.npi] == ["npi"]
     assert [s.name for s in cfg.operational] == ["local", "central"]
     assert cfg.gpi[0].panel == folder / "leb_panel.parquet"
-    assert dict(cfg.gpi[0].method) == {"window": 3}
-    assert dict(cfg.npi[0].params) == {"country": "DMO", "reference": "OECD", "base_year": 2016}
+    assert cfg.gpi[0].method == GPIMethod(window=3)
+    assert dict(cfg.gpi[0].written) == {"window": 3}
+    assert cfg.npi[0].method == NPIMethod(country="DMO", reference="OECD", base_year=2016)
+    assert dict(cfg.npi[0].written) == {"country": "DMO", "reference": "OECD", "base_year": 2016}
     assert cfg.operational[0].years == (2019,)
     assert cfg.output == folder / "results"  # relative to the file
 
@@ -153,7 +156,8 @@ def test_roots_and_method_are_kept(tmp_path: Path) -> None:
     )
     spec = read_config(path).gpi[0]
     assert spec.roots == ("GPI_LEB",)
-    assert dict(spec.method) == {"window": 2, "alpha": 0.1}
+    assert spec.method == GPIMethod(window=2, alpha=0.1)
+    assert dict(spec.written) == {"window": 2, "alpha": 0.1}
 
 
 # --------------------------------------------------------------------------- errors
@@ -209,3 +213,85 @@ def test_bad_configurations_are_clear_errors(tmp_path: Path, text: str, match: s
 def test_missing_configuration_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"configuration file not found: .*absent\.toml"):
         read_config(tmp_path / "absent.toml")
+
+
+# --------------------------------------------------------------------------- method objects
+
+NPI_TABLE = """
+[npi.kz]
+panel = "leb_panel.parquet"
+catalog = "leb_catalog.csv"
+country = "R01"
+reference = ["R02", "R03"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (G + "windw = 3\n", LOC + r"unknown key\(s\) 'windw' \(did you mean 'window'\?\)"),
+        (G + "chnage = 'slope'\n", LOC + r"unknown key\(s\) 'chnage' \(did you mean 'change'\?\)"),
+        (G + "root = ['GPI_LEB']\n", LOC + r"unknown key\(s\) 'root' \(did you mean 'roots'\?\)"),
+        (
+            Y + NPI_TABLE + "bse_year = 2016\n",
+            r"\[npi\.kz\]: .*'bse_year' \(did you mean 'base_year'",
+        ),
+        (
+            Y + "yeras = 2025\n" + GPI_LOCAL,
+            r"\[run\]: unknown key\(s\) 'yeras' \(did you mean 'years'",
+        ),
+        (Y + NPI_TABLE + "cap = [2, 1]\n", r"\[npi\.kz\]: cap must be \(lower, upper\)"),
+        (Y + NPI_TABLE + "cap = 2\n", r"\[npi\.kz\]: NPIMethod: bad parameter value"),
+        (
+            Y + NPI_TABLE.replace('["R02", "R03"]', "'R02'") + "reference_weights = 'LEB_ECO01'\n",
+            r"\[npi\.kz\]: reference_weights needs a list of member entities",
+        ),
+    ],
+)
+def test_misspelt_and_bad_method_keys_name_the_section(
+    tmp_path: Path, text: str, match: str
+) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError, match=match) as info:
+        read_config(path)
+    assert str(info.value).startswith("run.toml: [")
+
+
+def test_sections_carry_method_objects(tmp_path: Path) -> None:
+    path = _write(tmp_path, G + "window = 2\ncoverage = 1\n" + NPI_TABLE + "cap = [0, 3]\n")
+    cfg = read_config(path)
+    gpi, npi = cfg.gpi[0], cfg.npi[0]
+    assert isinstance(gpi.method, GPIMethod) and isinstance(npi.method, NPIMethod)
+    # every parameter present, the defaults from the class for those the file leaves out
+    assert gpi.method == GPIMethod(window=2, coverage=1)
+    assert gpi.method.change == "relative" and gpi.method.alpha == 0.05
+    assert npi.method == NPIMethod(country="R01", reference=("R02", "R03"), cap=(0.0, 3.0))
+    assert npi.method.base_year == 2016 and npi.method.root is None
+    # the manifest records the parameters as written (integers stay integers)
+    assert cfg.to_dict()["gpi"]["local"] == {
+        "panel": "leb_panel.parquet",
+        "catalog": "leb_catalog.csv",
+        "window": 2,
+        "coverage": 1,
+    }
+    assert cfg.to_dict()["npi"]["kz"] == {
+        "panel": "leb_panel.parquet",
+        "catalog": "leb_catalog.csv",
+        "country": "R01",
+        "reference": ["R02", "R03"],
+        "cap": [0, 3],
+    }
+
+
+def test_a_spec_built_in_code_records_its_method(tmp_path: Path) -> None:
+    from govindex.io.config import GPISpec
+
+    _write(tmp_path, "")
+    spec = GPISpec("x", tmp_path / "leb_panel.parquet", tmp_path / "leb_catalog.csv",
+                   GPIMethod(window=4, change="relative"))  # fmt: skip
+    cfg = RunConfig("run", tmp_path / "out", (2025,), gpi=(spec,))
+    assert cfg.to_dict()["gpi"]["x"] == {
+        "panel": "leb_panel.parquet",
+        "catalog": "leb_catalog.csv",
+        "window": 4,
+    }

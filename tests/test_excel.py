@@ -23,7 +23,8 @@ from govindex import (  # noqa: E402
 )
 from govindex.datasets import load_demo  # noqa: E402
 from govindex.exceptions import ScorecardError  # noqa: E402
-from govindex.io.excel import read_excel_table, read_excel_tables, to_excel  # noqa: E402
+from govindex.io.excel import to_excel  # noqa: E402
+from govindex.io.excel_reader import read_excel_table, read_excel_tables  # noqa: E402
 from govindex.io.read import read_table  # noqa: E402
 
 

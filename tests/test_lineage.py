@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from govindex import Catalog, Panel, performance_index
 from govindex.datasets import load_demo
 from govindex.exceptions import CoverageWarning, DataWarning, MethodError, PanelError
-from govindex.prepare.lineage import Lineage, series_breaks
+from govindex.prepare.breaks import series_breaks
+from govindex.prepare.lineage import Lineage
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "kz_regions"
 

@@ -380,7 +380,7 @@ def test_errors_name_the_offending_item() -> None:
         performance_index(panel.to_frame(), cat, year=2022)  # type: ignore[arg-type]
     with pytest.raises(PanelError, match="'R9'"):
         performance_index(panel, cat, year=2022, entities=["R9"])
-    with pytest.raises(TypeError):
+    with pytest.raises(MethodError, match=r"unknown parameter 'bogus' \(GPIMethod parameters"):
         performance_index(panel, cat, year=2022, bogus=1)
 
 

@@ -155,7 +155,7 @@ def test_unreadable_panel_is_reported(tmp_path: Path) -> None:
     assert not report.ok
     assert len(report.errors) == 1
     assert (
-        report.errors[0].startswith("[gpi.local] cannot read panel")
+        report.errors[0].startswith("[gpi.local] cannot read parquet file")
         and "leb_panel.parquet" in report.errors[0]
     )
 

@@ -53,8 +53,9 @@ from govindex.io.read import read_catalog, read_panel
 from govindex.normalize import normalize
 from govindex.operational import OperationalResult, Scorecard, read_scorecard
 from govindex.panel import Panel
+from govindex.prepare.breaks import series_breaks
 from govindex.prepare.impute import impute
-from govindex.prepare.lineage import Lineage, series_breaks
+from govindex.prepare.lineage import Lineage
 from govindex.prepare.treat import treat
 from govindex.report.html import write_reports
 

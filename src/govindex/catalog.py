@@ -20,11 +20,17 @@ from govindex.aggregate import AGGREGATORS, AggregationSpec, LevelGroup, parse_a
 from govindex.exceptions import CatalogError, GovindexError, format_items
 from govindex.normalize import NORMALIZERS
 
-__all__ = ["CATALOG_COLUMNS", "Catalog"]
+__all__ = ["CATALOG_COLUMNS", "CATALOG_NUMBER_COLUMNS", "CATALOG_TEXT_COLUMNS", "Catalog"]
 
-_TEXT = ("code", "name", "parent", "type", "aggregation", "normalization", "transform",
-         "change", "owner", "unit", "source", "sphere")  # fmt: skip
-_NUMERIC = ("direction", "weight", "lower", "upper", "target", "tolerance", "cap")
+#: Catalog columns read as text (codes, names, method names).
+CATALOG_TEXT_COLUMNS: tuple[str, ...] = (
+    "code", "name", "parent", "type", "aggregation", "normalization", "transform",
+    "change", "owner", "unit", "source", "sphere",
+)  # fmt: skip
+#: Catalog columns read as numbers.
+CATALOG_NUMBER_COLUMNS: tuple[str, ...] = (
+    "direction", "weight", "lower", "upper", "target", "tolerance", "cap",
+)  # fmt: skip
 
 #: Columns of the catalog contract, in order (only ``code`` and ``parent`` are required).
 CATALOG_COLUMNS: tuple[str, ...] = (
@@ -128,7 +134,7 @@ class Catalog:
             )
         src = frame.reset_index(drop=True)
         out = pd.DataFrame(index=src.index)
-        for col in _TEXT:
+        for col in CATALOG_TEXT_COLUMNS:
             out[col] = _text_column(src, col)
         codes = out["code"]
         if (codes == "").any():
@@ -136,7 +142,7 @@ class Catalog:
                 f"{int((codes == '').sum())} row(s) have an empty 'code' "
                 f"(rows {format_items(codes.index[codes == ''])})"
             )
-        for col in _NUMERIC:
+        for col in CATALOG_NUMBER_COLUMNS:
             out[col] = _numeric_column(src, col, codes)
         out = out.loc[:, list(CATALOG_COLUMNS)]
         dups = codes[codes.duplicated(keep=False)].unique()

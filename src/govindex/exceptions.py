@@ -7,6 +7,7 @@ emitted whenever data are silently changed (capped, dropped, set to NaN).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "NormalizationWarning",
     "PanelError",
     "ScorecardError",
+    "closest_name",
     "format_items",
 ]
 
@@ -98,3 +100,17 @@ def format_items(items: Iterable[object], limit: int = 10) -> str:
     if len(seq) > limit:
         shown += f" and {len(seq) - limit} more"
     return shown
+
+
+def closest_name(name: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to a misspelt ``name`` (for "did you mean …?"), or None.
+
+    Examples
+    --------
+    >>> closest_name("chnage", ["window", "change", "alpha"])
+    'change'
+    >>> closest_name("zzz", ["window", "change"]) is None
+    True
+    """
+    found = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return found[0] if found else None

@@ -23,7 +23,13 @@ from govindex.exceptions import PanelError, format_items
 if TYPE_CHECKING:
     from govindex.catalog import Catalog
 
-__all__ = ["PANEL_COLUMNS", "Panel"]
+__all__ = [
+    "PANEL_COLUMNS",
+    "Panel",
+    "require_columns",
+    "require_panel",
+    "take_str",
+]
 
 #: Columns of the panel data contract, in order (``sample_size`` is optional).
 PANEL_COLUMNS: tuple[str, ...] = ("entity", "indicator", "year", "value", "sample_size")
@@ -83,8 +89,14 @@ def _as_code(frame: pd.DataFrame, col: str) -> tuple[IntArray, pd.Index]:
     return codes, labels
 
 
-def _take_str(labels: Iterable[object], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """``labels[codes]`` as a ``str`` array, gathered by Arrow (no per-row Python strings)."""
+def take_str(labels: Iterable[object], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[codes]`` as a ``str`` array, gathered by Arrow (no per-row Python strings).
+
+    Examples
+    --------
+    >>> list(take_str(["a", "b"], np.array([1, 1, 0])))
+    ['b', 'b', 'a']
+    """
     table = pa.array([str(v) for v in labels], type=pa.large_string())
     return pd.array(table.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype="str")
 
@@ -241,13 +253,7 @@ class Panel:
         """
         if not isinstance(frame, pd.DataFrame):
             raise PanelError(f"expected a pandas DataFrame, got {type(frame).__name__}")
-        missing = [c for c in _REQUIRED if c not in frame.columns]
-        if missing:
-            raise PanelError(
-                f"panel is missing required column(s) {format_items(missing)}; found "
-                f"{format_items(map(str, frame.columns))}. Expected {format_items(_REQUIRED)} "
-                "and optionally 'sample_size'"
-            )
+        require_columns(frame.columns)
         has_n = "sample_size" in frame.columns
         cols = [*_REQUIRED, "sample_size"] if has_n else list(_REQUIRED)
         src = frame.loc[:, cols]
@@ -332,8 +338,8 @@ class Panel:
                 raise PanelError("rows share an (entity, indicator, year) key")
         order, cells = located
         data: dict[str, Any] = {
-            "entity": _take_str(entities, e_codes[order]),
-            "indicator": _take_str(indicators, i_codes[order]),
+            "entity": take_str(entities, e_codes[order]),
+            "indicator": take_str(indicators, i_codes[order]),
             "year": year[order],
         }
         arrays: dict[str, FloatArray] = {}
@@ -376,6 +382,26 @@ class Panel:
         1      B         x  2020    1.0
         """
         return self._frame.copy()
+
+    def window_rows(self, first: int, last: int) -> pd.DataFrame:
+        """The tidy observations with ``first <= year <= last`` (sorted like :meth:`to_frame`).
+
+        Gathered column by column from the panel's rows, without copying the whole
+        table first.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"entity": "A", "indicator": "x",
+        ...                    "year": [2019, 2020, 2021], "value": [1.0, 2.0, 3.0]})
+        >>> Panel.from_frame(df).window_rows(2020, 2021)
+          entity indicator  year  value
+        0      A         x  2020    2.0
+        1      A         x  2021    3.0
+        """
+        tidy = self._frame
+        year = tidy["year"].to_numpy()
+        rows = np.flatnonzero((year >= first) & (year <= last))
+        return pd.DataFrame({col: tidy[col].array.take(rows) for col in tidy.columns}, copy=False)
 
     def check_indicators(self, catalog: Catalog) -> None:
         """Raise :class:`PanelError` if an indicator of the panel is not an indicator of ``catalog``.
@@ -477,6 +503,41 @@ class Panel:
             f"<Panel: {len(self._frame):,} observations, {e} entities × {i} indicators × "
             f"{y} years ({span}){', with sample sizes' if self.has_sample_size else ''}>"
         )
+
+
+def require_columns(columns: Iterable[object]) -> None:
+    """Raise :class:`PanelError` unless the panel contract's required columns are present.
+
+    Examples
+    --------
+    >>> require_columns(["entity", "indicator", "year"])
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.PanelError: panel is missing required column(s) 'value'; found ...
+    """
+    found = list(columns)
+    missing = [c for c in _REQUIRED if c not in found]
+    if missing:
+        raise PanelError(
+            f"panel is missing required column(s) {format_items(missing)}; found "
+            f"{format_items(map(str, found))}. Expected {format_items(_REQUIRED)} "
+            "and optionally 'sample_size'"
+        )
+
+
+def require_panel(obj: object) -> Panel:
+    """Return ``obj`` if it is a :class:`Panel`, else raise :class:`PanelError`.
+
+    Examples
+    --------
+    >>> require_panel(pd.DataFrame())
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.PanelError: expected a Panel (see Panel.from_frame), got DataFrame
+    """
+    if not isinstance(obj, Panel):
+        raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(obj).__name__}")
+    return obj
 
 
 def _as_list(items: Iterable[Any]) -> Sequence[Any]:

@@ -4,7 +4,7 @@ For every configured panel: duplicated keys, unknown indicators, coverage per bo
 and per indicator over the years the run needs, gaps (missing cells), and
 implausible year-on-year jumps flagged by a robust z-score of the changes, and
 series breaks (a reorganised body or a redrawn region: several series shifting,
-starting or ending together; :func:`govindex.prepare.lineage.series_breaks`).
+starting or ending together; :func:`govindex.prepare.breaks.series_breaks`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ import numpy as np
 import pandas as pd
 
 from govindex.exceptions import GovindexError, format_items
-from govindex.io.batch import read_panel_source
-from govindex.io.config import RunConfig, read_config
-from govindex.io.read import read_catalog
+from govindex.io.config import GPISpec, RunConfig, read_config
+from govindex.io.read import read_catalog, read_panel_rows
 from govindex.panel import Panel
-from govindex.prepare.lineage import series_breaks
+from govindex.prepare.breaks import series_breaks
 
 __all__ = ["QualityReport", "jump_scores", "quality_report"]
 
@@ -223,13 +222,13 @@ def quality_report(
             where = f"{kind}.{spec.name}"
             try:
                 catalog = read_catalog(spec.catalog)
-                window = int(spec.method.get("window", 3)) if kind == "gpi" else None  # type: ignore[union-attr]
-                if window is not None:
+                if isinstance(spec, GPISpec):
+                    window = int(spec.method.window)
                     needed = sorted({y - k for y in cfg.years for k in range(window + 1)})
-                    frame = read_panel_source(spec.panel, years=needed, require_years=needed)
+                    frame = read_panel_rows(spec.panel, years=needed, require_years=needed)
                 else:
                     needed = list(range(min(cfg.years) - 10, max(cfg.years) + 1))
-                    frame = read_panel_source(
+                    frame = read_panel_rows(
                         spec.panel, max_year=max(cfg.years), require_years=cfg.years
                     )
             except GovindexError as exc:

@@ -63,7 +63,7 @@ from govindex.exceptions import DataWarning, MethodError, format_items
 from govindex.indices.composite import (
     IndexMethod,
     IndexResult,
-    _impute_and_treat,
+    impute_and_treat,
     normalize_indicators,
 )
 from govindex.indices.gpi import GPIMethod, PerformanceResult
@@ -376,9 +376,7 @@ def _index_base(result: IndexResult, raw: FloatArray, method: IndexMethod) -> Fl
     pos = work.indicators.get_indexer(pd.Index(leaves))
     with warnings.catch_warnings():  # the nominal run has shown these warnings already
         warnings.simplefilter("ignore", DataWarning)
-        base, _, _ = _impute_and_treat(
-            raw, work, work.year_index(result.year), pos, leaves, method
-        )
+        base, _, _ = impute_and_treat(raw, work, work.year_index(result.year), pos, leaves, method)
     return base
 
 

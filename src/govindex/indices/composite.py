@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, cast
 
@@ -18,7 +18,9 @@ import pandas as pd
 from govindex._typing import FloatArray
 from govindex.aggregate import aggregate_tree, parse_aggregation
 from govindex.catalog import Catalog
-from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
+from govindex.exceptions import DataWarning, MethodError, format_items
+from govindex.indices.inputs import IndexInputs, index_inputs
+from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
 from govindex.normalize import NORMALIZERS
 from govindex.panel import Panel
 from govindex.prepare.impute import check_imputation_spec, impute_array, warn_imputation
@@ -30,65 +32,78 @@ from govindex.prepare.treat import (
 )
 from govindex.results import ResultMixin
 
-__all__ = ["IndexMethod", "IndexResult", "compute_index", "normalize_indicators", "rollup"]
+__all__ = [
+    "IndexMethod",
+    "IndexResult",
+    "compute_index",
+    "impute_and_treat",
+    "normalize_indicators",
+    "rollup",
+]
 
 _CATALOG_PARAMS = ("lower", "upper")
 
 
 @dataclass(frozen=True)
-class IndexMethod:
+class IndexMethod(Method):
     """Every parameter of a composite-index computation (stored verbatim in results).
+
+    Build one with :meth:`~govindex.methods.Method.build` (or the constructor);
+    :func:`compute_index` takes one, or the parameters as keyword arguments.
 
     Parameters
     ----------
-    normalization : str
+    normalization : str, default "minmax"
         Default normalisation for indicators without one in the catalog.
-    normalization_params : mapping
+    normalization_params : mapping, default {}
         Keyword parameters of the normalisation kernels (e.g. ``low``, ``high``).
         For ``distance_to_reference``, ``reference`` may be an entity code of the
         panel, a number, or ``"target"`` (the catalog's targets).
-    aggregation : str
+    aggregation : str, default "arithmetic"
         Default aggregation for parents without one in the catalog, e.g.
         ``"arithmetic"`` or ``"generalized(p=0.5)"``.
-    coverage : float
+    coverage : float, default 2/3
         Minimum share of a parent's child weight with data; 0 turns the check off.
-    imputation : mapping or None
+    imputation : mapping or None, default None
         Imputation of the raw values before treatment, e.g. ``{"method": "mean",
         "groups": {entity: group}}`` (see :func:`govindex.prepare.impute.impute`); None = none.
-    treatment : mapping or None
+    treatment : mapping or None, default None
         Outlier treatment parameters (see :func:`govindex.prepare.treat.treat`; defaults filled
         in); None = none.
+
+    Examples
+    --------
+    >>> m = IndexMethod.build(normalization="zscore")
+    >>> m.to_dict()  # imputation and treatment are left out when unset
+    {'normalization': 'zscore', 'normalization_params': {}, 'aggregation': 'arithmetic',
+     'coverage': 0.666...}
+    >>> IndexMethod.from_dict(m.to_dict()) == m
+    True
     """
 
     normalization: str = "minmax"
     normalization_params: Mapping[str, Any] = field(default_factory=dict)
     aggregation: str = "arithmetic"
-    coverage: float = 2 / 3
+    coverage: float = DEFAULT_COVERAGE
     imputation: Mapping[str, Any] | None = None
     treatment: Mapping[str, Any] | None = None
 
-    def __post_init__(self) -> None:
+    _OMIT_IF_NONE = ("imputation", "treatment")
+
+    def _validate(self) -> None:
         if self.normalization not in NORMALIZERS:
             raise MethodError(
                 f"unknown normalization {self.normalization!r}; "
                 f"expected one of {NORMALIZERS.names()}"
             )
         parse_aggregation(self.aggregation)
-        if not 0.0 <= float(self.coverage) <= 1.0:
-            raise MethodError(f"coverage must be within [0, 1]; got {self.coverage}")
-        object.__setattr__(self, "normalization_params", dict(self.normalization_params))
+        check_coverage(self.coverage)
+        self._set("coverage", float(self.coverage))
+        self._set("normalization_params", dict(self.normalization_params or {}))
         if self.imputation is not None:
-            object.__setattr__(self, "imputation", check_imputation_spec(self.imputation))
+            self._set("imputation", check_imputation_spec(self.imputation))
         if self.treatment is not None:
-            object.__setattr__(self, "treatment", check_treatment_spec(self.treatment))
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form (JSON/TOML serialisable); ``imputation``/``treatment`` only if set."""
-        out = asdict(self)
-        for key in ("imputation", "treatment"):
-            if out[key] is None:
-                del out[key]
-        return out
+            self._set("treatment", check_treatment_spec(self.treatment))
 
 
 def normalize_indicators(
@@ -371,18 +386,18 @@ class IndexResult(ResultMixin):
         return "IndexResult", lines
 
 
+#: Keyword arguments of :func:`compute_index` that are not :class:`IndexMethod` parameters.
+COMPUTE_KEYWORDS: tuple[str, ...] = ("year", "entities")
+
+
 def compute_index(
     panel: Panel,
     catalog: Catalog,
+    method: IndexMethod | None = None,
     *,
     year: int,
-    normalization: str = "minmax",
-    normalization_params: Mapping[str, Any] | None = None,
-    aggregation: str = "arithmetic",
-    coverage: float = 2 / 3,
     entities: Iterable[str] | None = None,
-    imputation: Mapping[str, Any] | None = None,
-    treatment: Mapping[str, Any] | None = None,
+    **overrides: Any,
 ) -> IndexResult:
     """Compute a cross-sectional composite index at one year.
 
@@ -392,30 +407,34 @@ def compute_index(
         Observations. Every indicator must be an indicator (leaf) of ``catalog``.
     catalog : Catalog
         The framework tree; per-node ``normalization``, ``aggregation``, ``lower``,
-        ``upper``, ``transform`` and ``weight`` override the defaults below.
+        ``upper``, ``transform`` and ``weight`` override the method's defaults.
+    method : IndexMethod, optional
+        Every parameter of the computation; default :class:`IndexMethod` ().
     year : int
         The cross-section to score.
-    normalization : str, default "minmax"
-        Default normalisation (see :func:`govindex.normalize`).
-    normalization_params : mapping, optional
-        Parameters of the default normalisation, e.g. ``{"low": 1, "high": 100}``.
-    aggregation : str, default "arithmetic"
-        Default aggregation of parents without one in the catalog.
-    coverage : float, default 2/3
-        Minimum share of a parent's child weight with data (0 turns it off);
-        below it the parent is NaN and the reason is recorded in ``.reasons``.
     entities : iterable of str, optional
         Restrict to these entities (default: all entities of the panel).
-    imputation : mapping, optional
-        Impute missing raw values first, e.g. ``{"method": "mean", "groups":
-        {entity: group}}`` or ``{"method": "locf", "max_gap": 2}`` (panel methods
-        use the earlier years of the panel); see :func:`govindex.prepare.impute.impute`.
-        Default None: no imputation.
-    treatment : mapping, optional
-        Then treat outliers by COINr's rule with these parameters of
-        :func:`govindex.prepare.treat.treat_outliers` (``{}`` = its defaults). Default None: no
-        treatment. Both steps come before the catalog's log transform and the
-        normalisation; ``.imputed`` and ``.treatment`` of the result record them.
+    **overrides
+        :class:`IndexMethod` parameters that replace those of ``method``:
+
+        * ``normalization`` (default ``"minmax"``; see :func:`govindex.normalize`) and
+          ``normalization_params``, e.g. ``{"low": 1, "high": 100}``;
+        * ``aggregation`` (default ``"arithmetic"``) of parents without one in the catalog;
+        * ``coverage`` (default 2/3): minimum share of a parent's child weight with
+          data (0 turns it off); below it the parent is NaN and the reason is
+          recorded in ``.reasons``;
+        * ``imputation``: impute missing raw values first, e.g. ``{"method": "mean",
+          "groups": {entity: group}}`` or ``{"method": "locf", "max_gap": 2}`` (panel
+          methods use the earlier years of the panel); see
+          :func:`govindex.prepare.impute.impute`. Default None: no imputation;
+        * ``treatment``: then treat outliers by COINr's rule with these parameters of
+          :func:`govindex.prepare.treat.treat_outliers` (``{}`` = its defaults).
+          Default None: no treatment. Both steps come before the catalog's log
+          transform and the normalisation; ``.imputed`` and ``.treatment`` of the
+          result record them.
+
+        An unknown name is a :class:`~govindex.exceptions.MethodError` naming the
+        closest parameter.
 
     Returns
     -------
@@ -436,26 +455,22 @@ def compute_index(
     A        0.0    0.0    0.0
     B       75.0   50.0  100.0
     C       75.0  100.0   50.0
+
+    The same with a method object, and one parameter changed:
+
+    >>> method = IndexMethod(normalization="rank")
+    >>> compute_index(panel, catalog, method, year=2024).method.normalization
+    'rank'
+    >>> compute_index(panel, catalog, method, year=2024, coverage=1).method.coverage
+    1.0
     """
-    if not isinstance(panel, Panel):
-        raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
-    method = IndexMethod(
-        normalization,
-        dict(normalization_params or {}),
-        aggregation,
-        float(coverage),
-        imputation=imputation,
-        treatment=treatment,
-    )
-    leaves = catalog.indicators
-    panel.check_indicators(catalog)
-    work = panel if entities is None else panel.select(entities=entities)
+    IndexMethod.check_names(overrides, also=COMPUTE_KEYWORDS)
+    method = IndexMethod.build(method, **overrides)
+    inputs = index_inputs(panel, catalog, entities=entities)
+    work, leaves = inputs.panel, inputs.leaves
     y = work.year_index(year)
-    pos = work.indicators.get_indexer(pd.Index(leaves))
-    raw = np.full((work.shape[0], len(leaves)), np.nan)
-    have = pos >= 0
-    raw[:, have] = np.take(work.values[:, :, y], pos[have], axis=1)
-    base, imputed, report = _impute_and_treat(raw, work, y, pos, leaves, method)
+    raw = inputs.gather(work.values[:, :, y])
+    base, imputed, report = impute_and_treat(raw, work, y, inputs.positions, leaves, method)
     treated, normalized = normalize_indicators(
         base, catalog, leaves, method, entities=work.entities
     )
@@ -463,24 +478,13 @@ def compute_index(
         normalized,
         catalog,
         leaves,
-        aggregation=aggregation,
+        aggregation=method.aggregation,
         coverage=method.coverage,
         entities=work.entities,
     )
     ent = work.entities
-    nodes = pd.Index(catalog.codes, name="node")
-    parents = [c for c in catalog.codes if c not in set(leaves)]
-    parent_pos = nodes.get_indexer(pd.Index(parents))
+    score_df, cov_df, reasons = _node_tables(scores, cov, low, catalog, ent, method.coverage)
     ind = pd.Index(leaves, name="indicator")
-    # the arrays are fresh and owned by the result: wrap them without another copy
-    score_df = pd.DataFrame(scores, index=ent, columns=nodes, copy=False)
-    cov_df = pd.DataFrame(cov[:, parent_pos], index=ent, columns=pd.Index(parents, name="node"))
-    reasons = _reasons(
-        score_df.loc[:, parents],
-        cov_df,
-        pd.DataFrame(low[:, parent_pos], index=ent, columns=parents),
-        method.coverage,
-    )
     return IndexResult(
         year=int(year),
         method=method,
@@ -498,15 +502,19 @@ def compute_index(
     )
 
 
-def _impute_and_treat(
+def impute_and_treat(
     raw: FloatArray, work: Panel, y: int, pos: np.ndarray, leaves: list[str], method: IndexMethod
 ) -> tuple[FloatArray, np.ndarray, pd.DataFrame | None]:
-    """Optional imputation then outlier treatment of the raw cross-section."""
+    """Optional imputation then outlier treatment of the raw cross-section (in that order).
+
+    ``raw`` is the ``(E, L)`` cross-section of ``work`` at year position ``y`` for the
+    ``leaves`` (at positions ``pos`` of the panel's indicators, -1 = no data). Returns
+    the prepared values, the imputed mask and the treatment report (None without
+    treatment). Warns (imputation, treatment) at the caller of the index function.
+    """
     base, imputed = raw, np.zeros(raw.shape, dtype=bool)
     if method.imputation is not None:
-        have = pos >= 0
-        cube = np.full((work.shape[0], len(leaves), work.shape[2]), np.nan)
-        cube[:, have, :] = np.take(work.values, pos[have], axis=1)
+        cube = IndexInputs(work, leaves, np.asarray(pos, dtype=np.int64)).gather(work.values)
         base, imputed = impute_array(cube, y, method.imputation, work.entities)
         counts = pd.Series(imputed.sum(axis=0), index=leaves)
         with_data = ~np.isnan(base).all(axis=0)  # indicators without any value are not counted
@@ -524,6 +532,31 @@ def _impute_and_treat(
     table = report_frame(rep, work.entities, leaves)
     warn_treatment(table, stacklevel=4)
     return base, imputed, table
+
+
+def _node_tables(
+    scores: FloatArray,
+    cov: FloatArray,
+    low: np.ndarray,
+    catalog: Catalog,
+    ent: pd.Index,
+    threshold: float,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Entity × node scores, entity × parent coverage and the reasons of missing scores."""
+    nodes = pd.Index(catalog.codes, name="node")
+    leaves = set(catalog.indicators)
+    parents = [c for c in catalog.codes if c not in leaves]
+    parent_pos = nodes.get_indexer(pd.Index(parents))
+    # the arrays are fresh and owned by the result: wrap them without another copy
+    score_df = pd.DataFrame(scores, index=ent, columns=nodes, copy=False)
+    cov_df = pd.DataFrame(cov[:, parent_pos], index=ent, columns=pd.Index(parents, name="node"))
+    reasons = _reasons(
+        score_df.loc[:, parents],
+        cov_df,
+        pd.DataFrame(low[:, parent_pos], index=ent, columns=parents),
+        threshold,
+    )
+    return score_df, cov_df, reasons
 
 
 def _reasons(

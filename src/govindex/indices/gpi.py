@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
@@ -23,26 +23,37 @@ import numpy as np
 import pandas as pd
 
 from govindex import change as ch
-from govindex._typing import BoolArray, FloatArray
+from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
-from govindex.exceptions import CoverageWarning, MethodError, PanelError, format_items
+from govindex.exceptions import MethodError, PanelError, format_items
 from govindex.indices.composite import rollup
-from govindex.panel import Panel, _take_str
-from govindex.prepare.impute import check_imputation_spec, impute_panel, warn_imputation
-from govindex.prepare.lineage import Lineage
+from govindex.indices.gpi_tables import Assessment, changes_table, flag_imputed, scores_table
+from govindex.indices.inputs import IndexInputs, index_inputs
+from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
+from govindex.panel import Panel
+from govindex.prepare.impute import check_imputation_spec, impute_panel
+from govindex.prepare.lineage import Lineage, LineageAdjustment
 from govindex.results import ResultMixin
 
-__all__ = ["GPIMethod", "PerformanceResult", "effective_weights", "performance_index"]
+__all__ = [
+    "PERFORMANCE_KEYWORDS",
+    "GPIMethod",
+    "PerformanceResult",
+    "effective_weights",
+    "performance_index",
+]
 
-CLASS_LABELS: dict[float, str] = {1.0: "improved", 0.0: "stable", -1.0: "deteriorated"}
 #: Imputation methods of the GPI: they fill each body's own series along the years.
 GPI_IMPUTATIONS: tuple[str, ...] = ("locf", "linear")
 
 
 @dataclass(frozen=True)
-class GPIMethod:
+class GPIMethod(Method):
     """Every parameter of a GPI computation (stored verbatim in the result).
+
+    Build one with :meth:`~govindex.methods.Method.build` (or the constructor);
+    :func:`performance_index` takes one, or the parameters as keyword arguments.
 
     Parameters
     ----------
@@ -70,6 +81,14 @@ class GPIMethod:
         ``{"method": "locf", "max_gap": 2}`` or ``{"method": "linear"}``
         (:func:`govindex.prepare.impute.impute_panel`; observed values are never changed);
         None = no imputation (then absent from :meth:`to_dict`).
+
+    Examples
+    --------
+    >>> m = GPIMethod.build(change="slope")
+    >>> m.window, m.change, m.coverage
+    (3, 'slope', 0.666...)
+    >>> m.replace(window=4) == GPIMethod(window=4, change="slope")
+    True
     """
 
     window: int = 3
@@ -78,13 +97,15 @@ class GPIMethod:
     survey_scale: float = 100.0
     significance: bool = True
     aggregation: str = "arithmetic"
-    coverage: float = 2 / 3
+    coverage: float = DEFAULT_COVERAGE
     override_change: Literal["relative", "absolute", "slope"] | None = None
     imputation: Mapping[str, Any] | None = None
 
-    def __post_init__(self) -> None:
+    _OMIT_IF_NONE = ("imputation",)
+
+    def _validate(self) -> None:
         if self.imputation is not None:
-            object.__setattr__(self, "imputation", _check_gpi_imputation(self.imputation))
+            self._set("imputation", _check_gpi_imputation(self.imputation))
         if self.override_change is not None and self.override_change not in ch.CHANGE_RULES:
             raise MethodError(
                 f"unknown change rule {self.override_change!r}; expected one of {ch.CHANGE_RULES.names()}"
@@ -102,16 +123,8 @@ class GPIMethod:
             raise MethodError(f"alpha must be within (0, 1); got {self.alpha}")
         if not self.survey_scale > 0:
             raise MethodError(f"survey_scale must be positive; got {self.survey_scale}")
-        if not 0.0 <= self.coverage <= 1.0:
-            raise MethodError(f"coverage must be within [0, 1]; got {self.coverage}")
+        check_coverage(self.coverage)
         parse_aggregation(self.aggregation)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form (JSON/TOML serialisable); ``imputation`` only if set."""
-        out = asdict(self)
-        if out["imputation"] is None:
-            del out["imputation"]
-        return out
 
 
 def _check_gpi_imputation(spec: object) -> dict[str, Any]:
@@ -236,7 +249,7 @@ class PerformanceResult(ResultMixin):
             return pd.DataFrame(columns=["entity", "indicator", "year", "value"])
         entities = (self.options or {}).get("entities")
         work = self.panel if entities is None else self.panel.select(entities=entities)
-        return _window_rows(work, self.year - self.method.window, self.year)
+        return work.window_rows(self.year - self.method.window, self.year)
 
     def regenerate(self, **changes: Any) -> PerformanceResult:
         """Recompute with some parameters changed (e.g. ``change="slope"``, ``year=2024``).
@@ -304,17 +317,20 @@ class PerformanceResult(ResultMixin):
         return "PerformanceResult (GPI)", lines
 
 
+#: Keyword arguments of :func:`performance_index` that are not :class:`GPIMethod` parameters.
+PERFORMANCE_KEYWORDS: tuple[str, ...] = ("year", "roots", "entities", "lineage")
+
+
 def performance_index(
     panel: Panel,
     catalog: Catalog,
+    method: GPIMethod | None = None,
     *,
     year: int,
-    window: int = 3,
     roots: Iterable[str] | None = None,
     entities: Iterable[str] | None = None,
     lineage: Lineage | None = None,
-    imputation: Mapping[str, Any] | None = None,
-    **method: Any,
+    **overrides: Any,
 ) -> PerformanceResult:
     """Compute the Government Performance Index of every body for assessment year ``year``.
 
@@ -327,10 +343,10 @@ def performance_index(
         Indicator sets: roots with an ``owner`` (central bodies) and/or one shared
         root (local bodies). Per-indicator ``change``, ``tolerance``, ``cap``,
         ``direction``, ``type`` and ``weight`` come from here.
+    method : GPIMethod, optional
+        Every parameter of the computation; default :class:`GPIMethod` ().
     year : int
         Assessment year ``T``.
-    window : int, default 3
-        Years in the window.
     roots : iterable of str, optional
         Restrict to these roots (default: all).
     entities : iterable of str, optional
@@ -339,15 +355,16 @@ def performance_index(
         Entity lineage (:class:`govindex.prepare.lineage.Lineage`): windows that cross a
         reorganisation are re-based to the new boundaries and flagged in
         ``.changes['flags']``, or missing with the reason (see ``docs/lineage.md``).
-    imputation : mapping, optional
-        Fill gaps of each entity's series first: ``{"method": "locf" | "linear",
-        "max_gap": years}`` (:func:`govindex.prepare.impute.impute_panel`; observed values are
-        never changed, entity codes' own series before any lineage re-basing). Changes
-        whose start or end value (or, for the slope rule, a point inside the window)
-        was imputed are flagged in ``.changes['flags']``. Default None: no imputation.
-    **method
-        Other :class:`GPIMethod` parameters: ``change``, ``alpha``, ``survey_scale``,
-        ``significance``, ``aggregation``, ``coverage``.
+    **overrides
+        :class:`GPIMethod` parameters that replace those of ``method``: ``window``
+        (default 3 years), ``change``, ``alpha``, ``survey_scale``, ``significance``,
+        ``aggregation``, ``coverage``, ``override_change`` and ``imputation``: fill
+        gaps of each entity's series first, ``{"method": "locf" | "linear",
+        "max_gap": years}`` (:func:`govindex.prepare.impute.impute_panel`; observed values
+        are never changed, entity codes' own series before any lineage re-basing);
+        changes whose start or end value (or, for the slope rule, a point inside the
+        window) was imputed are flagged in ``.changes['flags']``. An unknown name is
+        a :class:`~govindex.exceptions.MethodError` naming the closest parameter.
 
     Returns
     -------
@@ -370,135 +387,51 @@ def performance_index(
     B        50.0     2           0         1
 
     (A grew 5 % a year: 1.05³ = 1.157625, a change equal to the default cap.)
+    The same with a method object; a misspelt parameter names the closest one:
+
+    >>> performance_index(panel, catalog, GPIMethod(change="absolute"), year=2025).method.change
+    'absolute'
+    >>> performance_index(panel, catalog, year=2025, chnage="slope")
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.MethodError: unknown parameter 'chnage'; did you mean 'change'? ...
     """
-    if not isinstance(panel, Panel):
-        raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
-    params = GPIMethod(window=window, imputation=imputation, **method)
-    leaves = catalog.indicators
-    panel.check_indicators(catalog)
-    work = panel if entities is None else panel.select(entities=entities)
-    if not len(work.years) or not work.years[0] <= year <= work.years[-1]:
-        span = f"{work.years[0]}–{work.years[-1]}" if len(work.years) else "none"
-        raise PanelError(f"assessment year {year} is outside the panel's years ({span})")
-    ent = work.entities
+    GPIMethod.check_names(overrides, also=PERFORMANCE_KEYWORDS)
+    method = GPIMethod.build(method, **overrides)
+    inputs = index_inputs(panel, catalog, entities=entities)
+    leaves, work, ent = inputs.leaves, inputs.panel, inputs.entities
+    _check_year(work, year)
     root_of_entity = _assign_roots(catalog, ent, roots)
-    meta = catalog.frame.set_index("code").loc[leaves]
     leaf_root = catalog.root_of.loc[leaves].to_numpy()
     # (E, L) applicability: the leaf belongs to the entity's root
     applies: BoolArray = root_of_entity.to_numpy(dtype=object)[:, None] == leaf_root[None, :]
-    pos = work.indicators.get_indexer(pd.Index(leaves))
-    values = np.full((len(ent), len(leaves), len(work.years)), np.nan)
-    have = pos >= 0
-    values[:, have, :] = work.values[:, pos[have], :]
-    imputed = None
-    if params.imputation is not None:
-        values, imputed = impute_panel(
-            values, method=params.imputation["method"], max_gap=params.imputation.get("max_gap")
-        )
-    adjusted = None
-    if lineage is not None:
-        if not isinstance(lineage, Lineage):
-            raise MethodError(
-                f"lineage must be a Lineage (see Lineage.from_frame); got {type(lineage).__name__}"
-            )
-        adjusted = lineage.rebase(values, ent, leaves, work.years, year=year, window=params.window)
-        if imputed is not None:  # a re-based value is imputed if any value it is made of is
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # the same warnings as the rebase above
-                marks = lineage.rebase(
-                    np.where(np.isnan(values), np.nan, imputed.astype(np.float64)),
-                    ent, leaves, work.years, year=year, window=params.window, extensive="all",
-                )  # fmt: skip
-            imputed = np.asarray(marks.values) > 0
-        values = np.array(adjusted.values)
+    values, imputed, adjusted = _window_values(inputs, method, year, lineage)
     values = np.where(applies[:, :, None], values, np.nan)
-    rules = meta["change"].where(meta["change"] != "", params.change).tolist()
-    cap_given = meta["cap"].to_numpy(dtype=np.float64)
-    tol_given = meta["tolerance"].to_numpy(dtype=np.float64)
-    if params.override_change is not None:
-        kept = np.asarray(rules) == params.override_change  # catalog cap/tolerance stay valid
-        rules = [params.override_change] * len(leaves)
-        cap_given = np.where(kept, cap_given, np.nan)
-        tol_given = np.where(kept, tol_given, np.nan)
-    direction = meta["direction"].to_numpy(dtype=np.float64)
-    wc = ch.window_changes(
-        values, work.years, year=year, window=params.window, rule=rules, direction=direction
-    )
-    cap = ch.default_cap(wc.change, rules, cap_given, names=leaves)
-    tol = ch.default_tolerance(rules, cap, given=tol_given)
-    classes = ch.classify(wc.change, tol)
-    pvalue = np.full(classes.shape, np.nan)
-    survey = (meta["type"] == "survey").to_numpy()
-    if params.significance and work.sample_size is not None and survey.any():
-        sv = np.flatnonzero(survey & have)
-        n_sv = work.sample_size[:, pos[sv], :]
-        n_start = ch.take_at_years(n_sv, work.years, wc.start_year[:, sv])
-        n_end = ch.take_at_years(n_sv, work.years, wc.end_year[:, sv])
-        # only cells with both sample sizes are tested (the others keep the tolerance rule),
-        # and their shares must lie on [0, survey_scale]
-        tested = ~np.isnan(n_start) & ~np.isnan(n_end)
-        p0 = np.where(tested, wc.start_value[:, sv], np.nan)
-        p1 = np.where(tested, wc.end_value[:, sv], np.nan)
-        with np.errstate(invalid="ignore"):
-            off = (p0 < 0) | (p0 > params.survey_scale) | (p1 < 0) | (p1 > params.survey_scale)
-        if off.any():
-            e_off, i_off = np.nonzero(off)
-            pairs = np.char.add(
-                np.char.add(ent.to_numpy(dtype=str)[e_off], "/"),
-                np.asarray(leaves, dtype=str)[sv[i_off]],
-            )
-            raise MethodError(
-                f"survey values with sample sizes must be shares in [0, {params.survey_scale:g}]; "
-                f"found others for (entity/indicator) {format_items(pairs)}; pass survey_scale=1 "
-                "for proportions, or drop the sample sizes of indicators that are not shares"
-            )
-        s_cls, s_p = ch.classify_survey(
-            wc.change[:, sv],
-            tol[sv],
-            p0,
-            n_start,
-            p1,
-            n_end,
-            alpha=params.alpha,
-            scale=params.survey_scale,
-        )
-        classes[:, sv] = s_cls
-        pvalue[:, sv] = s_p
-    score = ch.progress_score(wc.change, cap)
-    score = np.where(applies, score, np.nan)
+    meta = catalog.frame.set_index("code").loc[leaves]
+    a = _assess(inputs, meta, values, method, year)
+    score = np.where(applies, a.score, np.nan)
     nodes, node_cov, _low = rollup(
-        score, catalog, leaves, aggregation=params.aggregation, coverage=params.coverage
+        score, catalog, leaves, aggregation=method.aggregation, coverage=method.coverage
     )
     node_index = pd.Index(catalog.codes, name="node")
     node_scores = pd.DataFrame(nodes, index=ent, columns=node_index)
     parents = [c for c in catalog.codes if c not in set(leaves)]
     node_coverage = pd.DataFrame(node_cov, index=ent, columns=node_index).loc[:, parents]
-    scores = _entity_table(
-        ent, root_of_entity, catalog, applies, score, classes, node_scores, params
+    scores = scores_table(
+        ent, root_of_entity, catalog, applies, score, a.classes, node_scores, method.coverage
     )
-    changes = _changes_table(
-        ent,
-        leaves,
-        meta,
-        applies,
-        wc,
-        tol,
-        cap,
-        classes,
-        pvalue,
-        score,
-        root_of_entity,
-        effective_weights(catalog),
+    changes = changes_table(
+        ent, leaves, meta, applies, a, score, root_of_entity, effective_weights(catalog)
     )
     if adjusted is not None:
         changes = adjusted.annotate(changes)
-    if imputed is not None and params.imputation is not None:
-        changes = _flag_imputed(
-            changes, imputed, applies, wc, work.years, leaves, params.imputation
+    if imputed is not None and method.imputation is not None:
+        changes = flag_imputed(
+            changes, imputed, applies, a.wc, work.years, leaves, method.imputation
         )
     return PerformanceResult(
         year=int(year),
-        method=params,
+        method=method,
         catalog=catalog,
         scores=scores,
         changes=changes,
@@ -518,221 +451,103 @@ def performance_index(
     )
 
 
-def _entity_table(
-    ent: pd.Index,
-    root_of_entity: pd.Series,
-    catalog: Catalog,
-    applies: BoolArray,
-    score: FloatArray,
-    classes: FloatArray,
-    node_scores: pd.DataFrame,
-    params: GPIMethod,
-) -> pd.DataFrame:
-    n_ind = applies.sum(axis=1)
-    n_scored = (~np.isnan(score)).sum(axis=1)
-    counts = {
-        lab: ((classes == code) & applies & ~np.isnan(score)).sum(axis=1)
-        for code, lab in CLASS_LABELS.items()
-    }
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = np.where(n_ind > 0, n_scored / np.where(n_ind > 0, n_ind, 1), np.nan)
-    root_codes = root_of_entity.to_numpy(dtype=object)
-    has_root = pd.notna(root_codes)
-    node_pos = node_scores.columns.get_indexer(
-        pd.Index(np.where(has_root, root_codes, catalog.codes[0]))
-    )
-    gpi = np.where(has_root, node_scores.to_numpy()[np.arange(len(ent)), node_pos], np.nan)
-    low = has_root & (cov < params.coverage - 1e-12)
-    gpi = np.where(low, np.nan, gpi)
-    reason = np.full(len(ent), "", dtype=object)
-    reason[~has_root] = "no indicator set applies to this entity"
-    reason[has_root & (n_ind == 0)] = "the indicator set has no indicators"
-    cov_text = np.char.mod("%.2f", np.nan_to_num(cov))
-    reason[low] = np.char.add(
-        np.char.add(
-            np.char.add("indicator coverage ", cov_text[low]),
-            f" below threshold {params.coverage:.2f} (",
-        ),
-        np.char.add(n_scored[low].astype(str), np.char.add(" of ", n_ind[low].astype(str))),
-    )
-    reason[low] = reason[low] + " indicators scored)"
-    other = has_root & ~low & np.isnan(gpi) & (n_ind > 0)
-    reason[other] = "root node below the coverage threshold of its children"
-    owner = catalog.column("owner")
-    kind = np.where(
-        has_root,
-        np.where(
-            owner.reindex(np.where(has_root, root_codes, "")).fillna("").to_numpy() != "",
-            "central",
-            "local",
-        ),
-        "",
-    )
-    table = pd.DataFrame(
-        {
-            "root": pd.Series(root_codes, index=ent, dtype="object").where(has_root).astype("str"),
-            "kind": kind,
-            "gpi": gpi,
-            "n_indicators": n_ind,
-            "n_scored": n_scored,
-            "n_improved": counts["improved"],
-            "n_stable": counts["stable"],
-            "n_deteriorated": counts["deteriorated"],
-        },
-        index=ent,
-    )
-    denom = np.where(n_scored > 0, n_scored, np.nan)
-    for lab in CLASS_LABELS.values():
-        table[f"share_{lab}"] = table[f"n_{lab}"] / denom
-    table["coverage"] = cov
-    table["rank"] = (
-        table.groupby("kind")["gpi"].rank(ascending=False, method="min").astype("Int64")
-    )
-    table["reason"] = reason.astype(str)
-    if low.any():
-        warnings.warn(
-            f"{int(low.sum())} entit(y/ies) below the coverage threshold get no GPI: "
-            f"{format_items(ent[low])} (see .scores['reason'])",
-            CoverageWarning,
-            stacklevel=3,
+def _check_year(work: Panel, year: int) -> None:
+    if not len(work.years) or not work.years[0] <= year <= work.years[-1]:
+        span = f"{work.years[0]}–{work.years[-1]}" if len(work.years) else "none"
+        raise PanelError(f"assessment year {year} is outside the panel's years ({span})")
+
+
+def _window_values(
+    inputs: IndexInputs, method: GPIMethod, year: int, lineage: Lineage | None
+) -> tuple[FloatArray, BoolArray | None, LineageAdjustment | None]:
+    """The (E, L, Y) values of the leaves: gathered, imputed, re-based across reorganisations.
+
+    Returns the values, the imputed mask (None without imputation) and the lineage
+    adjustment (None without a lineage).
+    """
+    values = inputs.gather(inputs.panel.values)
+    imputed = None
+    if method.imputation is not None:
+        values, imputed = impute_panel(
+            values, method=method.imputation["method"], max_gap=method.imputation.get("max_gap")
         )
-    cols = [
-        "root",
-        "kind",
-        "gpi",
-        "rank",
-        "n_indicators",
-        "n_scored",
-        "n_improved",
-        "n_stable",
-        "n_deteriorated",
-        "share_improved",
-        "share_stable",
-        "share_deteriorated",
-        "coverage",
-        "reason",
-    ]
-    return table.loc[:, cols]
+    if lineage is None:
+        return values, imputed, None
+    if not isinstance(lineage, Lineage):
+        raise MethodError(
+            f"lineage must be a Lineage (see Lineage.from_frame); got {type(lineage).__name__}"
+        )
+    ent, leaves, years = inputs.entities, inputs.leaves, inputs.panel.years
+    adjusted = lineage.rebase(values, ent, leaves, years, year=year, window=method.window)
+    if imputed is not None:  # a re-based value is imputed if any value it is made of is
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the same warnings as the rebase above
+            marks = lineage.rebase(
+                np.where(np.isnan(values), np.nan, imputed.astype(np.float64)),
+                ent, leaves, years, year=year, window=method.window, extensive="all",
+            )  # fmt: skip
+        imputed = np.asarray(marks.values) > 0
+    return np.array(adjusted.values), imputed, adjusted
 
 
-def _flag_imputed(
-    changes: pd.DataFrame,
-    imputed: BoolArray,
-    applies: BoolArray,
-    wc: ch.WindowChanges,
-    years: np.ndarray,
-    leaves: list[str],
-    spec: Mapping[str, Any],
-) -> pd.DataFrame:
-    """Add the imputation flags to the changes table (rows in ``np.nonzero(applies)`` order)."""
-    mask = imputed.astype(np.float64)
-    defined = ~np.isnan(wc.change)
-    at_start = (ch.take_at_years(mask, years, wc.start_year) > 0) & defined
-    at_end = (ch.take_at_years(mask, years, wc.end_year) > 0) & defined
-    # the slope rule uses every point of the window: count the imputed ones between the ends
-    yrs = np.asarray(years, dtype=np.float64)[None, None, :]
+def _assess(
+    inputs: IndexInputs, meta: pd.DataFrame, values: FloatArray, method: GPIMethod, year: int
+) -> Assessment:
+    """Change rule of every leaf, window changes, caps, tolerances, classes and scores."""
+    rules = meta["change"].where(meta["change"] != "", method.change).tolist()
+    cap_given = meta["cap"].to_numpy(dtype=np.float64)
+    tol_given = meta["tolerance"].to_numpy(dtype=np.float64)
+    if method.override_change is not None:
+        kept = np.asarray(rules) == method.override_change  # catalog cap/tolerance stay valid
+        rules = [method.override_change] * len(inputs.leaves)
+        cap_given = np.where(kept, cap_given, np.nan)
+        tol_given = np.where(kept, tol_given, np.nan)
+    direction = meta["direction"].to_numpy(dtype=np.float64)
+    wc = ch.window_changes(
+        values, inputs.panel.years, year=year, window=method.window, rule=rules,
+        direction=direction,
+    )  # fmt: skip
+    cap = ch.default_cap(wc.change, rules, cap_given, names=inputs.leaves)
+    tol = ch.default_tolerance(rules, cap, given=tol_given)
+    classes = ch.classify(wc.change, tol)
+    pvalue = np.full(classes.shape, np.nan)
+    survey = (meta["type"] == "survey").to_numpy()
+    if method.significance and inputs.panel.sample_size is not None and survey.any():
+        sv = np.flatnonzero(survey & inputs.has_data)
+        classes[:, sv], pvalue[:, sv] = _survey_classes(inputs, sv, wc, tol, method)
+    score = ch.progress_score(wc.change, cap)
+    return Assessment(wc, tol, cap, classes, pvalue, score)
+
+
+def _survey_classes(
+    inputs: IndexInputs, sv: IntArray, wc: ch.WindowChanges, tol: FloatArray, method: GPIMethod
+) -> tuple[FloatArray, FloatArray]:
+    """Classes and p-values of the survey leaves ``sv`` by the two-proportion z-test."""
+    sample_size = inputs.panel.sample_size
+    assert sample_size is not None  # checked by the caller
+    years = inputs.panel.years
+    n_sv = inputs.gather(sample_size, columns=sv)
+    n_start = ch.take_at_years(n_sv, years, wc.start_year[:, sv])
+    n_end = ch.take_at_years(n_sv, years, wc.end_year[:, sv])
+    # only cells with both sample sizes are tested (the others keep the tolerance rule),
+    # and their shares must lie on [0, survey_scale]
+    tested = ~np.isnan(n_start) & ~np.isnan(n_end)
+    p0 = np.where(tested, wc.start_value[:, sv], np.nan)
+    p1 = np.where(tested, wc.end_value[:, sv], np.nan)
+    scale = method.survey_scale
     with np.errstate(invalid="ignore"):
-        between = (yrs > wc.start_year[:, :, None]) & (yrs < wc.end_year[:, :, None])
-    slope = (
-        np.asarray(wc.rules, dtype=object) == "slope" if wc.rules else np.zeros(len(leaves), bool)
+        off = (p0 < 0) | (p0 > scale) | (p1 < 0) | (p1 > scale)
+    if off.any():
+        e_off, i_off = np.nonzero(off)
+        pairs = np.char.add(
+            np.char.add(inputs.entities.to_numpy(dtype=str)[e_off], "/"),
+            np.asarray(inputs.leaves, dtype=str)[sv[i_off]],
+        )
+        raise MethodError(
+            f"survey values with sample sizes must be shares in [0, {scale:g}]; "
+            f"found others for (entity/indicator) {format_items(pairs)}; pass survey_scale=1 "
+            "for proportions, or drop the sample sizes of indicators that are not shares"
+        )
+    return ch.classify_survey(
+        wc.change[:, sv], tol[sv], p0, n_start, p1, n_end, alpha=method.alpha, scale=scale
     )
-    inside = (imputed & between).any(axis=2) & defined & slope[None, :]
-    bits = (
-        at_start.astype(np.int64) | (at_end.astype(np.int64) << 1) | (inside.astype(np.int64) << 2)
-    )
-    how = ", ".join([str(spec["method"])] + [f"{k}={spec[k]}" for k in ("max_gap",) if k in spec])
-    texts = [
-        "; ".join(
-            t
-            for b, t in ((1, "imputed start value"), (2, "imputed end value"),
-                         (4, "imputed value(s) inside the window"))
-            if code & b
-        ) + (f" ({how})" if code else "")
-        for code in range(8)
-    ]  # fmt: skip
-    e, i = np.nonzero(applies)
-    new = _take_str(texts, bits[e, i]).to_numpy(dtype=object)
-    old = changes["flags"].astype("str").to_numpy(dtype=object)
-    sep = np.where((old != "") & (new != ""), "; ", "")
-    out = changes.copy()
-    out["flags"] = pd.array(old + sep + new, dtype="str")
-    counts = pd.Series(
-        (at_start.astype(np.int64) + at_end + (imputed & between).sum(axis=2) * inside)[e, i],
-        index=pd.Index(np.asarray(leaves, dtype=object)[i]),
-    )
-    warn_imputation(counts.groupby(level=0).sum().reindex(leaves, fill_value=0),
-                    str(spec["method"]), 0, stacklevel=4, where=".changes['flags']")  # fmt: skip
-    return out
-
-
-def _flag_text(flags: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    top = int(flags.max()) if flags.size else 0
-    return _take_str(("; ".join(ch.flag_names(v)) for v in range(top + 1)), flags)
-
-
-def _changes_table(
-    ent: pd.Index,
-    leaves: list[str],
-    meta: pd.DataFrame,
-    applies: BoolArray,
-    wc: ch.WindowChanges,
-    tol: FloatArray,
-    cap: FloatArray,
-    classes: FloatArray,
-    pvalue: FloatArray,
-    score: FloatArray,
-    root_of_entity: pd.Series,
-    weights: pd.Series,
-) -> pd.DataFrame:
-    # rows in np.nonzero(applies) order; (E, L) arrays gathered by flat position
-    flat = np.flatnonzero(applies)
-    e, i = np.divmod(flat, applies.shape[1])
-    cls = np.take(classes, flat)
-    labels = list(CLASS_LABELS.values())
-    cls_codes = np.full(len(e), -1, dtype=np.int64)  # -1 = missing class
-    for code, lab in CLASS_LABELS.items():
-        cls_codes[cls == code] = labels.index(lab)
-    # reason texts: "" for a computed change, the REASON_TEXT of the code otherwise, and one
-    # extra label (index n_reason) for changes without a cap
-    n_reason = max(ch.REASON_TEXT) + 1
-    reason_labels = [ch.REASON_TEXT.get(k, "") for k in range(n_reason)]
-    reason_labels[ch.REASON_OK] = ""
-    reason_labels.append("no cap: default cap undefined (median change 0 or missing)")
-    change = np.take(wc.change, flat)
-    no_cap = np.isnan(cap[i]) & ~np.isnan(change)
-    reason_codes = np.where(no_cap, n_reason, np.take(wc.reason, flat))
-    root_labels = root_of_entity.fillna("").to_numpy(dtype=object)
-    columns: dict[str, Any] = {
-        "entity": _take_str(ent, e),
-        "indicator": _take_str(leaves, i),
-        "root": _take_str(root_labels, e),
-        "sphere": _take_str(meta["sphere"], i),
-        "type": _take_str(meta["type"], i),
-        "rule": _take_str(wc.rules, i) if wc.rules else _take_str([""], np.zeros_like(i)),
-        "direction": meta["direction"].to_numpy()[i].astype(np.int64),
-        "weight": weights.reindex(leaves).to_numpy()[i],
-        "start_year": pd.Series(np.take(wc.start_year, flat)).astype("Int64").array,
-        "end_year": pd.Series(np.take(wc.end_year, flat)).astype("Int64").array,
-        "start_value": np.take(wc.start_value, flat),
-        "end_value": np.take(wc.end_value, flat),
-        "n_points": np.take(wc.n_points, flat),
-        "change": change,
-        "tolerance": tol[i],
-        "cap": cap[i],
-        "class": pd.Categorical.from_codes(cls_codes, categories=pd.Index(labels, dtype="str")),
-        "p_value": np.take(pvalue, flat),
-        "score": np.take(score, flat),
-        "flags": _flag_text(np.take(wc.flags, flat)),
-        "reason": _take_str(reason_labels, reason_codes),
-    }
-    # every column is a fresh array: no copy, no consolidation into 2-D blocks
-    return pd.DataFrame(columns, copy=False)
-
-
-def _window_rows(panel: Panel, first: int, last: int) -> pd.DataFrame:
-    """The panel's tidy rows with ``first <= year <= last`` (the ``raw`` stage), gathered
-    column by column from the panel's rows without copying the whole table first."""
-    tidy = panel._frame
-    year = tidy["year"].to_numpy()
-    rows = np.flatnonzero((year >= first) & (year <= last))
-    return pd.DataFrame({col: tidy[col].array.take(rows) for col in tidy.columns}, copy=False)

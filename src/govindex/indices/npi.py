@@ -12,8 +12,8 @@ and ``NPI_reference``, ``NPI_base`` aggregate ``r`` and ``b`` over the catalog's
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,15 +24,26 @@ from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
 from govindex.indices.composite import rollup
+from govindex.indices.inputs import IndexInputs, index_inputs
+from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
 from govindex.panel import Panel
 from govindex.results import ResultMixin
 
-__all__ = ["NPIMethod", "ProgressResult", "progress_index", "reference_average"]
+__all__ = [
+    "PROGRESS_KEYWORDS",
+    "NPIMethod",
+    "ProgressResult",
+    "progress_index",
+    "reference_average",
+]
 
 
 @dataclass(frozen=True)
-class NPIMethod:
+class NPIMethod(Method):
     """Every parameter of an NPI computation (stored verbatim in the result).
+
+    Build one with :meth:`~govindex.methods.Method.build` (or the constructor);
+    :func:`progress_index` takes one, or the parameters as keyword arguments.
 
     Parameters
     ----------
@@ -40,47 +51,60 @@ class NPIMethod:
         Entity code of the country assessed.
     reference : str or tuple of str
         An entity of the panel (e.g. the World Bank aggregate ``"OED"``) or the
-        member entities whose mean is the reference.
-    reference_weights : str or None
+        member entities whose mean is the reference (a list is stored as a tuple).
+    reference_weights : str or None, default None
         Indicator whose values weight the members' mean (e.g. population); None =
         plain mean. Only with a tuple of members.
-    base_year : int
+    base_year : int, default 2016
         Year of the base-year comparison.
-    root : str
-        Catalog root of the NPI tree.
-    cap : tuple of float
+    root : str or None, default None
+        Catalog root of the NPI tree; None = the catalog's only root, or ``"NPI"``
+        (:func:`progress_index` stores the root it used).
+    cap : tuple of float, default (0, 2)
         Lower and upper bound of each ratio before scaling by 100.
-    aggregation : str
+    aggregation : str, default "arithmetic"
         Aggregation of parents without one in the catalog.
-    coverage : float
+    coverage : float, default 2/3
         Minimum share of child weight with data at every node.
+
+    Examples
+    --------
+    >>> m = NPIMethod.build(country="KZ", reference=["DE", "FR"])
+    >>> m.reference, m.base_year, m.cap
+    (('DE', 'FR'), 2016, (0.0, 2.0))
+    >>> NPIMethod.build(country="KZ")
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.MethodError: NPIMethod needs the parameter(s) 'reference'
     """
 
     country: str
     reference: str | tuple[str, ...]
     reference_weights: str | None = None
     base_year: int = 2016
-    root: str = "NPI"
+    root: str | None = None
     cap: tuple[float, float] = (0.0, 2.0)
     aggregation: str = "arithmetic"
-    coverage: float = 2 / 3
+    coverage: float = DEFAULT_COVERAGE
 
-    def __post_init__(self) -> None:
-        lo, hi = (float(c) for c in self.cap)
+    def _validate(self) -> None:
+        if not isinstance(self.reference, str):
+            self._set("reference", tuple(str(r) for r in self.reference))
+        self._set("base_year", int(self.base_year))
+        bounds = tuple(self.cap)
+        if len(bounds) != 2:
+            raise MethodError(f"cap must be (lower, upper); got {self.cap}")
+        lo, hi = (float(c) for c in bounds)
         if not (np.isfinite(lo) and np.isfinite(hi) and 0.0 <= lo < hi):
             raise MethodError(f"cap must be (lower, upper) with 0 ≤ lower < upper; got {self.cap}")
-        object.__setattr__(self, "cap", (lo, hi))
-        if not 0.0 <= self.coverage <= 1.0:
-            raise MethodError(f"coverage must be within [0, 1]; got {self.coverage}")
+        self._set("cap", (lo, hi))
+        check_coverage(self.coverage)
+        self._set("coverage", float(self.coverage))
         parse_aggregation(self.aggregation)
         if self.reference_weights is not None and isinstance(self.reference, str):
             raise MethodError(
                 "reference_weights needs a list of member entities as reference, not one entity"
             )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form (JSON/TOML serialisable)."""
-        return asdict(self)
 
 
 def reference_average(values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
@@ -205,21 +229,19 @@ def _choose_root(catalog: Catalog, root: str | None) -> str:
     )
 
 
+#: Keyword arguments of :func:`progress_index` that are not :class:`NPIMethod` parameters.
+PROGRESS_KEYWORDS: tuple[str, ...] = ("year",)
+
+
 def progress_index(
     panel: Panel,
     catalog: Catalog,
+    method: NPIMethod | None = None,
     *,
-    country: str,
-    reference: str | Sequence[str],
     year: int,
-    base_year: int = 2016,
-    reference_weights: str | None = None,
-    root: str | None = None,
-    cap: tuple[float, float] = (0.0, 2.0),
-    aggregation: str = "arithmetic",
-    coverage: float = 2 / 3,
+    **overrides: Any,
 ) -> ProgressResult:
-    """Compute the National Progress Index of ``country`` for every year with data.
+    """Compute the National Progress Index of a country for every year with data.
 
     Parameters
     ----------
@@ -228,24 +250,29 @@ def progress_index(
         (and the weighting indicator, if any).
     catalog : Catalog
         The NPI tree (root ``root``) with indicator directions and weights.
-    country : str
-        Entity assessed.
-    reference : str or sequence of str
-        Reference entity (e.g. ``"OED"``) or the member entities to average.
+    method : NPIMethod, optional
+        Every parameter of the computation. Without it, ``country`` and
+        ``reference`` must be given as keyword arguments.
     year : int
         Assessment year (headline values; must have data).
-    base_year : int, default 2016
-        Base year of the second comparison.
-    reference_weights : str, optional
-        Indicator weighting the members' mean (e.g. population).
-    root : str, optional
-        NPI root of the catalog (default: the only root, or ``"NPI"``).
-    cap : (float, float), default (0, 2)
-        Bounds of each ratio before ×100: one indicator cannot swamp the others.
-    aggregation : str, default "arithmetic"
-        Aggregation of parents without one in the catalog (``"geometric"`` available).
-    coverage : float, default 2/3
-        Minimum share of child weight with data at every node.
+    **overrides
+        :class:`NPIMethod` parameters that replace those of ``method``:
+
+        * ``country`` (str): the entity assessed;
+        * ``reference`` (str or sequence of str): the reference entity (e.g.
+          ``"OED"``) or the member entities to average;
+        * ``base_year`` (default 2016): base year of the second comparison;
+        * ``reference_weights``: indicator weighting the members' mean (e.g. population);
+        * ``root``: NPI root of the catalog (default: the only root, or ``"NPI"``);
+        * ``cap`` (default (0, 2)): bounds of each ratio before ×100, so that one
+          indicator cannot swamp the others;
+        * ``aggregation`` (default ``"arithmetic"``; ``"geometric"`` available) of
+          parents without one in the catalog;
+        * ``coverage`` (default 2/3): minimum share of child weight with data at
+          every node.
+
+        An unknown name is a :class:`~govindex.exceptions.MethodError` naming the
+        closest parameter.
 
     Returns
     -------
@@ -266,104 +293,41 @@ def progress_index(
     71.3
     >>> round(res.npi_base, 2)  # (75/72 + 10/8) / 2 × 100
     114.58
+    >>> method = NPIMethod(country="KZ", reference="OECD", cap=(0.0, 1.0))
+    >>> round(progress_index(panel, catalog, method, year=2024).npi_base, 2)  # both capped at 1
+    100.0
     """
-    if not isinstance(panel, Panel):
-        raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
-    ref_key: str | tuple[str, ...] = (
-        reference if isinstance(reference, str) else tuple(str(r) for r in reference)
-    )
-    root_code = _choose_root(catalog, root)
-    params = NPIMethod(
-        country=country,
-        reference=ref_key,
-        reference_weights=reference_weights,
-        base_year=int(base_year),
-        root=root_code,
-        cap=cap,
-        aggregation=aggregation,
-        coverage=float(coverage),
-    )
-    tree = catalog.subtree(root_code)
-    leaves = tree.indicators
-    needed = [country, *([ref_key] if isinstance(ref_key, str) else ref_key)]
-    missing_ent = [e for e in needed if e not in panel.entities]
-    if missing_ent:
-        raise PanelError(f"entit(y/ies) {format_items(missing_ent)} not in the panel")
-    missing_ind = [i for i in leaves if i not in panel.indicators]
-    if missing_ind:
+    NPIMethod.check_names(overrides, also=PROGRESS_KEYWORDS)
+    method = NPIMethod.build(method, **overrides)
+    method = method.replace(root=_choose_root(catalog, method.root))
+    tree = catalog.subtree(str(method.root))
+    inputs = index_inputs(panel, tree, strict=False)
+    x, ref = _series(inputs, method)
+    if inputs.missing:
         warnings.warn(
-            f"NPI indicator(s) without any data in the panel: {format_items(missing_ind)}",
+            f"NPI indicator(s) without any data in the panel: {format_items(inputs.missing)}",
             DataWarning,
             stacklevel=2,
         )
-    pos = panel.indicators.get_indexer(pd.Index(leaves))
-    have = pos >= 0
-
-    def block(codes: Sequence[str]) -> FloatArray:
-        idx = panel.entities.get_indexer(pd.Index(codes))
-        out = np.full((len(codes), len(leaves), len(panel.years)), np.nan)
-        out[:, have, :] = panel.values[idx][:, pos[have], :]
-        return out
-
-    x = block([country])[0]  # (I, Y)
-    if isinstance(ref_key, str):
-        ref = block([ref_key])[0]
-    else:
-        weights = None
-        if reference_weights is not None:
-            if reference_weights not in panel.indicators:
-                raise PanelError(f"weighting indicator {reference_weights!r} is not in the panel")
-            w_idx = panel.indicators.get_loc(reference_weights)
-            weights = panel.values[panel.entities.get_indexer(pd.Index(ref_key)), w_idx, :]
-        ref = reference_average(block(ref_key), weights)
-    if not panel.years[0] <= base_year <= panel.years[-1]:
-        raise PanelError(
-            f"base year {base_year} is outside the panel's years ({panel.years[0]}–{panel.years[-1]})"
-        )
-    base = x[:, base_year - panel.years[0]]
+    leaves = inputs.leaves
+    base = _base_values(inputs, x, method.base_year)
     direction = tree.column("direction", leaves).to_numpy(dtype=np.float64)[:, None]
-    negative = np.any((x < 0) | (ref < 0), axis=1)
-    if negative.any():
-        warnings.warn(
-            f"negative values of {format_items(np.asarray(leaves)[negative])} (country or reference): "
-            "a ratio of negative values is meaningless, those ratios are NaN",
-            DataWarning,
-            stacklevel=2,
-        )
-    x_ok, ref_ok, base_ok = (np.where(a < 0, np.nan, a) for a in (x, ref, base))
-    r_ref, u_ref = _ratio(x_ok, ref_ok, direction, params.cap)
-    r_base, u_base = _ratio(x_ok, base_ok[:, None], direction, params.cap)
-    zero_base = (base == 0) & have
-    if zero_base.any():
-        warnings.warn(
-            f"base-year ({base_year}) value is 0 for {format_items(np.asarray(leaves)[zero_base])}: "
-            "their base-year ratios are undefined (NaN)",
-            DataWarning,
-            stacklevel=2,
-        )
-    zero_ref = np.any((ref == 0) & ~np.isnan(x), axis=1)
-    if zero_ref.any():
-        warnings.warn(
-            f"reference value is 0 in some years for {format_items(np.asarray(leaves)[zero_ref])}: "
-            "those ratios are undefined (NaN)",
-            DataWarning,
-            stacklevel=2,
-        )
+    r_ref, u_ref, r_base, u_base = _ratios(x, ref, base, direction, inputs, method)
     years_with_data = np.any(~np.isnan(x), axis=0)
     yrs = panel.years[years_with_data]
     if year not in set(yrs.tolist()):
-        raise PanelError(f"{country} has no NPI data in the assessment year {year}")
+        raise PanelError(f"{method.country} has no NPI data in the assessment year {year}")
     rr, rb = r_ref[:, years_with_data].T, r_base[:, years_with_data].T  # (Y', I)
     labels = [str(y) for y in yrs]
     nodes_r, cov_r, _ = rollup(
-        rr, tree, leaves, aggregation=aggregation, coverage=params.coverage, entities=labels
+        rr, tree, leaves, aggregation=method.aggregation, coverage=method.coverage, entities=labels
     )
     nodes_b, cov_b, _ = rollup(
-        rb, tree, leaves, aggregation=aggregation, coverage=params.coverage, entities=labels
+        rb, tree, leaves, aggregation=method.aggregation, coverage=method.coverage, entities=labels
     )
     y_index = pd.Index(yrs, name="year")
     node_cols = pd.Index(tree.codes, name="node")
-    root_pos = tree.codes.index(root_code)
+    root_pos = tree.codes.index(str(method.root))
     scores = pd.DataFrame(
         {
             "npi_reference": nodes_r[:, root_pos],
@@ -373,33 +337,16 @@ def progress_index(
         },
         index=y_index,
     )
-    n_i, n_y = len(leaves), len(yrs)
     sel = years_with_data
-    indicators = pd.DataFrame(
-        {
-            "year": np.tile(yrs, n_i),
-            "indicator": np.repeat(np.asarray(leaves, dtype=object), n_y),
-            "direction": np.repeat(direction[:, 0], n_y).astype(np.int64),
-            "value": x[:, sel].ravel(),
-            "reference_value": ref[:, sel].ravel(),
-            "base_value": np.repeat(base, n_y),
-            "ratio_reference": r_ref[:, sel].ravel(),
-            "ratio_base": r_base[:, sel].ravel(),
-            "uncapped_reference": 100.0 * u_ref[:, sel].ravel(),
-            "uncapped_base": 100.0 * u_base[:, sel].ravel(),
-        }
-    )
-    lo, hi = params.cap
-    for kind in ("reference", "base"):
-        u = indicators[f"uncapped_{kind}"] / 100.0
-        indicators[f"capped_{kind}"] = ((u < lo) | (u > hi)).to_numpy()
-    indicators["indicator"] = indicators["indicator"].astype("str")
-    indicators = indicators.sort_values(["year", "indicator"], kind="stable").reset_index(
-        drop=True
-    )
+    indicators = _indicator_table(
+        yrs, leaves, direction[:, 0], method.cap,
+        value=x[:, sel], reference_value=ref[:, sel], base_value=base,
+        ratio_reference=r_ref[:, sel], ratio_base=r_base[:, sel],
+        uncapped_reference=u_ref[:, sel], uncapped_base=u_base[:, sel],
+    )  # fmt: skip
     return ProgressResult(
         year=int(year),
-        method=params,
+        method=method,
         catalog=tree,
         scores=scores,
         indicators=indicators,
@@ -407,3 +354,106 @@ def progress_index(
         nodes_base=pd.DataFrame(nodes_b, index=y_index, columns=node_cols),
         fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
     )
+
+
+def _series(inputs: IndexInputs, method: NPIMethod) -> tuple[FloatArray, FloatArray]:
+    """The (I, Y) values of the country and of the reference (an entity or members' mean)."""
+    ref_key = method.reference
+    members = [ref_key] if isinstance(ref_key, str) else list(ref_key)
+    inputs.rows([method.country, *members])  # every entity must be in the panel
+    values = inputs.panel.values
+    x = inputs.gather(values[inputs.rows([method.country])])[0]
+    if isinstance(ref_key, str):
+        return x, inputs.gather(values[inputs.rows([ref_key])])[0]
+    weights = None
+    if method.reference_weights is not None:
+        panel = inputs.panel
+        if method.reference_weights not in panel.indicators:
+            raise PanelError(
+                f"weighting indicator {method.reference_weights!r} is not in the panel"
+            )
+        w_idx = panel.indicators.get_loc(method.reference_weights)
+        weights = values[inputs.rows(members), w_idx, :]
+    return x, reference_average(inputs.gather(values[inputs.rows(members)]), weights)
+
+
+def _base_values(inputs: IndexInputs, x: FloatArray, base_year: int) -> FloatArray:
+    """The country's values in the base year, per indicator."""
+    years = inputs.panel.years
+    if not years[0] <= base_year <= years[-1]:
+        raise PanelError(
+            f"base year {base_year} is outside the panel's years ({years[0]}–{years[-1]})"
+        )
+    return np.asarray(x[:, base_year - years[0]], dtype=np.float64)
+
+
+def _ratios(
+    x: FloatArray,
+    ref: FloatArray,
+    base: FloatArray,
+    direction: FloatArray,
+    inputs: IndexInputs,
+    method: NPIMethod,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Capped and uncapped ratios to the reference and to the base year; warns about
+    negative values and zero denominators (at the caller of :func:`progress_index`)."""
+    leaves = np.asarray(inputs.leaves)
+    negative = np.any((x < 0) | (ref < 0), axis=1)
+    if negative.any():
+        warnings.warn(
+            f"negative values of {format_items(leaves[negative])} (country or reference): "
+            "a ratio of negative values is meaningless, those ratios are NaN",
+            DataWarning,
+            stacklevel=3,
+        )
+    x_ok, ref_ok, base_ok = (np.where(a < 0, np.nan, a) for a in (x, ref, base))
+    r_ref, u_ref = _ratio(x_ok, ref_ok, direction, method.cap)
+    r_base, u_base = _ratio(x_ok, base_ok[:, None], direction, method.cap)
+    zero_base = (base == 0) & inputs.has_data
+    if zero_base.any():
+        warnings.warn(
+            f"base-year ({method.base_year}) value is 0 for {format_items(leaves[zero_base])}: "
+            "their base-year ratios are undefined (NaN)",
+            DataWarning,
+            stacklevel=3,
+        )
+    zero_ref = np.any((ref == 0) & ~np.isnan(x), axis=1)
+    if zero_ref.any():
+        warnings.warn(
+            f"reference value is 0 in some years for {format_items(leaves[zero_ref])}: "
+            "those ratios are undefined (NaN)",
+            DataWarning,
+            stacklevel=3,
+        )
+    return r_ref, u_ref, r_base, u_base
+
+
+def _indicator_table(
+    yrs: np.ndarray,
+    leaves: list[str],
+    direction: FloatArray,
+    cap: tuple[float, float],
+    **columns: FloatArray,
+) -> pd.DataFrame:
+    """The tidy per-(year, indicator) table from (I, Y') arrays (``base_value``: (I,))."""
+    n_i, n_y = len(leaves), len(yrs)
+    indicators = pd.DataFrame(
+        {
+            "year": np.tile(yrs, n_i),
+            "indicator": np.repeat(np.asarray(leaves, dtype=object), n_y),
+            "direction": np.repeat(direction, n_y).astype(np.int64),
+            "value": columns["value"].ravel(),
+            "reference_value": columns["reference_value"].ravel(),
+            "base_value": np.repeat(columns["base_value"], n_y),
+            "ratio_reference": columns["ratio_reference"].ravel(),
+            "ratio_base": columns["ratio_base"].ravel(),
+            "uncapped_reference": 100.0 * columns["uncapped_reference"].ravel(),
+            "uncapped_base": 100.0 * columns["uncapped_base"].ravel(),
+        }
+    )
+    lo, hi = cap
+    for kind in ("reference", "base"):
+        u = indicators[f"uncapped_{kind}"] / 100.0
+        indicators[f"capped_{kind}"] = ((u < lo) | (u > hi)).to_numpy()
+    indicators["indicator"] = indicators["indicator"].astype("str")
+    return indicators.sort_values(["year", "indicator"], kind="stable").reset_index(drop=True)

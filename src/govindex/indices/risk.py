@@ -12,14 +12,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from govindex._typing import IntArray
+from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import MethodError
-from govindex.panel import _take_str
+from govindex.panel import take_str
 
 if TYPE_CHECKING:
     from govindex.indices.gpi import PerformanceResult
@@ -105,82 +106,126 @@ def risk_areas(
         )
     if not 0.0 <= share_threshold <= 1.0:
         raise MethodError(f"share_threshold must be within [0, 1]; got {share_threshold}")
-    ch = result.changes
-    score = ch["score"].to_numpy(dtype=np.float64, na_value=np.nan)
-    scored = ~np.isnan(score)
-    is_det = scored & (ch["class"] == "deteriorated").to_numpy()
-    weight = ch["weight"].to_numpy(dtype=np.float64, na_value=np.nan)
-    # groups on integer codes of the sorted labels (same groups, order and sums as grouping
-    # the text columns); rows without a code (missing label) belong to no group
-    e_codes, e_labels = pd.factorize(ch["entity"], sort=True)
-    s_codes, s_labels = _sphere_codes(ch["sphere"])
-    n_spheres = max(len(s_labels), 1)
+    g = _Groups.of(result.changes)
     parts = []
     if "indicator" in levels:
-        det = ch.loc[is_det, _INDICATOR_COLUMNS].copy()
-        det["sphere"] = det["sphere"].where(det["sphere"] != "", "(no sphere)")
-        det["severity"] = (50.0 - det["score"]) / 50.0 * det["weight"]
-        det["level"] = "indicator"
-        det["trigger"] = "deteriorated"
-        det["n_indicators"] = 1
-        det["n_deteriorated"] = 1
-        det["share_deteriorated"] = 1.0
-        det["_entity_code"] = np.where(e_codes < 0, len(e_labels), e_codes)[is_det]
-        parts.append(det)
+        parts.append(_indicator_rows(g))
     for level in ("sphere", "entity"):
-        if level not in levels:
-            continue
-        if level == "sphere":
-            key = e_codes.astype(np.int64) * n_spheres + s_codes
-            in_group = (e_codes >= 0) & (s_codes >= 0)
-        else:
-            key = e_codes.astype(np.int64)
-            in_group = e_codes >= 0
-        rows = scored & in_group
-        numbers = pd.DataFrame(
-            {"score": score[rows], "is_det": is_det[rows], "weight": weight[rows]}, copy=False
-        )
-        agg = numbers.groupby(key[rows], sort=True).agg(
-            n_indicators=("score", "size"),
-            n_deteriorated=("is_det", "sum"),
-            mean_score=("score", "mean"),
-            weight=("weight", "sum"),
-        )
-        group_key = agg.index.to_numpy(dtype=np.int64)
-        agg = agg.reset_index(drop=True)
-        entity_code = group_key // n_spheres if level == "sphere" else group_key
-        agg.insert(0, "entity", pd.Series(_take_str(e_labels, entity_code)))
-        if level == "sphere":
-            agg.insert(1, "sphere", pd.Series(_take_str(s_labels, group_key % n_spheres)))
-        agg["share_deteriorated"] = agg["n_deteriorated"] / agg["n_indicators"]
-        if level == "entity":
-            gpi = result.scores["gpi"].reindex(agg["entity"]).to_numpy()
-            agg["score"] = gpi
-        else:
-            agg["score"] = agg["mean_score"]
-        share_hit = agg["share_deteriorated"] >= share_threshold - 1e-12
-        score_hit = agg["score"] <= score_threshold
-        trig = np.where(
-            share_hit & score_hit,
-            f"share deteriorated ≥ {share_threshold:.2f} and score ≤ {score_threshold:g}",
-            np.where(
-                share_hit,
-                f"share deteriorated ≥ {share_threshold:.2f}",
-                np.where(score_hit, f"score ≤ {score_threshold:g}", ""),
-            ),
-        )
-        agg["trigger"] = trig
-        hit = (share_hit | score_hit).to_numpy()
-        agg = agg.loc[hit].copy()
-        # severity: the weighted regression of the group, comparable with indicator rows
-        det_rows = is_det & in_group
-        sev = pd.Series((50.0 - score[det_rows]) / 50.0 * weight[det_rows])
-        agg["severity"] = (
-            sev.groupby(key[det_rows]).sum().reindex(group_key[hit]).fillna(0.0).to_numpy()
-        )
-        agg["level"] = level
-        agg["_entity_code"] = entity_code[hit]
-        parts.append(agg)
+        if level in levels:
+            parts.append(_group_rows(g, level, result, share_threshold, score_threshold))
+    return _ranked(parts)
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The changes table as arrays, with integer codes of its entities and spheres."""
+
+    changes: pd.DataFrame
+    score: FloatArray
+    scored: BoolArray
+    is_det: BoolArray
+    weight: FloatArray
+    e_codes: IntArray
+    e_labels: pd.Index
+    s_codes: IntArray
+    s_labels: pd.Index
+
+    @classmethod
+    def of(cls, ch: pd.DataFrame) -> _Groups:
+        score = ch["score"].to_numpy(dtype=np.float64, na_value=np.nan)
+        scored = ~np.isnan(score)
+        is_det = scored & (ch["class"] == "deteriorated").to_numpy()
+        weight = ch["weight"].to_numpy(dtype=np.float64, na_value=np.nan)
+        # groups on integer codes of the sorted labels (same groups, order and sums as grouping
+        # the text columns); rows without a code (missing label) belong to no group
+        e_codes, e_labels = pd.factorize(ch["entity"], sort=True)
+        s_codes, s_labels = _sphere_codes(ch["sphere"])
+        return cls(ch, score, scored, is_det, weight, e_codes, pd.Index(e_labels), s_codes,
+                   s_labels)  # fmt: skip
+
+    @property
+    def n_spheres(self) -> int:
+        return max(len(self.s_labels), 1)
+
+
+def _indicator_rows(g: _Groups) -> pd.DataFrame:
+    """One row per deteriorated (entity, indicator)."""
+    det = g.changes.loc[g.is_det, _INDICATOR_COLUMNS].copy()
+    det["sphere"] = det["sphere"].where(det["sphere"] != "", "(no sphere)")
+    det["severity"] = (50.0 - det["score"]) / 50.0 * det["weight"]
+    det["level"] = "indicator"
+    det["trigger"] = "deteriorated"
+    det["n_indicators"] = 1
+    det["n_deteriorated"] = 1
+    det["share_deteriorated"] = 1.0
+    det["_entity_code"] = np.where(g.e_codes < 0, len(g.e_labels), g.e_codes)[g.is_det]
+    return det
+
+
+def _group_rows(
+    g: _Groups,
+    level: str,
+    result: PerformanceResult,
+    share_threshold: float,
+    score_threshold: float,
+) -> pd.DataFrame:
+    """The spheres of the bodies (``level="sphere"``) or the bodies that are risk areas."""
+    n_spheres = g.n_spheres
+    if level == "sphere":
+        key = g.e_codes.astype(np.int64) * n_spheres + g.s_codes
+        in_group = (g.e_codes >= 0) & (g.s_codes >= 0)
+    else:
+        key = g.e_codes.astype(np.int64)
+        in_group = g.e_codes >= 0
+    rows = g.scored & in_group
+    numbers = pd.DataFrame(
+        {"score": g.score[rows], "is_det": g.is_det[rows], "weight": g.weight[rows]}, copy=False
+    )
+    agg = numbers.groupby(key[rows], sort=True).agg(
+        n_indicators=("score", "size"),
+        n_deteriorated=("is_det", "sum"),
+        mean_score=("score", "mean"),
+        weight=("weight", "sum"),
+    )
+    group_key = agg.index.to_numpy(dtype=np.int64)
+    agg = agg.reset_index(drop=True)
+    entity_code = group_key // n_spheres if level == "sphere" else group_key
+    agg.insert(0, "entity", pd.Series(take_str(g.e_labels, entity_code)))
+    if level == "sphere":
+        agg.insert(1, "sphere", pd.Series(take_str(g.s_labels, group_key % n_spheres)))
+    agg["share_deteriorated"] = agg["n_deteriorated"] / agg["n_indicators"]
+    if level == "entity":
+        gpi = result.scores["gpi"].reindex(agg["entity"]).to_numpy()
+        agg["score"] = gpi
+    else:
+        agg["score"] = agg["mean_score"]
+    share_hit = agg["share_deteriorated"] >= share_threshold - 1e-12
+    score_hit = agg["score"] <= score_threshold
+    trig = np.where(
+        share_hit & score_hit,
+        f"share deteriorated ≥ {share_threshold:.2f} and score ≤ {score_threshold:g}",
+        np.where(
+            share_hit,
+            f"share deteriorated ≥ {share_threshold:.2f}",
+            np.where(score_hit, f"score ≤ {score_threshold:g}", ""),
+        ),
+    )
+    agg["trigger"] = trig
+    hit = (share_hit | score_hit).to_numpy()
+    agg = agg.loc[hit].copy()
+    # severity: the weighted regression of the group, comparable with indicator rows
+    det_rows = g.is_det & in_group
+    sev = pd.Series((50.0 - g.score[det_rows]) / 50.0 * g.weight[det_rows])
+    agg["severity"] = (
+        sev.groupby(key[det_rows]).sum().reindex(group_key[hit]).fillna(0.0).to_numpy()
+    )
+    agg["level"] = level
+    agg["_entity_code"] = entity_code[hit]
+    return agg
+
+
+def _ranked(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of every level in one table, ranked by severity within each level."""
     if not parts:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
     out = pd.concat(parts, ignore_index=True, sort=False)

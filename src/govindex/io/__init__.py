@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from govindex.io.batch import (
     RunOutput,
-    read_panel_source,
     run_batch,
 )
 from govindex.io.config import (
@@ -21,17 +20,17 @@ from govindex.io.diff import (
     RunDiff,
     diff_runs,
 )
-from govindex.io.excel import (
+from govindex.io.excel import to_excel
+from govindex.io.excel_reader import (
     ExcelKind,
     read_excel_catalog,
-    read_excel_panel,
     read_excel_table,
     read_excel_tables,
-    to_excel,
 )
 from govindex.io.read import (
     read_catalog,
     read_panel,
+    read_panel_rows,
     read_table,
 )
 
@@ -49,11 +48,10 @@ __all__ = [
     "read_catalog",
     "read_config",
     "read_excel_catalog",
-    "read_excel_panel",
     "read_excel_table",
     "read_excel_tables",
     "read_panel",
-    "read_panel_source",
+    "read_panel_rows",
     "read_table",
     "run_batch",
     "to_excel",

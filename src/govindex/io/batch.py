@@ -1,9 +1,9 @@
 """Batch runs from a configuration: read with pyarrow, compute, write Parquet atomically.
 
-``govindex run CONFIG`` / :func:`run` reads only the columns, years and indicators
-that the configured indices need (column projection and partition filters on
-hive-partitioned datasets), computes every index for every requested year (the
-data are read once), and writes one Parquet file per table with the method, its
+``govindex run CONFIG`` / :func:`run_batch` reads only the columns, years and
+indicators that the configured indices need (:func:`govindex.read_panel`: column
+projection and partition filters on hive-partitioned datasets), computes every index
+for every requested year (the data are read once), and writes one Parquet file per table with the method, its
 parameters, the library version and the input fingerprints in the schema metadata,
 plus a ``manifest.json``. Re-running on the same inputs gives bit-identical files.
 """
@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,123 +27,14 @@ from govindex._bar import Progress
 from govindex._provenance import atomic_write_bytes, fingerprint_frame, to_parquet_with_provenance
 from govindex._version import __version__
 from govindex.catalog import Catalog
-from govindex.exceptions import ConfigError, GovindexError, PanelError, format_items
+from govindex.exceptions import ConfigError, GovindexError, PanelError
 from govindex.indices.gpi import performance_index
 from govindex.indices.npi import progress_index
 from govindex.io.config import GPISpec, NPISpec, OperationalSpec, RunConfig, read_config
-from govindex.io.read import read_catalog
+from govindex.io.read import read_catalog, read_panel, read_table
 from govindex.panel import Panel
 
-__all__ = ["RunOutput", "read_panel_source", "run_batch"]
-
-_PANEL_COLUMNS = ("entity", "indicator", "year", "value", "sample_size")
-_YEAR_PART = re.compile(r"(?:^|/)year=(-?\d+)(?:/|$)")
-
-
-def _is_dataset(path: Path) -> bool:
-    return path.is_dir()
-
-
-def read_panel_source(
-    path: str | os.PathLike[str],
-    *,
-    years: Iterable[int] | None = None,
-    indicators: Iterable[str] | None = None,
-    max_year: int | None = None,
-    require_years: Iterable[int] = (),
-    sort: bool = True,
-) -> pd.DataFrame:
-    """Read the panel rows needed from a Parquet file, a hive-partitioned folder or a CSV.
-
-    Only the panel columns are read, and rows are filtered by year and indicator in
-    pyarrow before they reach pandas (partition pruning on ``year=…`` folders).
-
-    Parameters
-    ----------
-    path : path-like
-        ``.parquet``/``.csv`` file or folder of a (hive-partitioned) Parquet dataset.
-    years : iterable of int, optional
-        Keep only these years.
-    indicators : iterable of str, optional
-        Keep only these indicators.
-    max_year : int, optional
-        Keep only years up to this one (with ``years`` unset).
-    require_years : iterable of int
-        For a dataset partitioned by year: these partitions must exist.
-    sort : bool, default True
-        Sort the rows of a Parquet file or dataset by entity, indicator and year; pass
-        False when the rows go straight to :meth:`Panel.from_frame <govindex.Panel.from_frame>`,
-        which orders them itself (CSV and Excel rows are never sorted).
-
-    Raises
-    ------
-    ConfigError
-        Unreadable or corrupted file, missing required columns or partitions.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-
-    p = Path(path)
-    if not p.exists():
-        raise ConfigError(f"panel not found: {p}")
-    year_list = sorted(set(years)) if years is not None else None
-    ind_list = sorted(set(indicators)) if indicators is not None else None
-    if p.suffix.lower() in (".csv", ".xlsx"):
-        if p.suffix.lower() == ".xlsx":
-            from govindex.io.excel import read_excel_table
-
-            frame = read_excel_table(p, kind="panel")
-        else:
-            frame = pd.read_csv(p, dtype={"entity": "str", "indicator": "str"})
-        if year_list is not None and "year" in frame.columns:
-            frame = frame.loc[frame["year"].isin(year_list)]
-        if ind_list is not None and "indicator" in frame.columns:
-            frame = frame.loc[frame["indicator"].isin(ind_list)]
-        return frame.reset_index(drop=True)
-    try:
-        dataset = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None)
-        names = dataset.schema.names
-        missing = [c for c in _PANEL_COLUMNS[:4] if c not in names]
-        if missing:
-            raise ConfigError(
-                f"{p}: missing panel column(s) {format_items(missing)}; found {format_items(names)}"
-            )
-        if p.is_dir():
-            present = {
-                int(m.group(1))
-                for f in dataset.files
-                if (m := _YEAR_PART.search(f.replace(os.sep, "/")))
-            }
-            if present:
-                absent = sorted(set(require_years) - present)
-                if absent:
-                    raise ConfigError(
-                        f"{p}: missing partition(s) {format_items(f'year={y}' for y in absent)}; "
-                        f"present: year={min(present)}…{max(present)} ({len(present)} partitions)"
-                    )
-        cond = None
-        year_field = pc.field("year")
-        if year_list is not None:
-            cond = year_field.isin(pa.array(year_list, type=dataset.schema.field("year").type))
-        elif max_year is not None:
-            cond = year_field <= pa.scalar(max_year, type=dataset.schema.field("year").type)
-        if ind_list is not None:
-            ind_cond = pc.field("indicator").isin(pa.array(ind_list, type=pa.string()))
-            cond = ind_cond if cond is None else cond & ind_cond
-        columns = [c for c in _PANEL_COLUMNS if c in names]
-        table = dataset.to_table(columns=columns, filter=cond)
-    except ConfigError:
-        raise
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        raise ConfigError(f"cannot read panel {p}: {type(exc).__name__}: {exc}") from None
-    frame = table.to_pandas()
-    for col in ("entity", "indicator"):
-        frame[col] = frame[col].astype("str")
-    frame["year"] = frame["year"].astype("int64")
-    if not sort:
-        return frame.reset_index(drop=True)
-    return frame.sort_values(["entity", "indicator", "year"], kind="stable").reset_index(drop=True)
+__all__ = ["RunOutput", "run_batch"]
 
 
 @dataclass
@@ -162,6 +52,15 @@ class RunOutput:
         """The run's manifest file."""
         return self.config.output / "manifest.json"
 
+    @property
+    def staging(self) -> Path:
+        """The hidden folder the results are written into while the run lasts."""
+        if self._staging is None:
+            raise RuntimeError(
+                "this run is not in progress: its results are already in place (or it failed)"
+            )
+        return self._staging
+
 
 def _load_catalog(path: Path, where: str) -> Catalog:
     try:
@@ -170,49 +69,43 @@ def _load_catalog(path: Path, where: str) -> Catalog:
         raise ConfigError(f"[{where}] {exc}") from None
 
 
-def _load_panel(frame: pd.DataFrame, catalog: Catalog, where: str) -> Panel:
+def _load_panel(path: Path, catalog: Catalog, where: str, **filters: Any) -> Panel:
+    """The panel of one computation (only the rows it needs); errors name the section."""
     try:
-        return Panel.from_frame(frame, catalog=catalog)
+        return read_panel(path, indicators=catalog.indicators, catalog=catalog, **filters)
     except PanelError as exc:
         raise PanelError(f"[{where}] {exc}") from None
 
 
 def _gpi_inputs(spec: GPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
-    catalog = _load_catalog(spec.catalog, f"gpi.{spec.name}")
-    window = int(spec.method.get("window", 3))
+    where = f"gpi.{spec.name}"
+    catalog = _load_catalog(spec.catalog, where)
+    window = int(spec.method.window)
     needed = sorted({y - k for y in years for k in range(window + 1)})
     # every year of every window must be there: a missing year=… partition is an error, not a gap
-    frame = read_panel_source(
-        spec.panel, years=needed, indicators=catalog.indicators, require_years=needed, sort=False
-    )
-    return _load_panel(frame, catalog, f"gpi.{spec.name}"), catalog
+    return _load_panel(spec.panel, catalog, where, years=needed, require_years=needed), catalog
 
 
 def _npi_inputs(spec: NPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
-    catalog = _load_catalog(spec.catalog, f"npi.{spec.name}")
-    frame = read_panel_source(
-        spec.panel,
-        max_year=max(years),
-        indicators=catalog.indicators,
-        require_years=[*years, int(spec.params.get("base_year", 2016))],
-        sort=False,  # Panel.from_frame orders the rows
-    )
-    return _load_panel(frame, catalog, f"npi.{spec.name}"), catalog
+    where = "npi" if spec.name == "npi" else f"npi.{spec.name}"
+    catalog = _load_catalog(spec.catalog, where)
+    required = [*years, spec.method.base_year]
+    return _load_panel(
+        spec.panel, catalog, where, max_year=max(years), require_years=required
+    ), catalog
 
 
 def _write(table: pd.DataFrame, path: Path, meta: dict[str, Any], out: RunOutput) -> None:
     # written into the run's staging folder; moved to ``path`` only when the whole run succeeded
-    assert out._staging is not None
-    to_parquet_with_provenance(table, out._staging / path.relative_to(out.config.output), meta)
+    to_parquet_with_provenance(table, out.staging / path.relative_to(out.config.output), meta)
     out.files.append(path)
 
 
 def _commit(out: RunOutput) -> None:
     """Move the staged files into place (renames within one folder tree), then the manifest."""
-    assert out._staging is not None
     for path in out.files:
         path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(out._staging / path.relative_to(out.config.output), path)
+        os.replace(out.staging / path.relative_to(out.config.output), path)
 
 
 def _input_fingerprints(spec: GPISpec | NPISpec, panel: Panel, catalog: Catalog) -> dict[str, str]:
@@ -309,7 +202,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
             panel, catalog = _gpi_inputs(g, cfg.years)
             fingerprints[f"gpi.{g.name}"] = _input_fingerprints(g, panel, catalog)
             for year in cfg.years:
-                res = performance_index(panel, catalog, year=year, roots=g.roots, **dict(g.method))
+                res = performance_index(panel, catalog, g.method, year=year, roots=g.roots)
                 out.results[("gpi", g.name, year)] = res
                 folder = cfg.output / str(year)
                 for table_name, table in (
@@ -327,9 +220,8 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         for n in cfg.npi:
             panel, catalog = _npi_inputs(n, cfg.years)
             fingerprints[f"npi.{n.name}"] = _input_fingerprints(n, panel, catalog)
-            params = dict(n.params)
             for year in cfg.years:
-                res_n = progress_index(panel, catalog, year=year, **params)
+                res_n = progress_index(panel, catalog, n.method, year=year)
                 out.results[("npi", n.name, year)] = res_n
                 folder = cfg.output / str(year)
                 for table_name, table in (
@@ -346,8 +238,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         for o in cfg.operational:
             _run_operational(o, cfg, out, fingerprints, bar)
     out.notes = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
-    staging = out._staging
-    assert staging is not None
+    staging = out.staging
     manifest = {
         "govindex_version": __version__,
         "config": cfg.to_dict(),
@@ -377,8 +268,6 @@ def _run_operational(
     where = f"operational.{o.name}"
     years = o.years or cfg.years
     try:
-        from govindex.io.read import read_table
-
         inputs = read_table(o.inputs, error=ConfigError)
     except ConfigError as exc:
         raise ConfigError(f"[{where}] {exc}") from None

@@ -8,20 +8,24 @@ Example::
     years = "2023:2025"           # or [2024, 2025] or 2025
 
     [gpi.local]                   # any number of [gpi.<name>] tables
-    panel = "leb_panel.parquet"   # Parquet/CSV file or hive-partitioned Parquet folder
+    panel = "leb_panel.parquet"   # Parquet/CSV/Excel file or (hive-partitioned) Parquet folder
     catalog = "leb_catalog.csv"
-    window = 3
+    window = 3                    # any GPIMethod parameter; the others keep their defaults
 
     [npi]                         # or [npi.<name>]
     panel = "npi_panel.parquet"
     catalog = "npi_catalog.csv"
-    country = "DMO"
+    country = "DMO"               # NPIMethod parameters
     reference = "OECD"
 
     [operational.local]
     scorecard = "local"           # "central", "local" or a path
     inputs = "operational_inputs_local.parquet"
     year = 2019
+
+Each ``[gpi…]`` and ``[npi…]`` table becomes a method object (:class:`~govindex.GPIMethod`,
+:class:`~govindex.NPIMethod`) held by its :class:`GPISpec` / :class:`NPISpec`; an unknown
+key is a :class:`~govindex.exceptions.ConfigError` that names the section and the closest key.
 """
 
 from __future__ import annotations
@@ -31,36 +35,17 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from govindex.exceptions import ConfigError, GovindexError, format_items
+from govindex.exceptions import ConfigError, GovindexError, closest_name, format_items
 from govindex.indices.gpi import GPIMethod
 from govindex.indices.npi import NPIMethod
+from govindex.methods import Method
 
 __all__ = ["GPISpec", "NPISpec", "OperationalSpec", "RunConfig", "parse_years", "read_config"]
 
 _INDICES = ("gpi", "npi", "operational")
-_GPI_METHOD_KEYS = (
-    "window",
-    "change",
-    "alpha",
-    "survey_scale",
-    "significance",
-    "aggregation",
-    "coverage",
-    "override_change",
-    "imputation",
-)
-_NPI_KEYS = (
-    "country",
-    "reference",
-    "reference_weights",
-    "base_year",
-    "root",
-    "cap",
-    "aggregation",
-    "coverage",
-)
+M = TypeVar("M", bound=Method)
 
 
 def parse_years(value: object) -> tuple[int, ...]:
@@ -103,23 +88,53 @@ def parse_years(value: object) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class GPISpec:
-    """One Government Performance Index computation of a run."""
+    """One Government Performance Index computation of a run.
+
+    Attributes
+    ----------
+    name : str
+        The ``<name>`` of the ``[gpi.<name>]`` table.
+    panel, catalog : Path
+        The input files.
+    method : GPIMethod
+        Every parameter of the computation (the class defaults for those the
+        configuration leaves out).
+    roots : tuple of str or None
+        Catalog roots to compute (None: all).
+    written : mapping
+        The method parameters as written in the configuration, recorded in the
+        run's manifest (the computation uses :attr:`method`).
+    """
 
     name: str
     panel: Path
     catalog: Path
-    method: Mapping[str, Any] = field(default_factory=dict)
+    method: GPIMethod = field(default_factory=GPIMethod)
     roots: tuple[str, ...] | None = None
+    written: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class NPISpec:
-    """One National Progress Index computation of a run."""
+    """One National Progress Index computation of a run.
+
+    Attributes
+    ----------
+    name : str
+        ``npi`` for an ``[npi]`` table, else the ``<name>`` of ``[npi.<name>]``.
+    panel, catalog : Path
+        The input files.
+    method : NPIMethod
+        Every parameter of the computation.
+    written : mapping
+        The method parameters as written in the configuration (see :class:`GPISpec`).
+    """
 
     name: str
     panel: Path
     catalog: Path
-    params: Mapping[str, Any] = field(default_factory=dict)
+    method: NPIMethod
+    written: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -181,13 +196,17 @@ class RunConfig:
                 s.name: {
                     "panel": rel(s.panel),
                     "catalog": rel(s.catalog),
-                    **dict(s.method),
+                    **_recorded(s.method, s.written),
                     **({"roots": list(s.roots)} if s.roots else {}),
                 }
                 for s in self.gpi
             },
             "npi": {
-                s.name: {"panel": rel(s.panel), "catalog": rel(s.catalog), **dict(s.params)}
+                s.name: {
+                    "panel": rel(s.panel),
+                    "catalog": rel(s.catalog),
+                    **_recorded(s.method, s.written),
+                }
                 for s in self.npi
             },
             "operational": {
@@ -237,6 +256,24 @@ class RunConfig:
         return cls(name, output, years, gpi, npi, ops, source)
 
 
+def _recorded(method: Method, written: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters a manifest records: as written, and any other non-default one."""
+    changed = method.non_defaults()
+    return {
+        k: written[k] if k in written else changed[k]
+        for k in method.parameters()
+        if k in written or k in changed
+    }
+
+
+def _method(cls: type[M], written: Mapping[str, Any], where: str) -> M:
+    """The method object of a configuration table; a bad parameter is a ConfigError."""
+    try:
+        return cls.from_dict(written)
+    except GovindexError as exc:
+        raise ConfigError(f"[{where}]: {exc}") from None
+
+
 def _table(value: object, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"[{where}] must be a table; got {type(value).__name__}")
@@ -248,8 +285,12 @@ def _keys(
 ) -> None:
     unknown = [k for k in table if k not in allowed]
     if unknown:
+        named = ", ".join(
+            f"{k!r}" + (f" (did you mean {hint!r}?)" if (hint := closest_name(k, allowed)) else "")
+            for k in unknown
+        )
         raise ConfigError(
-            f"[{where}]: unknown key(s) {format_items(unknown)}; allowed: {format_items(allowed)}"
+            f"[{where}]: unknown key(s) {named}; allowed: {format_items(allowed, limit=50)}"
         )
     missing = [k for k in required if k not in table]
     if missing:
@@ -287,14 +328,10 @@ def _file(base: Path, value: object, where: str, key: str) -> Path:
 
 def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
     where = f"gpi.{name}"
-    _keys(
-        t, where, ("panel", "catalog", "roots", *_GPI_METHOD_KEYS), required=("panel", "catalog")
-    )
-    method = {k: t[k] for k in _GPI_METHOD_KEYS if k in t}
-    try:
-        GPIMethod(**method)
-    except (GovindexError, TypeError) as exc:
-        raise ConfigError(f"[{where}]: {exc}") from None
+    keys = GPIMethod.parameters()
+    _keys(t, where, ("panel", "catalog", "roots", *keys), required=("panel", "catalog"))
+    written = {k: t[k] for k in keys if k in t}
+    method = _method(GPIMethod, written, where)
     roots = t.get("roots")
     if roots is not None and not (
         isinstance(roots, list) and all(isinstance(r, str) for r in roots)
@@ -306,35 +343,26 @@ def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
         _file(base, t["catalog"], where, "catalog"),
         method,
         tuple(roots) if roots else None,
+        written,
     )
 
 
 def _npi(name: str, t: dict[str, Any], base: Path) -> NPISpec:
     where = "npi" if name == "npi" else f"npi.{name}"
+    keys = NPIMethod.parameters()
     _keys(
         t,
         where,
-        ("panel", "catalog", *_NPI_KEYS),
+        ("panel", "catalog", *keys),
         required=("panel", "catalog", "country", "reference"),
     )
-    params = {k: t[k] for k in _NPI_KEYS if k in t}
-    if isinstance(params.get("reference"), list):
-        params["reference"] = tuple(params["reference"])
-    if "cap" in params:
-        params["cap"] = tuple(params["cap"])
-    try:
-        NPIMethod(**params)
-    except (GovindexError, TypeError, ValueError) as exc:
-        raise ConfigError(f"[{where}]: {exc}") from None
-    if isinstance(params.get("reference"), tuple):
-        params["reference"] = list(params["reference"])
-    if "cap" in params:
-        params["cap"] = list(params["cap"])
+    written = {k: t[k] for k in keys if k in t}
     return NPISpec(
         name,
         _file(base, t["panel"], where, "panel"),
         _file(base, t["catalog"], where, "catalog"),
-        params,
+        _method(NPIMethod, written, where),
+        written,
     )
 
 

@@ -1,18 +1,31 @@
-"""Reading panels and catalogs from CSV, Parquet, Excel (``.xlsx``) and TOML files."""
+"""Reading panels and catalogs from CSV, Parquet, Excel (``.xlsx``) and TOML files.
+
+:func:`read_panel` is the one panel reader: CSV, Parquet files, partitioned (hive)
+Parquet datasets and Excel, with the same filters (years, indicators, entities) and
+the same errors for every format. Parquet filters are pushed down to pyarrow: only the
+panel's columns are read, and the rows (and ``year=…`` partitions) that the filters
+exclude never reach pandas. :func:`read_panel_rows` returns the filtered rows before
+validation (for data-quality checks, which report duplicated keys instead of stopping).
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from govindex.catalog import Catalog, catalog_from_records
-from govindex.exceptions import CatalogError, GovindexError, PanelError
-from govindex.panel import Panel
+from govindex.exceptions import CatalogError, GovindexError, PanelError, format_items
+from govindex.panel import PANEL_COLUMNS, Panel, require_columns
 
-__all__ = ["read_catalog", "read_panel", "read_table"]
+__all__ = ["read_catalog", "read_panel", "read_panel_rows", "read_table"]
 
 _READERS = {
     ".csv": "csv",
@@ -21,6 +34,7 @@ _READERS = {
     ".xlsx": "excel",
     ".toml": "toml",
 }
+_YEAR_PART = re.compile(r"(?:^|/)year=(-?\d+)(?:/|$)")
 
 
 def _kind(path: Path, allowed: tuple[str, ...], error: type[GovindexError]) -> str:
@@ -41,12 +55,13 @@ def read_table(
     """Read a CSV, Parquet or Excel table (a folder is read as a Parquet dataset).
 
     Malformed files raise ``error`` naming the file (for Excel: the sheet, row and
-    column of a bad cell; see :func:`govindex.io.excel.read_excel_table`).
+    column of a bad cell; see :func:`govindex.io.excel_reader.read_excel_table`).
+    Panels are read by :func:`read_panel`.
     """
     p = Path(path)
     kind = _kind(p, ("csv", "parquet", "excel"), error)
     if kind == "excel":
-        from govindex.io.excel import read_excel_table
+        from govindex.io.excel_reader import read_excel_table
 
         try:
             return read_excel_table(p)
@@ -64,38 +79,301 @@ def read_table(
         raise error(f"cannot read {kind} file {str(p)!r}: {type(exc).__name__}: {exc}") from None
 
 
-def read_panel(path: str | os.PathLike[str], *, catalog: Catalog | None = None) -> Panel:
-    """Read a tidy panel from CSV, Parquet or Excel and validate it.
+# --------------------------------------------------------------------------- panels
 
-    Parameters
-    ----------
-    path : path-like
-        ``.csv``, ``.parquet``, ``.xlsx`` file (the sheet ``panel``, else the first;
-        errors name the sheet, row and column) or a folder holding a Parquet dataset.
-    catalog : Catalog, optional
-        Check that every indicator is an indicator of this catalog.
 
-    Returns
-    -------
-    Panel
+@dataclass(frozen=True)
+class _Filters:
+    """Row filters of a panel read: None = keep every value."""
+
+    years: list[int] | None
+    indicators: list[str] | None
+    entities: list[str] | None
+    max_year: int | None
+
+    @classmethod
+    def of(
+        cls,
+        years: Iterable[int] | None,
+        indicators: Iterable[str] | None,
+        entities: Iterable[str] | None,
+        max_year: int | None,
+    ) -> _Filters:
+        def codes(items: Iterable[str] | None) -> list[str] | None:
+            if items is None:
+                return None
+            if isinstance(items, str):
+                return [items]
+            return sorted({str(c) for c in items})
+
+        try:
+            year_list = None if years is None else sorted({int(y) for y in _listed(years)})
+            top = None if max_year is None else int(max_year)
+        except (TypeError, ValueError):
+            raise PanelError(
+                f"years must be integers such as 2024; got years={years!r}, max_year={max_year!r}"
+            ) from None
+        return cls(year_list, codes(indicators), codes(entities), top)
+
+    def mask(self, frame: pd.DataFrame) -> np.ndarray:
+        """Rows of a tidy frame that pass the filters. Rows whose key cannot be read (a
+        missing code, a year that is not a number) are kept, so that the validation of
+        the panel names them instead of a filter dropping them silently."""
+        keep = np.ones(len(frame), dtype=bool)
+        if self.years is not None or self.max_year is not None:
+            year = pd.to_numeric(frame["year"], errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            )
+            unread = np.isnan(year)
+            if self.years is not None:
+                keep &= np.isin(year, self.years) | unread
+            if self.max_year is not None:
+                with np.errstate(invalid="ignore"):
+                    keep &= (year <= self.max_year) | unread
+        for col, wanted in (("indicator", self.indicators), ("entity", self.entities)):
+            if wanted is not None:
+                s = frame[col]
+                keep &= s.astype("str").isin(wanted).to_numpy() | s.isna().to_numpy()
+        return keep
+
+
+def _listed(items: Iterable[Any]) -> list[Any]:
+    return [items] if isinstance(items, int | str) else list(items)
+
+
+def _parquet_rows(
+    p: Path, filters: _Filters, require_years: Iterable[int], *, sort: bool
+) -> pd.DataFrame:
+    """Rows of a Parquet file or dataset: columns projected, filters pushed to pyarrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    try:
+        dataset = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None)
+        names = dataset.schema.names
+        _require_columns(names, p.name)
+        if p.is_dir():
+            _check_partitions(p, dataset.files, require_years)
+        schema = dataset.schema
+        conditions = []
+        year = pc.field("year")
+        year_type = schema.field("year").type
+        if filters.years is not None:
+            conditions.append(year.isin(pa.array(filters.years, type=year_type)))
+        if filters.max_year is not None:
+            conditions.append(year <= pa.scalar(filters.max_year, type=year_type))
+        later = {}  # code filters that cannot be pushed down (codes stored as numbers)
+        for col, wanted in (("indicator", filters.indicators), ("entity", filters.entities)):
+            if wanted is None:
+                continue
+            kind = schema.field(col).type
+            value_type = kind.value_type if pa.types.is_dictionary(kind) else kind
+            if pa.types.is_string(value_type) or pa.types.is_large_string(value_type):
+                values = pa.array(wanted, type=pa.string()).cast(kind)
+                conditions.append(pc.field(col).isin(values) | pc.field(col).is_null())
+            else:
+                later[col] = wanted
+        cond = None
+        for c in conditions:
+            cond = c if cond is None else cond & c
+        columns = [c for c in PANEL_COLUMNS if c in names]
+        table = dataset.to_table(columns=columns, filter=cond)
+    except GovindexError:
+        raise
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise PanelError(
+            f"cannot read parquet file {str(p)!r}: {type(exc).__name__}: {exc}"
+        ) from None
+    frame = table.to_pandas()
+    for col in ("entity", "indicator"):
+        frame[col] = frame[col].astype("str")
+    if later:
+        rest = _Filters(None, later.get("indicator"), later.get("entity"), None)
+        frame = frame.loc[rest.mask(frame)]
+    if frame["year"].notna().all():
+        frame["year"] = frame["year"].astype("int64")
+    if not sort:
+        return frame.reset_index(drop=True)
+    return frame.sort_values(["entity", "indicator", "year"], kind="stable").reset_index(drop=True)
+
+
+def _check_partitions(p: Path, files: list[str], require_years: Iterable[int]) -> None:
+    """For a dataset partitioned by year: every required ``year=…`` partition must exist."""
+    present = {int(m.group(1)) for f in files if (m := _YEAR_PART.search(f.replace(os.sep, "/")))}
+    if not present:
+        return
+    absent = sorted({int(y) for y in require_years} - present)
+    if absent:
+        raise PanelError(
+            f"{p}: missing partition(s) {format_items(f'year={y}' for y in absent)}; "
+            f"present: year={min(present)}…{max(present)} ({len(present)} partitions)"
+        )
+
+
+def _require_columns(columns: Iterable[object], where: str) -> None:
+    try:
+        require_columns(columns)
+    except PanelError as exc:
+        raise PanelError(f"{where}: {exc}") from None
+
+
+def _csv_rows(p: Path, filters: _Filters) -> pd.DataFrame:
+    try:
+        header = pd.read_csv(p, nrows=0).columns
+        _require_columns(header, p.name)
+        frame = pd.read_csv(
+            p,
+            dtype={"entity": "str", "indicator": "str"},
+            usecols=[c for c in PANEL_COLUMNS if c in header],
+        )
+    except GovindexError:
+        raise
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise PanelError(f"cannot read csv file {str(p)!r}: {exc}") from None
+    return frame.loc[filters.mask(frame)]
+
+
+def _excel_rows(p: Path, filters: _Filters, sheet: str | None) -> pd.DataFrame:
+    from govindex.io.excel_reader import read_excel_table
+
+    frame = read_excel_table(p, sheet, kind="panel")
+    name = frame.attrs.get("excel_sheet", sheet or "panel")
+    _require_columns(frame.columns, f"{p.name}, sheet {name!r}")
+    kept = frame.loc[filters.mask(frame)]
+    kept.attrs = dict(frame.attrs)  # the sheet read, for the errors of the validation
+    return kept
+
+
+def _rows(
+    path: str | os.PathLike[str],
+    filters: _Filters,
+    require_years: Iterable[int],
+    sheet: str | None,
+    *,
+    sort: bool,
+) -> tuple[pd.DataFrame, str]:
+    p = Path(path)
+    kind = _kind(p, ("csv", "parquet", "excel"), PanelError)
+    if kind == "parquet":
+        return _parquet_rows(p, filters, require_years, sort=sort), kind
+    if kind == "csv":
+        return _csv_rows(p, filters), kind
+    return _excel_rows(p, filters, sheet), kind
+
+
+def read_panel_rows(
+    path: str | os.PathLike[str],
+    *,
+    years: Iterable[int] | None = None,
+    indicators: Iterable[str] | None = None,
+    entities: Iterable[str] | None = None,
+    max_year: int | None = None,
+    require_years: Iterable[int] = (),
+    sheet: str | None = None,
+) -> pd.DataFrame:
+    """The rows of a panel file that pass the filters, before validation.
+
+    Takes the arguments of :func:`read_panel` (without ``catalog``) and reads the
+    same rows, but returns them as a DataFrame without building a
+    :class:`~govindex.Panel`: duplicated keys or bad values are left for the caller to
+    report. Rows of a Parquet file or dataset are sorted by entity, indicator and
+    year; CSV and Excel rows keep their order and their row labels.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "p.csv"
-    >>> _ = tmp.write_text("entity,indicator,year,value\\nA,x,2020,1.5\\n")
-    >>> read_panel(tmp)
-    <Panel: 1 observations, 1 entities × 1 indicators × 1 years (2020–2020)>
+    >>> _ = tmp.write_text("entity,indicator,year,value\\nA,x,2020,1\\nA,x,2020,2\\n")
+    >>> read_panel_rows(tmp)  # a duplicated key: read_panel would raise
+      entity indicator  year  value
+    0      A         x  2020      1
+    1      A         x  2020      2
     """
-    if _kind(Path(path), ("csv", "parquet", "excel"), PanelError) == "excel":
-        from govindex.io.excel import read_excel_panel
+    filters = _Filters.of(years, indicators, entities, max_year)
+    return _rows(path, filters, require_years, sheet, sort=True)[0]
 
-        return read_excel_panel(path, catalog=catalog)
-    frame = read_table(path, error=PanelError)
+
+def read_panel(
+    path: str | os.PathLike[str],
+    *,
+    years: Iterable[int] | None = None,
+    indicators: Iterable[str] | None = None,
+    entities: Iterable[str] | None = None,
+    max_year: int | None = None,
+    require_years: Iterable[int] = (),
+    catalog: Catalog | None = None,
+    sheet: str | None = None,
+) -> Panel:
+    """Read a tidy panel from CSV, Parquet (a file or a partitioned dataset) or Excel.
+
+    The one panel reader: every format gives the same :class:`~govindex.Panel` for
+    the same rows, and every failure is a :class:`~govindex.exceptions.PanelError`
+    naming the file (a missing file, an unreadable or corrupted one, missing
+    columns or partitions, or a row that fails the panel's validation).
+
+    Parameters
+    ----------
+    path : path-like
+        ``.csv``, ``.parquet`` (``.pq``) or ``.xlsx`` file, or a folder holding a
+        Parquet dataset, partitioned by ``year=…`` folders (hive) or not.
+    years : iterable of int, optional
+        Keep only these years.
+    indicators, entities : iterable of str, optional
+        Keep only these indicators, these entities. Codes absent from the file are
+        not an error (use :meth:`Panel.select <govindex.Panel.select>` for a strict
+        selection).
+    max_year : int, optional
+        Keep only the years up to this one.
+    require_years : iterable of int
+        For a dataset partitioned by year, these ``year=…`` partitions must exist
+        (a run needs every year of its windows).
+    catalog : Catalog, optional
+        Check that every indicator is an indicator (leaf) of this catalog.
+    sheet : str, optional
+        Excel only: the sheet to read (default: the sheet ``panel``, else the first);
+        errors name the sheet, row and column.
+
+    Returns
+    -------
+    Panel
+
+    Notes
+    -----
+    Parquet files and datasets are read with pyarrow: only the panel columns
+    (``entity``, ``indicator``, ``year``, ``value``, ``sample_size``) are read and
+    the filters are pushed down, so the row groups and ``year=…`` partitions they
+    exclude are never opened. CSV and Excel files are read whole and filtered in
+    pandas. Rows whose key cannot be read (a missing code, a year that is not a
+    number) are never filtered out: the validation names them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "p.csv"
+    >>> _ = tmp.write_text("entity,indicator,year,value\\nA,x,2020,1.5\\nA,x,2021,2\\n")
+    >>> read_panel(tmp)
+    <Panel: 2 observations, 1 entities × 1 indicators × 2 years (2020–2021)>
+    >>> read_panel(tmp, years=[2021])
+    <Panel: 1 observations, 1 entities × 1 indicators × 1 years (2021–2021)>
+    >>> read_panel(tmp.with_name("absent.parquet"))
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.PanelError: file not found: ...absent.parquet
+    """
+    filters = _Filters.of(years, indicators, entities, max_year)
+    frame, kind = _rows(path, filters, require_years, sheet, sort=False)
     try:
         return Panel.from_frame(frame, catalog=catalog)
     except PanelError as exc:
+        if kind == "excel":
+            from govindex.io.excel_reader import excel_context
+
+            raise PanelError(excel_context(path, frame, sheet, "panel", str(exc))) from None
         raise PanelError(f"{Path(path).name}: {exc}") from None
+
+
+# --------------------------------------------------------------------------- catalogs
 
 
 def read_catalog(path: str | os.PathLike[str]) -> Catalog:
@@ -122,7 +400,7 @@ def read_catalog(path: str | os.PathLike[str]) -> Catalog:
     p = Path(path)
     kind = _kind(p, ("csv", "parquet", "excel", "toml"), CatalogError)
     if kind == "excel":
-        from govindex.io.excel import read_excel_catalog
+        from govindex.io.excel_reader import read_excel_catalog
 
         return read_excel_catalog(p)
     if kind == "toml":

@@ -1,8 +1,13 @@
 """Preparing data before an index: imputation, outlier treatment, entity lineage
-across reorganisations and weights."""
+across reorganisations, series breaks and weights."""
 
 from __future__ import annotations
 
+from govindex.prepare.breaks import (
+    BREAK_ALPHA,
+    BREAK_THRESHOLD,
+    series_breaks,
+)
 from govindex.prepare.impute import (
     CROSS_SECTION_METHODS,
     PANEL_METHODS,
@@ -15,12 +20,9 @@ from govindex.prepare.impute import (
     warn_imputation,
 )
 from govindex.prepare.lineage import (
-    BREAK_ALPHA,
-    BREAK_THRESHOLD,
     LINEAGE_COLUMNS,
     Lineage,
     LineageAdjustment,
-    series_breaks,
 )
 from govindex.prepare.treat import (
     OutlierReport,

@@ -40,6 +40,7 @@ __all__ = [
     "impute_cross_section",
     "impute_panel",
     "warn_imputation",
+    "wide_values",
 ]
 
 ImputeMethod = Literal["locf", "linear", "constant", "mean", "median"]
@@ -518,7 +519,7 @@ def _impute_wide(frame: pd.DataFrame, spec: dict[str, Any]) -> ImputationResult:
             f"method {method!r} fills along years; pass a Panel (Panel.from_frame) instead of "
             "a wide entity × indicator frame"
         )
-    x = _wide_values(frame)
+    x = wide_values(frame)
     entities = pd.Index(frame.index.astype(str), name="entity")
     if method == "constant":
         filled3, mask3 = impute_panel(x[:, :, None], method="constant", value=spec["value"])
@@ -536,7 +537,18 @@ def _impute_wide(frame: pd.DataFrame, spec: dict[str, Any]) -> ImputationResult:
     return ImputationResult(out, mask_df, cells, unfilled, spec)
 
 
-def _wide_values(frame: pd.DataFrame) -> FloatArray:
+def wide_values(frame: pd.DataFrame) -> FloatArray:
+    """The float array of a wide entity × indicator frame, checked.
+
+    Every column must be numeric, every entity row unique and every value finite
+    or missing; :class:`~govindex.exceptions.PanelError` otherwise.
+
+    Examples
+    --------
+    >>> wide_values(pd.DataFrame({"x": [1.0, None]}, index=["A", "B"]))
+    array([[ 1.],
+           [nan]])
+    """
     bad = [
         str(c)
         for c, dt in frame.dtypes.items()

@@ -1,4 +1,4 @@
-"""Entity lineage across reorganisations, and series-break detection.
+"""Entity lineage across reorganisations: :class:`Lineage` and re-based windows.
 
 When a region is split or bodies are merged, a window ``T − w … T`` that crosses the
 reorganisation compares values measured on different boundaries: Kazakhstan's
@@ -9,10 +9,9 @@ Shymkent (``KZ-79``) became a separate city. This module
   ``share``) and re-bases the window values before the change computation
   (:meth:`Lineage.rebase`, used by ``performance_index(..., lineage=...)``), so that
   the change is computed on the new boundaries and flagged, or is missing with a
-  reason when it cannot be re-based — never silently compared;
-* detects series breaks without a lineage (:func:`series_breaks`): level shifts that
-  hit several indicators of one entity in the same year, and series that start or
-  end together (a new or a dissolved entity).
+  reason when it cannot be re-based — never silently compared.
+
+Breaks that no lineage explains are found by :func:`govindex.prepare.breaks.series_breaks`.
 
 The rules, with worked examples, are in ``docs/lineage.md``.
 """
@@ -33,27 +32,16 @@ import pandas as pd
 from govindex._provenance import fingerprint_frame
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
-from govindex.panel import Panel
+from govindex.panel import Panel, require_panel
 
 __all__ = [
-    "BREAK_ALPHA",
-    "BREAK_THRESHOLD",
     "LINEAGE_COLUMNS",
     "Lineage",
     "LineageAdjustment",
-    "series_breaks",
 ]
 
 #: Columns of a lineage table.
 LINEAGE_COLUMNS: Final = ("year", "old", "new", "share")
-#: |robust z| of a year-on-year log change above which it counts as extreme.
-BREAK_THRESHOLD: Final = 5.0
-#: Level shifts: largest binomial tail probability of the coincidence to report a break.
-BREAK_ALPHA: Final = 0.005
-_MIN_CHANGES: Final = 10  # fewest log changes of an indicator needed to score it
-_MIN_SCALE: Final = 0.02  # floor of the robust scale of log changes (about 2 % a year)
-_MIN_LEVEL: Final = 0.05  # values below 5 % of the indicator's median |x| are not scored
-_MIN_YEAR_PEERS: Final = 3  # entities with a change needed to centre a year on its median
 _SHARE_TOL: Final = 1e-9
 
 Extensive = Literal["all", "none"] | Sequence[str]
@@ -427,26 +415,7 @@ class Lineage:
         >>> adj.failed[:, 0]  # A and B ended in 2019
         array([ True,  True, False])
         """
-        vals = np.array(values, dtype=np.float64)  # a copy
-        if vals.ndim != 3:
-            raise MethodError(
-                "values must be a 3-D array (entities, indicators, years); "
-                f"found shape {vals.shape}"
-            )
-        ent = pd.Index([str(e) for e in entities], dtype="str")
-        ind = pd.Index([str(i) for i in indicators], dtype="str")
-        yrs = np.asarray(years)
-        if (len(ent), len(ind), len(yrs)) != vals.shape or yrs.ndim != 1:
-            raise MethodError(
-                f"values has shape {vals.shape}, but {len(ent)} entities, {len(ind)} indicators "
-                f"and {len(yrs)} years were given"
-            )
-        if not np.issubdtype(yrs.dtype, np.integer) or (np.diff(yrs) <= 0).any():
-            raise MethodError("years must be strictly increasing integers")
-        if ent.has_duplicates:
-            raise PanelError(
-                f"duplicated entity codes {format_items(ent[ent.duplicated()].unique())}"
-            )
+        vals, ent, ind, yrs = _axes(values, entities, indicators, years)
         is_ext = self._extensive_mask(ind, self.extensive if extensive is None else extensive)
         t, w = int(year), int(window)
         n_e, n_i = len(ent), len(ind)
@@ -466,11 +435,7 @@ class Lineage:
                 stacklevel=2,
             )
         for k, ev in enumerate(events):  # a loop over the (few) reorganisations only
-            pre = np.flatnonzero(in_window & (yrs < ev.year))
             texts = np.full(n_e, "", dtype=object)
-            o_idx = ent.get_indexer(pd.Index(ev.olds))
-            p_idx = ent.get_indexer(pd.Index(ev.parts))
-            in_old = np.isin(np.asarray(ev.parts), np.asarray(ev.olds))
             for code, label in ev.labels.items():
                 pos = ent.get_indexer(pd.Index([code]))[0]
                 if pos >= 0:
@@ -479,27 +444,12 @@ class Lineage:
                         f"lineage: cannot re-base across the {ev.year} reorganisation ({label}): "
                     )
             flag_texts.append(texts)
+            pre = np.flatnonzero(in_window & (yrs < ev.year))
             if pre.size:
-                x = np.where(
-                    o_idx[:, None, None] >= 0, vals[o_idx][:, :, pre], np.nan
-                )  # (O, I, P)
-                s = ev.shares
-                nan = np.isnan(x)
-                num = np.einsum("op,oiy->piy", s, np.where(nan, 0.0, x))
-                miss = np.einsum("op,oiy->piy", (s > 0).astype(float), nan.astype(float)) > 0
-                some = np.einsum("op,oiy->piy", (s > 0).astype(float), (~nan).astype(float)) > 0
-                reb = np.where(is_ext[None, :, None], num, num / s.sum(axis=0)[:, None, None])
-                reb = np.where(miss, np.nan, reb)
-                have = p_idx >= 0
-                orig = np.where(have[:, None, None], vals[p_idx][:, :, pre], np.nan)
-                keep = ~in_old[:, None, None] & ~np.isnan(orig)  # a new code's own back-cast
-                filled = np.where(keep, orig, reb)
-                made = ~keep & ~np.isnan(reb)
-                broken = ~keep & np.isnan(reb) & (some | (in_old[:, None, None] & ~np.isnan(orig)))
-                rows = p_idx[have]
-                vals[np.ix_(rows, np.arange(n_i), pre)] = filled[have]
-                bits[rows] |= np.where(made[have].any(axis=2), 1 << k, 0)
-                failed[rows] |= broken[have].any(axis=2)
+                made, broken, rows = _rebase_event(vals, ev, ent, pre, is_ext)
+                bits[rows] |= np.where(made.any(axis=2), 1 << k, 0)
+                failed[rows] |= broken.any(axis=2)
+            o_idx = ent.get_indexer(pd.Index(ev.olds))
             gone = o_idx[(o_idx >= 0) & ~np.isin(np.asarray(ev.olds), np.asarray(ev.parts))]
             ended[gone] = True
             for g in gone:
@@ -564,8 +514,7 @@ class Lineage:
         self, panel: Panel, *, year: int, window: int = 3, extensive: Extensive | None = None
     ) -> LineageAdjustment:
         """:meth:`rebase` on a :class:`~govindex.panel.Panel`'s dense array."""
-        if not isinstance(panel, Panel):
-            raise PanelError(f"expected a Panel, got {type(panel).__name__}")
+        require_panel(panel)
         return self.rebase(
             panel.values,
             panel.entities,
@@ -575,6 +524,63 @@ class Lineage:
             window=window,
             extensive=extensive,
         )
+
+
+def _axes(
+    values: npt.ArrayLike,
+    entities: Sequence[str] | pd.Index,
+    indicators: Sequence[str] | pd.Index,
+    years: npt.ArrayLike,
+) -> tuple[FloatArray, pd.Index, pd.Index, np.ndarray]:
+    """A float copy of ``values`` and its checked axis labels (for :meth:`Lineage.rebase`)."""
+    vals = np.array(values, dtype=np.float64)  # a copy
+    if vals.ndim != 3:
+        raise MethodError(
+            f"values must be a 3-D array (entities, indicators, years); found shape {vals.shape}"
+        )
+    ent = pd.Index([str(e) for e in entities], dtype="str")
+    ind = pd.Index([str(i) for i in indicators], dtype="str")
+    yrs = np.asarray(years)
+    if (len(ent), len(ind), len(yrs)) != vals.shape or yrs.ndim != 1:
+        raise MethodError(
+            f"values has shape {vals.shape}, but {len(ent)} entities, {len(ind)} indicators "
+            f"and {len(yrs)} years were given"
+        )
+    if not np.issubdtype(yrs.dtype, np.integer) or (np.diff(yrs) <= 0).any():
+        raise MethodError("years must be strictly increasing integers")
+    if ent.has_duplicates:
+        raise PanelError(f"duplicated entity codes {format_items(ent[ent.duplicated()].unique())}")
+    return vals, ent, ind, yrs
+
+
+def _rebase_event(
+    vals: FloatArray, ev: _Event, ent: pd.Index, pre: IntArray, is_ext: BoolArray
+) -> tuple[BoolArray, BoolArray, IntArray]:
+    """Move the pre-event window years ``pre`` of ``vals`` to the event's parts, in place.
+
+    Returns, for the parts that are entities (rows ``rows`` of ``vals``), the cells made
+    from re-based values and the cells that could not be re-based, both ``(rows, I, pre)``.
+    """
+    o_idx = ent.get_indexer(pd.Index(ev.olds))
+    p_idx = ent.get_indexer(pd.Index(ev.parts))
+    in_old = np.isin(np.asarray(ev.parts), np.asarray(ev.olds))
+    x = np.where(o_idx[:, None, None] >= 0, vals[o_idx][:, :, pre], np.nan)  # (O, I, P)
+    s = ev.shares
+    nan = np.isnan(x)
+    num = np.einsum("op,oiy->piy", s, np.where(nan, 0.0, x))
+    miss = np.einsum("op,oiy->piy", (s > 0).astype(float), nan.astype(float)) > 0
+    some = np.einsum("op,oiy->piy", (s > 0).astype(float), (~nan).astype(float)) > 0
+    reb = np.where(is_ext[None, :, None], num, num / s.sum(axis=0)[:, None, None])
+    reb = np.where(miss, np.nan, reb)
+    have = p_idx >= 0
+    orig = np.where(have[:, None, None], vals[p_idx][:, :, pre], np.nan)
+    keep = ~in_old[:, None, None] & ~np.isnan(orig)  # a new code's own back-cast
+    filled = np.where(keep, orig, reb)
+    made = ~keep & ~np.isnan(reb)
+    broken = ~keep & np.isnan(reb) & (some | (in_old[:, None, None] & ~np.isnan(orig)))
+    rows = p_idx[have]
+    vals[np.ix_(rows, np.arange(vals.shape[1]), pre)] = filled[have]
+    return made[have], broken[have], rows
 
 
 def _build_events(tidy: pd.DataFrame) -> list[_Event]:
@@ -610,207 +616,3 @@ def _build_events(tidy: pd.DataFrame) -> list[_Event]:
                 labels[code] = f"{code}→{', '.join(dst)}"
         events.append(_Event(int(str(y)), tuple(olds), tuple(parts), shares, labels))
     return events
-
-
-# --------------------------------------------------------------------------- series breaks
-
-
-def _log_change_z(values: FloatArray) -> FloatArray:
-    """Robust z of year-on-year log changes, centred on each year's median across entities."""
-    prev, cur = values[..., :-1], values[..., 1:]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing indicators
-        level = np.nanmedian(
-            np.moveaxis(np.abs(values), 1, 0).reshape(values.shape[1], -1), axis=1
-        )
-    floor = (_MIN_LEVEL * np.nan_to_num(level))[None, :, None]
-    # log changes between values near 0 (a rate falling from 2.3 to 0.3) are rounding noise
-    ok = (prev > floor) & (cur > floor) & (prev > 0) & (cur > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        c = np.where(ok, np.log(np.where(ok, cur, 1.0) / np.where(ok, prev, 1.0)), np.nan)
-    n_year = ok.sum(axis=0)  # (I, Y-1) entities with a change
-    centre_ok = n_year >= _MIN_YEAR_PEERS
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        year_med = np.where(
-            centre_ok, np.nanmedian(np.where(centre_ok[None], c, 0.0), axis=0), 0.0
-        )
-        d = c - year_med[None]  # common shocks (a national reform, a pandemic year) removed
-        flat = np.moveaxis(d, 1, 0).reshape(d.shape[1], -1)
-        med = np.nanmedian(flat, axis=1)
-        mad = 1.4826 * np.nanmedian(np.abs(flat - med[:, None]), axis=1)
-    scale = np.maximum(np.nan_to_num(mad), _MIN_SCALE)
-    scale = np.where((~np.isnan(flat)).sum(axis=1) >= _MIN_CHANGES, scale, np.nan)
-    return np.asarray((d - med[None, :, None]) / scale[None, :, None], dtype=np.float64)
-
-
-def _join_codes(mask: BoolArray, ind: npt.NDArray[np.str_]) -> list[str]:
-    return [", ".join(ind[row]) for row in mask]
-
-
-def series_breaks(
-    panel: Panel,
-    *,
-    threshold: float = BREAK_THRESHOLD,
-    min_indicators: int = 2,
-    alpha: float = BREAK_ALPHA,
-) -> pd.DataFrame:
-    """Find likely series breaks (reorganised bodies, redrawn regions) in a panel.
-
-    Three kinds of finding per (entity, year ``t``):
-
-    * ``level shift`` — at least ``min_indicators`` indicators of the entity have an
-      extreme log change ``log(x_t / x_{t−1})``: its robust z-score, after removing
-      the year's median change across entities, exceeds ``threshold`` in absolute
-      value (scale ``max(1.4826·MAD, 0.02)`` per indicator, indicators with ≥ 10
-      changes) and is not also extreme in ``t − 1`` or ``t + 1`` (that is a trend);
-      and so many coincidences are unlikely by chance: the binomial tail
-      ``P(X ≥ count)``, ``X ~ Bin(n, rate)`` with ``n`` the entity's indicators with
-      a change in ``t`` and ``rate`` the panel's share of extreme changes, is below
-      ``alpha``;
-    * ``series start`` — at least ``min_indicators`` of the entity's series begin in
-      ``t``, and they are at least half of the entity's series that could have had a
-      value in ``t − 1`` (the indicator had one for another entity, or is the entity's
-      own): a new entity or a reorganised body;
-    * ``series end`` — likewise, series that stop after ``t − 1`` while the
-      indicators continue for other entities in ``t`` (a dissolved entity).
-
-    Parameters
-    ----------
-    panel : Panel
-    threshold : float, default 5.0
-    min_indicators : int, default 2
-    alpha : float, default 0.005
-
-    Returns
-    -------
-    DataFrame
-        Columns ``entity``, ``year``, ``kind``, ``n_indicators``, ``indicators``
-        (comma-separated codes), ``max_abs_z`` (level shifts) and ``p_value``, sorted
-        by year and entity.
-
-    Examples
-    --------
-    A region loses a third of its territory in 2020 (both counts drop), the others drift:
-
-    >>> rng = np.random.default_rng(0)
-    >>> years = np.arange(2014, 2023)
-    >>> rows = [(f"R{e}", ind, int(y), 100 * 1.02 ** (y - 2014) * rng.normal(1, 0.01))
-    ...         for e in range(8) for ind in ("schools", "doctors", "rate") for y in years]
-    >>> df = pd.DataFrame(rows, columns=["entity", "indicator", "year", "value"])
-    >>> df.loc[(df.entity == "R3") & (df.year >= 2020) & (df.indicator != "rate"), "value"] *= 0.6
-    >>> series_breaks(Panel.from_frame(df))[["entity", "year", "kind", "indicators"]]
-      entity  year         kind          indicators
-    0     R3  2020  level shift  doctors, schools
-    """
-    if not isinstance(panel, Panel):
-        raise PanelError(f"expected a Panel (see Panel.from_frame), got {type(panel).__name__}")
-    if not threshold > 0:
-        raise MethodError(f"threshold must be > 0; got {threshold!r}")
-    if int(min_indicators) != min_indicators or min_indicators < 1:
-        raise MethodError(f"min_indicators must be a positive integer; got {min_indicators!r}")
-    if not 0.0 < alpha <= 1.0:
-        raise MethodError(f"alpha must lie in (0, 1]; got {alpha!r}")
-    cols = ["entity", "year", "kind", "n_indicators", "indicators", "max_abs_z", "p_value"]
-    vals = np.asarray(panel.values)
-    if vals.shape[2] < 2 or not vals.size:
-        return _empty_breaks(cols)
-    ind = panel.indicators.to_numpy(dtype=str)
-    yrs = panel.years[1:]
-    frames = []
-    # level shifts
-    z = _log_change_z(vals)
-    scored = ~np.isnan(z)
-    big = scored & (np.abs(np.where(scored, z, 0.0)) > threshold)
-    # a break is a one-off shift: a series that is extreme in the year before or after too
-    # is growing fast (a trend), not being redrawn
-    pad = np.zeros((*big.shape[:2], 1), dtype=bool)
-    neighbour = np.concatenate([pad, big[..., :-1]], axis=2) | np.concatenate(
-        [big[..., 1:], pad], axis=2
-    )
-    extreme = big & ~neighbour
-    rate = extreme.sum() / max(int(scored.sum()), 1)
-    count = extreme.sum(axis=1)  # (E, Y-1)
-    n = scored.sum(axis=1)
-    from scipy.stats import binom  # lazy: scipy.stats is slow to import
-
-    pval = binom.sf(count - 1, n, rate)
-    e, t = np.nonzero((count >= min_indicators) & (pval < alpha))
-    if e.size:
-        absz = np.where(extreme, np.abs(np.where(scored, z, 0.0)), 0.0)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "entity": panel.entities.to_numpy()[e],
-                    "year": yrs[t],
-                    "kind": "level shift",
-                    "n_indicators": count[e, t],
-                    "indicators": _join_codes(extreme[e, :, t], ind),
-                    "max_abs_z": absz[e, :, t].max(axis=1).round(2),
-                    "p_value": pval[e, t],
-                }
-            )
-        )
-    # series that start / end together
-    obs = ~np.isnan(vals)
-    seen_before = np.cumsum(obs, axis=2) > 0  # (E, I, Y): a value in this year or earlier
-    seen_after = np.cumsum(obs[..., ::-1], axis=2)[..., ::-1] > 0
-    ever: BoolArray = np.asarray(obs.any(axis=2), dtype=bool)
-    others_prev = (obs.sum(axis=0)[None, :, :-1] - obs[:, :, :-1]) > 0  # (E, I, Y-1)
-    others_next = (obs.sum(axis=0)[None, :, 1:] - obs[:, :, 1:]) > 0
-    # an indicator only this entity has (a body's own set) can start without peers
-    own = ever & (ever.sum(axis=0) == 1)[None, :]
-    start_ok = others_prev | own[:, :, None]
-    starts = obs[:, :, 1:] & ~seen_before[:, :, :-1] & start_ok
-    stops = obs[:, :, :-1] & ~seen_after[:, :, 1:] & others_next
-    for kind, hits, eligible in (
-        ("series start", starts, start_ok),
-        ("series end", stops, others_next),
-    ):
-        cnt = hits.sum(axis=1)
-        base = (eligible & ever[:, :, None]).sum(axis=1)
-        e, t = np.nonzero((cnt >= min_indicators) & (2 * cnt >= base))
-        if e.size:
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "entity": panel.entities.to_numpy()[e],
-                        "year": yrs[t],
-                        "kind": kind,
-                        "n_indicators": cnt[e, t],
-                        "indicators": _join_codes(hits[e, :, t], ind),
-                        "max_abs_z": np.nan,
-                        "p_value": np.nan,
-                    }
-                )
-            )
-    if not frames:
-        return _empty_breaks(cols)
-    out = pd.concat(frames, ignore_index=True)
-    out = out.astype(
-        {
-            "entity": "str",
-            "kind": "str",
-            "indicators": "str",
-            "year": "int64",
-            "n_indicators": "int64",
-        }
-    )
-    return (
-        out.sort_values(["year", "entity", "kind"], kind="stable")
-        .reset_index(drop=True)
-        .loc[:, cols]
-    )
-
-
-def _empty_breaks(cols: list[str]) -> pd.DataFrame:
-    dtypes = {
-        "entity": "str",
-        "year": "int64",
-        "kind": "str",
-        "n_indicators": "int64",
-        "indicators": "str",
-        "max_abs_z": "float64",
-        "p_value": "float64",
-    }
-    return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in cols})

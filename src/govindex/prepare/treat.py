@@ -29,7 +29,7 @@ import pandas as pd
 
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
-from govindex.prepare.impute import _wide_values
+from govindex.prepare.impute import wide_values
 
 __all__ = [
     "OutlierReport",
@@ -447,7 +447,7 @@ def treat(
         raise MethodError(
             f"treat expects a wide DataFrame (entity × indicator); got {type(frame).__name__}"
         )
-    x = _wide_values(frame)
+    x = wide_values(frame)
     treated, rep = treat_outliers(x, **params)
     entities = frame.index.astype(str)
     indicators = frame.columns.astype(str)

@@ -1,0 +1,136 @@
+"""The start-up step shared by the indices: :func:`index_inputs`.
+
+Every index starts the same way: check that the panel is a :class:`~govindex.Panel`,
+check its indicators against the catalog, restrict it to the entities asked for and
+line its dense ``entity × indicator × year`` array up with the catalog's indicators
+(the leaves of the tree). :class:`IndexInputs` holds the result of that step and
+gathers any panel-shaped array in the order of the leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from govindex._typing import BoolArray, FloatArray, IntArray
+from govindex.catalog import Catalog
+from govindex.exceptions import PanelError, format_items
+from govindex.panel import Panel, require_panel
+
+__all__ = ["IndexInputs", "index_inputs"]
+
+
+@dataclass(frozen=True, eq=False)
+class IndexInputs:
+    """A panel lined up with the indicators of a catalog (see :func:`index_inputs`).
+
+    Attributes
+    ----------
+    panel : Panel
+        The panel, restricted to the entities asked for.
+    leaves : list of str
+        The catalog's indicators, in catalog order (axis 1 of :meth:`gather`).
+    positions : ndarray of int64
+        Position of each leaf on the panel's indicator axis; -1 = no data in the panel.
+    """
+
+    panel: Panel
+    leaves: list[str]
+    positions: IntArray
+
+    @property
+    def entities(self) -> pd.Index:
+        """Entity codes of the panel (axis 0)."""
+        return self.panel.entities
+
+    @property
+    def has_data(self) -> BoolArray:
+        """Leaves with at least one observation in the panel."""
+        return np.asarray(self.positions >= 0, dtype=bool)
+
+    @property
+    def missing(self) -> list[str]:
+        """Leaves without any observation in the panel."""
+        return [leaf for leaf, p in zip(self.leaves, self.positions, strict=True) if p < 0]
+
+    def gather(self, array: FloatArray, columns: IntArray | None = None) -> FloatArray:
+        """Axis 1 of a panel-shaped array in the order of the leaves (NaN where no data).
+
+        Parameters
+        ----------
+        array : ndarray
+            Shape ``(n, n_panel_indicators, ...)``: e.g. :attr:`Panel.values`, one
+            year of it, the rows of some entities, or :attr:`Panel.sample_size`.
+        columns : ndarray of int, optional
+            Only these leaves (positions in :attr:`leaves`, all with data).
+
+        Returns
+        -------
+        ndarray
+            Shape ``(n, n_leaves, ...)`` (or ``(n, len(columns), ...)``), a new array.
+        """
+        if columns is not None:
+            return np.take(array, self.positions[columns], axis=1)
+        have = self.has_data
+        out = np.full((array.shape[0], len(self.leaves), *array.shape[2:]), np.nan)
+        out[:, have] = np.take(array, self.positions[have], axis=1)
+        return out
+
+    def rows(self, codes: Sequence[str]) -> IntArray:
+        """Positions of entity codes on the panel's entity axis; :class:`PanelError` if absent."""
+        absent = [c for c in codes if c not in self.panel.entities]
+        if absent:
+            raise PanelError(f"entit(y/ies) {format_items(absent)} not in the panel")
+        return np.asarray(self.panel.entities.get_indexer(pd.Index(codes)), dtype=np.int64)
+
+
+def index_inputs(
+    panel: Panel,
+    catalog: Catalog,
+    *,
+    entities: Iterable[str] | None = None,
+    strict: bool = True,
+) -> IndexInputs:
+    """The start-up step of every index: check, select and line up the panel.
+
+    Parameters
+    ----------
+    panel : Panel
+        The observations; anything else is a :class:`~govindex.exceptions.PanelError`.
+    catalog : Catalog
+        The framework tree whose indicators (leaves) are scored.
+    entities : iterable of str, optional
+        Restrict the panel to these entities (:meth:`Panel.select`; unknown codes
+        are a :class:`~govindex.exceptions.PanelError`). Default: every entity.
+    strict : bool, default True
+        Every indicator of the panel must be an indicator of the catalog. The NPI
+        passes False: its panel may also hold weighting indicators.
+
+    Returns
+    -------
+    IndexInputs
+
+    Examples
+    --------
+    >>> panel = Panel.from_frame(pd.DataFrame({
+    ...     "entity": ["A", "B"], "indicator": "gdp", "year": 2024, "value": [1.0, 2.0]}))
+    >>> catalog = Catalog.from_frame(pd.DataFrame({
+    ...     "code": ["I", "gdp", "crime"], "parent": ["", "I", "I"]}))
+    >>> inputs = index_inputs(panel, catalog)
+    >>> inputs.leaves, inputs.missing
+    (['gdp', 'crime'], ['crime'])
+    >>> inputs.gather(inputs.panel.values)[:, :, 0]
+    array([[ 1., nan],
+           [ 2., nan]])
+    """
+    work = require_panel(panel)
+    if strict:
+        work.check_indicators(catalog)
+    if entities is not None:
+        work = work.select(entities=entities)
+    leaves = list(catalog.indicators)
+    positions = np.asarray(work.indicators.get_indexer(pd.Index(leaves)), dtype=np.int64)
+    return IndexInputs(panel=work, leaves=leaves, positions=positions)
