@@ -80,7 +80,9 @@ html_last_updated_fmt = None
 #: Each name is documented once, under the public module that defines it (where its
 #: ``__module__`` points, so signature annotations link to it); the top-level page lists the
 #: verbs of ``govindex.__all__`` in summary tables that link to those entries.
-CORE_MODULES = ("panel", "catalog", "change", "normalize", "aggregate", "results", "exceptions")
+CORE_MODULES = (
+    "panel", "catalog", "methods", "change", "normalize", "aggregate", "results", "exceptions",
+)  # fmt: skip
 API_PAGES = {
     "govindex": "api/govindex.md",
     **{f"govindex.{module}": "api/core.md" for module in CORE_MODULES},

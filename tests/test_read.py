@@ -184,3 +184,15 @@ def test_excel_errors_keep_the_excel_rows_after_filtering(tmp_path: Path) -> Non
     ):
         read_panel(path, years=[2020])
     assert read_panel(path, years=[2019]).shape == (1, 1, 1)
+
+
+def test_codes_stored_as_numbers_are_filtered_as_text(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {"entity": [101, 101, 202], "indicator": [7, 8, 7], "year": 2020, "value": [1.0, 2.0, 3.0]}
+    )
+    frame.to_parquet(tmp_path / "p.parquet")
+    frame.to_csv(tmp_path / "p.csv", index=False)
+    for name in ("p.parquet", "p.csv"):
+        got = read_panel(tmp_path / name, entities=["101"], indicators=[7])  # type: ignore[list-item]
+        assert list(got.entities) == ["101"] and list(got.indicators) == ["7"]
+        assert got.values[0, 0, 0] == 1.0

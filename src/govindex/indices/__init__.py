@@ -7,6 +7,7 @@ from govindex.indices.composite import (
     IndexMethod,
     IndexResult,
     compute_index,
+    impute_and_treat,
     normalize_indicators,
     rollup,
 )
@@ -15,6 +16,10 @@ from govindex.indices.gpi import (
     PerformanceResult,
     effective_weights,
     performance_index,
+)
+from govindex.indices.inputs import (
+    IndexInputs,
+    index_inputs,
 )
 from govindex.indices.npi import (
     NPIMethod,
@@ -30,6 +35,7 @@ from govindex.indices.risk import (
 __all__ = [
     "RISK_COLUMNS",
     "GPIMethod",
+    "IndexInputs",
     "IndexMethod",
     "IndexResult",
     "NPIMethod",
@@ -37,6 +43,8 @@ __all__ = [
     "ProgressResult",
     "compute_index",
     "effective_weights",
+    "impute_and_treat",
+    "index_inputs",
     "normalize_indicators",
     "performance_index",
     "progress_index",

@@ -386,8 +386,8 @@ class IndexResult(ResultMixin):
         return "IndexResult", lines
 
 
-#: Keyword arguments of :func:`compute_index` that are not :class:`IndexMethod` parameters.
-COMPUTE_KEYWORDS: tuple[str, ...] = ("year", "entities")
+# keyword arguments of compute_index that are not IndexMethod parameters
+_KEYWORDS: tuple[str, ...] = ("year", "entities")
 
 
 def compute_index(
@@ -464,7 +464,7 @@ def compute_index(
     >>> compute_index(panel, catalog, method, year=2024, coverage=1).method.coverage
     1.0
     """
-    IndexMethod.check_names(overrides, also=COMPUTE_KEYWORDS)
+    IndexMethod.check_names(overrides, also=_KEYWORDS)
     method = IndexMethod.build(method, **overrides)
     inputs = index_inputs(panel, catalog, entities=entities)
     work, leaves = inputs.panel, inputs.leaves

@@ -37,7 +37,6 @@ from govindex.prepare.lineage import Lineage, LineageAdjustment
 from govindex.results import ResultMixin
 
 __all__ = [
-    "PERFORMANCE_KEYWORDS",
     "GPIMethod",
     "PerformanceResult",
     "effective_weights",
@@ -317,8 +316,8 @@ class PerformanceResult(ResultMixin):
         return "PerformanceResult (GPI)", lines
 
 
-#: Keyword arguments of :func:`performance_index` that are not :class:`GPIMethod` parameters.
-PERFORMANCE_KEYWORDS: tuple[str, ...] = ("year", "roots", "entities", "lineage")
+# keyword arguments of performance_index that are not GPIMethod parameters
+_KEYWORDS: tuple[str, ...] = ("year", "roots", "entities", "lineage")
 
 
 def performance_index(
@@ -396,7 +395,7 @@ def performance_index(
     ...
     govindex.exceptions.MethodError: unknown parameter 'chnage'; did you mean 'change'? ...
     """
-    GPIMethod.check_names(overrides, also=PERFORMANCE_KEYWORDS)
+    GPIMethod.check_names(overrides, also=_KEYWORDS)
     method = GPIMethod.build(method, **overrides)
     inputs = index_inputs(panel, catalog, entities=entities)
     leaves, work, ent = inputs.leaves, inputs.panel, inputs.entities

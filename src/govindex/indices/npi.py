@@ -30,7 +30,6 @@ from govindex.panel import Panel
 from govindex.results import ResultMixin
 
 __all__ = [
-    "PROGRESS_KEYWORDS",
     "NPIMethod",
     "ProgressResult",
     "progress_index",
@@ -229,8 +228,8 @@ def _choose_root(catalog: Catalog, root: str | None) -> str:
     )
 
 
-#: Keyword arguments of :func:`progress_index` that are not :class:`NPIMethod` parameters.
-PROGRESS_KEYWORDS: tuple[str, ...] = ("year",)
+# keyword arguments of progress_index that are not NPIMethod parameters
+_KEYWORDS: tuple[str, ...] = ("year",)
 
 
 def progress_index(
@@ -297,7 +296,7 @@ def progress_index(
     >>> round(progress_index(panel, catalog, method, year=2024).npi_base, 2)  # both capped at 1
     100.0
     """
-    NPIMethod.check_names(overrides, also=PROGRESS_KEYWORDS)
+    NPIMethod.check_names(overrides, also=_KEYWORDS)
     method = NPIMethod.build(method, **overrides)
     method = method.replace(root=_choose_root(catalog, method.root))
     tree = catalog.subtree(str(method.root))
