@@ -40,7 +40,8 @@ import pandas as pd
 
 import govindex
 from govindex import Catalog, performance_index
-from govindex.analysis.uncertainty import UncertaintyResult, build_model, uncertainty_analysis
+from govindex.analysis.replications import build_model
+from govindex.analysis.uncertainty import UncertaintyResult, uncertainty_analysis
 from govindex.datasets import load_demo
 from govindex.indices.composite import rollup
 from govindex.indices.gpi import PerformanceResult

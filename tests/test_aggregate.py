@@ -11,11 +11,12 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from govindex import MethodError
+from govindex import Catalog, MethodError
 from govindex.aggregate import (
     AGGREGATORS,
     AggregationSpec,
     aggregate_frame,
+    aggregate_tree,
     arithmetic,
     generalized,
     geometric,
@@ -208,3 +209,98 @@ def test_spec_str_round_trip() -> None:
     spec = parse_aggregation("generalized(p=0.5)")
     assert str(spec) == "generalized(p=0.5)"
     assert parse_aggregation(str(spec)) == spec
+
+
+# ---------------------------------------------------------------------- the tree roll-up
+def _two_level_catalog() -> Catalog:
+    """R over A (a1, a2, a3) and B (b1, b2), with unequal weights."""
+    return Catalog.from_frame(
+        pd.DataFrame(
+            {
+                "code": ["R", "A", "B", "a1", "a2", "a3", "b1", "b2"],
+                "parent": ["", "R", "R", "A", "A", "A", "B", "B"],
+                "weight": [1, 2, 1, 1, 1, 2, 3, 1],
+            }
+        )
+    )
+
+
+def test_kernels_with_per_replication_weights_match_one_replication_at_a_time() -> None:
+    # x (R, E, P, C) with w (R, P, C): replication r equals the kernel on x[r] with w[r]
+    # (to rounding: einsum's summation order may depend on the operands' shapes)
+    rng = np.random.default_rng(7)
+    x = rng.uniform(1.0, 9.0, (4, 3, 2, 5))
+    x[rng.random(x.shape) < 0.2] = NAN
+    w = rng.uniform(0.0, 2.0, (4, 2, 5))
+    for name in AGGREGATORS.names():
+        whole = AGGREGATORS[name](x, w)
+        assert whole.shape == (4, 3, 2)
+        for r in range(4):
+            assert_allclose(whole[r], AGGREGATORS[name](x[r], w[r]), rtol=1e-14, atol=0)
+
+
+def test_aggregate_tree_by_hand_with_missing_child_and_coverage() -> None:
+    cat = _two_level_catalog()
+    nan_node = NAN  # parent columns are ignored on the way in
+    # entity X: A = (1·10 + 1·20 + 2·40)/4 = 27.5, B = (3·60 + 1·20)/4 = 50,
+    #           R = (2·27.5 + 1·50)/3 = 35
+    # entity Y: a3 missing -> A = (10 + 30)/2 = 20 with coverage 2/4 < 2/3 -> NaN;
+    #           R from B alone = 50 (coverage 1/3 < 2/3 -> NaN as well)
+    leaf = np.array(
+        [
+            [nan_node, nan_node, nan_node, 10.0, 20.0, 40.0, 60.0, 20.0],
+            [nan_node, nan_node, nan_node, 10.0, 30.0, NAN, 60.0, 20.0],
+        ]
+    )
+    out = aggregate_tree(leaf, cat.rollup_plan())
+    assert_allclose(out.scores[0, :3], [35.0, 27.5, 50.0])
+    assert_allclose(out.scores[1, :3], [NAN, NAN, 50.0])
+    assert_allclose(out.coverage[1, :3], [1 / 3, 0.5, 1.0])
+    assert out.low_coverage[1, :3].tolist() == [True, True, False]
+    # coverage 0 keeps them: A = 20, R = (2·20 + 50)/3 = 30
+    assert_allclose(
+        aggregate_tree(leaf, cat.rollup_plan(), coverage=0).scores[1, :3], [30, 20, 50]
+    )
+    assert np.isnan(leaf[:, :3]).all()  # the input is not modified
+
+
+def test_aggregate_tree_replication_axis_equals_each_replication() -> None:
+    # the uncertainty analysis rolls replications up together: cell for cell the same
+    # numbers (to rounding) as one 2-D roll-up per replication with its own weights
+    cat = _two_level_catalog()
+    rng = np.random.default_rng(3)
+    leaf = rng.uniform(1.0, 100.0, (6, 4, len(cat)))
+    leaf[rng.random(leaf.shape) < 0.15] = NAN
+    weights = rng.uniform(0.1, 3.0, (6, len(cat)))
+    for name in ["arithmetic", "geometric", "harmonic", "median", "min", "sum"]:
+        plan = cat.rollup_plan(name, uniform=True)
+        whole = aggregate_tree(leaf, plan, weights=weights)
+        for r in range(6):
+            one = aggregate_tree(leaf[r], plan, weights=weights[r])
+            assert_allclose(whole.scores[r], one.scores, rtol=1e-14, atol=0)
+            assert_allclose(whole.coverage[r], one.coverage, rtol=1e-14, atol=0)
+            np.testing.assert_array_equal(whole.low_coverage[r], one.low_coverage)
+
+
+def test_aggregate_tree_node_weights_replace_the_catalogs() -> None:
+    cat = _two_level_catalog()
+    leaf = np.array([[NAN, NAN, NAN, 10.0, 20.0, 40.0, 60.0, 20.0]])
+    w = np.array([1.0, 1, 1, 1, 1, 1, 1, 1])  # equal weights: A = 70/3, B = 40, R = (A + B)/2
+    out = aggregate_tree(leaf, cat.rollup_plan(), weights=w)
+    assert_allclose(out.scores[0, :3], [(70 / 3 + 40) / 2, 70 / 3, 40])
+    with pytest.raises(MethodError, match=r"weights must have shape \(8,\)"):
+        aggregate_tree(leaf, cat.rollup_plan(), weights=np.ones(5))
+    with pytest.raises(MethodError, match="replications"):
+        aggregate_tree(leaf, cat.rollup_plan(), weights=np.ones((2, 8)))  # no replication axis
+    with pytest.raises(MethodError, match="leaf_scores must have shape"):
+        aggregate_tree(np.ones(8), cat.rollup_plan())
+
+
+def test_aggregate_tree_error_names_entity_and_parent_with_replications() -> None:
+    cat = _two_level_catalog()
+    leaf = np.full((2, 2, len(cat)), 5.0)
+    leaf[1, 1, 6] = 0.0  # b1 of the second entity, second replication
+    with pytest.raises(AggregationError, match=r"at \(entity/parent\) 'Y/B'"):
+        aggregate_tree(
+            leaf, cat.rollup_plan("geometric"), node_labels=cat.codes, entity_labels=["X", "Y"]
+        )

@@ -214,6 +214,23 @@ def test_classify_with_tolerance() -> None:
     assert np.isnan(classify(np.array([[0.5]]), [NAN])).all()
 
 
+def test_classify_per_cell_tolerance_and_p_values() -> None:
+    # τ per (entity, indicator) cell, as the uncertainty analysis scales it; a change whose
+    # test gives p ≥ α is stable, p NaN = untested (tolerance rule alone)
+    g = np.array([[0.02, -0.3], [0.02, -0.3]])
+    tau = np.array([[0.01, 0.25], [0.05, 0.5]])
+    np.testing.assert_array_equal(classify(g, tau), [[1, -1], [0, 0]])
+    p = np.array([[0.2, 0.01], [NAN, NAN]])
+    np.testing.assert_array_equal(classify(g, tau, p_value=p), [[0, -1], [0, 0]])
+    np.testing.assert_array_equal(classify(g, tau, p_value=p, alpha=0.3), [[1, -1], [0, 0]])
+    with pytest.raises(MethodError, match="one per cell"):
+        classify(g, np.ones((3, 2)))
+    with pytest.raises(MethodError, match="p_value must have the shape of change"):
+        classify(g, 0.01, p_value=np.ones(2))
+    with pytest.raises(MethodError, match="alpha must be in"):
+        classify(g, 0.01, p_value=p, alpha=1.5)
+
+
 def test_default_cap_and_tolerance() -> None:
     g = np.array([[1.0, 0.02, 0.0], [-3.0, 0.5, 0.0], [2.0, NAN, NAN], [NAN, 0.1, 0.0]])
     # col 0 absolute, no cap: median(|1|, |-3|, |2|) = 2; col 1 relative: 0.05

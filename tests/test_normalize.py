@@ -17,7 +17,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from govindex import MethodError, normalize
-from govindex.exceptions import NormalizationWarning
+from govindex.exceptions import DataWarning, NormalizationWarning
 from govindex.normalize import (
     NORMALIZERS,
     bands,
@@ -175,7 +175,8 @@ def test_goalposts_per_indicator_and_log_mask() -> None:
 
 
 def test_goalposts_log_nonpositive_value_warns_and_gives_nan() -> None:
-    with pytest.warns(NormalizationWarning, match=r"1 non-positive value\(s\) cannot be log"):
+    # a value changed by the log transform is a data change: DataWarning (as in compute_index)
+    with pytest.warns(DataWarning, match=r"1 non-positive value\(s\) cannot be log"):
         out = goalposts(col(0.0, 1000.0), [1], lower=100, upper=10000, log=True, scale=1.0)
     assert np.isnan(out[0, 0])
     assert_allclose(out[1, 0], 0.5)  # ln 10 / ln 100

@@ -403,3 +403,40 @@ def test_vectorised_scoring_matches_oracle_and_invariants(inputs: pd.DataFrame) 
             (lv.name for lv in LOCAL.levels if pct >= lv.min_percent), LOCAL.levels[-1].name
         )
         assert level == want
+
+
+# ----------------------------------------------------------------------------- the tree
+
+
+def test_scorecard_catalog_is_the_tree_that_is_summed() -> None:
+    sc = Scorecard.from_toml(MINI)
+    cat = sc.catalog
+    assert cat.roots == ["total"]
+    assert cat.children("total") == ["G", "S", "pb", "late"]  # blocks, then bonus/penalty
+    assert cat.children("G") == ["G1"] and cat.children("G1") == ["plan", "audit"]
+    assert set(cat.column("aggregation", ["total", "G", "G1", "S"])) == {"sum"}
+    assert cat.indicators == list(sc.item_codes)
+    inputs = _inputs({"A": {"plan": 0.8, "audit": 1, "survey": 4.2, "portal": 0.85,
+                            "control": 1, "pb": 1, "late": 2}})  # fmt: skip
+    res = sc.score(inputs)
+    # every subtotal is the sum of its children's points (the scorecard's own tree)
+    pts = res.points.loc["A"]
+    assert res.directions.loc["A", "G1"] == pytest.approx(pts["plan"] + pts["audit"])  # 6 + 3
+    assert res.blocks.loc["A", "G"] == pytest.approx(res.directions.loc["A", "G1"])
+    total = res.blocks.loc["A"].sum() + pts["pb"] + pts["late"]  # 22 + 2 − 2
+    assert res.totals.loc["A", "total"] == pytest.approx(total) == pytest.approx(22.0)
+
+
+def test_an_item_called_total_keeps_scoring_and_attributing() -> None:
+    # the tree's root takes a free code; the totals table keeps its "total" column
+    from govindex.analysis.attribution import attribute
+
+    sc = Scorecard.from_toml(MINI.replace('code = "control"', 'code = "total"'))
+    assert sc.catalog.roots == ["total_"]
+    inputs = _inputs({"A": {"plan": 0.8, "audit": 1, "total": 1}, "B": {"plan": 1.0}})
+    first = _score_quiet(sc, inputs)
+    assert first.totals.loc["A", "total"] == pytest.approx(6 + 5 - 2 + 3)  # survey etc. missing
+    second = first.appeal("A", "plan", 0.9, reason="recount", decision="upheld")  # plan 6 → 8
+    att = attribute(first, second, entity="A")
+    assert att.node == "total_" and att.total == pytest.approx(2.0)
+    assert att.leaves.iloc[0]["node"] == "plan"

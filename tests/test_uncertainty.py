@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from govindex import Catalog, compute_index, performance_index
+from govindex.aggregate import aggregate_tree
 from govindex.analysis.uncertainty import option_label, uncertainty_analysis
 from govindex.datasets import load_demo
 from govindex.exceptions import MethodError
@@ -217,7 +218,7 @@ def test_block_boundaries_do_not_matter(
         "seed": 3,
     }
     whole = uncertainty_analysis(gpi, **kw)  # type: ignore[arg-type]
-    monkeypatch.setattr("govindex.analysis.uncertainty._BATCH", 7)
+    monkeypatch.setattr("govindex.analysis.replications._BATCH", 7)
     blocked = uncertainty_analysis(gpi, **kw)  # type: ignore[arg-type]
     np.testing.assert_array_equal(whole.scores.to_numpy(), blocked.scores.to_numpy())
 
@@ -434,3 +435,59 @@ def test_composite_nominal_keeps_imputation_and_treatment(
     assert comp.imputed is not None and comp.imputed.to_numpy().any()
     for r in range(2):
         np.testing.assert_allclose(ua.scores.iloc[r], comp.scores[ROOT], rtol=0, atol=1e-9)
+
+
+def test_replications_equal_aggregate_tree_cell_for_cell(composite: IndexResult) -> None:
+    # every replication against the one tree roll-up (aggregate_tree) run on its own with
+    # the replication's leaf scores, weights and aggregation at every parent: equal to
+    # rounding (geometric/harmonic replications are rolled up in the transformed space,
+    # t(M) = Σ w t(x) / Σ w, and einsum's summation order depends on the array shapes)
+    ua = uncertainty_analysis(
+        composite,
+        n=30,
+        normalization=("minmax", "percentile_rank"),
+        aggregation=("arithmetic", "geometric", "harmonic"),
+        weights=("catalog", "equal"),
+        weight_noise=0.3,
+        shift=1.0,
+        seed=11,
+    )
+    cat = composite.catalog
+    leaf_pos = [cat.codes.index(c) for c in cat.indicators]
+    leaves = {}
+    for name in ("minmax", "percentile_rank"):
+        params = {"low": 1.0, "high": 100.0} if name == "minmax" else {}
+        run = composite.regenerate(normalization=name, normalization_params=params)
+        leaves[name] = run.normalized.loc[:, cat.indicators].to_numpy() + 1.0
+    for r in range(ua.n):
+        d = ua.design.iloc[r]
+        x = np.full((len(composite.scores), len(cat)), np.nan)
+        x[:, leaf_pos] = leaves[d["normalization"]]
+        plan = cat.rollup_plan(d["aggregation"], uniform=True)
+        w = ua.weights.iloc[r].to_numpy()
+        expected = aggregate_tree(x, plan, coverage=composite.method.coverage, weights=w)
+        got = ua.scores.iloc[r].to_numpy()
+        want = expected.scores[:, cat.codes.index(ROOT)]
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=0)
+
+
+def test_gpi_replications_roll_each_body_up_its_own_tree() -> None:
+    # central bodies: one root per body, each entity scored at its own root
+    panel, catalog = load_demo("cgb")  # SYNTHETIC demo data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gpi = performance_index(panel, catalog, year=2025)
+        ua = uncertainty_analysis(
+            gpi, n=12, weights=("catalog", "equal"), weight_noise=0.4, seed=2
+        )
+    leaf_pos = [catalog.codes.index(c) for c in catalog.indicators]
+    x = np.full((len(gpi.scores), len(catalog)), np.nan)
+    x[:, leaf_pos] = gpi.node_scores.loc[:, catalog.indicators].to_numpy()
+    root = [catalog.codes.index(r) for r in gpi.scores["root"]]
+    for r in range(ua.n):
+        w = ua.weights.iloc[r].to_numpy()
+        nodes = aggregate_tree(x, catalog.rollup_plan(), coverage=gpi.method.coverage, weights=w)
+        want = nodes.scores[np.arange(len(root)), root]
+        want = np.where(gpi.scores["gpi"].notna().to_numpy(), want, np.nan)  # indicator coverage
+        np.testing.assert_allclose(ua.scores.iloc[r].to_numpy(), want, rtol=1e-13, atol=0)

@@ -8,11 +8,18 @@ with ``x`` of shape ``(n_entities, n_parents, n_children)`` (NaN = missing child
 and ``w`` of shape ``(n_parents, n_children)``; padding children have weight 0 (and
 any value, NaN or 0) and must be ignored, like any child with weight 0. A kernel
 returns ``(n_entities, n_parents)``; missing children are skipped and the weights of
-the children present are rescaled to sum to one.
+the children present are rescaled to sum to one. With a leading replication axis
+(Monte-Carlo replications, each with its own weights) ``x`` is
+``(n_replications, n_entities, n_parents, n_children)``, ``w`` is
+``(n_replications, n_parents, n_children)`` and the result
+``(n_replications, n_entities, n_parents)``.
 
 :func:`aggregate_tree` rolls scores up a catalog's tree level by level (deepest
 parents first), grouping parents by aggregation method, so the only Python loops
-run over tree levels and method names — never over entities or indicators.
+run over tree levels and method names — never over entities, indicators or
+replications. It is the one tree roll-up of govindex: composite indices, the GPI, the
+NPI, the operational scorecard sums and the Monte-Carlo replications of
+:mod:`govindex.analysis.uncertainty` all use it.
 """
 
 from __future__ import annotations
@@ -39,9 +46,51 @@ Kernel = Callable[..., FloatArray]
 AGGREGATORS: Registry[Kernel] = Registry("aggregation")
 
 
+#: einsum of children × weights, by the number of dimensions of the weights
+_EINSUM = {2: "...pc,pc->...p", 3: "...epc,...pc->...ep"}
+
+
+def _wide(w: FloatArray) -> FloatArray:
+    """``w`` aligned with ``x`` for broadcasting: ``(P, C)`` as is, ``(R, P, C)`` → ``(R, 1, P, C)``."""
+    return w if w.ndim == 2 else w[..., np.newaxis, :, :]
+
+
 def _present_weights(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
-    wm = np.where(np.isnan(x), 0.0, w[np.newaxis, :, :])
+    wm = np.where(np.isnan(x), 0.0, _wide(w))
     return wm, wm.sum(axis=-1)
+
+
+def _weighted_sums(
+    x: FloatArray, w: FloatArray, *, overwrite: bool = False
+) -> tuple[FloatArray, FloatArray]:
+    """``(Σ w·x, Σ w)`` over the children present, each ``x.shape[:-1]`` (fused einsum).
+
+    ``overwrite=True`` lets the missing cells of ``x`` be set to 0 in place (for an
+    array the caller owns), which saves a copy.
+    """
+    # fused multiply-sum (einsum) instead of materialising the (E, P, C) weight array;
+    # complete data (the common case) skips the masking passes
+    missing = np.isnan(x)
+    if missing.any():
+        if overwrite:
+            np.copyto(x, 0.0, where=missing)
+        else:
+            x = np.where(missing, 0.0, x)
+    num = np.einsum(_EINSUM[w.ndim], x, w)
+    return num, _present_sum(missing, w, num.shape)
+
+
+def _present_sum(missing: np.ndarray, w: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """``Σ w`` over the children present (not ``missing``), of shape ``shape``."""
+    if missing.any():
+        return np.einsum(_EINSUM[w.ndim], ~missing, w)
+    total = w.sum(axis=-1)
+    return np.broadcast_to(total if w.ndim == 2 else total[..., np.newaxis, :], shape)
+
+
+def _ratio(num: FloatArray, wsum: FloatArray) -> FloatArray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
 
 
 def _mean_of(values: FloatArray, wm: FloatArray, wsum: FloatArray) -> FloatArray:
@@ -70,17 +119,7 @@ def arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
     >>> arithmetic(np.array([[[10.0, 20.0, np.nan]]]), np.array([[1.0, 3.0, 1.0]]))
     array([[17.5]])
     """
-    # fused multiply-sum (einsum) instead of materialising the (E, P, C) weight array;
-    # complete data (the common case) skips the masking passes
-    missing = np.isnan(x)
-    if missing.any():
-        num = np.einsum("...pc,pc->...p", np.where(missing, 0.0, x), w)
-        wsum = np.einsum("...pc,pc->...p", ~missing, w)
-    else:
-        num = np.einsum("...pc,pc->...p", x, w)
-        wsum = np.broadcast_to(w.sum(axis=-1), num.shape)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
+    return _ratio(*_weighted_sums(x, w))
 
 
 @AGGREGATORS.register("geometric")
@@ -285,7 +324,7 @@ def aggregate_tree(
     groups: list[list[LevelGroup]],
     *,
     coverage: float = 2 / 3,
-    default: AggregationSpec | None = None,
+    weights: FloatArray | None = None,
     node_labels: Sequence[str] | None = None,
     entity_labels: Sequence[str] | pd.Index | None = None,
 ) -> TreeRollup:
@@ -293,63 +332,113 @@ def aggregate_tree(
 
     Parameters
     ----------
-    leaf_scores : ndarray, shape (E, N)
-        Scores of every node; leaf columns filled, parent columns ignored.
+    leaf_scores : ndarray, shape (E, N) or (R, E, N)
+        Scores of every node; leaf columns filled, parent columns ignored. A leading
+        axis holds replications (Monte-Carlo draws) rolled up together.
     groups : list of list of LevelGroup
         From :meth:`govindex.Catalog.rollup_plan`: one list per depth, deepest first.
     coverage : float, default 2/3
         Minimum share of a parent's child weight that must have data; 0 turns it off.
-    default : AggregationSpec, optional
-        Unused here (the plan already resolved methods); kept for symmetry.
+    weights : ndarray, shape (N,) or (R, N), optional
+        Weight of every node within its parent, replacing the plan's weights (roots'
+        entries are not used); with shape ``(R, N)`` one set per replication, for
+        ``leaf_scores`` of shape ``(R, E, N)``.
     node_labels, entity_labels : sequence of str, optional
-        Codes of the nodes (axis 1) and entities (axis 0), used to name the offending
+        Codes of the nodes (last axis) and entities, used to name the offending
         (entity, parent) pairs when an aggregation fails.
+
+    Returns
+    -------
+    TreeRollup
+        Scores, coverage and low-coverage flags, each of the shape of ``leaf_scores``.
+
+    Examples
+    --------
+    Two replications of one entity, a root over two leaves with per-replication weights:
+
+    >>> from govindex import Catalog
+    >>> cat = Catalog.from_frame(pd.DataFrame({"code": ["R", "a", "b"], "parent": ["", "R", "R"]}))
+    >>> x = np.array([[[np.nan, 10.0, 40.0]], [[np.nan, 10.0, 40.0]]])  # (R=2, E=1, N=3)
+    >>> w = np.array([[0.0, 1.0, 1.0], [0.0, 3.0, 1.0]])
+    >>> aggregate_tree(x, cat.rollup_plan(), weights=w).scores[:, 0, 0]
+    array([25. , 17.5])
     """
     if not 0.0 <= coverage <= 1.0:
         raise MethodError(f"coverage must be within [0, 1]; got {coverage}")
-    n_e, n_nodes = np.shape(leaf_scores)
+    leaf_scores = np.asarray(leaf_scores, dtype=np.float64)
+    if leaf_scores.ndim not in (2, 3):
+        raise MethodError(
+            f"leaf_scores must have shape (entities, nodes) or (replications, entities, nodes); "
+            f"found {leaf_scores.shape}"
+        )
+    *lead, n_nodes = leaf_scores.shape
+    wpad = None if weights is None else _padded_weights(weights, leaf_scores.shape)
     # one extra column at position n_nodes serves as the padding child (value 0, weight 0)
-    padded = np.empty((n_e, n_nodes + 1))
-    padded[:, :n_nodes] = leaf_scores
-    padded[:, n_nodes] = 0.0
-    scores = padded[:, :n_nodes]
+    padded = np.empty((*lead, n_nodes + 1))
+    padded[..., :n_nodes] = leaf_scores
+    padded[..., n_nodes] = 0.0
+    scores = padded[..., :n_nodes]
     cov = np.full(scores.shape, np.nan)
     low = np.zeros(scores.shape, dtype=bool)
     for level in groups:
         for g in level:
-            valid = g.children >= 0
-            x = np.take(padded, np.where(valid, g.children, n_nodes), axis=1)  # (E, P, C)
-            params = dict(g.spec.params)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                try:
-                    value = AGGREGATORS[g.spec.name](x, g.weights, **params)
-                except TypeError as exc:
-                    raise MethodError(f"bad parameters for aggregation {g.spec}: {exc}") from None
-                except AggregationError as exc:
-                    e, r = np.nonzero(np.any((x <= 0) & (g.weights[np.newaxis] > 0), axis=-1))
-                    ents = entity_labels if entity_labels is not None else range(len(x))
-                    nodes = node_labels if node_labels is not None else range(n_nodes)
-                    where = [
-                        f"{ents[int(a)]}/{nodes[int(g.parents[b])]}"
-                        for a, b in zip(e, r, strict=True)
-                    ]
-                    raise AggregationError(
-                        f"{exc}; at (entity/parent) {format_items(where, limit=5)}"
-                    ) from None
-            total_w = g.weights.sum(axis=-1)
-            missing = np.isnan(x)
-            if missing.any():
-                present_w = np.einsum("epc,pc->ep", ~missing, g.weights)
+            idx = np.where(g.children >= 0, g.children, n_nodes)
+            x = np.take(padded, idx, axis=-1)  # (..., E, P, C)
+            w = g.weights if wpad is None else np.take(wpad, idx, axis=-1)  # (P, C) | (R, P, C)
+            if g.spec.name == "arithmetic":  # fused: the weight sums serve the coverage too
+                num, present_w = _weighted_sums(x, w, overwrite=True)  # x is a fresh gather
+                value = _ratio(num, present_w)
             else:
-                present_w = np.broadcast_to(total_w, value.shape)
+                value = _kernel_value(g, x, w, node_labels, entity_labels)
+                present_w = _present_sum(np.isnan(x), w, value.shape)
+            total_w = w.sum(axis=-1)
+            total_w = total_w if w.ndim == 2 else total_w[..., np.newaxis, :]
             share = present_w / np.where(total_w > 0, total_w, 1.0)
             too_low = (share < coverage - 1e-12) & (present_w > 0)
             value = np.where(too_low, np.nan, value)
-            scores[:, g.parents] = value
-            cov[:, g.parents] = share
-            low[:, g.parents] = too_low
+            scores[..., g.parents] = value
+            cov[..., g.parents] = share
+            low[..., g.parents] = too_low
     return TreeRollup(scores=scores, coverage=cov, low_coverage=low)
+
+
+def _padded_weights(weights: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """Node weights ``(N,)`` or ``(R, N)`` with a zero-weight padding column appended."""
+    w = np.asarray(weights, dtype=np.float64)
+    n_nodes = shape[-1]
+    if w.shape not in ((n_nodes,), (shape[0], n_nodes)) or (w.ndim == 2 and len(shape) != 3):
+        raise MethodError(
+            f"weights must have shape ({n_nodes},) or, with a replication axis, "
+            f"(replications, {n_nodes}); found {w.shape} for scores of shape {shape}"
+        )
+    return np.concatenate([w, np.zeros((*w.shape[:-1], 1))], axis=-1)
+
+
+def _kernel_value(
+    g: LevelGroup,
+    x: FloatArray,
+    w: FloatArray,
+    node_labels: Sequence[str] | None,
+    entity_labels: Sequence[str] | pd.Index | None,
+) -> FloatArray:
+    """One kernel call for a group, with errors naming the offending (entity, parent) pairs."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            return AGGREGATORS[g.spec.name](x, w, **dict(g.spec.params))
+        except TypeError as exc:
+            raise MethodError(f"bad parameters for aggregation {g.spec}: {exc}") from None
+        except AggregationError as exc:
+            bad = np.any((x <= 0) & (_wide(w) > 0), axis=-1)  # (..., E, P)
+            e, r = np.nonzero(bad.reshape(-1, *bad.shape[-2:]).any(axis=0))
+            ents = entity_labels if entity_labels is not None else range(bad.shape[-2])
+            nodes = node_labels if node_labels is not None else range(int(g.parents.max()) + 1)
+            where = [
+                f"{ents[int(a)]}/{nodes[int(g.parents[b])]}" for a, b in zip(e, r, strict=True)
+            ]
+            raise AggregationError(
+                f"{exc}; at (entity/parent) {format_items(where, limit=5)}"
+            ) from None
 
 
 def aggregate_frame(

@@ -200,8 +200,6 @@ class Catalog:
 
     @staticmethod
     def _check_fields(out: pd.DataFrame, children: dict[str, list[str]]) -> None:
-        is_leaf = ~out["code"].isin(list(children))
-
         def fail(mask: pd.Series, what: str) -> None:
             if mask.any():
                 raise CatalogError(f"{what}: {format_items(out.loc[mask, 'code'])}")
@@ -241,7 +239,6 @@ class Catalog:
             raise CatalogError(
                 f"the weights of the children sum to 0 under parent(s) {format_items(zero)}"
             )
-        del is_leaf
 
     # ------------------------------------------------------------------ structure
     @property
@@ -340,10 +337,29 @@ class Catalog:
         """SHA-256 of the normalised catalog table."""
         return fingerprint_frame(self.frame)
 
-    def rollup_plan(self, default: str | AggregationSpec = "arithmetic") -> list[list[LevelGroup]]:
+    def rollup_plan(
+        self, default: str | AggregationSpec = "arithmetic", *, uniform: bool = False
+    ) -> list[list[LevelGroup]]:
         """Padded child layout per (depth, aggregation method), deepest parents first.
 
-        ``default`` is used for parents with no ``aggregation`` in the catalog.
+        The plan of :func:`govindex.aggregate.aggregate_tree`, the one tree roll-up.
+
+        Parameters
+        ----------
+        default : str or AggregationSpec, default "arithmetic"
+            The aggregation of parents with no ``aggregation`` in the catalog.
+        uniform : bool, default False
+            Use ``default`` at every parent, ignoring the catalog's ``aggregation``
+            column (as the uncertainty analysis does for its aggregation factor).
+
+        Examples
+        --------
+        >>> cat = Catalog.from_frame(pd.DataFrame({
+        ...     "code": ["R", "a", "b"], "parent": ["", "R", "R"], "aggregation": ["sum", "", ""]}))
+        >>> [(str(g.spec), g.children.tolist()) for level in cat.rollup_plan() for g in level]
+        [('sum', [[1, 2]])]
+        >>> str(cat.rollup_plan(uniform=True)[0][0].spec)
+        'arithmetic'
         """
         default_spec = parse_aggregation(default)
         pos = self._position
@@ -352,7 +368,7 @@ class Catalog:
         depth = self.depth
         by_level: dict[int, dict[AggregationSpec, list[str]]] = {}
         for parent in self._children:
-            spec = parse_aggregation(agg[parent]) if agg[parent] else default_spec
+            spec = parse_aggregation(agg[parent]) if agg[parent] and not uniform else default_spec
             by_level.setdefault(int(depth[parent]), {}).setdefault(spec, []).append(parent)
         plan: list[list[LevelGroup]] = []
         for level in sorted(by_level, reverse=True):

@@ -9,17 +9,18 @@ vectorised over entities and indicators.
   over the window ``T - w … T`` with one of the rules in :data:`CHANGE_RULES`
   (``relative`` CAGR, ``absolute`` units per year, ``slope`` OLS / Theil–Sen
   relative to the window mean), with flags and reason codes for every cell.
-* :func:`classify` / :func:`classify_survey` — improved / stable / deteriorated,
-  the survey variant with a two-proportion z-test (:func:`two_proportion_ztest`).
 * :func:`progress_score` with :func:`default_cap` and :func:`default_tolerance`.
-* :func:`target_progress` — the Statistics Canada / Open SDG target classifier.
+* The classes — :func:`classify` / :func:`classify_survey` (improved / stable /
+  deteriorated, the survey variant with a two-proportion z-test,
+  :func:`two_proportion_ztest`) and :func:`target_progress` (the Statistics Canada /
+  Open SDG target classifier) — live in :mod:`govindex.classification` and are
+  importable from here too.
 
 The formulas, with worked examples, are in ``docs/methodology_changes.md``.
 """
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,10 +28,26 @@ from typing import Any, Final, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtr
 
+from govindex._arrays import (
+    as_values,
+    as_years,
+    direction_array,
+    freeze,
+    is_int,
+    per_indicator,
+    raise_if_any,
+)
 from govindex._registry import Registry
-from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
+from govindex._typing import BoolArray, FloatArray, IntArray
+from govindex.classification import (
+    TARGET_CLASSES,
+    classify,
+    classify_survey,
+    target_progress,
+    two_proportion_ztest,
+)
+from govindex.exceptions import DataWarning, MethodError, format_items
 
 __all__ = [
     "CHANGE_RULES",
@@ -63,9 +80,6 @@ __all__ = [
     "window_changes",
 ]
 
-FloatArray: TypeAlias = npt.NDArray[np.float64]
-IntArray: TypeAlias = npt.NDArray[np.int64]
-BoolArray: TypeAlias = npt.NDArray[np.bool_]
 ChangeRule: TypeAlias = Literal["relative", "absolute", "slope"]
 
 FLAG_START_SHIFTED: Final = 1
@@ -100,13 +114,6 @@ REASON_TEXT: Final[dict[int, str]] = {
     REASON_ZERO_MEAN: "slope change with a window mean of 0 (cannot be scaled)",
 }
 
-TARGET_CLASSES: Final = (
-    "achieved",
-    "on track",
-    "acceleration needed",
-    "limited progress",
-    "deterioration",
-)
 
 _MIN_SPAN: Final = 2
 _THEIL_SEN_MIN_POINTS: Final = 4
@@ -198,64 +205,6 @@ def flag_names(flags: int) -> list[str]:
     return [text for bit, text in FLAG_TEXT.items() if int(flags) & bit]
 
 
-# --------------------------------------------------------------------------- validation
-
-
-def _is_int(x: object) -> bool:
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
-
-
-def _check(bad: np.ndarray, arr: np.ndarray, what: str, where: str = "indicator") -> None:
-    """Raise ``MethodError("<what>; found <values> at <where> positions <idx>")`` if any bad."""
-    idx = np.flatnonzero(bad)
-    if idx.size:
-        raise MethodError(
-            f"{what}; found {format_items(np.ravel(arr)[idx].tolist())} at {where} positions "
-            f"{format_items(idx.tolist())}"
-        )
-
-
-def _as_values(values: npt.ArrayLike, name: str = "values") -> FloatArray:
-    arr = np.asarray(values)
-    if arr.ndim != 3:
-        raise MethodError(
-            f"{name} must be a 3-D array (entities, indicators, years); found shape {arr.shape}. "
-            "Build it with the panel's dense-array view."
-        )
-    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
-        raise MethodError(f"{name} must be numeric; found dtype {arr.dtype}")
-    out = arr.astype(np.float64)  # always a copy: the caller's array is never touched
-    bad = np.argwhere(np.isinf(out))
-    if bad.size:
-        raise PanelError(
-            f"{name} contains infinite values at (entity, indicator, year) positions "
-            f"{format_items(tuple(int(v) for v in row) for row in bad)}; replace them by NaN "
-            "(missing) or a finite value"
-        )
-    return out
-
-
-def _as_years(years: npt.ArrayLike, n_years: int) -> IntArray:
-    arr = np.asarray(years)
-    if arr.ndim != 1 or arr.shape[0] != n_years:
-        raise MethodError(
-            f"years must be a 1-D array of length {n_years} (the last axis of values); "
-            f"found shape {arr.shape}"
-        )
-    if not np.issubdtype(arr.dtype, np.integer):
-        raise MethodError(f"years must be integers; found dtype {arr.dtype}")
-    if n_years == 0:
-        raise MethodError("values has no year column; at least one year is needed")
-    steps = np.diff(arr)
-    if (steps <= 0).any():
-        bad = arr[1:][steps <= 0]
-        raise MethodError(
-            f"years must be strictly increasing (sorted, no duplicates); found "
-            f"{format_items(int(v) for v in bad)} out of order. Sort the year axis first."
-        )
-    return arr.astype(np.int64)
-
-
 def _rule_array(rule: str | Sequence[str], n: int) -> npt.NDArray[np.str_]:
     if isinstance(rule, str):
         names = np.full(n, rule)
@@ -275,33 +224,6 @@ def _rule_array(rule: str | Sequence[str], n: int) -> npt.NDArray[np.str_]:
                 f"{exc}; used at indicator positions {format_items(pos.tolist())}"
             ) from None
     return names
-
-
-def _per_indicator(x: npt.ArrayLike, n: int, name: str) -> FloatArray:
-    arr = np.asarray(x, dtype=np.float64)
-    if arr.ndim == 0:
-        return np.full(n, float(arr))
-    if arr.shape != (n,):
-        raise MethodError(
-            f"{name} must be a scalar or have one value per indicator ({n}); found shape "
-            f"{arr.shape}"
-        )
-    return arr.copy()
-
-
-def _direction(direction: npt.ArrayLike, n: int) -> FloatArray:
-    d = _per_indicator(direction, n, "direction")
-    _check(
-        ~np.isin(d, (1.0, -1.0)),
-        d,
-        "direction must be 1 (higher is better) or -1 (lower is better)",
-    )
-    return d
-
-
-def _freeze(*arrays: np.ndarray) -> None:
-    for arr in arrays:
-        arr.setflags(write=False)
 
 
 # --------------------------------------------------------------------------- rules
@@ -418,12 +340,12 @@ def window_changes(
     >>> wc.flags  # the second end point was shifted to 2021
     array([[0, 2]])
     """
-    vals = _as_values(values)
+    vals = as_values(values)
     n_ent, n_ind, n_year = vals.shape
-    yrs = _as_years(years, n_year)
-    if not _is_int(year):
+    yrs = as_years(years, n_year)
+    if not is_int(year):
         raise MethodError(f"year must be an integer; found {year!r}")
-    if not _is_int(window) or int(window) < _MIN_SPAN:
+    if not is_int(window) or int(window) < _MIN_SPAN:
         raise MethodError(
             f"window must be an integer of at least {_MIN_SPAN} years (a change needs 2 points "
             f"spanning at least 2 years); found {window!r}"
@@ -435,7 +357,7 @@ def window_changes(
             "assessment year covered by the panel"
         )
     rules = _rule_array(rule, n_ind)
-    d = _direction(direction, n_ind)
+    d = direction_array(direction, n_ind)
 
     in_window = (yrs >= t_year - w_len) & (yrs <= t_year)
     w_vals = vals[:, :, in_window]
@@ -476,7 +398,7 @@ def window_changes(
     flags |= np.where(end_year != t_year, FLAG_END_SHIFTED, 0)
     flags = np.where(defined, flags, 0).astype(np.int64)
     change = raw * d
-    _freeze(change, raw, start_year, end_year, start_value, end_value, n_points, flags, reason)
+    freeze(change, raw, start_year, end_year, start_value, end_value, n_points, flags, reason)
     return WindowChanges(
         change, raw, *ends, n_points, flags, reason, t_year, w_len, tuple(map(str, rules))
     )
@@ -504,8 +426,8 @@ def take_at_years(array: npt.ArrayLike, years: npt.ArrayLike, at: npt.ArrayLike)
     >>> take_at_years(n, np.array([2020, 2021, 2022]), np.array([[2021.0]]))
     array([[500.]])
     """
-    arr = _as_values(array, "array")
-    yrs = _as_years(years, arr.shape[2])
+    arr = as_values(array, "array")
+    yrs = as_years(years, arr.shape[2])
     pick = np.asarray(at, dtype=np.float64)
     if pick.shape != arr.shape[:2]:
         raise MethodError(f"at must have shape {arr.shape[:2]}; found {pick.shape}")
@@ -514,40 +436,6 @@ def take_at_years(array: npt.ArrayLike, years: npt.ArrayLike, at: npt.ArrayLike)
     found = ~np.isnan(pick) & (yrs[idx] == filled)
     got = np.take_along_axis(arr, idx[..., None], -1)[..., 0]
     return np.where(found, got, np.nan)
-
-
-# --------------------------------------------------------------------------- classification
-
-
-def classify(change: npt.ArrayLike, tolerance: npt.ArrayLike) -> FloatArray:
-    """Classify changes: 1.0 improved (``g > τ``), -1.0 deteriorated (``g < -τ``), else 0.0.
-
-    Parameters
-    ----------
-    change : array_like, shape (..., I)
-        Direction-adjusted changes ``g`` (``NaN`` → ``NaN``).
-    tolerance : float or array_like of shape (I,)
-        τ ≥ 0 per indicator; ``NaN`` τ gives ``NaN`` classes.
-
-    Returns
-    -------
-    ndarray of float, same shape as ``change``
-
-    Examples
-    --------
-    >>> classify(np.array([0.02, 0.005, -0.03, np.nan]), 0.01)
-    array([ 1.,  0., -1., nan])
-    """
-    g = np.asarray(change, dtype=np.float64)
-    n = g.shape[-1] if g.ndim else 1
-    tau = _per_indicator(tolerance, n, "tolerance")
-    _check(tau < 0, tau, "tolerance must be >= 0")
-    if g.ndim == 0:
-        tau_b: FloatArray | np.float64 = tau[0]
-    else:
-        tau_b = tau
-    out = np.where(g > tau_b, 1.0, np.where(g < -tau_b, -1.0, 0.0))
-    return np.where(np.isnan(g) | np.isnan(tau_b), np.nan, out)
 
 
 def default_cap(
@@ -589,8 +477,8 @@ def default_cap(
         raise MethodError(f"change must be a 2-D array (entities, indicators); found {g.shape}")
     n_ind = g.shape[1]
     rules = _rule_array(rule, n_ind)
-    given = _per_indicator(np.nan if cap is None else cap, n_ind, "cap")
-    _check(given <= 0, given, "cap must be > 0 (or NaN for the default)")
+    given = per_indicator(np.nan if cap is None else cap, n_ind, "cap")
+    raise_if_any(given <= 0, given, "cap must be > 0 (or NaN for the default)")
     out = np.where(np.isnan(given), 0.05, given)
     use_median = (rules == "absolute") & np.isnan(given)
     med = np.full(n_ind, np.nan)
@@ -644,10 +532,10 @@ def default_tolerance(
     caps = np.asarray(cap, dtype=np.float64)
     n_ind = len(rule) if not isinstance(rule, str) else (caps.shape[0] if caps.ndim else 1)
     rules = _rule_array(rule, n_ind)
-    caps = _per_indicator(caps, n_ind, "cap")
+    caps = per_indicator(caps, n_ind, "cap")
     out = np.where(rules == "absolute", caps / 5.0, 0.01)
     if given is not None:
-        tau = _per_indicator(given, n_ind, "tolerance")
+        tau = per_indicator(given, n_ind, "tolerance")
         out = np.where(np.isnan(tau), out, tau)
     return out
 
@@ -672,205 +560,6 @@ def progress_score(change: npt.ArrayLike, cap: npt.ArrayLike) -> FloatArray:
     array([50., 75.,  0., nan])
     """
     g = np.asarray(change, dtype=np.float64)
-    caps = _per_indicator(cap, g.shape[-1] if g.ndim else 1, "cap")
-    _check(caps <= 0, caps, "cap must be > 0")
+    caps = per_indicator(cap, g.shape[-1] if g.ndim else 1, "cap")
+    raise_if_any(caps <= 0, caps, "cap must be > 0")
     return 50.0 + 50.0 * np.clip(g / (caps if g.ndim else caps[0]), -1.0, 1.0)
-
-
-# --------------------------------------------------------------------------- survey significance
-
-
-def two_proportion_ztest(
-    p1: npt.ArrayLike, n1: npt.ArrayLike, p2: npt.ArrayLike, n2: npt.ArrayLike
-) -> tuple[FloatArray, FloatArray]:
-    """Pooled two-proportion z-test, two-sided, element-wise (broadcasting).
-
-    Same statistic as ``statsmodels.stats.proportion.proportions_ztest`` with
-    ``count=[p1*n1, p2*n2]``, ``nobs=[n1, n2]``: ``z = (p1 - p2) / se`` with
-    ``se = sqrt(p(1-p)(1/n1 + 1/n2))``, ``p = (p1 n1 + p2 n2) / (n1 + n2)``.
-
-    Parameters
-    ----------
-    p1, p2 : array_like
-        Proportions in [0, 1] (``NaN`` = missing).
-    n1, n2 : array_like
-        Sample sizes > 0 (``NaN`` = missing).
-
-    Returns
-    -------
-    z, pvalue : ndarray
-        ``NaN`` where an input is missing or ``se = 0`` (both proportions 0 or 1),
-        as in statsmodels.
-
-    Examples
-    --------
-    >>> z, p = two_proportion_ztest(5 / 83, 83, 12 / 99, 99)  # statsmodels docs: p = 0.159
-    >>> print(round(float(z), 4), round(float(p), 3))
-    -1.4078 0.159
-    """
-    inputs = (np.asarray(x, dtype=np.float64) for x in (p1, n1, p2, n2))
-    a1, m1, a2, m2 = np.broadcast_arrays(*inputs)
-    for arr, name in ((a1, "p1"), (a2, "p2")):
-        _check((arr < 0) | (arr > 1), arr, f"{name} must be proportions in [0, 1]", "flat")
-    for arr, name in ((m1, "n1"), (m2, "n2")):
-        _check(arr <= 0, arr, f"{name} must be sample sizes > 0", "flat")
-    ok = ~(np.isnan(a1) | np.isnan(a2) | np.isnan(m1) | np.isnan(m2))
-    pooled = np.where(ok, (a1 * m1 + a2 * m2) / np.where(ok, m1 + m2, 1.0), np.nan)
-    var = pooled * (1.0 - pooled) * (1.0 / np.where(ok, m1, 1.0) + 1.0 / np.where(ok, m2, 1.0))
-    se = np.sqrt(np.maximum(var, 0.0))
-    good = ok & (se > 0)
-    z = np.full(a1.shape, np.nan)
-    z[good] = (a1[good] - a2[good]) / se[good]
-    pvalue = 2.0 * ndtr(-np.abs(z))
-    return z, np.asarray(pvalue, dtype=np.float64)
-
-
-def classify_survey(
-    change: npt.ArrayLike,
-    tolerance: npt.ArrayLike,
-    p_start: npt.ArrayLike,
-    n_start: npt.ArrayLike,
-    p_end: npt.ArrayLike,
-    n_end: npt.ArrayLike,
-    *,
-    alpha: float = 0.05,
-    scale: float = 100.0,
-) -> tuple[FloatArray, FloatArray]:
-    """Classify survey indicators: a change not significant at ``alpha`` is stable.
-
-    Parameters
-    ----------
-    change, tolerance
-        As in :func:`classify`.
-    p_start, p_end : array_like, same shape as ``change``
-        Shares at the start / end point, on ``[0, scale]`` (percent by default).
-    n_start, n_end : array_like, same shape as ``change``
-        Sample sizes at the start / end point; ``NaN`` → tolerance rule only.
-    alpha : float, default 0.05
-        Significance level of the two-sided pooled z-test.
-    scale : float, default 100.0
-        The value of a share of 1 (100 for percent, 1 for proportions).
-
-    Returns
-    -------
-    classes, pvalues : ndarray
-        Classes as in :func:`classify`; ``pvalues`` ``NaN`` where untested.
-
-    Examples
-    --------
-    >>> # 60 % of 200 -> 66 % of 200 respondents: z-test p = 0.214, so stable
-    >>> cls, p = classify_survey([0.05], 0.01, [60.0], [200], [66.0], [200])
-    >>> cls, p.round(3)
-    (array([0.]), array([0.214]))
-    """
-    if not 0.0 < float(alpha) < 1.0:
-        raise MethodError(f"alpha must be in (0, 1); found {alpha!r}")
-    if not float(scale) > 0.0:
-        raise MethodError(
-            f"scale must be > 0 (100 for percent, 1 for proportions); found {scale!r}"
-        )
-    classes = classify(change, tolerance)
-    arrays = [np.asarray(x, dtype=np.float64) for x in (p_start, n_start, p_end, n_end)]
-    for arr, name in zip(arrays, ("p_start", "n_start", "p_end", "n_end"), strict=True):
-        if arr.shape != classes.shape:
-            raise MethodError(
-                f"{name} must have the shape of change {classes.shape}; found {arr.shape}"
-            )
-    for arr, name in ((arrays[0], "p_start"), (arrays[2], "p_end")):
-        what = f"{name} must be shares in [0, {scale:g}] (pass scale=1 for proportions)"
-        _check((arr < 0) | (arr > scale), arr, what, "flat")
-    _, pvalue = two_proportion_ztest(arrays[0] / scale, arrays[1], arrays[2] / scale, arrays[3])
-    not_significant = (pvalue >= alpha) & ~np.isnan(classes)
-    return np.where(not_significant, 0.0, classes), pvalue
-
-
-# --------------------------------------------------------------------------- target classifier
-
-
-def _year_column(yrs: IntArray, year: int, name: str) -> int:
-    if not _is_int(year):
-        raise MethodError(f"{name} must be an integer; found {year!r}")
-    hit = np.flatnonzero(yrs == int(year))
-    if not hit.size:
-        raise MethodError(
-            f"{name} {year} is not a year of the data ({format_items(yrs.tolist())}); choose a "
-            "year with a column"
-        )
-    return int(hit[0])
-
-
-def target_progress(
-    values: npt.ArrayLike,
-    years: npt.ArrayLike,
-    *,
-    base_year: int,
-    year: int,
-    target: npt.ArrayLike,
-    target_year: npt.ArrayLike,
-    direction: npt.ArrayLike = 1,
-) -> tuple[FloatArray, IntArray]:
-    """Statistics Canada / Open SDG progress towards a target (ratio of CAGRs).
-
-    ``observed = (x_year / x_base) ** (1 / (year - base_year)) - 1`` and
-    ``required = (target / x_base) ** (1 / (target_year - base_year)) - 1``;
-    ``ratio = observed / required``. Classes (codes index :data:`TARGET_CLASSES`):
-    0 "achieved" if ``x_year`` meets the target in the good direction, else
-    1 "on track" (ratio ≥ 0.95), 2 "acceleration needed" (0.6 ≤ ratio < 0.95),
-    3 "limited progress" (0 ≤ ratio < 0.6), 4 "deterioration" (ratio < 0, or the
-    base year met the target and ``x_year`` no longer does; ratio ``NaN`` then);
-    -1 where the target or a value is missing or not positive.
-
-    Parameters
-    ----------
-    values : array_like, shape (E, I, Y)
-    years : array_like of int, shape (Y,)
-    base_year, year : int
-        Years with a column in ``years``, ``base_year < year``.
-    target : float or array_like of shape (I,)
-        Target value per indicator (``NaN`` = none).
-    target_year : int or array_like of int, shape (I,)
-        Year of the target, > ``base_year``.
-    direction : 1, -1 or array_like of shape (I,), default 1
-
-    Returns
-    -------
-    ratio : ndarray (E, I) of float
-    codes : ndarray (E, I) of int
-
-    Examples
-    --------
-    >>> x = np.array([[[100.0, 110.0]]])  # 100 (2016) -> 110 (2018); target 130 in 2020
-    >>> ratio, code = target_progress(x, [2016, 2018], base_year=2016, year=2018, target=130.0,
-    ...                               target_year=2020)
-    >>> ratio.round(4), TARGET_CLASSES[code[0, 0]]  # 0.048809 / 0.067790
-    (array([[0.72]]), 'acceleration needed')
-    """
-    vals = _as_values(values)
-    n_ind = vals.shape[1]
-    yrs = _as_years(years, vals.shape[2])
-    ib = _year_column(yrs, base_year, "base_year")
-    it = _year_column(yrs, year, "year")
-    if int(year) <= int(base_year):
-        raise MethodError(f"year ({year}) must be after base_year ({base_year})")
-    tgt = _per_indicator(target, n_ind, "target")
-    ty = _per_indicator(target_year, n_ind, "target_year")
-    bad_ty = ~(ty > int(base_year)) | (ty != np.round(ty))
-    _check(bad_ty, ty, f"target_year must be an integer year after base_year {base_year}")
-    d = _direction(direction, n_ind)
-    xb, xt = vals[:, :, ib], vals[:, :, it]
-    tg = np.broadcast_to(tgt, xb.shape)
-    valid = (xb > 0) & (xt > 0) & (tg > 0)  # False for NaN
-    achieved = valid & (d * (xt - tg) >= 0)
-    base_met = valid & ~achieved & (d * (xb - tg) >= 0)
-    use = valid & ~base_met
-    span_req = np.broadcast_to(ty - int(base_year), xb.shape)
-    observed = (xt[use] / xb[use]) ** (1.0 / (int(year) - int(base_year))) - 1.0
-    required = (tg[use] / xb[use]) ** (1.0 / span_req[use]) - 1.0
-    ratio = np.full(xb.shape, np.nan)
-    ratio[use] = observed / required  # required != 0 and has the sign of d here
-    codes = np.select(
-        [~valid, achieved, base_met, ratio >= 0.95, ratio >= 0.6, ratio >= 0.0],
-        [-1, 0, 4, 1, 2, 3],
-        4,
-    ).astype(np.int64)
-    return ratio, codes

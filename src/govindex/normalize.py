@@ -25,6 +25,7 @@ import pandas as pd
 from govindex._registry import Registry
 from govindex._typing import FloatArray
 from govindex.exceptions import MethodError, NormalizationWarning
+from govindex.transform import transform_indicators
 
 __all__ = ["NORMALIZERS", "normalize"]
 
@@ -217,32 +218,6 @@ def _goalposts(
     return scale * share
 
 
-def _log_posts(
-    x: FloatArray, lower: FloatArray, upper: FloatArray, log: Any, labels: Any
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    use = np.broadcast_to(np.asarray(log, dtype=bool), lower.shape)
-    if not np.any(use):
-        return x, lower, upper
-    bad_posts = use & ((lower <= 0) | (upper <= 0))
-    if np.any(bad_posts):
-        pos = np.flatnonzero(bad_posts)
-        names = [str(labels[i]) for i in pos] if labels is not None else pos.tolist()
-        raise MethodError(f"log transform needs positive goalposts; not so for {names[:10]}")
-    nonpos = use & (x <= 0)
-    if np.any(nonpos):
-        warnings.warn(
-            f"{int(nonpos.sum())} non-positive value(s) cannot be log-transformed "
-            "and are set to NaN",
-            NormalizationWarning,
-            stacklevel=4,
-        )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        x = np.where(use, np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan), x)
-        lower = np.where(use, np.log(np.abs(lower)), lower)
-        upper = np.where(use, np.log(np.abs(upper)), upper)
-    return x, lower, upper
-
-
 @NORMALIZERS.register("goalposts")
 def goalposts(
     x: FloatArray,
@@ -278,7 +253,10 @@ def goalposts(
     d = _direction(direction, k)
     lo = _per_indicator(lower, k, "lower")
     up = _per_indicator(upper, k, "upper")
-    x, lo, up = _log_posts(x, lo, up, log, labels)
+    if np.any(log):
+        out = transform_indicators(x, log, lower=lo, upper=up, labels=labels, stacklevel=3)
+        assert out.lower is not None and out.upper is not None  # given, so transformed
+        x, lo, up = out.values, out.lower, out.upper
     return _goalposts(x, d, lo, up, truncate=truncate, scale=scale, labels=labels)
 
 
@@ -477,9 +455,9 @@ def normalize(
     kw: dict[str, Any] = {}
     for name, value in params.items():
         if name == "reference" and isinstance(value, str):
-            if value not in frame.index:
-                raise MethodError(f"reference entity {value!r} is not a row of the frame")
-            kw[name] = frame.loc[value].to_numpy(dtype=np.float64, na_value=np.nan)
+            kw[name] = transform_indicators(
+                x, reference=value, entities=frame.index, where="a row of the frame"
+            ).reference
         else:
             kw[name] = _align(value, cols, name)
     d = np.ones(len(cols)) if direction is None else _align(direction, cols, "direction")

@@ -43,19 +43,16 @@ split with the new method.
 
 from __future__ import annotations
 
-import math
-import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from govindex._typing import FloatArray
-from govindex.aggregate import AGGREGATORS, AggregationSpec, parse_aggregation
+from govindex.analysis.decomposition import MAX_SHAPLEY_PLAYERS, Split, TreeScores, decompose
 from govindex.exceptions import CatalogError, GovindexError, MethodError, format_items
+from govindex.results import TableResult, handout
 
 if TYPE_CHECKING:
     from govindex.indices.composite import IndexResult
@@ -66,129 +63,48 @@ if TYPE_CHECKING:
 
 __all__ = ["ATTRIBUTION_COLUMNS", "MAX_SHAPLEY_PLAYERS", "Attribution", "attribute", "compare"]
 
-#: Largest number of changed children under one parent decomposed by exact Shapley values.
-MAX_SHAPLEY_PLAYERS = 12
 #: Columns of :attr:`Attribution.table`.
 ATTRIBUTION_COLUMNS: tuple[str, ...] = (
     "entity", "node", "name", "parent", "level", "is_leaf", "old_score", "new_score",
     "delta", "old_weight", "new_weight", "contribution", "method",
 )  # fmt: skip
-_EXACT = ("arithmetic", "sum", "geometric")
-_SHAPLEY_CELLS = 2_000_000  # coalition x entity x parent x child cells per kernel call
 
 
-# --------------------------------------------------------------------------- the tree view
-@dataclass(frozen=True)
-class _Tree:
-    """Entity × node scores of one result with its tree (internal)."""
-
-    codes: list[str]
-    parent: dict[str, str]
-    names: dict[str, str]
-    weight: dict[str, float]
-    spec: dict[str, AggregationSpec]  # parents only
-    scores: pd.DataFrame  # entity × node (columns = codes)
-    root_of_entity: pd.Series  # entity → default node to attribute (NaN: none)
-    kind: str
-
-    @cached_property
-    def children(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for c in self.codes:
-            if self.parent[c]:
-                out.setdefault(self.parent[c], []).append(c)
-        return out
-
-    def subtree(self, node: str, depth: int | None) -> list[tuple[str, int]]:
-        """``(code, level)`` of ``node`` and its descendants down to ``depth``, depth-first."""
-        out: list[tuple[str, int]] = []
-        stack = [(node, 0)]
-        while stack:
-            code, lev = stack.pop()
-            out.append((code, lev))
-            if depth is None or lev < depth:
-                stack.extend((k, lev + 1) for k in reversed(self.children.get(code, [])))
-        return out
-
-
-def _tree(result: object) -> _Tree:
+def _side(result: object) -> TreeScores:
+    """The tree and the node scores of an index, GPI or operational result."""
     from govindex.indices.composite import IndexResult
     from govindex.indices.gpi import PerformanceResult
     from govindex.operational.result import OperationalResult
 
     if isinstance(result, IndexResult | PerformanceResult):
         cat = result.catalog
-        frame = cat.frame
-        scores = result.scores if isinstance(result, IndexResult) else result.node_scores
-        default = parse_aggregation(result.method.aggregation)
-        agg = dict(zip(frame["code"], frame["aggregation"], strict=True))
-        parents = set(frame["parent"]) - {""}
-        spec = {p: (parse_aggregation(agg[p]) if agg[p] else default) for p in parents}
         if isinstance(result, PerformanceResult):
-            roots = result.scores["root"].astype("object")
+            scores, roots = result.node_scores, result.scores["root"].astype("object")
         else:
             only = cat.roots[0] if len(cat.roots) == 1 else None
-            roots = pd.Series(only, index=scores.index, dtype="object")
-        return _Tree(
-            codes=cat.codes,
-            parent=dict(zip(frame["code"], frame["parent"], strict=True)),
-            names=dict(zip(frame["code"], frame["name"], strict=True)),
-            weight=dict(zip(frame["code"], frame["weight"].astype(float), strict=True)),
-            spec=spec,
-            scores=scores,
-            root_of_entity=roots,
-            kind=type(result).__name__,
+            scores, roots = (
+                result.scores,
+                pd.Series(only, index=result.scores.index, dtype="object"),
+            )
+        plan = cat.rollup_plan(result.method.aggregation)
+        return TreeScores(
+            cat, plan, scores, roots, type(result).__name__, dict(result.fingerprints)
         )
     if isinstance(result, OperationalResult):
-        return _operational_tree(result)
+        cat = result.scorecard.catalog
+        total = result.totals[["total"]].set_axis([cat.roots[0]], axis=1)
+        scores = pd.concat([total, result.blocks, result.directions, result.points], axis=1)
+        scores = scores.loc[:, cat.codes].rename_axis(columns="node")
+        roots = pd.Series(cat.roots[0], index=scores.index, dtype="object")
+        prints = {"inputs": result.inputs_fingerprint, "scorecard": result.scorecard_fingerprint}
+        return TreeScores(cat, cat.rollup_plan("sum"), scores, roots, "OperationalResult", prints)
     raise MethodError(
         "expected an IndexResult, PerformanceResult or OperationalResult; "
         f"got {type(result).__name__}"
     )
 
 
-_TOTAL = "total"
-
-
-def _operational_tree(result: OperationalResult) -> _Tree:
-    sc = result.scorecard
-    parent = {_TOTAL: ""}
-    names = {_TOTAL: f"Total ({sc.name})"}
-    for b in sc.blocks:
-        parent[b.code], names[b.code] = _TOTAL, b.name
-    for d in sc.directions:
-        parent[d.code], names[d.code] = d.block, d.name
-    for item in sc.items:
-        parent[item.code] = (
-            item.direction if item.kind == "criterion" and item.direction else _TOTAL
-        )
-        names[item.code] = item.name
-    n_nodes = 1 + len(sc.blocks) + len(sc.directions) + len(sc.items)
-    if len(parent) != n_nodes:
-        raise MethodError(
-            f"scorecard {sc.code!r}: block, direction and item codes must be distinct from each "
-            "other and from 'total' to attribute changes"
-        )
-    scores = pd.concat(
-        [result.totals[["total"]], result.blocks, result.directions, result.points], axis=1
-    )
-    scores.columns = pd.Index(list(scores.columns), name="node")
-    codes = list(scores.columns)
-    summed = AggregationSpec("sum")
-    kids = {p for p in parent.values() if p}
-    return _Tree(
-        codes=codes,
-        parent=parent,
-        names=names,
-        weight=dict.fromkeys(codes, 1.0),
-        spec=dict.fromkeys(kids, summed),
-        scores=scores,
-        root_of_entity=pd.Series(_TOTAL, index=scores.index, dtype="object"),
-        kind="OperationalResult",
-    )
-
-
-def _check_pair(a: _Tree, b: _Tree, nodes: Sequence[str]) -> None:
+def _check_pair(a: TreeScores, b: TreeScores, nodes: Sequence[str]) -> None:
     if a.kind != b.kind:
         raise MethodError(
             f"cannot compare a {a.kind} with a {b.kind}; pass two results of one kind"
@@ -196,7 +112,7 @@ def _check_pair(a: _Tree, b: _Tree, nodes: Sequence[str]) -> None:
     missing = [c for c in nodes if c not in b.parent]
     moved = [f"{c}: {a.parent[c] or '(root)'}→{b.parent[c] or '(root)'}" for c in nodes
              if c in b.parent and a.parent[c] != b.parent[c]]  # fmt: skip
-    extra = [c for n in nodes for c in b.children.get(n, []) if c not in a.parent]
+    extra = [c for n in nodes for c in b.children(n) if c not in a.parent]
     if missing or moved or extra:
         parts = []
         if missing:
@@ -212,236 +128,13 @@ def _check_pair(a: _Tree, b: _Tree, nodes: Sequence[str]) -> None:
         )
 
 
-# --------------------------------------------------------------------------- kernels
-def _logmean(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Log-mean ``(b − a) / (log b − log a)`` (``a`` when equal), NaN-safe."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dl = np.log(b) - np.log(a)
-        exact = (b - a) / dl
-    return np.where(np.abs(dl) > 1e-8, exact, np.sqrt(a * b) * (1.0 + dl * dl / 24.0))
-
-
-def _rescale(w: FloatArray, present: np.ndarray) -> FloatArray:
-    wp = np.where(present, w, 0.0)
-    tot = wp.sum(axis=-1, keepdims=True)
-    return np.where(tot > 0, wp / np.where(tot > 0, tot, 1.0), 0.0)
-
-
-def _linear_split(
-    x0: FloatArray, x1: FloatArray, w0: FloatArray, w1: FloatArray, p0: np.ndarray, p1: np.ndarray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Exact split of a change of a weighted mean (common-set form): ``(d, m, r)``."""
-    common = p0 & p1
-    v0, v1 = _rescale(w0, common), _rescale(w1, common)
-    any_common = common.any(axis=-1, keepdims=True)
-    g0 = np.where(any_common, np.sum(v0 * np.where(common, x0, 0.0), -1, keepdims=True), 0.0)
-    g1 = np.where(any_common, np.sum(v1 * np.where(common, x1, 0.0), -1, keepdims=True), 0.0)
-    t0, t1 = _rescale(w0, p0), _rescale(w1, p1)
-    dx = np.where(common, x1 - x0, 0.0)
-    xbar = np.where(common, 0.5 * (x0 + x1), 0.0)
-    m = np.where(common, 0.5 * (v0 + v1), 0.0)
-    r_common = (v1 - v0) * (xbar - 0.5 * (g0 + g1))
-    r = np.where(common, r_common, 0.0)
-    r = np.where(p0 & ~p1, -t0 * (np.where(p0, x0, 0.0) - g0), r)
-    r = np.where(p1 & ~p0, t1 * (np.where(p1, x1, 0.0) - g1), r)
-    return m * dx + r, m, r
-
-
-def _shapley(
-    x0: FloatArray, x1: FloatArray, w0: FloatArray, w1: FloatArray, spec: AggregationSpec
-) -> FloatArray:
-    """Exact Shapley values of the children (players: children whose state changed)."""
-    n_e, n_p, n_c = x0.shape
-    w0b = np.broadcast_to(w0, x0.shape)
-    w1b = np.broadcast_to(w1, x0.shape)
-    same = ((x0 == x1) | (np.isnan(x0) & np.isnan(x1))) & (w0b == w1b)
-    k = int((~same).sum(axis=-1).max()) if same.size else 0
-    phi = np.zeros(x0.shape)
-    if k == 0:
-        return phi
-    if k > MAX_SHAPLEY_PLAYERS:
-        raise MethodError(
-            f"{spec} aggregation: {k} children changed under one parent; exact Shapley "
-            f"values are limited to {MAX_SHAPLEY_PLAYERS} (2^{MAX_SHAPLEY_PLAYERS} coalitions). "
-            "Attribute a shallower depth, or recompute with an exact aggregation "
-            "(arithmetic, geometric, sum) for this node"
-        )
-    order = np.argsort(same, axis=-1, kind="stable")  # changed children first
-    a0, a1 = (np.take_along_axis(v, order, axis=-1) for v in (x0, x1))
-    b0, b1 = (np.take_along_axis(v, order, axis=-1) for v in (w0b, w1b))
-    masks = np.arange(2**k)
-    bits = ((masks[:, None] >> np.arange(k)[None, :]) & 1).astype(bool)  # (M, k)
-    size = bits.sum(axis=1)
-    kernel = AGGREGATORS[spec.name]
-    params = dict(spec.params)
-    value = np.empty((2**k, n_e, n_p))
-    step = max(1, _SHAPLEY_CELLS // max(1, n_e * n_p * n_c))
-    for start in range(0, 2**k, step):  # coalition blocks bound the memory
-        sel = np.zeros((min(step, 2**k - start), n_c), dtype=bool)
-        sel[:, :k] = bits[start : start + step]
-        on = sel[:, None, None, :]
-        xs = np.where(on, a1[None], a0[None])
-        ws = np.where(on, b1[None], b0[None])
-        flat = (1, xs.shape[0] * n_e * n_p, n_c)
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            out = kernel(xs.reshape(flat), ws.reshape(flat[1:]), **params)
-        value[start : start + xs.shape[0]] = out.reshape(xs.shape[0], n_e, n_p)
-    # a coalition leaving no child present has no aggregate: it takes the mean of v(∅) and
-    # v(all) (any finite value keeps the Shapley values summing to v(all) − v(∅))
-    value = np.where(np.isnan(value), 0.5 * (value[0] + value[-1])[None], value)
-    weight = np.array([math.factorial(s) * math.factorial(k - s - 1) for s in range(k)], float)
-    weight /= math.factorial(k)
-    phi_sorted = np.zeros((n_e, n_p, n_c))
-    for t in range(k):  # players: at most MAX_SHAPLEY_PLAYERS
-        without = masks[~bits[:, t]]
-        gain = value[without | (1 << t)] - value[without]
-        phi_sorted[:, :, t] = np.tensordot(weight[size[without]], gain, axes=1)
-    np.put_along_axis(phi, order, phi_sorted, axis=-1)
-    return phi
-
-
-def _split_group(
-    x0: FloatArray,
-    x1: FloatArray,
-    w0: FloatArray,
-    w1: FloatArray,
-    spec0: AggregationSpec,
-    spec1: AggregationSpec,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, str]:
-    """Split the change of every parent of one group: ``(d, m, r, share, method_effect, label)``.
-
-    ``x*`` (E, P, C) children's scores (NaN missing), ``w*`` (P, C) raw weights.
-    """
-    w0 = np.broadcast_to(w0, x0.shape)
-    w1 = np.broadcast_to(w1, x0.shape)
-    p0 = ~np.isnan(x0) & (w0 > 0)
-    p1 = ~np.isnan(x1) & (w1 > 0)
-    effect = np.zeros(x0.shape[:2])
-    if spec0 != spec1:
-        params0, params1 = dict(spec0.params), dict(spec1.params)
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            effect = AGGREGATORS[spec1.name](x0, w1[0], **params1) - AGGREGATORS[spec0.name](
-                x0, w0[0], **params0
-            )
-        w0, p0 = w1, ~np.isnan(x0) & (w1 > 0)
-    t0, t1 = _rescale(w0, p0), _rescale(w1, p1)
-    sh = 0.5 * (t0 + t1)
-    tot = sh.sum(axis=-1, keepdims=True)
-    share = np.where(tot > 0, sh / np.where(tot > 0, tot, 1.0), 0.0)
-    common = p0 & p1
-    name = spec1.name
-    if name == "arithmetic":
-        d, m, r = _linear_split(x0, x1, w0, w1, p0, p1)
-        label = "arithmetic"
-    elif name == "sum":
-        wx0 = np.where(p0, w0 * np.where(p0, x0, 0.0), 0.0)
-        wx1 = np.where(p1, w1 * np.where(p1, x1, 0.0), 0.0)
-        d = wx1 - wx0
-        m = np.where(common, 0.5 * (w0 + w1), 0.0)
-        r = np.where(common, (w1 - w0) * 0.5 * (x0 + x1), d)
-        label = "sum"
-    elif name == "geometric":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            l0 = np.log(np.where(p0, x0, 1.0))
-            l1 = np.log(np.where(p1, x1, 1.0))
-        lam, m_log, r_log = _linear_split(l0, l1, w0, w1, p0, p1)
-        lg0 = np.sum(t0 * l0, axis=-1, keepdims=True)
-        lg1 = np.sum(t1 * l1, axis=-1, keepdims=True)
-        big = _logmean(np.exp(lg0), np.exp(lg1))
-        small = _logmean(np.where(common, x0, 1.0), np.where(common, x1, 1.0))
-        d = big * lam
-        m = np.where(common, big * m_log / small, 0.0)
-        r = big * r_log
-        label = "geometric (log-mean)"
-    else:
-        d = _shapley(np.where(p0, x0, np.nan), np.where(p1, x1, np.nan), w0, w1, spec1)
-        dx = np.where(common, x1 - x0, 0.0)
-        moved = common & (dx != 0)
-        m = np.where(moved, d / np.where(moved, dx, 1.0), 0.0)
-        r = np.where(moved, 0.0, d)
-        label = f"shapley ({spec1})"
-    return d, m, r, share, effect, label
-
-
-# --------------------------------------------------------------------------- engine
-@dataclass(frozen=True)
-class _Split:
-    contribution: FloatArray  # (E, N) root-unit contribution of every node
-    local_w0: FloatArray  # (E, N) weight in parent, rescaled over children present (old)
-    local_w1: FloatArray
-    method: dict[str, str]  # child code → decomposition rule of its parent
-    effects: dict[str, FloatArray]  # parent code → (E,) method-change effect
-
-
-def _decompose(old: _Tree, new: _Tree, nodes: list[tuple[str, int]]) -> _Split:
-    """Top-down split for every entity at once (loops over tree levels and groups only)."""
-    codes = old.codes
-    pos = {c: i for i, c in enumerate(codes)}
-    x0 = old.scores.to_numpy(dtype=np.float64)
-    x1 = new.scores.loc[old.scores.index, codes].to_numpy(dtype=np.float64)
-    n_e = x0.shape[0]
-    in_scope = {c for c, _ in nodes}
-    top = nodes[0][0]
-    mu = np.zeros((n_e, len(codes)))
-    rho = np.zeros((n_e, len(codes)))
-    contrib = np.full((n_e, len(codes)), np.nan)
-    lw0 = np.full((n_e, len(codes)), np.nan)
-    lw1 = np.full((n_e, len(codes)), np.nan)
-    i_top = pos[top]
-    mu[:, i_top] = 1.0
-    contrib[:, i_top] = x1[:, i_top] - x0[:, i_top]
-    method: dict[str, str] = {}
-    effects: dict[str, FloatArray] = {}
-    groups: dict[tuple[int, AggregationSpec, AggregationSpec], list[str]] = {}
-    for code, lev in nodes:
-        kids = [k for k in old.children.get(code, []) if k in in_scope]
-        if kids:
-            groups.setdefault((lev, old.spec[code], new.spec[code]), []).append(code)
-    for (_lev, s0, s1), parents in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0]))):
-        width = max(len(old.children[p]) for p in parents)
-        idx = np.full((len(parents), width), -1, dtype=np.int64)
-        w0 = np.zeros((len(parents), width))
-        w1 = np.zeros((len(parents), width))
-        for r, p in enumerate(parents):  # layout of the group (a few parents)
-            kids = old.children[p]
-            idx[r, : len(kids)] = [pos[k] for k in kids]
-            w0[r, : len(kids)] = [old.weight[k] for k in kids]
-            w1[r, : len(kids)] = [new.weight[k] for k in kids]
-        valid = idx >= 0
-        take = np.where(valid, idx, 0)
-        c0 = np.where(valid, x0[:, take], np.nan)
-        c1 = np.where(valid, x1[:, take], np.nan)
-        d, m, r_, share, effect, label = _split_group(c0, c1, w0, w1, s0, s1)
-        d, m, r_ = np.nan_to_num(d), np.nan_to_num(m), np.nan_to_num(r_)
-        ppos = np.array([pos[p] for p in parents])
-        mu_p, rho_p = mu[:, ppos][..., None], rho[:, ppos][..., None]
-        flat = idx[valid]
-        contrib[:, flat] = (mu_p * d + rho_p * share)[:, valid]
-        mu[:, flat] = (mu_p * m)[:, valid]
-        rho[:, flat] = (mu_p * r_ + rho_p * share)[:, valid]
-        p0 = ~np.isnan(c0) & (w0 > 0)
-        p1 = ~np.isnan(c1) & (w1 > 0)
-        for arr, w, c, pres in ((lw0, w0, c0, p0), (lw1, w1, c1, p1)):
-            full = np.broadcast_to(w, c.shape)
-            shown = full if s1.name == "sum" else _rescale(full, pres)  # sums are not rescaled
-            arr[:, flat] = np.where(pres, shown, np.nan)[:, valid]
-        for p in parents:
-            for k in old.children[p]:
-                method[k] = label
-        if s0 != s1:
-            eff = mu[:, ppos] * np.nan_to_num(effect)
-            for j, p in enumerate(parents):
-                effects[p] = eff[:, j]
-                method[f"{p}:method"] = f"method change ({s0} → {s1})"
-    return _Split(contrib, lw0, lw1, method, effects)
-
-
 # --------------------------------------------------------------------------- public API
-@dataclass(frozen=True, repr=False)
-class Attribution:
+@dataclass(frozen=True, repr=False, eq=False)
+class Attribution(TableResult):
     """Decomposition of one entity's score change at one node (immutable).
+
+    Its one table (:attr:`table`, also ``tables()["attribution"]``) is handed out as a
+    read-only copy.
 
     Attributes
     ----------
@@ -449,23 +142,32 @@ class Attribution:
         The entity and the node whose change is decomposed.
     old_score, new_score : float
         The node's score in the old and the new result.
-    table : DataFrame
-        Tidy, columns :data:`ATTRIBUTION_COLUMNS`: one row per node of the subtree
-        (the node itself at level 0) with its old and new score and weight in its
-        parent (rescaled over the children present), its ``contribution`` to the
-        change of ``node`` and the ``method`` its parent's change was split with.
-        The contributions of the rows with ``is_leaf`` sum to :attr:`total`, and the
-        contributions of a node's children sum to the node's.
     kind : str
         Kind of the results compared.
+    depth : int or None
+        The depth limit of the decomposition (None: down to the leaves).
+    fingerprints : mapping
+        Input fingerprints of the old and the new result (keys ``old``, ``new``).
     """
 
     entity: str
     node: str
     old_score: float
     new_score: float
-    table: pd.DataFrame
     kind: str
+    depth: int | None
+    fingerprints: Mapping[str, Mapping[str, str]]
+    _table: pd.DataFrame
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Tidy, columns :data:`ATTRIBUTION_COLUMNS`: one row per node of the subtree
+        (the node itself at level 0) with its old and new score and weight in its
+        parent (rescaled over the children present), its ``contribution`` to the
+        change of ``node`` and the ``method`` its parent's change was split with.
+        The contributions of the rows with ``is_leaf`` sum to :attr:`total`, and the
+        contributions of a node's children sum to the node's."""
+        return handout(self._table)
 
     @property
     def total(self) -> float:
@@ -475,9 +177,32 @@ class Attribution:
     @property
     def leaves(self) -> pd.DataFrame:
         """The leaf rows (indicators, criteria, or nodes at the depth limit), largest first."""
-        leaf = self.table.loc[self.table["is_leaf"]]
+        leaf = self._table.loc[self._table["is_leaf"]]
         order = leaf["contribution"].abs().sort_values(ascending=False, kind="stable").index
         return leaf.loc[order].reset_index(drop=True)
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """What was decomposed, and the input fingerprints of both results."""
+        return {
+            "index": f"attribution ({self.kind})",
+            "entity": self.entity,
+            "node": self.node,
+            "depth": self.depth,
+            "old_score": self.old_score,
+            "new_score": self.new_score,
+            "fingerprints": {k: dict(v) for k, v in self.fingerprints.items()},
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy table (a copy)."""
+        return self._table.copy()
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {"attribution": self._table}
+
+    def _summary(self) -> tuple[str, list[str]]:
+        return "Attribution", [self._headline()]
 
     def check(self, *, tol: float = 1e-9) -> float:
         """Verify that contributions add up; return the largest discrepancy.
@@ -491,7 +216,7 @@ class Attribution:
         GovindexError
             When a sum is off by more than the tolerance (naming the node).
         """
-        t = self.table
+        t = self._table
         scale = max(1.0, abs(self.old_score), abs(self.new_score))
         gaps = {self.node: abs(float(t.loc[t["is_leaf"], "contribution"].sum()) - self.total)}
         kids = t.loc[t["level"] > 0].groupby("parent")["contribution"].sum()
@@ -506,19 +231,22 @@ class Attribution:
             )
         return gaps[worst]
 
-    def __repr__(self) -> str:
+    def _headline(self) -> str:
         top = self.leaves.head(3)
         drivers = ", ".join(
             _signed(n, c) for n, c in zip(top["node"], top["contribution"], strict=True)
         )
         return (
-            f"Attribution({self.entity}/{self.node}: {self.old_score:.2f} → "
-            f"{self.new_score:.2f} ({self.total:+.2f}); top drivers: {drivers or 'none'})"
+            f"{self.entity}/{self.node}: {self.old_score:.2f} → {self.new_score:.2f} "
+            f"({self.total:+.2f}); top drivers: {drivers or 'none'}"
         )
 
+    def __repr__(self) -> str:
+        return f"Attribution({self._headline()})"
 
-def _default_node(tree: _Tree, entity: str) -> str:
-    node = tree.root_of_entity.get(entity)
+
+def _default_node(tree: TreeScores, entity: str) -> str:
+    node = tree.roots.get(entity)
     if node is None or pd.isna(node):
         raise MethodError(
             f"no default node for entity {entity!r} (the catalog has several roots or no "
@@ -581,12 +309,12 @@ def attribute(
     >>> att.leaves[["node", "contribution"]].values.tolist()  # b: weight 1/4 × change 50
     [['b', 12.5], ['a', 0.0]]
     """
-    a, b = _tree(old), _tree(new)
+    a, b = _side(old), _side(new)
     _check_entity(a, b, [entity])
     node = _default_node(a, entity) if node is None else node
     if node not in a.parent:
         raise MethodError(
-            f"unknown node {node!r}; the result's nodes include {format_items(a.codes)}"
+            f"unknown node {node!r}; the result's nodes include {format_items(a.catalog.codes)}"
         )
     if depth is not None and (int(depth) != depth or depth < 0):
         raise MethodError(f"depth must be a non-negative integer or None; got {depth!r}")
@@ -600,17 +328,16 @@ def attribute(
             f"{entity}/{node} has no score in the {side} result, so its change is undefined; "
             "attribute a node with a score on both sides (see the result's reasons/coverage)"
         )
-    one = _Tree(a.codes, a.parent, a.names, a.weight, a.spec, a.scores.loc[[entity]],
-                a.root_of_entity, a.kind)  # fmt: skip
-    two = _Tree(b.codes, b.parent, b.names, b.weight, b.spec, b.scores.loc[[entity], a.codes],
-                b.root_of_entity, b.kind)  # fmt: skip
-    split = _decompose(one, two, nodes)
+    one, two = a.rows([entity], a.catalog.codes), b.rows([entity], a.catalog.codes)
+    split = decompose(one, two, nodes)
     table = _table(one, two, split, nodes, entity)
-    return Attribution(entity=entity, node=node, old_score=s0, new_score=s1, table=table,
-                       kind=a.kind)  # fmt: skip
+    return Attribution(entity=entity, node=node, old_score=s0, new_score=s1, kind=a.kind,
+                       depth=None if depth is None else int(depth),
+                       fingerprints={"old": a.fingerprints, "new": b.fingerprints},
+                       _table=table)  # fmt: skip
 
 
-def _check_entity(a: _Tree, b: _Tree, entities: Sequence[str]) -> list[str]:
+def _check_entity(a: TreeScores, b: TreeScores, entities: Sequence[str]) -> list[str]:
     if a.kind != b.kind:
         raise MethodError(
             f"cannot compare a {a.kind} with a {b.kind}; pass two results of one kind"
@@ -626,9 +353,9 @@ def _check_entity(a: _Tree, b: _Tree, entities: Sequence[str]) -> list[str]:
 
 
 def _table(
-    a: _Tree, b: _Tree, split: _Split, nodes: list[tuple[str, int]], entity: str
+    a: TreeScores, b: TreeScores, split: Split, nodes: list[tuple[str, int]], entity: str
 ) -> pd.DataFrame:
-    pos = {c: i for i, c in enumerate(a.codes)}
+    pos = {c: i for i, c in enumerate(a.catalog.codes)}
     in_scope = {c for c, _ in nodes}
     v0 = a.scores.to_numpy(dtype=np.float64)[0]
     v1 = b.scores.to_numpy(dtype=np.float64)[0]
@@ -639,7 +366,7 @@ def _table(
         c = float(split.contribution[0, i])
         if np.isnan(old_s) and np.isnan(new_s) and (np.isnan(c) or c == 0.0):
             continue
-        has_kids = any(k in in_scope for k in a.children.get(code, []))
+        has_kids = any(k in in_scope for k in a.children(code))
         rows.append({
             "entity": entity, "node": code, "name": a.names.get(code, code),
             "parent": a.parent[code] if lev > 0 else "", "level": lev, "is_leaf": not has_kids,
@@ -706,12 +433,12 @@ def compare(old: AnyResult, new: AnyResult, *, top: int = 3) -> pd.DataFrame:
     """
     if top < 0:
         raise MethodError(f"top must be a non-negative integer; got {top!r}")
-    a, b = _tree(old), _tree(new)
+    a, b = _side(old), _side(new)
     _check_entity(a, b, [])
     ents = [e for e in a.scores.index if e in set(b.scores.index)]
     if not ents:
         raise MethodError("the two results have no entity in common")
-    roots = a.root_of_entity.reindex(ents)
+    roots = a.roots.reindex(ents)
     known = [r for r in dict.fromkeys(roots.dropna()) if r in a.parent]
     if not known:
         raise MethodError("no entity has a root to compare (pass results with a single root)")
@@ -723,18 +450,14 @@ def compare(old: AnyResult, new: AnyResult, *, top: int = 3) -> pd.DataFrame:
         _check_pair(a, b, [c for c, _ in nodes])
         rows = np.flatnonzero((roots == root).to_numpy())
         sub = [ents[i] for i in rows]
-        one = _Tree(a.codes, a.parent, a.names, a.weight, a.spec, a.scores.loc[sub, a.codes],
-                    a.root_of_entity, a.kind)  # fmt: skip
-        two = _Tree(b.codes, b.parent, b.names, b.weight, b.spec, b.scores.loc[sub, a.codes],
-                    b.root_of_entity, b.kind)  # fmt: skip
-        split = _decompose(one, two, nodes)
+        one, two = a.rows(sub, a.catalog.codes), b.rows(sub, a.catalog.codes)
+        split = decompose(one, two, nodes)
         s0 = one.scores[root].to_numpy(dtype=np.float64)
         s1 = two.scores[root].to_numpy(dtype=np.float64)
         old_s[rows], new_s[rows] = s0, s1
-        leaf_codes = [c for c, _ in nodes if c not in a.children] + [
-            f"{p}:method" for p in split.effects
-        ]
-        pos = [a.codes.index(c) for c, _ in nodes if c not in a.children]
+        leaves = [c for c, _ in nodes if a.catalog.is_indicator(c)]
+        leaf_codes = leaves + [f"{p}:method" for p in split.effects]
+        pos = [a.catalog.codes.index(c) for c in leaves]
         contrib = np.nan_to_num(split.contribution[:, pos])
         if split.effects:
             contrib = np.column_stack([contrib, *split.effects.values()])

@@ -7,8 +7,8 @@ sampling (``SALib.sample.sobol``, scrambled Sobol sequences) and the first-order
 :func:`sensitivity_analysis` maps the unit-cube samples to the discrete choices of
 :mod:`govindex.analysis.uncertainty` (option ``k`` of ``K`` for ``u ∈ [k/K, (k+1)/K)``; the
 weight noise selects one of ``n_weight_sets`` pre-drawn perturbations, as COINr does
-for alternative weight sets) and evaluates all samples at once with the vectorised
-uncertainty model.
+for alternative weight sets) and evaluates all samples at once with the replication
+engine (:mod:`govindex.analysis.replications`).
 
 SALib is an optional dependency: ``pip install SALib`` (or ``pip install
 "govindex[sensitivity]"``).
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from govindex._typing import FloatArray
-from govindex.analysis.uncertainty import (
+from govindex.analysis.replications import (
     FACTORS,
     ImputationOption,
     build_model,
@@ -38,7 +38,7 @@ from govindex.exceptions import MethodError, format_items
 from govindex.indices.composite import IndexResult
 from govindex.indices.gpi import PerformanceResult
 from govindex.prepare.weights import check_n, check_noise, noise_multipliers
-from govindex.results import ResultMixin
+from govindex.results import TableResult, handout
 
 __all__ = ["SensitivityResult", "sensitivity_analysis", "sobol_indices"]
 
@@ -173,14 +173,11 @@ def sobol_indices(
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class SensitivityResult(ResultMixin):
+class SensitivityResult(TableResult):
     """Immutable result of :func:`sensitivity_analysis`.
 
     Attributes
     ----------
-    indices : DataFrame
-        Tidy: ``output`` (an entity, or ``mean_rank_shift``), ``factor``, ``S1``,
-        ``S1_conf``, ``ST``, ``ST_conf`` (half-widths at ``conf_level``).
     statistic : str
         What was analysed (``mean_rank_shift``, ``rank``, ``score``, ``deteriorated``).
     factors : mapping
@@ -193,7 +190,6 @@ class SensitivityResult(ResultMixin):
     fingerprints : mapping
     """
 
-    indices: pd.DataFrame
     statistic: str
     factors: Mapping[str, tuple[Any, ...]]
     n_base: int
@@ -201,6 +197,13 @@ class SensitivityResult(ResultMixin):
     conf_level: float
     seed: int | None
     fingerprints: Mapping[str, str]
+    _indices: pd.DataFrame
+
+    @property
+    def indices(self) -> pd.DataFrame:
+        """Tidy: ``output`` (an entity, or ``mean_rank_shift``), ``factor``, ``S1``,
+        ``S1_conf``, ``ST``, ``ST_conf`` (half-widths at ``conf_level``); a read-only copy."""
+        return handout(self._indices)
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -218,10 +221,10 @@ class SensitivityResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table of indices (a copy)."""
-        return self.indices.copy()
+        return self._indices.copy()
 
     def _tables(self) -> dict[str, pd.DataFrame]:
-        return {"indices": self.indices}
+        return {"indices": self._indices}
 
     def _summary(self) -> tuple[str, list[str]]:
         return "SensitivityResult (Sobol)", [
@@ -367,7 +370,6 @@ def sensitivity_analysis(
     if bank is not None:
         factors["weight_noise"] = (f"{n_weight_sets} sets, ±{weight_noise:g}",)
     return SensitivityResult(
-        indices=indices,
         statistic=statistic,
         factors=factors,
         n_base=int(n),
@@ -375,4 +377,5 @@ def sensitivity_analysis(
         conf_level=float(conf_level),
         seed=seed,
         fingerprints=dict(getattr(result, "fingerprints", {})),
+        _indices=indices,
     )

@@ -6,7 +6,6 @@ the catalog, else the default) → aggregated up every root of the catalog tree.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,7 +17,7 @@ import pandas as pd
 from govindex._typing import FloatArray
 from govindex.aggregate import aggregate_tree, parse_aggregation
 from govindex.catalog import Catalog
-from govindex.exceptions import DataWarning, MethodError, format_items
+from govindex.exceptions import MethodError, format_items
 from govindex.indices.inputs import IndexInputs, index_inputs
 from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
 from govindex.normalize import NORMALIZERS
@@ -31,6 +30,7 @@ from govindex.prepare.treat import (
     warn_treatment,
 )
 from govindex.results import ResultMixin
+from govindex.transform import transform_indicators
 
 __all__ = [
     "IndexMethod",
@@ -117,91 +117,80 @@ def normalize_indicators(
     """Transform and normalise an entity × indicator array with catalog overrides.
 
     Returns the treated (log-transformed where the catalog says so) and the
-    normalised arrays. One kernel call per normalisation method in use.
+    normalised arrays. The transform of the values and goalposts and the resolution
+    of ``reference`` are :func:`govindex.transform.transform_indicators`; one kernel
+    call per normalisation method in use.
     """
     meta = catalog.frame.set_index("code").loc[indicators]
     direction = meta["direction"].to_numpy(dtype=np.float64)
-    log = (meta["transform"] == "log").to_numpy()
-    treated = raw.copy()
-    bounds = {k: meta[k].to_numpy(dtype=np.float64, copy=True) for k in _CATALOG_PARAMS}
-    if log.any():
-        cols = np.flatnonzero(log)
-        sub = treated[:, cols]
-        nonpos = sub <= 0
-        if nonpos.any():
-            e, i = np.nonzero(nonpos)
-            pairs = [
-                f"{entities[a]}/{indicators[cols[b]]}" for a, b in zip(e[:10], i[:10], strict=True)
-            ]
-            warnings.warn(
-                f"{int(nonpos.sum())} non-positive value(s) of log-transformed indicators "
-                "set to NaN: "
-                f"{', '.join(pairs)}",
-                DataWarning,
-                stacklevel=3,
-            )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            treated[:, cols] = np.where(sub > 0, np.log(np.where(sub > 0, sub, 1.0)), np.nan)
     chosen = meta["normalization"].where(meta["normalization"] != "", method.normalization)
+    used = set(chosen)
+    own = dict(method.normalization_params)
+    posts = {k: meta[k].to_numpy(dtype=np.float64, copy=True) for k in _CATALOG_PARAMS}
+    for name in sorted(used & {"goalposts", "bounded"}):  # method posts where the catalog has none
+        cols = np.flatnonzero((chosen == name).to_numpy())
+        for k in _CATALOG_PARAMS:
+            given = _method_posts(own if name == method.normalization else {}, k, len(cols))
+            posts[k][cols] = np.where(np.isnan(posts[k][cols]), given, posts[k][cols])
+    reference = None
+    if "distance_to_reference" in used:
+        if method.normalization == "distance_to_reference":
+            reference = own.get("reference")
+        if reference is None:
+            raise MethodError(
+                "distance_to_reference needs normalization_params={'reference': ...}"
+            )
+    prepared = transform_indicators(
+        raw,
+        (meta["transform"] == "log").to_numpy(),
+        lower=posts["lower"],
+        upper=posts["upper"],
+        reference=reference,
+        targets=meta["target"].to_numpy(dtype=np.float64),
+        entities=entities,
+        labels=indicators,
+        stacklevel=3,
+    )
     normalized = np.full(raw.shape, np.nan)
-    for name in sorted(set(chosen)):
+    for name in sorted(used):
         cols = np.flatnonzero((chosen == name).to_numpy())
         # one method for every indicator (the usual case): a slice avoids two gathers
         sel = slice(None) if len(cols) == raw.shape[1] else cols
-        params = dict(method.normalization_params) if name == method.normalization else {}
+        params = dict(own) if name == method.normalization else {}
         if name in ("goalposts", "bounded"):
-            for k in _CATALOG_PARAMS:
-                try:
-                    given = np.broadcast_to(
-                        np.asarray(params.get(k, np.nan), dtype=np.float64), (len(cols),)
-                    )
-                except (TypeError, ValueError):
-                    raise MethodError(
-                        f"normalization_params[{k!r}] must be one number for all indicators; "
-                        f"found {params.get(k)!r}. Put per-indicator goalposts in the "
-                        f"catalog's '{k}' column"
-                    ) from None
-                posts = np.where(np.isnan(bounds[k][cols]), given, bounds[k][cols])
-                params[k] = _log_posts(posts, log[cols], k, [indicators[c] for c in cols])
-        if name == "distance_to_reference":
-            params["reference"] = _reference(
-                params.get("reference"), meta, cols, treated, entities
+            params["lower"], params["upper"] = (
+                _pick(prepared.lower, cols),
+                _pick(prepared.upper, cols),
             )
-        labels = [indicators[c] for c in cols]
+        if name == "distance_to_reference":
+            params["reference"] = _pick(prepared.reference, cols)
         try:
             normalized[:, sel] = NORMALIZERS[name](
-                treated[:, sel], direction[cols], labels=labels, **params
+                prepared.values[:, sel],
+                direction[cols],
+                labels=[indicators[c] for c in cols],
+                **params,
             )
         except TypeError as exc:
             raise MethodError(f"bad parameters for normalization {name!r}: {exc}") from None
-    return treated, normalized
+    return prepared.values, normalized
 
 
-def _log_posts(posts: FloatArray, use: np.ndarray, name: str, labels: list[str]) -> FloatArray:
-    """Log-transform the goalposts of log-transformed indicators (catalog or method posts)."""
-    bad = use & (posts <= 0)
-    if bad.any():
+def _pick(values: FloatArray | None, cols: np.ndarray) -> FloatArray:
+    assert values is not None  # internal invariant: asked for, so resolved
+    return values[cols]
+
+
+def _method_posts(params: Mapping[str, Any], key: str, n: int) -> FloatArray:
+    """The method's goalpost ``key`` (one number for all indicators; NaN = none)."""
+    try:
+        return np.broadcast_to(np.asarray(params.get(key, np.nan), dtype=np.float64), (n,))
+    except (TypeError, ValueError):
         raise MethodError(
-            f"log-transformed indicator(s) {format_items(labels[i] for i in np.flatnonzero(bad))} "
-            f"need a positive {name!r} goalpost; found {format_items(posts[bad].tolist())}. "
-            "Give positive goalposts or drop the log transform"
-        )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(use & (posts > 0), np.log(np.where(posts > 0, posts, 1.0)), posts)
-
-
-def _reference(
-    ref: Any, meta: pd.DataFrame, cols: np.ndarray, raw: FloatArray, entities: pd.Index
-) -> Any:
-    if ref is None:
-        raise MethodError("distance_to_reference needs normalization_params={'reference': ...}")
-    if isinstance(ref, str) and ref == "target":
-        return meta["target"].to_numpy(dtype=np.float64)[cols]
-    if isinstance(ref, str):
-        if ref not in entities:
-            raise MethodError(f"reference entity {ref!r} is not in the panel")
-        return raw[entities.get_loc(ref), cols]
-    return ref
+            f"normalization_params[{key!r}] must be one number for all indicators; "
+            f"found {params.get(key)!r}. Put per-indicator goalposts in the "
+            f"catalog's '{key}' column"
+        ) from None
 
 
 def rollup(

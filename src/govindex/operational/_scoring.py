@@ -2,8 +2,11 @@
 
 The tidy inputs are validated, pivoted once to an ``entities × items`` array, and
 each rule kernel scores all the columns of its rule at once (the only Python loop is
-over the five rule names). Subtotals are matrix products with 0/1 membership
-matrices; levels come from one ``searchsorted`` on the cut-offs.
+over the five rule names). Subtotals — criteria → directions → blocks → total, bonus
+and penalty items directly under the total — are one
+:func:`~govindex.aggregate.aggregate_tree` roll-up (``sum`` at every parent) over the
+scorecard's tree as a :class:`~govindex.Catalog` (:func:`scorecard_catalog`); levels
+come from one ``searchsorted`` on the cut-offs.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from govindex.aggregate import aggregate_tree
+from govindex.catalog import Catalog
 from govindex.exceptions import DataWarning, ScorecardError, format_items
 from govindex.operational._rules import RULES
 
 if TYPE_CHECKING:
     from govindex.operational.scorecard import Scorecard
 
-__all__ = ["ScoreTables", "compute_tables", "validate_inputs"]
+__all__ = ["ScoreTables", "compute_tables", "scorecard_catalog", "validate_inputs"]
 
 _REQUIRED = ("entity", "criterion", "value")
 #: Points and subtotals are rounded to this many decimals to remove floating-point noise
@@ -40,6 +45,30 @@ class ScoreTables:
     directions: pd.DataFrame
     blocks: pd.DataFrame
     totals: pd.DataFrame
+
+
+def scorecard_catalog(scorecard: Scorecard) -> Catalog:
+    """The scorecard's tree as a :class:`~govindex.Catalog` with ``sum`` at every parent.
+
+    Nodes, in this order: the total (code ``"total"``, or ``"total_"`` … when a block,
+    direction or item of the scorecard is already called so), the blocks, the
+    directions and the items in force; criteria hang under their direction, directions
+    under their block, blocks and the bonus and penalty items under the total. Every
+    weight is 1, so each parent's score is the plain sum of its children's points.
+    """
+    taken = {*(b.code for b in scorecard.blocks), *(d.code for d in scorecard.directions),
+             *scorecard.item_codes}  # fmt: skip
+    root = "total"
+    while root in taken:
+        root += "_"
+    rows = [(root, f"Total ({scorecard.name})", "", "sum")]
+    rows += [(b.code, b.name, root, "sum") for b in scorecard.blocks]
+    rows += [(d.code, d.name, d.block, "sum") for d in scorecard.directions]
+    rows += [(i.code, i.name, i.direction if i.kind == "criterion" and i.direction else root, "")
+             for i in scorecard.items]  # fmt: skip
+    return Catalog.from_frame(
+        pd.DataFrame(rows, columns=["code", "name", "parent", "aggregation"])
+    )
 
 
 def _pairs(frame: pd.DataFrame, mask: Any, extra: str | None = None) -> list[str]:
@@ -234,16 +263,17 @@ def compute_tables(
 
     dir_codes = pd.Index([d.code for d in scorecard.directions], name="direction")
     blk_codes = pd.Index([b.code for b in scorecard.blocks], name="block")
-    item_dir = np.array([i.direction or "" for i in items])
-    item_blk = np.array([i.block or "" for i in items])
-    m_dir = (item_dir[:, None] == dir_codes.to_numpy()[None, :]).astype(float)
-    m_blk = (item_blk[:, None] == blk_codes.to_numpy()[None, :]).astype(float)
-    directions = np.round(pts @ m_dir, DECIMALS)
-    blocks = np.round(pts @ m_blk, DECIMALS)
+    tree = scorecard.catalog
+    nodes = pd.Index(tree.codes)
+    leaf = np.full((n_e, len(nodes)), np.nan)
+    leaf[:, nodes.get_indexer(codes)] = pts
+    sums = aggregate_tree(leaf, tree.rollup_plan("sum"), coverage=0.0).scores
+    directions = np.round(sums[:, nodes.get_indexer(dir_codes)], DECIMALS)
+    blocks = np.round(sums[:, nodes.get_indexer(blk_codes)], DECIMALS)
     base = np.round(blocks.sum(axis=1), DECIMALS)
     bonus = np.round(pts[:, kind == "bonus"].sum(axis=1), DECIMALS)
     penalty = np.round(pts[:, kind == "penalty"].sum(axis=1), DECIMALS) + 0.0
-    total = np.round(base + bonus + penalty, DECIMALS)
+    total = np.round(sums[:, nodes.get_loc(tree.roots[0])], DECIMALS) + 0.0
     percent = np.round(100.0 * total / scorecard.max_points, DECIMALS)
 
     levels_low_first = scorecard.levels[::-1]

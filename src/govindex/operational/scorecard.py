@@ -15,6 +15,7 @@ import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -23,8 +24,10 @@ import pandas as pd
 
 from govindex.exceptions import ScorecardError, format_items
 from govindex.operational._rules import RULE_KEYS, Rule, parse_rule
+from govindex.operational._scoring import scorecard_catalog
 
 if TYPE_CHECKING:
+    from govindex.catalog import Catalog
     from govindex.operational.result import OperationalResult
 
 __all__ = [
@@ -39,7 +42,6 @@ __all__ = [
 ]
 
 ItemKind = Literal["criterion", "bonus", "penalty"]
-EntityKind = Literal["central", "local"]
 
 #: Names accepted by :func:`read_scorecard` for the scorecards shipped with govindex.
 BUILTIN_SCORECARDS: tuple[str, ...] = ("central", "local")
@@ -180,6 +182,20 @@ class Scorecard:
     def max_points(self) -> float:
         """Sum of the maximum points of the base criteria (the 100 % of the levels)."""
         return float(sum(i.max_points for i in self.criteria))
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The scorecard's tree as a :class:`~govindex.Catalog` (``sum`` at every parent).
+
+        Root ``"total"`` over the blocks (over their directions, over their criteria) and
+        the bonus and penalty items; what scoring and attribution roll up.
+
+        Examples
+        --------
+        >>> read_scorecard("local").catalog.children("total")[:4]
+        ['B1', 'B2', 'B3', 'popular_participation']
+        """
+        return scorecard_catalog(self)
 
     def item(self, code: str) -> Item:
         """Return the item ``code`` (criterion, bonus or penalty)."""

@@ -110,11 +110,11 @@ def plot_sensitivity(
     >>> matplotlib.use("Agg")
     >>> from govindex.analysis.sensitivity import SensitivityResult
     >>> import pandas as pd
-    >>> res = SensitivityResult(indices=pd.DataFrame({
-    ...     "output": ["y", "y"], "factor": ["a", "b"], "S1": [0.2, 0.7],
-    ...     "S1_conf": [0.05, 0.05], "ST": [0.25, 0.8], "ST_conf": [0.04, 0.06]}),
+    >>> res = SensitivityResult(
     ...     statistic="y", factors={"a": (), "b": ()}, n_base=64, n_evaluations=256,
-    ...     conf_level=0.95, seed=0, fingerprints={})
+    ...     conf_level=0.95, seed=0, fingerprints={}, _indices=pd.DataFrame({
+    ...         "output": ["y", "y"], "factor": ["a", "b"], "S1": [0.2, 0.7],
+    ...         "S1_conf": [0.05, 0.05], "ST": [0.25, 0.8], "ST_conf": [0.04, 0.06]}))
     >>> plot_sensitivity(res).get_ylabel()
     'Sobol index'
     """
