@@ -40,7 +40,7 @@ import pandas as pd
 
 import govindex
 from govindex import Catalog, performance_index
-from govindex.analysis.replications import build_model
+from govindex.analysis._replications import build_model
 from govindex.analysis.uncertainty import UncertaintyResult, uncertainty_analysis
 from govindex.datasets import load_demo
 from govindex.indices.composite import rollup

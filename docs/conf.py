@@ -81,8 +81,17 @@ html_last_updated_fmt = None
 #: ``__module__`` points, so signature annotations link to it); the top-level page lists the
 #: verbs of ``govindex.__all__`` in summary tables that link to those entries.
 CORE_MODULES = (
-    "panel", "catalog", "methods", "change", "normalize", "aggregate", "results", "exceptions",
-)  # fmt: skip
+    "panel",
+    "catalog",
+    "methods",
+    "change",
+    "classification",
+    "transform",
+    "normalize",
+    "aggregate",
+    "results",
+    "exceptions",
+)
 API_PAGES = {
     "govindex": "api/govindex.md",
     **{f"govindex.{module}": "api/core.md" for module in CORE_MODULES},

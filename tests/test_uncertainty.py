@@ -218,7 +218,7 @@ def test_block_boundaries_do_not_matter(
         "seed": 3,
     }
     whole = uncertainty_analysis(gpi, **kw)  # type: ignore[arg-type]
-    monkeypatch.setattr("govindex.analysis.replications._BATCH", 7)
+    monkeypatch.setattr("govindex.analysis._replications._BATCH", 7)
     blocked = uncertainty_analysis(gpi, **kw)  # type: ignore[arg-type]
     np.testing.assert_array_equal(whole.scores.to_numpy(), blocked.scores.to_numpy())
 

@@ -40,8 +40,8 @@ from govindex._arrays import (
 )
 from govindex._registry import Registry
 from govindex._typing import BoolArray, FloatArray, IntArray
+from govindex.classification import TARGET_CLASSES as TARGET_CLASSES  # re-export
 from govindex.classification import (
-    TARGET_CLASSES,
     classify,
     classify_survey,
     target_progress,
@@ -63,7 +63,6 @@ __all__ = [
     "REASON_TOO_FEW_POINTS",
     "REASON_ZERO_BASE",
     "REASON_ZERO_MEAN",
-    "TARGET_CLASSES",
     "ChangeRule",
     "RuleOutput",
     "WindowChanges",

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from govindex.analysis.decomposition import MAX_SHAPLEY_PLAYERS, Split, TreeScores, decompose
+from govindex.analysis._decomposition import MAX_SHAPLEY_PLAYERS, Split, TreeScores, decompose
 from govindex.exceptions import CatalogError, GovindexError, MethodError, format_items
 from govindex.results import TableResult, handout
 

@@ -8,7 +8,7 @@ sampling (``SALib.sample.sobol``, scrambled Sobol sequences) and the first-order
 :mod:`govindex.analysis.uncertainty` (option ``k`` of ``K`` for ``u ∈ [k/K, (k+1)/K)``; the
 weight noise selects one of ``n_weight_sets`` pre-drawn perturbations, as COINr does
 for alternative weight sets) and evaluates all samples at once with the replication
-engine (:mod:`govindex.analysis.replications`).
+engine (``govindex.analysis._replications``).
 
 SALib is an optional dependency: ``pip install SALib`` (or ``pip install
 "govindex[sensitivity]"``).
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from govindex._typing import FloatArray
-from govindex.analysis.replications import (
+from govindex.analysis._replications import (
     FACTORS,
     ImputationOption,
     build_model,

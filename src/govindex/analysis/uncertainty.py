@@ -7,7 +7,7 @@ each with one option of every factor, recomputes the index under each, and summa
 every entity's **rank distribution** (median and 5th–95th percentile).
 
 Vectorised across replications by the replication engine
-(:mod:`govindex.analysis.replications`): the leaf scores of every discrete option are
+(``govindex.analysis._replications``): the leaf scores of every discrete option are
 computed **once**, then all replications are rolled up together by
 :func:`~govindex.aggregate.aggregate_tree` (the one tree roll-up) with a replication axis
 and per-replication weights — the only Python loops run over options, tree levels and
@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from govindex._typing import FloatArray, IntArray
-from govindex.analysis.replications import (
+from govindex.analysis._replications import (
     AGGREGATION_OPTIONS,
     CHANGE_OPTIONS,
     FACTORS,

@@ -16,7 +16,8 @@ transformed back at the index: replications with different aggregation options s
 one roll-up. The only Python loops run over options, tree levels and blocks.
 
 Used by :mod:`govindex.analysis.uncertainty` (random designs) and
-:mod:`govindex.analysis.sensitivity` (Sobol designs).
+:mod:`govindex.analysis.sensitivity` (Sobol designs). A private module: its names are
+shared with those two, not part of the documented API.
 """
 
 from __future__ import annotations
@@ -45,18 +46,7 @@ from govindex.normalize import NORMALIZERS
 from govindex.prepare.impute import check_imputation_spec
 from govindex.prepare.weights import normalise_per_parent, parent_index, scheme_weights
 
-__all__ = [
-    "AGGREGATION_OPTIONS",
-    "CHANGE_OPTIONS",
-    "FACTORS",
-    "GPI_NORMALIZATIONS",
-    "WEIGHT_SCHEMES",
-    "ImputationOption",
-    "Model",
-    "build_model",
-    "option_label",
-    "rank_rows",
-]
+__all__ = ["FACTORS", "ImputationOption", "Model", "build_model", "option_label", "rank_rows"]
 
 #: Change-rule options of the GPI (``"catalog"`` = the catalog's per-indicator rules).
 CHANGE_OPTIONS: tuple[str, ...] = ("catalog", "relative", "absolute", "slope")

@@ -7,7 +7,8 @@ layout exactly as :func:`~govindex.aggregate.aggregate_tree` uses them) and its 
 node scores. :func:`decompose` splits the change of every parent between its children,
 level by level from the attributed node down, for every entity at once; the rules per
 aggregation method (exact linear split, sums, log-mean for the geometric mean, exact
-Shapley values otherwise) are documented in :mod:`govindex.analysis.attribution`.
+Shapley values otherwise) are documented in :mod:`govindex.analysis.attribution`. A private
+module: its names are shared with that one, not part of the documented API.
 """
 
 from __future__ import annotations
