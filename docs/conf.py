@@ -81,17 +81,9 @@ html_last_updated_fmt = None
 #: ``__module__`` points, so signature annotations link to it); the top-level page lists the
 #: verbs of ``govindex.__all__`` in summary tables that link to those entries.
 CORE_MODULES = (
-    "panel",
-    "catalog",
-    "methods",
-    "change",
-    "classification",
-    "transform",
-    "normalize",
-    "aggregate",
-    "results",
-    "exceptions",
-)
+    "panel", "catalog", "methods", "change", "classification", "transform", "normalize",
+    "aggregate", "results", "exceptions",
+)  # fmt: skip
 API_PAGES = {
     "govindex": "api/govindex.md",
     **{f"govindex.{module}": "api/core.md" for module in CORE_MODULES},

@@ -66,16 +66,9 @@ def test_the_three_callers_give_the_same_numbers_and_warning() -> None:
             {"entity": ["A", "B", "C"], "indicator": "inc", "year": 2024, "value": values}
         )
     )
+    nodes = [("R", "", "", NAN, NAN), ("inc", "R", "log", 100.0, 100000.0)]
     cat = Catalog.from_frame(
-        pd.DataFrame(
-            {
-                "code": ["R", "inc"],
-                "parent": ["", "R"],
-                "transform": ["", "log"],
-                "lower": [NAN, 100.0],
-                "upper": [NAN, 100000.0],
-            }
-        )
+        pd.DataFrame(nodes, columns=["code", "parent", "transform", "lower", "upper"])
     )
     # ln(1000/100)/ln(100000/100) = 1/3, ln(10000/100)/ln(1000) = 2/3; 0 -> NaN
     expected = [NAN, 100 / 3, 200 / 3]

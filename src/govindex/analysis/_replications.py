@@ -26,7 +26,7 @@ import json
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -358,10 +358,11 @@ def build_model(
     """
     if not isinstance(shift, (int, float)) or not np.isfinite(shift):
         raise MethodError(f"shift must be a finite number; found {shift!r}")
+    given = _Given(change, normalization, tolerance, imputation, node)
     if isinstance(result, PerformanceResult):
-        setup = _gpi_setup(result, change, normalization, tolerance, imputation, node)
+        setup = _gpi_setup(result, given)
     elif isinstance(result, IndexResult):
-        setup = _composite_setup(result, change, normalization, tolerance, imputation, node)
+        setup = _composite_setup(result, given)
     else:
         raise MethodError(
             "expected an IndexResult (compute_index) or a PerformanceResult (performance_index); "
@@ -406,6 +407,16 @@ def build_model(
     )
 
 
+class _Given(NamedTuple):
+    """The options of the factors as passed (None = the result's own)."""
+
+    change: Sequence[str] | None
+    normalization: Sequence[str] | None
+    tolerance: Sequence[float] | None
+    imputation: Sequence[ImputationOption] | None
+    node: str | None
+
+
 @dataclass(frozen=True)
 class _Setup:
     """What differs between a GPI and a composite index in :func:`build_model`."""
@@ -421,26 +432,19 @@ class _Setup:
     nominal: pd.DataFrame  # entity: score, rank
 
 
-def _gpi_setup(
-    result: PerformanceResult,
-    change: Sequence[str] | None,
-    normalization: Sequence[str] | None,
-    tolerance: Sequence[float] | None,
-    imputation: Sequence[ImputationOption] | None,
-    node: str | None,
-) -> _Setup:
+def _gpi_setup(result: PerformanceResult, given: _Given) -> _Setup:
     kinds = set(result.scores["kind"]) - {""}
     if len(kinds) > 1:
         raise MethodError(
             f"the result mixes {format_items(sorted(kinds))} bodies, which are ranked "
             "separately; analyse one kind at a time (regenerate(entities=[...]) or roots=[...])"
         )
-    if node is not None:
+    if given.node is not None:
         raise MethodError("node applies to composite-index results; a GPI uses each entity's root")
-    chg = _options("change", change, ("catalog",), CHANGE_OPTIONS)
-    norms = _options("normalization", normalization, ("progress",), GPI_NORMALIZATIONS)
-    tols = _tolerances(tolerance)
-    imps = _imputations(imputation, result.method.imputation, _gpi_imputation)
+    chg = _options("change", given.change, ("catalog",), CHANGE_OPTIONS)
+    norms = _options("normalization", given.normalization, ("progress",), GPI_NORMALIZATIONS)
+    tols = _tolerances(given.tolerance)
+    imps = _imputations(given.imputation, result.method.imputation, _gpi_imputation)
     leaf_values, entity_ok, det = _gpi_leaves(result, chg, imps, norms, tols)
     pos = {c: i for i, c in enumerate(result.catalog.codes)}
     roots = result.scores["root"].fillna("")
@@ -458,14 +462,8 @@ def _gpi_setup(
                   target, nominal)  # fmt: skip
 
 
-def _composite_setup(
-    result: IndexResult,
-    change: Sequence[str] | None,
-    normalization: Sequence[str] | None,
-    tolerance: Sequence[float] | None,
-    imputation: Sequence[ImputationOption] | None,
-    node: str | None,
-) -> _Setup:
+def _composite_setup(result: IndexResult, given: _Given) -> _Setup:
+    change, tolerance, node = given.change, given.tolerance, given.node
     if change is not None and tuple(change) != ("catalog",):
         raise MethodError(
             "change rules apply to GPI results (performance_index) only; leave change=None"
@@ -474,10 +472,9 @@ def _composite_setup(
         raise MethodError(
             "tolerance applies to GPI results (performance_index) only; leave tolerance=None"
         )
-    norms = _options(
-        "normalization", normalization, (result.method.normalization,), NORMALIZERS.names()
-    )
-    imps = _imputations(imputation, result.method.imputation, check_imputation_spec)
+    own = (result.method.normalization,)
+    norms = _options("normalization", given.normalization, own, NORMALIZERS.names())
+    imps = _imputations(given.imputation, result.method.imputation, check_imputation_spec)
     roots = result.catalog.roots
     if node is None:
         if len(roots) != 1:
