@@ -412,7 +412,7 @@ def test_to_parquet_with_provenance(tmp_path: Path) -> None:
     catalog = Catalog.from_frame(hand_catalog())
     res = compute_index(panel, catalog, year=2024, normalization_params={"low": 10, "high": 100})
     files = res.to_parquet(tmp_path / "out", prefix="gpi_")
-    names = sorted(f.name for f in files)
+    names = sorted(f.name for f in files.values())
     assert names == [
         f"gpi_{t}.parquet" for t in ("coverage", "normalized", "raw", "reasons", "scores")
     ]

@@ -61,7 +61,7 @@ def test_round_trip_keeps_values_and_dtypes(tmp_path: Path) -> None:
 def test_round_trip_of_demo_gpi_tables_and_panel(tmp_path: Path) -> None:
     panel, catalog = load_demo("leb")
     res = performance_index(panel, catalog, year=2025)
-    tables = {**res._tables(), "risks": res.risk_areas(), "panel": panel.to_frame()}
+    tables = {**res.tables(), "risks": res.risk_areas(), "panel": panel.to_frame()}
     back = read_excel_tables(to_excel(tables, tmp_path / "gpi.xlsx"))
     assert list(back) == list(tables)
     for name, table in tables.items():

@@ -309,7 +309,7 @@ def test_compute_index_with_group_mean_imputation() -> None:
     with pytest.warns(DataWarning):
         again = res.regenerate()
     assert_allclose(again.scores.to_numpy(), res.scores.to_numpy())
-    assert "imputed" in res._tables()
+    assert "imputed" in res.tables()
 
 
 def test_compute_index_defaults_unchanged() -> None:
@@ -319,7 +319,7 @@ def test_compute_index_defaults_unchanged() -> None:
     assert "treatment" not in res.method.to_dict()
     assert res.treatment is None
     assert not res.imputed.to_numpy().any()
-    assert set(res._tables()) == {"scores", "normalized", "raw", "coverage", "reasons"}
+    assert set(res.tables()) == {"scores", "normalized", "raw", "coverage", "reasons"}
 
 
 def test_compute_index_locf_uses_earlier_years() -> None:

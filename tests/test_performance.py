@@ -344,8 +344,8 @@ def test_inputs_not_modified_and_runs_bit_identical(
     pd.testing.assert_frame_equal(panel.to_frame(), tidy0)
     for name in ("scores", "changes", "node_scores", "node_coverage", "raw"):
         pd.testing.assert_frame_equal(getattr(r1, name), getattr(r2, name), check_exact=True)
-    files1 = r1.to_parquet(tmp_path / "a")
-    files2 = r2.to_parquet(tmp_path / "b")
+    files1 = list(r1.to_parquet(tmp_path / "a").values())
+    files2 = list(r2.to_parquet(tmp_path / "b").values())
     assert [f.name for f in files1] == [f.name for f in files2] and len(files1) == 3
     for f1, f2 in zip(files1, files2, strict=True):
         assert f1.read_bytes() == f2.read_bytes(), f1.name

@@ -280,7 +280,7 @@ def test_compute_index_with_treatment() -> None:
     assert res.normalized.loc["G", "x"] == 100.0
     assert res.treatment.loc["x", "points"] == 1
     assert res.method.treatment["max_points"] == 3
-    assert "treatment" in res._tables()
+    assert "treatment" in res.tables()
     with pytest.warns(DataWarning):
         assert_allclose(res.regenerate().scores.to_numpy(), res.scores.to_numpy())
 

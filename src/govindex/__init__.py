@@ -57,7 +57,7 @@ from govindex.prepare.breaks import series_breaks
 from govindex.prepare.impute import impute
 from govindex.prepare.lineage import Lineage
 from govindex.prepare.treat import treat
-from govindex.report.html import write_reports
+from govindex.report import write_reports
 
 __all__ = [
     "Catalog",

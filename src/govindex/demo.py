@@ -88,9 +88,9 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
     risks_central = gpi_central.risk_areas()
     output = DemoOutput(gpi_local, gpi_central, npi, risks_local, risks_central)
     output.notes = sorted({str(w.message) for w in caught})
-    output.files += gpi_local.to_parquet(results_dir, prefix="gpi_local_")
-    output.files += gpi_central.to_parquet(results_dir, prefix="gpi_central_")
-    output.files += npi.to_parquet(results_dir)
+    output.files += gpi_local.to_parquet(results_dir, prefix="gpi_local_").values()
+    output.files += gpi_central.to_parquet(results_dir, prefix="gpi_central_").values()
+    output.files += npi.to_parquet(results_dir).values()
     for name, table, result in (
         ("risks_local", risks_local, gpi_local),
         ("risks_central", risks_central, gpi_central),

@@ -4,48 +4,93 @@ Two levels:
 
 * :class:`TableResult` — anything that hands out tables: ``provenance`` (property),
   ``tables()`` (the public mapping of every output table: the only thing exporters,
-  reports, diffs and attribution read), ``to_frame()``, ``to_parquet(folder)`` and a
-  readable ``repr`` / ``_repr_html_``. Analysis results (uncertainty, sensitivity,
-  imputation, treatment, attribution, …) implement this level.
-* :class:`Result` — an index computation (composite index, GPI, NPI, operational
-  scorecard) adds ``method`` (the frozen method object), ``stages`` (ordered
-  stage name → labelled DataFrame: raw → treated/imputed → changes or normalised →
-  aggregated, as COINr names its stages), ``scores`` (the headline table),
-  ``node_scores`` (every node of the framework tree) and ``regenerate(**changes)``.
+  reports and diffs read), ``to_frame()``, ``to_parquet(folder, *, prefix, metadata)``
+  returning ``{table name: path}``, and a readable ``repr`` / ``_repr_html_``.
+  Analysis and preparation results implement this level: uncertainty and
+  sensitivity analyses, attributions, imputation, outlier treatment, strengths and
+  weaknesses, the data-quality report, run diffs, the operational recommendations
+  register and year comparisons.
+* :class:`Result` — an index computation (:class:`~govindex.IndexResult`,
+  :class:`~govindex.PerformanceResult`, :class:`~govindex.ProgressResult`,
+  :class:`~govindex.OperationalResult`) adds ``method`` (the frozen method object),
+  ``stages`` (ordered stage name → labelled DataFrame, from the raw values to the
+  aggregated scores, as COINr names its stages Raw → Treated → Normalised →
+  Aggregated), ``scores`` (the headline table: index ``entity``; for the NPI,
+  ``year``), ``node_scores`` (every node of the framework tree) and
+  ``regenerate(**changes)`` (recompute from the same inputs with some parameters
+  changed; without changes it equals a fresh computation bit for bit).
 
-Every frame handed out is **read-only** for the result: it is a shallow copy
-(:func:`handout`), which under pandas' copy-on-write costs no data copy; writing
-into it changes the caller's copy only, never the stored result, and arrays taken
-from it with ``to_numpy()`` are read-only views.
+``provenance`` is a JSON-serialisable dict that names the computation under the key
+``index`` (index computations and their analyses) or ``kind`` (the other results),
+the method with every parameter (``method``; an operational result: ``scorecard``),
+the input fingerprints and the options. :meth:`TableResult.to_parquet` writes it
+into the schema metadata of every file, with the table's name and the library
+version.
 
-Implementing a result: keep the tables in private fields of a frozen dataclass and
-expose them through properties that return ``handout(frame)``; implement
-``_tables()`` (the name → frame mapping, no copies) and ``_summary()`` (title and
-lines for the display); the base class does the rest.
+**Read-only.** Results are immutable (assigning an attribute raises
+:class:`dataclasses.FrozenInstanceError`, an ``AttributeError``) and every frame
+they hand out — properties, :meth:`TableResult.tables`, ``stages`` — is a shallow
+copy (:func:`handout`): under pandas' copy-on-write it costs no data copy, writing
+into it changes the caller's copy only, never the result (labels and names
+included), and arrays taken from it with ``to_numpy()`` are read-only views.
+
+Implementing a result: keep the frames in private attributes (a frozen dataclass
+with private fields, or ``__init__`` storing them with :meth:`TableResult._store`),
+expose them as :class:`HandOut` attributes (or properties that return
+``handout(frame)``), and implement :attr:`~TableResult.provenance`,
+:meth:`~TableResult._tables` (name → stored frame, no copies, the main table first),
+:meth:`~TableResult._summary` (title and lines for the display) and, if the main tidy
+table is not the first, :meth:`~TableResult.to_frame`. The protocol test
+(``tests/test_result_protocol.py``) finds every subclass and fails until it has a case
+there.
+
+For example, a GPI result (every result reads the same way):
+
+>>> import pandas as pd
+>>> from govindex import Catalog, Panel, performance_index
+>>> panel = Panel.from_frame(pd.DataFrame({
+...     "entity": ["A", "A", "B", "B"], "indicator": "income", "year": [2022, 2025] * 2,
+...     "value": [100.0, 115.7625, 100.0, 100.0]}))
+>>> catalog = Catalog.from_frame(pd.DataFrame({"code": ["GPI", "income"],
+...                                            "parent": ["", "GPI"]}))
+>>> res = performance_index(panel, catalog, year=2025)
+>>> list(res.stages), list(res.tables())
+(['raw', 'changes', 'aggregated'], ['scores', 'changes', 'node_scores'])
+>>> given = res.scores
+>>> given.loc["A", "gpi"] = -1.0   # changes the caller's copy only
+>>> float(res.scores.loc["A", "gpi"])
+100.0
+>>> res.regenerate().scores.equals(res.scores)
+True
 """
 
 from __future__ import annotations
 
 import html
+import operator
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Self
+from typing import Any, Generic, NoReturn, Self, TypeVar, overload
 
 import pandas as pd
 
 from govindex._provenance import to_parquet_with_provenance
 
-__all__ = ["Result", "TableResult", "handout", "handout_all"]
+__all__ = ["HandOut", "Result", "TableResult", "handout", "handout_all"]
+
+FrameT = TypeVar("FrameT", pd.DataFrame, pd.Series)
+T = TypeVar("T")
 
 
-def handout(frame: pd.DataFrame) -> pd.DataFrame:
+def handout(frame: FrameT) -> FrameT:
     """Return ``frame`` as handed out by a result: a copy that cannot change the result.
 
     A shallow copy: with pandas' copy-on-write no data are copied until the caller
-    writes into it, and then only the caller's copy changes.
+    writes into it, and then only the caller's copy changes (labels and names too).
 
     Examples
     --------
@@ -59,35 +104,118 @@ def handout(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def handout_all(tables: Mapping[str, pd.DataFrame]) -> Mapping[str, pd.DataFrame]:
-    """A read-only mapping of handed-out frames, in the order of ``tables``."""
+    """A read-only mapping of handed-out frames, in the order of ``tables``.
+
+    Examples
+    --------
+    >>> stages = handout_all({"raw": pd.DataFrame({"x": [1.0]})})
+    >>> list(stages)
+    ['raw']
+    """
     return MappingProxyType({name: handout(frame) for name, frame in tables.items()})
+
+
+class HandOut(Generic[T]):
+    """A read-only attribute of a result: reads a private attribute and hands it out.
+
+    ``scores = HandOut[pd.DataFrame]("_scores", "The headline table.")`` in a result
+    class returns ``handout(self._scores)``: a frame or series as a read-only copy
+    (:func:`handout`), anything else (None, a Panel) as it is. Assigning it raises.
+
+    Parameters
+    ----------
+    attr : str
+        Name of the private attribute that holds the value (a dotted path such as
+        ``"_tables.points"`` reads an attribute of it).
+    doc : str, optional
+        The attribute's documentation (default: a pointer to the class docstring,
+        whose ``Attributes`` section documents it).
+
+    Examples
+    --------
+    >>> class Demo:
+    ...     table = HandOut[pd.DataFrame]("_table", "A table.")
+    ...     def __init__(self) -> None:
+    ...         self._table = pd.DataFrame({"x": [1.0]})
+    >>> demo = Demo()
+    >>> given = demo.table
+    >>> given.loc[0, "x"] = 5.0
+    >>> float(demo.table.loc[0, "x"])
+    1.0
+    """
+
+    def __init__(self, attr: str, doc: str = "") -> None:
+        self.attr = attr
+        self._get = operator.attrgetter(attr)
+        self.__doc__ = doc or "A read-only copy (see the Attributes of the class)."
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Self | T:
+        if obj is None:
+            return self
+        value = self._get(obj)
+        if isinstance(value, pd.DataFrame | pd.Series):
+            value = value.copy(deep=False)  # handout(): a copy that cannot change the result
+        return value
+
+    def __set__(self, obj: object, value: object) -> NoReturn:
+        raise FrozenInstanceError(f"{type(obj).__name__} is immutable: cannot set {self.name!r}")
 
 
 class TableResult(ABC):
     """Protocol of every result object: provenance, tables, exports and display.
 
-    Subclasses implement :attr:`provenance`, :meth:`_tables`, :meth:`_summary` and
-    :meth:`to_frame`.
+    Subclasses implement :attr:`provenance`, :meth:`_tables` and :meth:`_summary`, and
+    :meth:`to_frame` when their main tidy table is not the first of :meth:`tables`.
+    Instances are immutable: assigning an attribute raises
+    :class:`dataclasses.FrozenInstanceError` (an ``AttributeError``).
     """
 
+    # ------------------------------------------------------------------ immutability
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise FrozenInstanceError(
+            f"{type(self).__name__} is immutable: cannot set {name!r}; "
+            "compute a new result (e.g. regenerate(...)) instead"
+        )
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise FrozenInstanceError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
+
+    def _store(self, **fields: object) -> None:
+        """Set attributes once, from ``__init__`` (the only way past immutability)."""
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
+
+    # ------------------------------------------------------------------ protocol
     @property
     @abstractmethod
     def provenance(self) -> dict[str, Any]:
-        """JSON-serialisable record of what produced the result: the kind of
-        computation, the method with every parameter, input fingerprints and options.
-        Stored in the schema metadata of every Parquet file written."""
+        """JSON-serialisable record of what produced the result: the computation
+        (``index`` or ``kind``), the method with every parameter, input fingerprints
+        and options. Stored in the schema metadata of every Parquet file written."""
 
     @abstractmethod
     def _tables(self) -> Mapping[str, pd.DataFrame]:
-        """Every output table by name, in a stable order (frames not copied)."""
+        """Every output table by name, in a stable order (stored frames, not copies)."""
 
     @abstractmethod
     def _summary(self) -> tuple[str, list[str]]:
         """Title and lines shown by ``repr`` and in notebooks."""
 
-    @abstractmethod
     def to_frame(self) -> pd.DataFrame:
-        """The result as one tidy table (one row per entity × item)."""
+        """The result's main table in tidy form (one row per entity × item, or per item).
+
+        By default a copy of the first table of :meth:`tables`.
+        """
+        return next(iter(self._tables().values())).copy()
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every output table by name: what exporters, reports and diffs read.
@@ -95,7 +223,8 @@ class TableResult(ABC):
         Returns
         -------
         dict of str to DataFrame
-            Read-only copies (see :func:`handout`), in a stable order.
+            Read-only copies (see :func:`handout`), in a stable order; the same
+            tables, under the same names, that :meth:`to_parquet` writes.
         """
         return {name: handout(frame) for name, frame in self._tables().items()}
 
@@ -109,8 +238,9 @@ class TableResult(ABC):
         """Write every table of :meth:`tables` to ``folder`` as Parquet (each file atomically).
 
         Each file ``<prefix><table>.parquet`` carries :attr:`provenance`, ``metadata``
-        and the table's name in its schema metadata (key ``govindex``), with the
-        library version.
+        and the table's name (key ``table``) in its schema metadata (key
+        ``govindex``), with the library version. Equal results give byte-identical
+        files.
 
         Parameters
         ----------
@@ -124,7 +254,7 @@ class TableResult(ABC):
         Returns
         -------
         dict of str to Path
-            Table name → file written.
+            Table name → file written, in the order of :meth:`tables`.
         """
         base = {**self.provenance, **dict(metadata or {})}
         return {
@@ -134,13 +264,14 @@ class TableResult(ABC):
             for name, table in self._tables().items()
         }
 
+    # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
         title, lines = self._summary()
-        return "\n".join([f"<{title}>", *(f"  {line}" for line in lines)])
+        return "\n".join([f"<{title}>", *(f"  {line}" for line in lines if line)])
 
     def _repr_html_(self) -> str:
         title, lines = self._summary()
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines if line)
         tables = self._tables()
         main = (
             next(iter(tables.values())).head(20).to_html(float_format=lambda v: f"{v:.2f}")
@@ -185,55 +316,3 @@ class Result(TableResult):
 
         ``regenerate()`` with no change equals a fresh computation bit for bit.
         """
-
-
-# Transitional: the result classes move to TableResult / Result (issue 10); this mixin
-# goes once the last of them has moved.
-class ResultMixin:
-    """Mixin for frozen result dataclasses.
-
-    Subclasses provide ``_tables()`` (name → DataFrame), ``_summary()`` (title, lines)
-    and ``provenance`` (JSON-serialisable dict with method, parameters, fingerprints).
-    """
-
-    def _tables(self) -> Mapping[str, pd.DataFrame]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _summary(self) -> tuple[str, list[str]]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    @property
-    def provenance(self) -> dict[str, Any]:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        title, lines = self._summary()
-        return "\n".join([f"<{title}>", *(f"  {line}" for line in lines)])
-
-    def _repr_html_(self) -> str:
-        title, lines = self._summary()
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        main = next(iter(self._tables().values()))
-        return (
-            f"<div><strong>{html.escape(title)}</strong><ul>{items}</ul>"
-            f"{main.head(20).to_html(float_format=lambda v: f'{v:.2f}')}</div>"
-        )
-
-    def to_parquet(self, folder: str | os.PathLike[str], *, prefix: str = "") -> list[Path]:
-        """Write every table of the result to ``folder`` as Parquet (atomically).
-
-        Each file carries the method, its parameters, the library version and the
-        input fingerprints in its schema metadata (key ``govindex``).
-
-        Returns
-        -------
-        list of Path
-            The files written, one per table.
-        """
-        out = []
-        for name, table in self._tables().items():
-            meta = {**self.provenance, "table": name}
-            out.append(
-                to_parquet_with_provenance(table, Path(folder) / f"{prefix}{name}.parquet", meta)
-            )
-        return out

@@ -10,7 +10,9 @@ starting or ending together; :func:`govindex.prepare.breaks.series_breaks`).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ from govindex.io.config import GPISpec, RunConfig, read_config
 from govindex.io.read import read_catalog, read_panel_rows
 from govindex.panel import Panel
 from govindex.prepare.breaks import series_breaks
+from govindex.results import HandOut, TableResult
 
 __all__ = ["QualityReport", "jump_scores", "quality_report"]
 
@@ -63,9 +66,20 @@ def jump_scores(values: np.ndarray) -> np.ndarray:
         return (c - med[None, :, None]) / np.where(scale > 0, scale, np.nan)[None, :, None]
 
 
+#: The tables of a :class:`QualityReport`, in order, with their titles in :meth:`~QualityReport.to_text`.
+_CHECKS: dict[str, str] = {
+    "coverage_entities": "coverage per body",
+    "coverage_indicators": "coverage per indicator (lowest first)",
+    "gaps": "gaps (missing cells in the years needed)",
+    "duplicates": "duplicated keys",
+    "jumps": f"implausible jumps (|robust z| > {JUMP_THRESHOLD:g})",
+    "breaks": "series breaks (see docs/lineage.md)",
+}
+
+
 @dataclass
-class QualityReport:
-    """Findings of :func:`validate`, one table per kind of finding (tidy DataFrames)."""
+class _Findings:
+    """The findings while they are collected (mutable; frozen into a QualityReport)."""
 
     errors: list[str] = field(default_factory=list)
     coverage_entities: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -74,25 +88,80 @@ class QualityReport:
     duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
     jumps: pd.DataFrame = field(default_factory=pd.DataFrame)
     breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class QualityReport(TableResult):
+    """Findings of :func:`quality_report`, one tidy table per kind of finding (immutable;
+    the :class:`~govindex.results.TableResult` protocol, frames handed out read-only).
+
+    Attributes
+    ----------
+    errors : list of str
+        Duplicates, unknown codes, unreadable files (each names its source).
+    coverage_entities, coverage_indicators, gaps, duplicates, jumps, breaks : DataFrame
+        The findings, each with a ``source`` column (e.g. ``gpi.local``).
+    """
+
+    _errors: tuple[str, ...]
+    _coverage_entities: pd.DataFrame
+    _coverage_indicators: pd.DataFrame
+    _gaps: pd.DataFrame
+    _duplicates: pd.DataFrame
+    _jumps: pd.DataFrame
+    _breaks: pd.DataFrame
+    _run: Mapping[str, Any] = field(default_factory=dict)
+
+    coverage_entities = HandOut[pd.DataFrame]("_coverage_entities")
+    coverage_indicators = HandOut[pd.DataFrame]("_coverage_indicators")
+    gaps = HandOut[pd.DataFrame]("_gaps")
+    duplicates = HandOut[pd.DataFrame]("_duplicates")
+    jumps = HandOut[pd.DataFrame]("_jumps")
+    breaks = HandOut[pd.DataFrame]("_breaks")
+
+    @property
+    def errors(self) -> list[str]:
+        """Duplicates, unknown codes, unreadable files (each names its source)."""
+        return list(self._errors)
+
+    def _found(self, check: str) -> pd.DataFrame:
+        """The stored table of one check (not a copy)."""
+        table: pd.DataFrame = getattr(self, f"_{check}")
+        return table
 
     @property
     def ok(self) -> bool:
         """No errors (duplicates, unknown codes, unreadable files)."""
-        return not self.errors
+        return not self._errors
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The run checked (name, years) and the fingerprints of the panels read."""
+        return {"kind": "quality_report", **dict(self._run), "n_errors": len(self._errors)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per check (index ``check``): the number of rows it found."""
+        checks = ["errors", *_CHECKS]
+        counts = [len(self._errors), *(len(self._found(c)) for c in _CHECKS)]
+        return pd.DataFrame({"rows": counts}, index=pd.Index(checks, name="check", dtype="str"))
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        errors = pd.DataFrame({"error": pd.array(list(self._errors), dtype="str")})
+        return {"errors": errors, **{c: self._found(c) for c in _CHECKS}}
+
+    def _summary(self) -> tuple[str, list[str]]:
+        lines = [f"errors: {len(self._errors) or 'none'}"]
+        lines += [f"{title}: {len(self._found(c))} row(s)" for c, title in _CHECKS.items()]
+        return "QualityReport", lines
 
     def to_text(self, max_rows: int = 15) -> str:
         """A readable report."""
         lines = ["govindex data-quality report", "=" * 28]
-        lines.append("errors: none" if self.ok else f"errors ({len(self.errors)}):")
-        lines += [f"  - {e}" for e in self.errors]
-        for title, table in (
-            ("coverage per body", self.coverage_entities),
-            ("coverage per indicator (lowest first)", self.coverage_indicators),
-            ("gaps (missing cells in the years needed)", self.gaps),
-            ("duplicated keys", self.duplicates),
-            (f"implausible jumps (|robust z| > {JUMP_THRESHOLD:g})", self.jumps),
-            ("series breaks (see docs/lineage.md)", self.breaks),
-        ):
+        lines.append("errors: none" if self.ok else f"errors ({len(self._errors)}):")
+        lines += [f"  - {e}" for e in self._errors]
+        for check, title in _CHECKS.items():
+            table = self._found(check)
             lines.append(f"\n{title}: {len(table)} row(s)")
             if len(table):
                 lines.append(table.head(max_rows).to_string(index=False))
@@ -102,7 +171,7 @@ class QualityReport:
 
 
 def _check_panel(
-    where: str, frame: pd.DataFrame, indicators: list[str], years: list[int], report: QualityReport
+    where: str, frame: pd.DataFrame, indicators: list[str], years: list[int], report: _Findings
 ) -> None:
     key = ["entity", "indicator", "year"]
     dup = frame.loc[frame.duplicated(subset=key, keep=False), [*key, "value"]]
@@ -121,6 +190,7 @@ def _check_panel(
     except GovindexError as exc:
         report.errors.append(f"[{where}] {exc}")
         return
+    report.fingerprints[where] = panel.fingerprint
     sel = np.isin(panel.years, years)
     present = ~np.isnan(panel.values[:, :, sel])
     # a series "exists" when the (entity, indicator) has any value in the rows read; cells of
@@ -201,6 +271,16 @@ def _check_panel(
         report.breaks = pd.concat([report.breaks, found], ignore_index=True)
 
 
+def _text_as_str(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns (codes; an empty table has no values to infer from) as ``str``."""
+    text = [
+        c
+        for c, t in frame.dtypes.items()
+        if t == np.dtype(object) and pd.api.types.infer_dtype(frame[c]) in ("string", "empty")
+    ]
+    return frame.astype(dict.fromkeys(text, "str")) if text else frame
+
+
 def quality_report(
     config: RunConfig | str | os.PathLike[str], *, years: object = None
 ) -> QualityReport:
@@ -216,7 +296,7 @@ def quality_report(
     cfg = config if isinstance(config, RunConfig) else read_config(config)
     if years is not None:
         cfg = cfg.with_years(years)
-    report = QualityReport()
+    report = _Findings()
     for kind, specs in (("gpi", cfg.gpi), ("npi", cfg.npi)):
         for spec in specs:
             where = f"{kind}.{spec.name}"
@@ -238,4 +318,6 @@ def quality_report(
     if len(report.jumps):
         order = report.jumps["robust_z"].abs().sort_values(ascending=False, kind="stable").index
         report.jumps = report.jumps.loc[order].reset_index(drop=True)
-    return report
+    found = {f"_{check}": _text_as_str(getattr(report, check)) for check in _CHECKS}
+    run = {"run": cfg.name, "years": list(cfg.years), "fingerprints": report.fingerprints}
+    return QualityReport(_errors=tuple(report.errors), _run=run, **found)

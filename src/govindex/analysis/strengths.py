@@ -18,13 +18,15 @@ an operational assessment, every body scored with the scorecard):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from govindex.exceptions import MethodError, format_items
+from govindex.results import HandOut, TableResult, handout
 
 if TYPE_CHECKING:
     from govindex.analysis.attribution import AnyResult
@@ -39,9 +41,10 @@ STRENGTH_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, repr=False)
-class StrengthsWeaknesses:
-    """One body's indicators against its peers (immutable).
+@dataclass(frozen=True, repr=False, eq=False)
+class StrengthsWeaknesses(TableResult):
+    """One body's indicators against its peers (immutable; the
+    :class:`~govindex.results.TableResult` protocol, frames handed out read-only).
 
     Attributes
     ----------
@@ -54,8 +57,11 @@ class StrengthsWeaknesses:
     """
 
     entity: str
-    table: pd.DataFrame
+    _table: pd.DataFrame
     top: int
+    _source: Mapping[str, Any] = field(default_factory=dict)
+
+    table = HandOut[pd.DataFrame]("_table")
 
     @property
     def strengths(self) -> pd.DataFrame:
@@ -70,20 +76,44 @@ class StrengthsWeaknesses:
     @property
     def regressions(self) -> pd.DataFrame:
         """Indicators whose class deteriorated, most severe first (all of them)."""
-        t = self.table.loc[self.table["regression"]]
-        return t.sort_values("severity", ascending=False, kind="stable").reset_index(drop=True)
+        t = self._table.loc[self._table["regression"]]
+        return handout(
+            t.sort_values("severity", ascending=False, kind="stable").reset_index(drop=True)
+        )
 
     @property
     def lost_points(self) -> pd.DataFrame:
         """The ``top`` indicators (criteria) that lost most points (``lost``)."""
-        t = self.table.loc[self.table["lost"].notna()]
+        t = self._table.loc[self._table["lost"].notna()]
         t = t.sort_values("lost", ascending=False, kind="stable")
-        return t.head(self.top).reset_index(drop=True)
+        return handout(t.head(self.top).reset_index(drop=True))
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The body, ``top`` and the provenance of the result analysed (``source``)."""
+        return {
+            "kind": "strengths_weaknesses",
+            "entity": self.entity,
+            "top": self.top,
+            "source": dict(self._source),
+        }
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {"indicators": self._table}
 
     def _sorted(self, by: list[str], ascending: list[bool]) -> pd.DataFrame:
-        t = self.table.loc[self.table["percentile"].notna()]
+        t = self._table.loc[self._table["percentile"].notna()]
         t = t.sort_values(by, ascending=ascending, kind="stable")
-        return t.head(self.top).reset_index(drop=True)
+        return handout(t.head(self.top).reset_index(drop=True))
+
+    def _summary(self) -> tuple[str, list[str]]:
+        def codes(frame: pd.DataFrame) -> str:
+            return format_items(frame["indicator"], limit=self.top)
+
+        return "StrengthsWeaknesses", [
+            f"{self.entity}: strengths {codes(self.strengths)}",
+            f"weaknesses {codes(self.weaknesses)}; {len(self.regressions)} regression(s)",
+        ]
 
     def __repr__(self) -> str:
         def codes(frame: pd.DataFrame) -> str:
@@ -159,10 +189,10 @@ def strengths_weaknesses(result: AnyResult, entity: str, *, top: int = 5) -> Str
         cls = pd.Series(np.nan, index=pd.Index(items), dtype="object")
     elif isinstance(result, PerformanceResult | IndexResult):
         cat = result.catalog
+        scores_all = result.node_scores
         if isinstance(result, PerformanceResult):
-            scores_all, roots = result.node_scores, result.scores["root"]
+            roots = result.scores["root"]
         else:
-            scores_all = result.scores
             roots = pd.Series(cat.roots[0] if len(cat.roots) == 1 else "", index=scores_all.index)
         ents = scores_all.index
         perf_kind = isinstance(result, PerformanceResult)
@@ -236,4 +266,9 @@ def strengths_weaknesses(result: AnyResult, entity: str, *, top: int = 5) -> Str
     for col in ("entity", "indicator", "name", "group", "class"):
         table[col] = table[col].astype("str")
     table = table.sort_values(["percentile", "to_median"], ascending=False, kind="stable")
-    return StrengthsWeaknesses(entity=entity, table=table.reset_index(drop=True), top=int(top))
+    return StrengthsWeaknesses(
+        entity=entity,
+        _table=table.reset_index(drop=True),
+        top=int(top),
+        _source=result.provenance,
+    )

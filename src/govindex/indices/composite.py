@@ -18,6 +18,7 @@ from govindex._typing import FloatArray
 from govindex.aggregate import aggregate_tree, parse_aggregation
 from govindex.catalog import Catalog
 from govindex.exceptions import MethodError, format_items
+from govindex.indices.base import PanelResult
 from govindex.indices.inputs import IndexInputs, index_inputs
 from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
 from govindex.normalize import NORMALIZERS
@@ -29,7 +30,7 @@ from govindex.prepare.treat import (
     treat_outliers,
     warn_treatment,
 )
-from govindex.results import ResultMixin
+from govindex.results import HandOut, handout_all
 from govindex.transform import transform_indicators
 
 __all__ = [
@@ -225,9 +226,12 @@ def _positions(catalog: Catalog, codes: list[str]) -> list[int]:
     return [lookup[c] for c in codes]
 
 
-@dataclass(frozen=True, repr=False, eq=False)
-class IndexResult(ResultMixin):
-    """Immutable result of :func:`compute_index`.
+class IndexResult(PanelResult[IndexMethod]):
+    """Immutable result of :func:`compute_index` (the :class:`~govindex.results.Result` protocol).
+
+    For a composite index the headline is already one score per entity and node:
+    :attr:`scores` and :attr:`node_scores` are the same entity × node table (the roots
+    are the index). Every frame is handed out as a read-only copy.
 
     Attributes
     ----------
@@ -236,7 +240,7 @@ class IndexResult(ResultMixin):
     catalog : Catalog
     raw, treated, normalized : DataFrame
         Entity × indicator stages.
-    scores : DataFrame
+    scores, node_scores : DataFrame
         Entity × node: indicators normalised, parents aggregated.
     coverage : DataFrame
         Entity × parent node: share of the children's weight that had data.
@@ -244,129 +248,140 @@ class IndexResult(ResultMixin):
         One row per (entity, node) left without a score, with the reason.
     fingerprints : dict
         SHA-256 of the panel and the catalog.
+    panel : Panel or None
+        The panel the result was computed from (kept for :meth:`regenerate`).
     imputed : DataFrame of bool or None
-        Entity × indicator: True where the raw value was imputed (all False
-        without imputation).
+        Entity × indicator: True where the raw value was imputed (else all False).
     treatment : DataFrame or None
         Outlier-treatment report, one row per indicator (see
         :func:`govindex.prepare.treat.report_frame`); None without treatment.
     """
 
-    year: int
-    method: IndexMethod
-    catalog: Catalog
-    raw: pd.DataFrame
-    treated: pd.DataFrame
-    normalized: pd.DataFrame
-    scores: pd.DataFrame
-    coverage: pd.DataFrame
-    reasons: pd.DataFrame
-    fingerprints: Mapping[str, str]
-    panel: Panel | None = None
-    imputed: pd.DataFrame | None = None
-    treatment: pd.DataFrame | None = None
+    INDEX = "composite"
+
+    _raw: pd.DataFrame
+    _treated: pd.DataFrame
+    _normalized: pd.DataFrame
+    _scores: pd.DataFrame
+    _coverage: pd.DataFrame
+    _reasons: pd.DataFrame
+    _imputed: pd.DataFrame | None
+    _treatment: pd.DataFrame | None
+
+    def __init__(
+        self,
+        *,
+        year: int,
+        method: IndexMethod,
+        catalog: Catalog,
+        raw: pd.DataFrame,
+        treated: pd.DataFrame,
+        normalized: pd.DataFrame,
+        scores: pd.DataFrame,
+        coverage: pd.DataFrame,
+        reasons: pd.DataFrame,
+        fingerprints: Mapping[str, str],
+        panel: Panel | None = None,
+        imputed: pd.DataFrame | None = None,
+        treatment: pd.DataFrame | None = None,
+    ) -> None:
+        self._keep_inputs(year, method, catalog, fingerprints, panel)
+        self._store(
+            _raw=raw,
+            _treated=treated,
+            _normalized=normalized,
+            _scores=scores,
+            _coverage=coverage,
+            _reasons=reasons,
+            _imputed=imputed,
+            _treatment=treatment,
+        )
+
+    raw = HandOut[pd.DataFrame]("_raw")
+    treated = HandOut[pd.DataFrame]("_treated")
+    normalized = HandOut[pd.DataFrame]("_normalized")
+    scores = HandOut[pd.DataFrame]("_scores")
+    node_scores = HandOut[pd.DataFrame]("_scores")
+    coverage = HandOut[pd.DataFrame]("_coverage")
+    reasons = HandOut[pd.DataFrame]("_reasons")
+    imputed = HandOut[pd.DataFrame | None]("_imputed")
+    treatment = HandOut[pd.DataFrame | None]("_treatment")
+
+    @property
+    def stages(self) -> Mapping[str, pd.DataFrame]:
+        """``raw`` → ``treated`` → ``normalized`` → ``aggregated`` (entity × indicator,
+        then entity × node), COINr's Raw, Treated, Normalised and Aggregated."""
+        stages = {"raw": self._raw, "treated": self._treated, "normalized": self._normalized}
+        return handout_all({**stages, "aggregated": self._scores})
 
     @cached_property
-    def ranks(self) -> pd.DataFrame:
-        """Entity × node ranks (1 = best, ties share the lowest rank, NaN unranked)."""
-        return self.scores.rank(ascending=False, method="min").astype("Int64")
+    def _ranks(self) -> pd.DataFrame:
+        return self._scores.rank(ascending=False, method="min").astype("Int64")
+
+    ranks = HandOut[pd.DataFrame]("_ranks")
 
     def regenerate(self, **changes: Any) -> IndexResult:
         """Recompute with some parameters changed (e.g. ``normalization="zscore"``).
 
-        Accepts the keyword arguments of :func:`compute_index` (``year``,
-        ``normalization``, ``normalization_params``, ``aggregation``, ``coverage``,
-        ``entities``, and ``catalog`` to swap the catalog, e.g. other weights).
+        Accepts the keyword arguments of :func:`compute_index`, ``method`` (an
+        :class:`IndexMethod` replacing every method parameter) and ``catalog`` (e.g.
+        other weights). Without changes it equals a fresh computation bit for bit.
         """
-        if self.panel is None:
-            raise MethodError("this result does not keep its panel; call compute_index again")
-        params: dict[str, Any] = {
-            "year": self.year,
-            **self.method.to_dict(),
-            "entities": list(self.scores.index),
-        }
-        params.update(changes)
-        catalog = params.pop("catalog", self.catalog)
-        return compute_index(self.panel, catalog, **params)
-
-    @property
-    def provenance(self) -> dict[str, Any]:
-        """Method, parameters, year and input fingerprints."""
-        return {
-            "index": "composite",
-            "year": self.year,
-            "method": self.method.to_dict(),
-            "fingerprints": dict(self.fingerprints),
-        }
+        fixed = {"entities": list(self._scores.index)}
+        return self._recompute(compute_index, changes, catalog=self._catalog, fixed=fixed)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long table.
 
         Columns: entity, node, root, depth, kind, raw, normalized, score, rank, coverage.
         """
-        long = cast(pd.Series, self.scores.stack(future_stack=True)).rename("score").reset_index()
+        stacked = cast(pd.Series, self._scores.stack(future_stack=True))
+        long = stacked.rename("score").reset_index()
         long.columns = ["entity", "node", "score"]
-        meta = pd.DataFrame({"root": self.catalog.root_of, "depth": self.catalog.depth})
+        meta = pd.DataFrame({"root": self._catalog.root_of, "depth": self._catalog.depth})
         long = long.join(meta, on="node")
         long["kind"] = np.where(
-            long["node"].isin(self.catalog.indicators), "indicator", "aggregate"
+            long["node"].isin(self._catalog.indicators), "indicator", "aggregate"
         )
         for name, table in (
-            ("raw", self.raw),
-            ("normalized", self.normalized),
-            ("coverage", self.coverage),
+            ("raw", self._raw),
+            ("normalized", self._normalized),
+            ("coverage", self._coverage),
+            ("rank", self._ranks),
         ):
             stacked = cast(pd.Series, table.stack(future_stack=True)).rename(name)
             stacked.index.names = ["entity", "node"]
             long = long.join(stacked, on=["entity", "node"])
-        ranks = cast(pd.Series, self.ranks.stack(future_stack=True)).rename("rank")
-        ranks.index.names = ["entity", "node"]
-        long = long.join(ranks, on=["entity", "node"])
-        cols = [
-            "entity",
-            "node",
-            "root",
-            "depth",
-            "kind",
-            "raw",
-            "normalized",
-            "score",
-            "rank",
-            "coverage",
-        ]
+        cols = ["entity", "node", "root", "depth", "kind",
+                "raw", "normalized", "score", "rank", "coverage"]  # fmt: skip
         return long.loc[:, cols]
 
     def _tables(self) -> dict[str, pd.DataFrame]:
-        tables = {
-            "scores": self.scores,
-            "normalized": self.normalized,
-            "raw": self.raw,
-            "coverage": self.coverage,
-            "reasons": self.reasons,
-        }
-        if self.method.imputation is not None and self.imputed is not None:
-            tables["imputed"] = self.imputed
-        if self.treatment is not None:
-            tables["treatment"] = self.treatment
+        tables = {"scores": self._scores, "normalized": self._normalized, "raw": self._raw}
+        tables |= {"coverage": self._coverage, "reasons": self._reasons}
+        if self._method.imputation is not None and self._imputed is not None:
+            tables["imputed"] = self._imputed
+        if self._treatment is not None:
+            tables["treatment"] = self._treatment
         return tables
 
     def _summary(self) -> tuple[str, list[str]]:
-        roots = self.catalog.roots
-        m = self.method
+        roots = self._catalog.roots
+        m = self._method
         lines = [
-            f"year {self.year}; {len(self.scores)} entities × "
-            f"{len(self.catalog.indicators)} indicators",
+            f"year {self._year}; {len(self._scores)} entities × "
+            f"{len(self._catalog.indicators)} indicators",
             f"method: {m.normalization} → {m.aggregation}, coverage ≥ {m.coverage:.2f}",
             f"roots: {format_items(roots, limit=5)}; "
-            f"unscored (entity, node) pairs: {len(self.reasons)}",
+            f"unscored (entity, node) pairs: {len(self._reasons)}",
         ]
-        if m.imputation is not None and self.imputed is not None:
+        if m.imputation is not None and self._imputed is not None:
             lines.append(
-                f"imputed: {int(self.imputed.to_numpy().sum())} cell(s) by "
+                f"imputed: {int(self._imputed.to_numpy().sum())} cell(s) by "
                 f"{m.imputation['method']!r}"
             )
-        if self.treatment is not None:
-            t = self.treatment
+        if self._treatment is not None:
+            t = self._treatment
             lines.append(
                 f"outlier treatment: {int((t['points'] > 0).sum())} indicator(s) "
                 f"winsorised, {int(t['treatment'].str.startswith('log').sum())} "

@@ -27,6 +27,7 @@ from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
 from govindex.exceptions import MethodError, PanelError, format_items
+from govindex.indices.base import PanelResult
 from govindex.indices.composite import rollup
 from govindex.indices.gpi_tables import Assessment, changes_table, flag_imputed, scores_table
 from govindex.indices.inputs import IndexInputs, index_inputs
@@ -34,7 +35,7 @@ from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
 from govindex.panel import Panel
 from govindex.prepare.impute import check_imputation_spec, impute_panel
 from govindex.prepare.lineage import Lineage, LineageAdjustment
-from govindex.results import ResultMixin
+from govindex.results import HandOut, handout_all
 
 __all__ = [
     "GPIMethod",
@@ -200,9 +201,9 @@ def _assign_roots(catalog: Catalog, entities: pd.Index, roots: Iterable[str] | N
     return assigned
 
 
-@dataclass(frozen=True, repr=False, eq=False)
-class PerformanceResult(ResultMixin):
-    """Immutable result of :func:`performance_index`.
+class PerformanceResult(PanelResult[GPIMethod]):
+    """Immutable result of :func:`performance_index` (the :class:`~govindex.results.Result`
+    protocol); every frame is handed out as a read-only copy.
 
     Attributes
     ----------
@@ -224,70 +225,86 @@ class PerformanceResult(ResultMixin):
     raw : DataFrame
         The observations of the window used (tidy); built from the panel on first access.
     fingerprints : dict
-        SHA-256 of the panel and the catalog.
+        SHA-256 of the panel and the catalog (and the lineage, if any).
+    panel : Panel or None
+        The panel the result was computed from (kept for :meth:`regenerate`).
+    options : dict
+        The options of the call that are not method parameters (``roots``,
+        ``entities``, ``lineage``).
     """
 
-    year: int
-    method: GPIMethod
-    catalog: Catalog
-    scores: pd.DataFrame
-    changes: pd.DataFrame
-    node_scores: pd.DataFrame
-    node_coverage: pd.DataFrame
-    fingerprints: Mapping[str, str]
-    panel: Panel | None = None
-    options: Mapping[str, Any] | None = None
+    INDEX = "GPI"
+
+    _scores: pd.DataFrame
+    _changes: pd.DataFrame
+    _node_scores: pd.DataFrame
+    _node_coverage: pd.DataFrame
+    _options: dict[str, Any]
+
+    def __init__(
+        self,
+        *,
+        year: int,
+        method: GPIMethod,
+        catalog: Catalog,
+        scores: pd.DataFrame,
+        changes: pd.DataFrame,
+        node_scores: pd.DataFrame,
+        node_coverage: pd.DataFrame,
+        fingerprints: Mapping[str, str],
+        panel: Panel | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._keep_inputs(year, method, catalog, fingerprints, panel)
+        self._store(
+            _scores=scores,
+            _changes=changes,
+            _node_scores=node_scores,
+            _node_coverage=node_coverage,
+            _options=dict(options or {}),
+        )
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """Options of the call besides the method: ``roots``, ``entities``, ``lineage``."""
+        return dict(self._options)
+
+    scores = HandOut[pd.DataFrame]("_scores")
+    changes = HandOut[pd.DataFrame]("_changes")
+    node_scores = HandOut[pd.DataFrame]("_node_scores")
+    node_coverage = HandOut[pd.DataFrame]("_node_coverage")
 
     @cached_property
-    def raw(self) -> pd.DataFrame:
-        """The observations of the window ``T − w … T`` used (tidy), from the result's panel.
-
-        Built on first access (a batch run that never reads it keeps no copy).
-        """
-        if self.panel is None:
+    def _raw(self) -> pd.DataFrame:
+        if self._panel is None:
             return pd.DataFrame(columns=["entity", "indicator", "year", "value"])
-        entities = (self.options or {}).get("entities")
-        work = self.panel if entities is None else self.panel.select(entities=entities)
-        return work.window_rows(self.year - self.method.window, self.year)
+        entities = self._options.get("entities")
+        work = self._panel if entities is None else self._panel.select(entities=entities)
+        return work.window_rows(self._year - self._method.window, self._year)
+
+    raw = HandOut[pd.DataFrame]("_raw")
+
+    @property
+    def stages(self) -> Mapping[str, pd.DataFrame]:
+        """``raw`` (tidy observations of the window) → ``changes`` (tidy: change, class
+        and progress score of every entity-indicator pair) → ``aggregated`` (entity ×
+        node scores)."""
+        return handout_all(
+            {"raw": self._raw, "changes": self._changes, "aggregated": self._node_scores}
+        )
 
     def regenerate(self, **changes: Any) -> PerformanceResult:
         """Recompute with some parameters changed (e.g. ``change="slope"``, ``year=2024``).
 
         Accepts the keyword arguments of :func:`performance_index` (``year``,
-        ``window``, ``roots``, ``entities``, the :class:`GPIMethod` parameters, and
-        ``catalog`` to swap the catalog).
+        ``window``, ``roots``, ``entities``, ``lineage``, the :class:`GPIMethod`
+        parameters), ``method`` (a :class:`GPIMethod` replacing every method
+        parameter) and ``catalog`` to swap the catalog. Without changes it equals a
+        fresh computation bit for bit.
         """
-        if self.panel is None:
-            raise MethodError("this result does not keep its panel; call performance_index again")
-        params: dict[str, Any] = {
-            "year": self.year,
-            **self.method.to_dict(),
-            **dict(self.options or {}),
-        }
-        params.update(changes)
-        catalog = params.pop("catalog", self.catalog)
-        return performance_index(self.panel, catalog, **params)
-
-    @property
-    def provenance(self) -> dict[str, Any]:
-        """Index, year, method with parameters and input fingerprints."""
-        return {
-            "index": "GPI",
-            "year": self.year,
-            "method": self.method.to_dict(),
-            "fingerprints": dict(self.fingerprints),
-        }
-
-    @cached_property
-    def stages(self) -> dict[str, pd.DataFrame]:
-        """Every intermediate stage, by name: raw → changes → scores → aggregated."""
-        return {
-            "raw": self.raw,
-            "changes": self.changes,
-            "aggregated": self.node_scores,
-            "coverage": self.node_coverage,
-            "scores": self.scores,
-        }
+        return self._recompute(
+            performance_index, changes, catalog=self._catalog, fixed=self._options
+        )
 
     def risk_areas(self, **options: Any) -> pd.DataFrame:
         """Risk areas of this assessment (see :func:`govindex.indices.risk.risk_areas`)."""
@@ -297,19 +314,19 @@ class PerformanceResult(ResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy per-(entity, indicator) table (same as :attr:`changes`)."""
-        return self.changes.copy()
+        return self._changes.copy()
 
     def _tables(self) -> dict[str, pd.DataFrame]:
-        nodes = self.node_scores.copy()
+        nodes = self._node_scores.copy(deep=False)
         nodes.columns = nodes.columns.astype("str")
-        return {"scores": self.scores, "changes": self.changes, "node_scores": nodes}
+        return {"scores": self._scores, "changes": self._changes, "node_scores": nodes}
 
     def _summary(self) -> tuple[str, list[str]]:
-        s = self.scores
+        s = self._scores
         n_ok = int(s["gpi"].notna().sum())
         lines = [
-            f"assessment year {self.year}, window {self.method.window} years, "
-            f"{len(s)} entities ({n_ok} with a GPI), {len(self.changes)} entity-indicator pairs",
+            f"assessment year {self._year}, window {self._method.window} years, "
+            f"{len(s)} entities ({n_ok} with a GPI), {len(self._changes)} entity-indicator pairs",
             f"classes: {int(s['n_improved'].sum())} improved, {int(s['n_stable'].sum())} stable, "
             f"{int(s['n_deteriorated'].sum())} deteriorated",
         ]

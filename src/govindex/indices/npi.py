@@ -23,13 +23,15 @@ from govindex._typing import FloatArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
+from govindex.indices.base import PanelResult
 from govindex.indices.composite import rollup
 from govindex.indices.inputs import IndexInputs, index_inputs
 from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
 from govindex.panel import Panel
-from govindex.results import ResultMixin
+from govindex.results import HandOut, handout, handout_all
 
 __all__ = [
+    "COMPARISONS",
     "NPIMethod",
     "ProgressResult",
     "progress_index",
@@ -142,71 +144,142 @@ def _ratio(
     return 100.0 * np.clip(r, cap[0], cap[1]), r
 
 
-@dataclass(frozen=True, repr=False, eq=False)
-class ProgressResult(ResultMixin):
-    """Immutable result of :func:`progress_index`.
+#: The two comparisons of the NPI, in the order of :attr:`ProgressResult.node_scores`.
+COMPARISONS: tuple[str, str] = ("reference", "base")
+
+
+class ProgressResult(PanelResult[NPIMethod]):
+    """Immutable result of :func:`progress_index` (the :class:`~govindex.results.Result`
+    protocol); every frame is handed out as a read-only copy.
 
     Attributes
     ----------
     year : int
         The assessment (headline) year.
     method : NPIMethod
+    catalog : Catalog
+        The NPI tree (the subtree of the root used).
     scores : DataFrame
         Indexed by ``year`` (every year with data): ``npi_reference``, ``npi_base``
         and their coverage.
     indicators : DataFrame
         Tidy: year, indicator, direction, value, reference_value, base_value,
         ratio_reference, ratio_base (capped, ×100), uncapped ratios, capped flags.
+    node_scores : DataFrame
+        Both comparisons in one table: index (``comparison``, ``year``) with
+        ``comparison`` ∈ {``"reference"``, ``"base"``}, columns the nodes of the
+        tree (indicators, spheres, root). ``node_scores.loc["reference"]`` is the
+        year × node table of the comparison with the reference.
     nodes_reference, nodes_base : DataFrame
-        Year × node aggregated scores (spheres and root).
+        Year × node scores of one comparison (conveniences: the two halves of
+        :attr:`node_scores`).
     fingerprints : dict
+    panel : Panel or None
+        The panel the result was computed from (kept for :meth:`regenerate`).
     """
 
-    year: int
-    method: NPIMethod
-    catalog: Catalog
-    scores: pd.DataFrame
-    indicators: pd.DataFrame
-    nodes_reference: pd.DataFrame
-    nodes_base: pd.DataFrame
-    fingerprints: Mapping[str, str]
+    INDEX = "NPI"
+
+    _scores: pd.DataFrame
+    _indicators: pd.DataFrame
+    _nodes_reference: pd.DataFrame
+    _nodes_base: pd.DataFrame
+    _input_catalog: Catalog
+
+    def __init__(
+        self,
+        *,
+        year: int,
+        method: NPIMethod,
+        catalog: Catalog,
+        scores: pd.DataFrame,
+        indicators: pd.DataFrame,
+        nodes_reference: pd.DataFrame,
+        nodes_base: pd.DataFrame,
+        fingerprints: Mapping[str, str],
+        panel: Panel | None = None,
+        input_catalog: Catalog | None = None,
+    ) -> None:
+        self._keep_inputs(year, method, catalog, fingerprints, panel)
+        self._store(
+            _scores=scores,
+            _indicators=indicators,
+            _nodes_reference=nodes_reference,
+            _nodes_base=nodes_base,
+            _input_catalog=catalog if input_catalog is None else input_catalog,
+        )
+
+    scores = HandOut[pd.DataFrame]("_scores")
+    indicators = HandOut[pd.DataFrame]("_indicators")
+    nodes_reference = HandOut[pd.DataFrame]("_nodes_reference")
+    nodes_base = HandOut[pd.DataFrame]("_nodes_base")
+
+    @property
+    def node_scores(self) -> pd.DataFrame:
+        """Both comparisons: index (``comparison``, ``year``), one column per node;
+        ``comparison`` is ``"reference"`` or ``"base"`` (:data:`COMPARISONS`)."""
+        both = pd.concat(
+            [self._nodes_reference, self._nodes_base],
+            keys=list(COMPARISONS),
+            names=["comparison"],
+        )
+        return handout(both)
+
+    @property
+    def stages(self) -> Mapping[str, pd.DataFrame]:
+        """``raw`` (tidy: the country's, the reference's and the base-year value of every
+        indicator and year) → ``ratios`` (tidy: capped ratios ×100 of both comparisons,
+        uncapped ratios and capped flags; the normalised values) → ``aggregated``
+        (:attr:`node_scores`)."""
+        ind = self._indicators
+        raw_cols = ["year", "indicator", "direction", "value", "reference_value", "base_value"]
+        ratio_cols = ["year", "indicator"] + [c for c in ind.columns if c not in raw_cols]
+        return handout_all(
+            {
+                "raw": ind.loc[:, raw_cols],
+                "ratios": ind.loc[:, ratio_cols],
+                "aggregated": self.node_scores,
+            }
+        )
 
     @property
     def npi_reference(self) -> float:
         """NPI relative to the reference in the assessment year."""
-        return float(self.scores["npi_reference"].to_numpy()[self.scores.index.get_loc(self.year)])
+        s = self._scores
+        return float(s["npi_reference"].to_numpy()[s.index.get_loc(self._year)])
 
     @property
     def npi_base(self) -> float:
         """NPI relative to the base year in the assessment year."""
-        return float(self.scores["npi_base"].to_numpy()[self.scores.index.get_loc(self.year)])
+        s = self._scores
+        return float(s["npi_base"].to_numpy()[s.index.get_loc(self._year)])
 
-    @property
-    def provenance(self) -> dict[str, Any]:
-        """Index, year, method with parameters and input fingerprints."""
-        return {
-            "index": "NPI",
-            "year": self.year,
-            "method": self.method.to_dict(),
-            "fingerprints": dict(self.fingerprints),
-        }
+    def regenerate(self, **changes: Any) -> ProgressResult:
+        """Recompute with some parameters changed (e.g. ``base_year=2018``, ``year=2023``).
+
+        Accepts the keyword arguments of :func:`progress_index` (``year``, ``country``,
+        ``reference``, the :class:`NPIMethod` parameters), ``method`` (an
+        :class:`NPIMethod` replacing every method parameter) and ``catalog`` to swap
+        the catalog. Without changes it equals a fresh computation bit for bit.
+        """
+        return self._recompute(progress_index, changes, catalog=self._input_catalog, fixed={})
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy per-indicator table (same as :attr:`indicators`)."""
-        return self.indicators.copy()
+        return self._indicators.copy()
 
     def _tables(self) -> dict[str, pd.DataFrame]:
-        return {"npi_scores": self.scores, "npi_indicators": self.indicators}
+        return {"npi_scores": self._scores, "npi_indicators": self._indicators}
 
     def _summary(self) -> tuple[str, list[str]]:
-        m = self.method
+        m = self._method
         ref = (
             m.reference if isinstance(m.reference, str) else f"mean of {len(m.reference)} members"
         )
         lines = [
-            f"{m.country} in {self.year}: NPI vs reference ({ref}) = {self.npi_reference:.1f}, "
+            f"{m.country} in {self._year}: NPI vs reference ({ref}) = {self.npi_reference:.1f}, "
             f"vs {m.base_year} = {self.npi_base:.1f}",
-            f"{len(self.scores)} years, {self.indicators['indicator'].nunique()} indicators, "
+            f"{len(self._scores)} years, {self._indicators['indicator'].nunique()} indicators, "
             f"caps {m.cap}, {m.aggregation} aggregation",
         ]
         return "ProgressResult (NPI)", lines
@@ -352,6 +425,8 @@ def progress_index(
         nodes_reference=pd.DataFrame(nodes_r, index=y_index, columns=node_cols),
         nodes_base=pd.DataFrame(nodes_b, index=y_index, columns=node_cols),
         fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
+        panel=panel,
+        input_catalog=catalog,
     )
 
 

@@ -291,7 +291,7 @@ def _run_operational(
             _write(
                 table,
                 folder / f"operational_{o.name}_{table_name}.parquet",
-                {**res.provenance(), **meta, "table": table_name},
+                {**res.provenance, **meta, "table": table_name},
                 out,
             )
         bar.step(f"{where} {year}")

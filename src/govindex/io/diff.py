@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pandas as pd
 
 from govindex._provenance import read_provenance
 from govindex.exceptions import ConfigError
+from govindex.results import HandOut, TableResult
 
 __all__ = ["SCORE_COLUMNS", "RunDiff", "diff_runs"]
 
@@ -59,9 +61,10 @@ def _results(folder: Path) -> dict[tuple[str, str, int, str], Path]:
     return out
 
 
-@dataclass(frozen=True)
-class RunDiff:
-    """Differences between two runs.
+@dataclass(frozen=True, repr=False, eq=False)
+class RunDiff(TableResult):
+    """Differences between two runs (immutable; the :class:`~govindex.results.TableResult`
+    protocol, frames handed out read-only).
 
     Attributes
     ----------
@@ -77,14 +80,45 @@ class RunDiff:
         Input fingerprints that differ: (input, old, new).
     """
 
-    scores: pd.DataFrame
-    drivers: pd.DataFrame
-    method_changes: pd.DataFrame
-    input_changes: pd.DataFrame
+    _scores: pd.DataFrame
+    _drivers: pd.DataFrame
+    _method_changes: pd.DataFrame
+    _input_changes: pd.DataFrame
+    _compared: Mapping[str, Any] = field(default_factory=dict)
+
+    scores = HandOut[pd.DataFrame]("_scores")
+    drivers = HandOut[pd.DataFrame]("_drivers")
+    method_changes = HandOut[pd.DataFrame]("_method_changes")
+    input_changes = HandOut[pd.DataFrame]("_input_changes")
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The two run folders compared and the options of the comparison."""
+        return {"kind": "run_diff", **dict(self._compared)}
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        # the parameters' old and new values mix numbers and text: exported as JSON text
+        changes = self._method_changes.copy()
+        for col in ("old", "new"):
+            text = [json.dumps(v, default=str) for v in changes[col]]
+            changes[col] = pd.array(text, dtype="str")
+        return {
+            "scores": self._scores,
+            "drivers": self._drivers,
+            "method_changes": changes,
+            "input_changes": self._input_changes,
+        }
+
+    def _summary(self) -> tuple[str, list[str]]:
+        return "RunDiff", [
+            f"{len(self.moved())} of {len(self._scores)} scores moved",
+            f"{len(self._method_changes)} method change(s), "
+            f"{len(self._input_changes)} input revision(s)",
+        ]
 
     def moved(self, threshold: float = 1e-9) -> pd.DataFrame:
         """Rows of :attr:`scores` whose score or rank changed."""
-        s = self.scores
+        s = self._scores
         return s.loc[
             (s["delta"].abs() > threshold)
             | (s["rank_change"].fillna(0) != 0)
@@ -94,15 +128,15 @@ class RunDiff:
     def to_text(self, max_rows: int = 20) -> str:
         """A readable summary."""
         moved = self.moved()
-        lines = [f"{len(moved)} of {len(self.scores)} scores moved"]
-        if len(self.input_changes):
+        lines = [f"{len(moved)} of {len(self._scores)} scores moved"]
+        if len(self._input_changes):
             lines.append("\ninputs revised:")
-            lines += [f"  - {r.input}" for r in self.input_changes.itertuples()]
-        if len(self.method_changes):
+            lines += [f"  - {r.input}" for r in self._input_changes.itertuples()]
+        if len(self._method_changes):
             lines.append("\nmethod changes:")
             lines += [
                 f"  - {r.index}.{r.name}: {r.parameter} {r.old!r} → {r.new!r}"
-                for r in self.method_changes.itertuples()
+                for r in self._method_changes.itertuples()
             ]
         if len(moved):
             show = moved.reindex(moved["delta"].abs().sort_values(ascending=False).index).head(
@@ -199,10 +233,11 @@ def diff_runs(
         "score unchanged; rank moved because other scores changed"
     )
     return RunDiff(
-        scores=scores.loc[:, list(SCORE_COLUMNS)],
-        drivers=pd.concat(drivers, ignore_index=True) if drivers else pd.DataFrame(),
-        method_changes=_method_frame(method_rows),
-        input_changes=_input_changes(old_dir, new_dir),
+        scores.loc[:, list(SCORE_COLUMNS)],
+        pd.concat(drivers, ignore_index=True) if drivers else pd.DataFrame(),
+        _method_frame(method_rows),
+        _input_changes(old_dir, new_dir),
+        {"old": str(old_dir), "new": str(new_dir), "top": int(top)},
     )
 
 

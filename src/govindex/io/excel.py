@@ -36,24 +36,16 @@ _MAX_TEXT = 32767  # Excel's limit on the characters of one cell
 
 
 def _tables_of(source: object) -> tuple[dict[str, pd.DataFrame], dict[str, Any] | None]:
-    """Name → table of a mapping or a result object, and the result's provenance."""
-    from govindex.operational.result import OperationalResult
+    """Name → table of a mapping or a result object (its ``tables()``), and its provenance."""
+    from govindex.results import TableResult
 
     if isinstance(source, Mapping):
         return dict(source), None
-    if isinstance(source, OperationalResult):
-        tables = {
-            "summary": source.summary(),
-            "points": source.to_frame(),
-            "appeals": source.appeals,
-        }
-        return tables, source.provenance()
-    get = getattr(source, "_tables", None)
-    if callable(get):
-        return dict(get()), dict(getattr(source, "provenance", {}) or {})
+    if isinstance(source, TableResult):
+        return source.tables(), source.provenance
     raise GovindexError(
         "to_excel expects a mapping of table name to DataFrame or a govindex result "
-        "(PerformanceResult, ProgressResult, IndexResult, OperationalResult); "
+        "(PerformanceResult, ProgressResult, IndexResult, OperationalResult, …); "
         f"got {type(source).__name__}"
     )
 
@@ -207,10 +199,10 @@ def to_excel(
     Parameters
     ----------
     tables : mapping of str to DataFrame, or a result
-        The tables by name, or a result whose tables are written
+        The tables by name, or a result whose ``tables()`` are written
         (:class:`~govindex.PerformanceResult`: ``scores``, ``changes``, ``node_scores``;
-        :class:`~govindex.ProgressResult`; :class:`~govindex.OperationalResult`:
-        ``summary``, ``points``, ``appeals``).
+        :class:`~govindex.OperationalResult`: ``summary``, ``points``, ``appeals``,
+        ``preliminary_summary``, ``preliminary_points``).
     path : path-like
         The ``.xlsx`` file to write (parent folders are created).
     provenance : mapping, optional

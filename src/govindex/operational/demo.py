@@ -258,7 +258,11 @@ def run_demo(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
         ["scorecard", "round"]
     )
     register = Recommendations.from_frame(pd.concat(registers))
-    register.to_parquet(out / "operational_recommendations.parquet", metadata=meta)
+    to_parquet_with_provenance(
+        register.table,
+        out / "operational_recommendations.parquet",
+        {"kind": "operational_recommendations", **meta},
+    )
     report = register.implementation(2020)
     by_entity = report.by_entity.astype("float64")
     by_entity.loc["ALL"] = report.overall

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ import pandas as pd
 from govindex.exceptions import ScorecardError, format_items
 from govindex.operational.result import OperationalResult
 from govindex.operational.scorecard import Item, Scorecard
+from govindex.results import HandOut, TableResult
 
 __all__ = ["YearComparison", "compare_scorecards", "compare_years"]
 
@@ -98,9 +100,10 @@ def compare_scorecards(scorecards: Mapping[int, Scorecard]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("criterion")
 
 
-@dataclass(frozen=True)
-class YearComparison:
-    """Scores of the same bodies under the methodologies of several years.
+@dataclass(frozen=True, repr=False, eq=False)
+class YearComparison(TableResult):
+    """Scores of the same bodies under the methodologies of several years (immutable; the
+    :class:`~govindex.results.TableResult` protocol, frames handed out read-only).
 
     Attributes
     ----------
@@ -117,10 +120,42 @@ class YearComparison:
         Codes of the comparable base criteria.
     """
 
-    criteria: pd.DataFrame
-    points: pd.DataFrame
-    totals: pd.DataFrame
+    _criteria: pd.DataFrame
+    _points: pd.DataFrame
+    _totals: pd.DataFrame
     comparable: tuple[str, ...]
+    _sources: Mapping[str, Any] = field(default_factory=dict)
+
+    criteria = HandOut[pd.DataFrame]("_criteria")
+    points = HandOut[pd.DataFrame]("_points")
+    totals = HandOut[pd.DataFrame]("_totals")
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The years compared, the comparable criteria and the results' fingerprints."""
+        return {
+            "kind": "operational_year_comparison",
+            "comparable": list(self.comparable),
+            **dict(self._sources),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy points: one row per (entity, criterion, year) with ``points`` (NaN kept)."""
+        stacked = cast(pd.Series, self._points.stack(future_stack=True))
+        long = stacked.rename("points").reset_index()
+        long["year"] = long["year"].astype("int64")
+        return long
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {"criteria": self._criteria, "totals": self._totals, "points": self.to_frame()}
+
+    def _summary(self) -> tuple[str, list[str]]:
+        years = list(self._points.columns)
+        n_ent = self._points.index.get_level_values("entity").nunique()
+        return "YearComparison", [
+            f"years {format_items(years)}; {n_ent} entities",
+            f"{len(self.comparable)} comparable criteria of {len(self._criteria)} items",
+        ]
 
 
 def compare_years(results: Mapping[int, OperationalResult]) -> YearComparison:
@@ -196,4 +231,11 @@ def compare_years(results: Mapping[int, OperationalResult]) -> YearComparison:
         )
     )
     totals = pd.concat(total_parts, ignore_index=True).set_index(["entity", "year"]).sort_index()
-    return YearComparison(criteria=criteria, points=points, totals=totals, comparable=comparable)
+    sources = {
+        "scorecard_code": families[0],
+        "years": years,
+        "scorecard_fingerprints": {str(y): results[y].scorecard.fingerprint for y in years},
+        "inputs_fingerprints": {str(y): results[y].inputs_fingerprint for y in years},
+        "stages": {str(y): results[y].stage for y in years},
+    }
+    return YearComparison(criteria, points, totals, comparable, sources)

@@ -15,18 +15,16 @@ all bodies' recommendations.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
-from govindex._provenance import to_parquet_with_provenance
+from govindex._provenance import fingerprint_frame
 from govindex.exceptions import ScorecardError, format_items
 from govindex.operational.result import OperationalResult
+from govindex.results import HandOut, TableResult
 
 __all__ = ["ImplementationReport", "Recommendations", "Status", "draft_recommendations"]
 
@@ -69,12 +67,14 @@ def _dates(values: pd.Series, column: str, ids: pd.Series, *, allow_missing: boo
     return parsed
 
 
-@dataclass(frozen=True, repr=False)
-class Recommendations:
+@dataclass(frozen=True, repr=False, eq=False)
+class Recommendations(TableResult):
     """A validated, immutable register of recommendations (see the module docstring).
 
     Build it with :meth:`from_frame` or :func:`draft_recommendations`; :meth:`update`
-    returns a new register.
+    returns a new register. It follows the :class:`~govindex.results.TableResult`
+    protocol: :meth:`tables` holds the register (``recommendations``), handed out
+    read-only.
 
     Examples
     --------
@@ -91,11 +91,7 @@ class Recommendations:
 
     _table: pd.DataFrame
 
-    @property
-    def table(self) -> pd.DataFrame:
-        """The register: index ``recommendation``; entity, block, text, issued, due, status,
-        completed, note."""
-        return self._table.copy(deep=False)
+    table = HandOut[pd.DataFrame]("_table")
 
     def __len__(self) -> int:
         return len(self._table)
@@ -103,6 +99,22 @@ class Recommendations:
     def __repr__(self) -> str:
         counts = self._table["status"].value_counts().to_dict()
         return f"Recommendations(n={len(self._table)}, status={counts})"
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """The kind of table, the number of recommendations and the register's fingerprint."""
+        return {
+            "kind": "operational_recommendations",
+            "n_recommendations": len(self._table),
+            "fingerprint": fingerprint_frame(self._table),
+        }
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {"recommendations": self._table}
+
+    def _summary(self) -> tuple[str, list[str]]:
+        counts = self._table["status"].value_counts().to_dict()
+        return "Recommendations", [f"{len(self._table)} recommendation(s); status {counts}"]
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Recommendations:
@@ -250,13 +262,6 @@ class Recommendations:
                 target["implemented"] + partial_credit * target["partly_implemented"]
             ) / target["due"]
         return ImplementationReport(year, partial_credit, by_entity, overall)
-
-    def to_parquet(
-        self, path: str | os.PathLike[str], *, metadata: Mapping[str, Any] | None = None
-    ) -> Path:
-        """Write the register to Parquet with provenance metadata."""
-        meta = {"kind": "operational_recommendations", **dict(metadata or {})}
-        return to_parquet_with_provenance(self._table, path, meta)
 
 
 def draft_recommendations(

@@ -7,15 +7,17 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 import numpy as np
 import pandas as pd
 
-from govindex._provenance import fingerprint_frame, to_parquet_with_provenance
-from govindex.exceptions import ScorecardError, format_items
+from govindex._provenance import fingerprint_frame
+from govindex.exceptions import MethodError, ScorecardError, format_items
 from govindex.operational._scoring import ScoreTables, compute_tables, validate_inputs
-from govindex.operational.scorecard import Scorecard
+from govindex.operational.explain import conclusions_by_block, explain_items
+from govindex.operational.scorecard import Scorecard, read_scorecard
+from govindex.results import HandOut, Result, handout, handout_all
 
 __all__ = ["Decision", "OperationalResult", "Stage", "score_scorecard"]
 
@@ -57,7 +59,7 @@ def score_scorecard(
         stage="preliminary",
         inputs_fingerprint=_fingerprint(clean),
         _inputs=clean,
-        _tables=tables,
+        _score_tables=tables,
         _appeals=_empty_log(),
         _initial=None,
     )
@@ -68,21 +70,40 @@ def _cell(frame: pd.DataFrame, row: str, col: str) -> float:
     return float(frame.to_numpy()[frame.index.get_loc(row), frame.columns.get_loc(col)])
 
 
+def _scorecard_of_year(card: Scorecard, year: int) -> Scorecard:
+    """The scorecard of the same family in force in ``year`` (shipped or from its file)."""
+    source = card.source
+    if source.startswith("builtin:"):
+        return read_scorecard(source.removeprefix("builtin:"), year=year)
+    if source and Path(source).is_file():
+        return read_scorecard(source, year=year)
+    raise MethodError(
+        f"scorecard {card.code!r} was not read from a file (source {source!r}), so its "
+        f"version of {year} is unknown; pass scorecard=... instead of year="
+    )
+
+
 def _fingerprint(clean: pd.DataFrame) -> str:
     ordered = clean.sort_values(["entity", "criterion"]).reset_index(drop=True)
     return fingerprint_frame(ordered)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class OperationalResult:
-    """Scores of one operational assessment round (immutable).
+class OperationalResult(Result):
+    """Scores of one operational assessment round (immutable; the
+    :class:`~govindex.results.Result` protocol).
 
     Obtain it from :meth:`Scorecard.score`. Every table is a labelled DataFrame
     (index ``entity``; columns ``criterion``, ``direction`` or ``block``); the
-    properties return copies, so changing them never changes the result.
+    properties return read-only copies, so changing them never changes the result.
     :meth:`appeal` and :meth:`finalize` return *new* results; the preliminary
     figures stay available through :attr:`preliminary`, and the appeal log through
     :attr:`appeals`.
+
+    In the protocol's terms: :attr:`method` is the scorecard, :attr:`scores` the
+    per-entity :attr:`totals`, :attr:`node_scores` the points of every item,
+    direction, block and the total, :attr:`stages` inputs → points → directions →
+    blocks → totals, and :meth:`tables` the five tables :meth:`to_parquet` writes.
 
     Attributes
     ----------
@@ -98,58 +119,47 @@ class OperationalResult:
     stage: Stage
     inputs_fingerprint: str
     _inputs: pd.DataFrame
-    _tables: ScoreTables
+    _score_tables: ScoreTables
     _appeals: pd.DataFrame
     _initial: OperationalResult | None
 
     # ------------------------------------------------------------------ tables
-    @property
-    def inputs(self) -> pd.DataFrame:
-        """The validated inputs in force (after accepted appeals)."""
-        return self._inputs.copy(deep=False)
-
-    @property
-    def input_values(self) -> pd.DataFrame:
-        """Input values used, entity × criterion (NaN = missing)."""
-        return self._tables.input_values.copy(deep=False)
-
-    @property
-    def points(self) -> pd.DataFrame:
-        """Points, entity × item (criteria, bonus ≥ 0, penalty ≤ 0)."""
-        return self._tables.points.copy(deep=False)
-
-    @property
-    def missing(self) -> pd.DataFrame:
-        """True where an item had no value (scored 0 points), entity × item."""
-        return self._tables.missing.copy(deep=False)
-
-    @property
-    def directions(self) -> pd.DataFrame:
-        """Direction subtotals (sum of their criteria's points), entity × direction."""
-        return self._tables.directions.copy(deep=False)
-
-    @property
-    def blocks(self) -> pd.DataFrame:
-        """Block subtotals (sum of their directions), entity × block."""
-        return self._tables.blocks.copy(deep=False)
-
-    @property
-    def totals(self) -> pd.DataFrame:
-        """Per entity: base (sum of blocks), bonus, penalty (≤ 0), total, max_points,
-        percent (= 100 · total / max_points), rank (1 = best, ties share the best rank)
-        and level."""
-        return self._tables.totals.copy(deep=False)
+    inputs = HandOut[pd.DataFrame](
+        "_inputs", "The validated inputs in force (after accepted appeals)."
+    )
+    input_values = HandOut[pd.DataFrame](
+        "_score_tables.input_values", "Input values used, entity × criterion (NaN = missing)."
+    )
+    points = HandOut[pd.DataFrame](
+        "_score_tables.points", "Points, entity × item (criteria, bonus ≥ 0, penalty ≤ 0)."
+    )
+    missing = HandOut[pd.DataFrame](
+        "_score_tables.missing", "True where an item had no value (0 points), entity × item."
+    )
+    directions = HandOut[pd.DataFrame](
+        "_score_tables.directions", "Direction subtotals (sum of their criteria's points)."
+    )
+    blocks = HandOut[pd.DataFrame](
+        "_score_tables.blocks", "Block subtotals (sum of their directions), entity × block."
+    )
+    totals = HandOut[pd.DataFrame](
+        "_score_tables.totals",
+        "Per entity: base (sum of blocks), bonus, penalty (≤ 0), total, max_points, percent "
+        "(= 100 · total / max_points), rank (1 = best, ties share the best rank) and level.",
+    )
+    scores = HandOut[pd.DataFrame](
+        "_score_tables.totals", "The headline table of the protocol: the per-entity ``totals``."
+    )
 
     @property
     def lost_points(self) -> pd.DataFrame:
         """Points lost on each base criterion (max_points − points), entity × criterion."""
         maxp = pd.Series({i.code: i.max_points for i in self.scorecard.criteria})
-        return self._tables.points.loc[:, maxp.index].rsub(maxp, axis=1)
+        return handout(self._score_tables.points.loc[:, maxp.index].rsub(maxp, axis=1))
 
-    @property
-    def appeals(self) -> pd.DataFrame:
-        """The appeal log: one row per appeal, in order (empty before any appeal)."""
-        return self._appeals.copy(deep=False)
+    appeals = HandOut[pd.DataFrame](
+        "_appeals", "The appeal log: one row per appeal, in order (empty before any appeal)."
+    )
 
     @property
     def preliminary(self) -> OperationalResult:
@@ -159,7 +169,7 @@ class OperationalResult:
     @property
     def entities(self) -> pd.Index:
         """The scored bodies."""
-        return self._tables.totals.index.copy()
+        return self._score_tables.totals.index.copy()
 
     @property
     def scorecard_fingerprint(self) -> str:
@@ -197,45 +207,9 @@ class OperationalResult:
         '15 × clip((0.85 − 0.5) / (1 − 0.5), 0, 1) = 10.5'
         """
         self._check_entity(entity)
-        values = self._tables.input_values.loc[entity].to_dict()
-        points = self._tables.points.loc[entity].to_dict()
-        evidence = self._inputs.loc[self._inputs["entity"] == entity].set_index("criterion")[
-            "evidence"
-        ]
-        appealed = self._appeals.loc[self._appeals["entity"] == entity]
-        last_decision = appealed.groupby("criterion")["decision"].last()
-        rows = []
-        for item in self.scorecard.items:  # reporting: one row of text per item
-            value = float(values[item.code])
-            pts = float(points[item.code])
-            magnitude = abs(pts)
-            if np.isnan(value):
-                status, formula = "missing", "no value → 0 points (flagged missing)"
-            else:
-                status = "scored"
-                formula = item.rule.describe(value, item.max_points, magnitude)
-                if item.kind == "penalty":
-                    formula = f"penalty −({formula})"
-            if item.code in last_decision.index:
-                status = f"appealed: {last_decision[item.code]}"
-            rows.append(
-                {
-                    "criterion": item.code,
-                    "name": item.name,
-                    "kind": item.kind,
-                    "block": item.block,
-                    "direction": item.direction,
-                    "rule": item.rule.name,
-                    "value": value,
-                    "evidence": evidence.get(item.code, np.nan),
-                    "max_points": item.max_points,
-                    "points": pts,
-                    "lost_points": item.max_points - pts if item.kind == "criterion" else 0.0,
-                    "status": status,
-                    "formula": formula,
-                }
-            )
-        return pd.DataFrame(rows).set_index("criterion")
+        return explain_items(
+            self.scorecard, self._score_tables, self._inputs, self._appeals, entity
+        )
 
     def block_conclusions(self) -> pd.DataFrame:
         """Per (entity, block): points, max_points, percent, lost_points and the weakest
@@ -253,41 +227,7 @@ class OperationalResult:
         >>> res.block_conclusions().loc[("R01", "B1"), ["points", "max_points"]].tolist()
         [15.0, 40.0]
         """
-        sc = self.scorecard
-        dir_max = pd.Series(
-            {
-                d.code: sum(i.max_points for i in sc.criteria if i.direction == d.code)
-                for d in sc.directions
-            }
-        )
-        dir_lost = dir_max - self._tables.directions
-        blk_max = pd.Series(
-            {
-                b.code: sum(i.max_points for i in sc.criteria if i.block == b.code)
-                for b in sc.blocks
-            }
-        )
-        parts = []
-        for b in sc.blocks:  # a handful of blocks
-            cols = [d.code for d in sc.directions if d.block == b.code]
-            lost = dir_lost.loc[:, cols]
-            pts = self._tables.blocks[b.code]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "block": b.code,
-                        "block_name": b.name,
-                        "points": pts,
-                        "max_points": blk_max[b.code],
-                        "percent": 100.0 * pts / blk_max[b.code],
-                        "lost_points": blk_max[b.code] - pts,
-                        "weakest_direction": lost.idxmax(axis=1),
-                        "weakest_direction_lost": lost.max(axis=1),
-                    }
-                )
-            )
-        out = pd.concat(parts).reset_index().set_index(["entity", "block"]).sort_index()
-        return out
+        return conclusions_by_block(self.scorecard, self._score_tables)
 
     # ------------------------------------------------------------------ appeals
     def appeal(
@@ -363,7 +303,7 @@ class OperationalResult:
             raise ScorecardError(
                 f"appeal {entity}/{criterion}: new_value must be a number, found {new_value!r}"
             )
-        old = _cell(self._tables.input_values, entity, criterion)
+        old = _cell(self._score_tables.input_values, entity, criterion)
         new = float(new_value)
         if old == new:
             raise ScorecardError(
@@ -385,13 +325,13 @@ class OperationalResult:
         candidate = pd.concat([self._inputs.loc[keep], row], ignore_index=True)
         candidate = validate_inputs(self.scorecard, candidate, entities=list(self.entities))
         if decision == "rejected":
-            inputs, tables, applied = self._inputs, self._tables, old
+            inputs, tables, applied = self._inputs, self._score_tables, old
         else:
             inputs, applied = candidate, new
             tables = compute_tables(
                 self.scorecard, candidate, entities=list(self.entities), warn=False
             )
-        t0 = self._tables.totals.loc[entity].to_dict()
+        t0 = self._score_tables.totals.loc[entity].to_dict()
         t1 = tables.totals.loc[entity].to_dict()
         log_row = pd.DataFrame(
             {
@@ -403,7 +343,7 @@ class OperationalResult:
                 "old_value": [old],
                 "new_value": [new],
                 "applied_value": [applied],
-                "points_before": [_cell(self._tables.points, entity, criterion)],
+                "points_before": [_cell(self._score_tables.points, entity, criterion)],
                 "points_after": [_cell(tables.points, entity, criterion)],
                 "total_before": [float(t0["total"])],
                 "total_after": [float(t1["total"])],
@@ -417,7 +357,7 @@ class OperationalResult:
         return replace(
             self,
             _inputs=inputs,
-            _tables=tables,
+            _score_tables=tables,
             _appeals=log.reset_index(drop=True),
             _initial=self.preliminary,
         )
@@ -458,12 +398,12 @@ class OperationalResult:
         0.4
         """
         sc = self.scorecard
-        ents = self._tables.totals.index
+        ents = self._score_tables.totals.index
         n_e = len(ents)
         index = pd.MultiIndex.from_product([ents, sc.item_codes], names=["entity", "criterion"])
         maxp = np.array([i.max_points for i in sc.items])
         kind = np.array([i.kind for i in sc.items])
-        pts = self._tables.points.to_numpy().ravel()
+        pts = self._score_tables.points.to_numpy().ravel()
         appealed_pairs = set(zip(self._appeals["entity"], self._appeals["criterion"], strict=True))
         return pd.DataFrame(
             {
@@ -472,13 +412,13 @@ class OperationalResult:
                 "block": np.tile(np.array([i.block or "" for i in sc.items]), n_e),
                 "direction": np.tile(np.array([i.direction or "" for i in sc.items]), n_e),
                 "rule": np.tile(np.array([i.rule.name for i in sc.items]), n_e),
-                "value": self._tables.input_values.to_numpy().ravel(),
+                "value": self._score_tables.input_values.to_numpy().ravel(),
                 "points": pts,
                 "max_points": np.tile(maxp, n_e),
                 "lost_points": np.where(
                     np.tile(kind, n_e) == "criterion", np.tile(maxp, n_e) - pts, 0.0
                 ),
-                "missing": self._tables.missing.to_numpy().ravel(),
+                "missing": self._score_tables.missing.to_numpy().ravel(),
                 "appealed": index.isin(list(appealed_pairs)) if appealed_pairs else False,
             },
             index=index,
@@ -486,10 +426,12 @@ class OperationalResult:
 
     def summary(self) -> pd.DataFrame:
         """Block subtotals joined with the totals (one row per entity)."""
-        return self._tables.blocks.join(self._tables.totals)
+        return handout(self._score_tables.blocks.join(self._score_tables.totals))
 
+    @property
     def provenance(self) -> dict[str, Any]:
-        """The metadata stored with every exported table."""
+        """The metadata stored with every exported table: the stage, the whole scorecard
+        and its fingerprint, both input fingerprints and the number of appeals."""
         return {
             "kind": "operational_assessment",
             "stage": self.stage,
@@ -504,46 +446,128 @@ class OperationalResult:
         }
 
     def to_parquet(
-        self, directory: str | os.PathLike[str], *, metadata: Mapping[str, Any] | None = None
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        prefix: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> dict[str, Path]:
         """Write the points, summary, appeal log and the preliminary figures to Parquet.
 
-        Files ``operational_<code>_<year>_<table>.parquet`` for the tables
-        ``points`` (tidy :meth:`to_frame`), ``summary`` (:meth:`summary`), ``appeals``,
-        ``preliminary_points`` and ``preliminary_summary``; each carries
-        :meth:`provenance` (plus ``metadata``) in its schema metadata.
+        Files ``operational_<code>_<year>_<table>.parquet`` (the default ``prefix``)
+        for the tables of :meth:`tables`: ``summary`` (:meth:`summary`), ``points``
+        (tidy :meth:`to_frame`), ``appeals``, ``preliminary_summary`` and
+        ``preliminary_points``; each carries :attr:`provenance` (plus ``metadata``)
+        in its schema metadata.
 
         Returns
         -------
         dict of str to Path
             Table name → file written.
         """
-        prefix = f"operational_{self.scorecard.code}_{self.scorecard.year}"
+        if prefix is None:
+            prefix = f"operational_{self.scorecard.code}_{self.scorecard.year}_"
+        return super().to_parquet(folder, prefix=prefix, metadata=metadata)
+
+    # ------------------------------------------------------------------ protocol
+    @property
+    def method(self) -> Scorecard:
+        """The scorecard: the methodology in force (frozen)."""
+        return self.scorecard
+
+    @property
+    def node_scores(self) -> pd.DataFrame:
+        """Points of every node per entity: columns (name ``node``) the items, the
+        directions, the blocks and ``total``."""
+        t = self._score_tables
+        parts = [t.points, t.directions, t.blocks, t.totals.loc[:, ["total"]]]
+        out = pd.concat(parts, axis=1)
+        out.columns = pd.Index([str(c) for c in out.columns], name="node", dtype="str")
+        return handout(out)  # the index is shared with the stored tables
+
+    @property
+    def stages(self) -> Mapping[str, pd.DataFrame]:
+        """``inputs`` (:attr:`input_values`, entity × item) → ``points`` → ``directions``
+        → ``blocks`` → ``totals``."""
+        t = self._score_tables
+        return handout_all(
+            {
+                "inputs": t.input_values,
+                "points": t.points,
+                "directions": t.directions,
+                "blocks": t.blocks,
+                "totals": t.totals,
+            }
+        )
+
+    def regenerate(self, **changes: Any) -> OperationalResult:
+        """Score the same inputs again, e.g. with another scorecard or another year's.
+
+        Accepts ``scorecard`` (a :class:`Scorecard`), ``year`` (the same scorecard in
+        another year: a shipped one or the file it was read from), ``inputs`` (another
+        tidy table) and ``entities``. The inputs as first scored are scored, the
+        :attr:`appeals` replayed in order and a final result finalised again, so
+        ``regenerate()`` without changes equals this result bit for bit.
+
+        Raises
+        ------
+        MethodError
+            An unknown keyword, or ``year`` for a scorecard that was not read from
+            a file or the shipped ones.
+        ScorecardError
+            Inputs or an appeal that do not fit the scorecard (the message names them).
+        """
+        unknown = sorted(set(changes) - {"scorecard", "year", "inputs", "entities"})
+        if unknown:
+            raise MethodError(
+                f"unknown parameter(s) {format_items(unknown)} of OperationalResult.regenerate; "
+                "expected scorecard, year, inputs or entities"
+            )
+        card = changes.get("scorecard", self.scorecard)
+        if "year" in changes:
+            card = _scorecard_of_year(card, int(changes["year"]))
+        first = self.preliminary
+        inputs = changes.get("inputs", first._inputs)
+        res = score_scorecard(card, inputs, entities=changes.get("entities", list(self.entities)))
+        log = self._appeals
+        texts = log.loc[:, ["entity", "criterion", "reason", "decision"]].astype("str")
+        values = log["new_value"].to_numpy(dtype=np.float64)
+        for (entity, criterion, reason, decision), value in zip(  # a handful of appeals
+            texts.itertuples(index=False, name=None), values, strict=True
+        ):
+            res = res.appeal(
+                entity, criterion, float(value), reason=reason, decision=cast(Decision, decision)
+            )
+        return res.finalize() if self.stage == "final" else res
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
         pre = self.preliminary
-        tables = {
-            "points": self.to_frame(),
+        return {
             "summary": self.summary(),
-            "appeals": self.appeals,
-            "preliminary_points": pre.to_frame(),
+            "points": self.to_frame(),
+            "appeals": self._appeals,
             "preliminary_summary": pre.summary(),
+            "preliminary_points": pre.to_frame(),
         }
-        meta = {**self.provenance(), **dict(metadata or {})}
-        out = {}
-        for name, table in tables.items():
-            path = Path(directory) / f"{prefix}_{name}.parquet"
-            out[name] = to_parquet_with_provenance(table, path, {**meta, "table": name})
-        return out
+
+    def _summary(self) -> tuple[str, list[str]]:
+        t = self._score_tables.totals
+        return "OperationalResult", [
+            f"scorecard {self.scorecard.code!r} {self.scorecard.year}, stage {self.stage}, "
+            f"{len(t)} entities, {len(self._appeals)} appeal(s)",
+            f"mean total {t['total'].mean():.2f} of {self.scorecard.max_points:g}",
+        ]
 
     # ------------------------------------------------------------------ display
     def _check_entity(self, entity: str) -> None:
-        if entity not in self._tables.totals.index:
+        if entity not in self._score_tables.totals.index:
             raise ScorecardError(
                 f"unknown entity {entity!r}; scored bodies: "
-                f"{format_items(self._tables.totals.index.tolist())}"
+                f"{format_items(self._score_tables.totals.index.tolist())}"
             )
 
     def __repr__(self) -> str:
-        t = self._tables.totals
+        t = self._score_tables.totals
         return (
             f"OperationalResult(scorecard={self.scorecard.code!r}, year={self.scorecard.year}, "
             f"stage={self.stage!r}, entities={len(t)}, appeals={len(self._appeals)}, "

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 import numpy as np
@@ -29,6 +28,7 @@ import pandas as pd
 from govindex._typing import BoolArray, FloatArray
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
 from govindex.panel import Panel
+from govindex.prepare.results import ImputationResult, wide_fingerprint
 
 __all__ = [
     "CROSS_SECTION_METHODS",
@@ -373,55 +373,6 @@ def impute_array(
 
 
 # --------------------------------------------------------------------------- public API
-@dataclass(frozen=True, repr=False, eq=False)
-class ImputationResult:
-    """Result of :func:`impute`.
-
-    Attributes
-    ----------
-    data : Panel or DataFrame
-        The filled data, of the same kind as the input.
-    mask : DataFrame of bool
-        True for every imputed cell: ``entity × indicator`` for a wide frame,
-        ``(entity, indicator) × year`` for a panel.
-    cells : DataFrame
-        One row per imputed cell: ``entity``, ``indicator``, (``year``), ``value``,
-        ``method`` and, with groups, ``group``.
-    unfilled : DataFrame
-        The missing cells that could not be filled (same key columns).
-    method : dict
-        The parameters used (JSON-serialisable).
-    """
-
-    data: Panel | pd.DataFrame
-    mask: pd.DataFrame
-    cells: pd.DataFrame
-    unfilled: pd.DataFrame
-    method: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def n_imputed(self) -> int:
-        """Number of imputed cells."""
-        return len(self.cells)
-
-    @property
-    def counts(self) -> pd.Series:
-        """Imputed cells per indicator (every indicator, zeros included)."""
-        if isinstance(self.data, Panel):
-            labels = self.data.indicators
-        else:
-            labels = pd.Index(self.data.columns, name="indicator")
-        out = self.cells.groupby("indicator").size().reindex(labels, fill_value=0)
-        return out.rename("imputed").astype("int64")
-
-    def __repr__(self) -> str:
-        return (
-            f"<ImputationResult: {self.n_imputed} cell(s) imputed by "
-            f"{self.method.get('method')!r}, "
-            f"{len(self.unfilled)} missing cell(s) left>"
-        )
-
-
 def impute(
     data: Panel | pd.DataFrame,
     *,
@@ -534,7 +485,7 @@ def _impute_wide(frame: pd.DataFrame, spec: dict[str, Any]) -> ImputationResult:
     keys: dict[str, pd.Index | np.ndarray] = {"entity": entities, "indicator": ind}
     cells = _cells(mask, filled, keys, spec, entities)
     unfilled = _cells(np.isnan(filled), None, keys, spec, entities)
-    return ImputationResult(out, mask_df, cells, unfilled, spec)
+    return ImputationResult(out, mask_df, cells, unfilled, spec, {"data": wide_fingerprint(frame)})
 
 
 def wide_values(frame: pd.DataFrame) -> FloatArray:
@@ -613,7 +564,10 @@ def _impute_panel_object(panel: Panel, spec: dict[str, Any]) -> ImputationResult
     mask_df = pd.DataFrame(
         mask.reshape(len(rows), -1), index=rows, columns=pd.Index(panel.years, name="year")
     )
-    return ImputationResult(_filled_panel(panel, filled, mask), mask_df, cells, unfilled, spec)
+    filled_panel = _filled_panel(panel, filled, mask)
+    return ImputationResult(
+        filled_panel, mask_df, cells, unfilled, spec, {"data": panel.fingerprint}
+    )
 
 
 def _filled_panel(panel: Panel, filled: FloatArray, mask: BoolArray) -> Panel:

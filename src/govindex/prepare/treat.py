@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -30,6 +30,7 @@ import pandas as pd
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
 from govindex.prepare.impute import wide_values
+from govindex.prepare.results import TreatmentResult, wide_fingerprint
 
 __all__ = [
     "OutlierReport",
@@ -363,47 +364,6 @@ def report_frame(report: OutlierReport, entities: Any, indicators: Any) -> pd.Da
     return table
 
 
-@dataclass(frozen=True, repr=False, eq=False)
-class TreatmentResult:
-    """Result of :func:`treat`.
-
-    Attributes
-    ----------
-    data : DataFrame
-        The treated ``entity × indicator`` frame (same labels as the input).
-    report : DataFrame
-        One row per indicator, see :func:`report_frame`.
-    points : DataFrame
-        One row per winsorised cell: ``entity``, ``indicator``, ``side`` (``low`` /
-        ``high``), ``original``, ``treated``.
-    flags : DataFrame
-        ``entity × indicator`` strings: ``""``, ``"low"``, ``"high"`` or ``"log"``.
-    method : dict
-        The parameters used (JSON-serialisable).
-    """
-
-    data: pd.DataFrame
-    report: pd.DataFrame
-    points: pd.DataFrame
-    flags: pd.DataFrame
-    method: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def treated_indicators(self) -> list[str]:
-        """Codes of the indicators that were winsorised or log-transformed."""
-        rep = self.report
-        return rep.index[(rep["points"] > 0) | (rep["treatment"].str.startswith("log"))].tolist()
-
-    def __repr__(self) -> str:
-        rep = self.report
-        return (
-            f"<TreatmentResult: {int(rep['failed'].sum())} of {len(rep)} indicator(s) failed the "
-            f"skew/kurtosis test; {int((rep['points'] > 0).sum())} winsorised "
-            f"({int(rep['points'].sum())} points), "
-            f"{int(rep['treatment'].str.startswith('log').sum())} log-transformed>"
-        )
-
-
 def treat(
     frame: pd.DataFrame,
     *,
@@ -462,7 +422,7 @@ def treat(
     flag = np.where(rep.log[None, :], "log", flag)
     flags = pd.DataFrame(flag, index=frame.index.copy(), columns=frame.columns.copy())
     out = pd.DataFrame(treated, index=frame.index.copy(), columns=frame.columns.copy())
-    result = TreatmentResult(out, table, points, flags, params)
+    result = TreatmentResult(out, table, points, flags, params, {"data": wide_fingerprint(frame)})
     warn_treatment(table, stacklevel=3)
     return result
 
