@@ -60,10 +60,14 @@ class Method:
     Subclasses are ``@dataclass(frozen=True)`` classes whose fields are the
     parameters, with their defaults; they implement :meth:`_validate` (checks and
     normalisation of the values, run whenever an instance is made) and list in
-    ``_OMIT_IF_NONE`` the optional parameters left out of :meth:`to_dict` when unset.
+    ``_OMIT_IF_NONE`` the optional parameters left out of :meth:`to_dict` when unset, and
+    in ``_OMIT_IF_DEFAULT`` the parameters left out when they hold their default (added
+    after results were first written: the stored method of a run that does not use them
+    stays what it was).
     """
 
     _OMIT_IF_NONE: ClassVar[tuple[str, ...]] = ()
+    _OMIT_IF_DEFAULT: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self) -> None:
         try:
@@ -170,7 +174,8 @@ class Method:
 
     # ------------------------------------------------------------------ serialising
     def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form (JSON/TOML serialisable); unset optional parameters are left out.
+        """Plain-dict form (JSON/TOML serialisable); unset optional parameters (and the
+        later parameters of ``_OMIT_IF_DEFAULT`` at their default) are left out.
 
         Examples
         --------
@@ -182,6 +187,11 @@ class Method:
         for key in self._OMIT_IF_NONE:
             if out[key] is None:
                 del out[key]
+        if self._OMIT_IF_DEFAULT:
+            defaults = {f.name: f.default for f in dataclasses.fields(cast(Any, self))}
+            for key in self._OMIT_IF_DEFAULT:
+                if out[key] == defaults[key]:
+                    del out[key]
         return out
 
     def non_defaults(self) -> dict[str, Any]:

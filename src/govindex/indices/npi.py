@@ -14,7 +14,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,8 +23,19 @@ from govindex._typing import FloatArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
+from govindex.indices._npi_steps import (
+    balanced_basket,
+    basket_message,
+    coverage_message,
+    fill_message,
+    fill_values,
+    filled_cells,
+    indicator_table,
+    ratios,
+    reported_years,
+    roll_up,
+)
 from govindex.indices.base import PanelResult
-from govindex.indices.composite import rollup
 from govindex.indices.inputs import IndexInputs, index_inputs
 from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
 from govindex.panel import Panel
@@ -67,6 +78,23 @@ class NPIMethod(Method):
         Aggregation of parents without one in the catalog.
     coverage : float, default 2/3
         Minimum share of child weight with data at every node.
+    balanced : bool, default False
+        Like-for-like trend: compute every reported year on the same indicators, those
+        with both ratios (to the reference and to the base year) in every reported year;
+        the others are left out (``excluded`` in :attr:`ProgressResult.indicators`,
+        named in a :class:`~govindex.exceptions.DataWarning`).
+    period : tuple of int or None, default None
+        First and last year the result reports (inclusive): the years of ``period`` in
+        which the country has data. None = every year in which it has data. With
+        ``balanced=True`` these are the years every indicator of the basket must cover.
+    reference_fill : {None, "latest"}, default None
+        ``"latest"`` carries the latest available value of the country and of the
+        reference forward, at most ``max_age`` years, into years without one (flagged:
+        ``filled``, ``value_year``, ``reference_year`` in the indicator table, counted in
+        ``n_filled``). The base-year value is never carried.
+    max_age : int, default 2
+        Oldest value (in years before the year it stands for) that ``reference_fill``
+        carries forward.
 
     Examples
     --------
@@ -87,6 +115,13 @@ class NPIMethod(Method):
     cap: tuple[float, float] = (0.0, 2.0)
     aggregation: str = "arithmetic"
     coverage: float = DEFAULT_COVERAGE
+    balanced: bool = False
+    period: tuple[int, int] | None = None
+    reference_fill: Literal["latest"] | None = None
+    max_age: int = 2
+
+    # added with the like-for-like NPI: left out of the stored method at their defaults
+    _OMIT_IF_DEFAULT = ("balanced", "period", "reference_fill", "max_age")
 
     def _validate(self) -> None:
         if not isinstance(self.reference, str):
@@ -106,6 +141,36 @@ class NPIMethod(Method):
             raise MethodError(
                 "reference_weights needs a list of member entities as reference, not one entity"
             )
+        self._validate_like_for_like()
+
+    def _validate_like_for_like(self) -> None:
+        if not isinstance(self.balanced, bool | np.bool_):
+            raise MethodError(f"balanced must be True or False; got {self.balanced!r}")
+        self._set("balanced", bool(self.balanced))
+        if self.period is not None:
+            bounds = tuple(self.period)
+            if len(bounds) != 2 or any(_not_whole(y) for y in bounds):
+                raise MethodError(
+                    f"period must be (first year, last year), e.g. (2016, 2024); got {self.period}"
+                )
+            first, last = (int(y) for y in bounds)
+            if first > last:
+                raise MethodError(f"period must run forwards (first ≤ last); got {self.period}")
+            self._set("period", (first, last))
+        if self.reference_fill not in (None, "latest"):
+            raise MethodError(
+                f"reference_fill must be None or 'latest'; got {self.reference_fill!r}"
+            )
+        if _not_whole(self.max_age) or self.max_age < 1:
+            raise MethodError(f"max_age must be a whole number of years ≥ 1; got {self.max_age!r}")
+        self._set("max_age", int(self.max_age))
+
+
+def _not_whole(value: object) -> bool:
+    """True unless ``value`` is a whole number (an int, or a float such as 2016.0)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return True
+    return not float(value).is_integer()
 
 
 def reference_average(values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
@@ -132,18 +197,6 @@ def reference_average(values: FloatArray, weights: FloatArray | None = None) -> 
         return np.where(total > 0, num / np.where(total > 0, total, 1.0), np.nan)
 
 
-def _ratio(
-    x: FloatArray, ref: FloatArray, direction: FloatArray, cap: tuple[float, float]
-) -> tuple[FloatArray, FloatArray]:
-    """Capped, direction-adjusted ratio ×100 and the uncapped ratio; NaN where undefined."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ok = (ref != 0) & ~np.isnan(ref) & ~np.isnan(x)
-        r = np.where(ok, x / np.where(ok, ref, 1.0), np.nan)
-        r = np.where(direction > 0, r, np.where(r != 0, 1.0 / np.where(r != 0, r, 1.0), np.inf))
-        r = np.where(ok, r, np.nan)
-    return 100.0 * np.clip(r, cap[0], cap[1]), r
-
-
 #: The two comparisons of the NPI, in the order of :attr:`ProgressResult.node_scores`.
 COMPARISONS: tuple[str, str] = ("reference", "base")
 
@@ -160,11 +213,17 @@ class ProgressResult(PanelResult[NPIMethod]):
     catalog : Catalog
         The NPI tree (the subtree of the root used).
     scores : DataFrame
-        Indexed by ``year`` (every year with data): ``npi_reference``, ``npi_base``
-        and their coverage.
+        Indexed by ``year`` (the reported years: those of ``period`` with data):
+        ``npi_reference``, ``npi_base``, their coverage at the root
+        (``coverage_reference``, ``coverage_base``: share of child weight with data),
+        the number of indicators with a ratio (``n_reference``, ``n_base``) and of those
+        using a carried-forward value (``n_filled``).
     indicators : DataFrame
         Tidy: year, indicator, direction, value, reference_value, base_value,
-        ratio_reference, ratio_base (capped, ×100), uncapped ratios, capped flags.
+        ratio_reference, ratio_base (capped, ×100), uncapped ratios, capped flags,
+        ``value_year`` and ``reference_year`` (the year each value comes from; earlier
+        than ``year`` when carried forward), ``filled`` (a value was carried forward)
+        and ``excluded`` (left out of the balanced basket).
     node_scores : DataFrame
         Both comparisons in one table: index (``comparison``, ``year``) with
         ``comparison`` ∈ {``"reference"``, ``"base"``}, columns the nodes of the
@@ -228,11 +287,13 @@ class ProgressResult(PanelResult[NPIMethod]):
     @property
     def stages(self) -> Mapping[str, pd.DataFrame]:
         """``raw`` (tidy: the country's, the reference's and the base-year value of every
-        indicator and year) → ``ratios`` (tidy: capped ratios ×100 of both comparisons,
-        uncapped ratios and capped flags; the normalised values) → ``aggregated``
+        indicator and year, the years they come from) → ``ratios`` (tidy: capped ratios
+        ×100 of both comparisons, uncapped ratios, capped flags and the balanced basket;
+        the normalised values) → ``aggregated``
         (:attr:`node_scores`)."""
         ind = self._indicators
-        raw_cols = ["year", "indicator", "direction", "value", "reference_value", "base_value"]
+        raw_cols = ["year", "indicator", "direction", "value", "reference_value", "base_value",
+                    "value_year", "reference_year", "filled"]  # fmt: skip
         ratio_cols = ["year", "indicator"] + [c for c in ind.columns if c not in raw_cols]
         return handout_all(
             {
@@ -273,16 +334,25 @@ class ProgressResult(PanelResult[NPIMethod]):
 
     def _summary(self) -> tuple[str, list[str]]:
         m = self._method
-        ref = (
-            m.reference if isinstance(m.reference, str) else f"mean of {len(m.reference)} members"
-        )
+        ref = _reference_label(m)
+        n_all = self._indicators["indicator"].nunique()
+        s, pos = self._scores, self._scores.index.get_loc(self._year)
+        n_ref, n_base = (int(s[c].to_numpy()[pos]) for c in ("n_reference", "n_base"))
         lines = [
-            f"{m.country} in {self._year}: NPI vs reference ({ref}) = {self.npi_reference:.1f}, "
-            f"vs {m.base_year} = {self.npi_base:.1f}",
-            f"{len(self._scores)} years, {self._indicators['indicator'].nunique()} indicators, "
-            f"caps {m.cap}, {m.aggregation} aggregation",
+            f"{m.country} in {self._year}: NPI vs reference ({ref}) = {self.npi_reference:.1f} "
+            f"on {n_ref} of {n_all} indicators, vs {m.base_year} = "
+            f"{self.npi_base:.1f} on {n_base}",
+            f"{len(self._scores)} years, {n_all} indicators, caps {m.cap}, "
+            f"{m.aggregation} aggregation"
+            + (", balanced (the same indicators every year)" if m.balanced else "")
+            + (f", latest value up to {m.max_age} years old" if m.reference_fill else ""),
         ]
         return "ProgressResult (NPI)", lines
+
+
+def _reference_label(method: NPIMethod) -> str:
+    ref = method.reference
+    return ref if isinstance(ref, str) else f"mean of {len(ref)} members"
 
 
 def _choose_root(catalog: Catalog, root: str | None) -> str:
@@ -313,7 +383,7 @@ def progress_index(
     year: int,
     **overrides: Any,
 ) -> ProgressResult:
-    """Compute the National Progress Index of a country for every year with data.
+    """Compute the National Progress Index of a country for every reported year.
 
     Parameters
     ----------
@@ -341,7 +411,17 @@ def progress_index(
         * ``aggregation`` (default ``"arithmetic"``; ``"geometric"`` available) of
           parents without one in the catalog;
         * ``coverage`` (default 2/3): minimum share of child weight with data at
-          every node.
+          every node;
+        * ``period`` (default None: every year with data): first and last year reported;
+        * ``balanced`` (default False): every reported year on the indicators with both
+          ratios in all of them (a like-for-like trend);
+        * ``reference_fill`` (default None; ``"latest"``) and ``max_age`` (default 2):
+          carry the latest value of the country and of the reference forward, flagged.
+
+        When the indicators with a ratio change between consecutive reported years, a
+        :class:`~govindex.exceptions.DataWarning` names those that enter or leave and
+        gives the index with them and on the indicators of both years; ``scores``
+        counts the indicators of every year (``n_reference``, ``n_base``).
 
         An unknown name is a :class:`~govindex.exceptions.MethodError` naming the
         closest parameter.
@@ -374,7 +454,7 @@ def progress_index(
     method = method.replace(root=_choose_root(catalog, method.root))
     tree = catalog.subtree(str(method.root))
     inputs = index_inputs(panel, tree, strict=False)
-    x, ref = _series(inputs, method)
+    x_own, ref_own = _series(inputs, method)
     if inputs.missing:
         warnings.warn(
             f"NPI indicator(s) without any data in the panel: {format_items(inputs.missing)}",
@@ -382,40 +462,37 @@ def progress_index(
             stacklevel=2,
         )
     leaves = inputs.leaves
-    base = _base_values(inputs, x, method.base_year)
+    base = _base_values(inputs, x_own, method.base_year)
+    sel = reported_years(panel.years, x_own, method, int(year))
+    x, ref, ages = fill_values(x_own, ref_own, method)
     direction = tree.column("direction", leaves).to_numpy(dtype=np.float64)[:, None]
-    r_ref, u_ref, r_base, u_base = _ratios(x, ref, base, direction, inputs, method)
-    years_with_data = np.any(~np.isnan(x), axis=0)
-    yrs = panel.years[years_with_data]
-    if year not in set(yrs.tolist()):
-        raise PanelError(f"{method.country} has no NPI data in the assessment year {year}")
-    rr, rb = r_ref[:, years_with_data].T, r_base[:, years_with_data].T  # (Y', I)
-    labels = [str(y) for y in yrs]
-    nodes_r, cov_r, _ = rollup(
-        rr, tree, leaves, aggregation=method.aggregation, coverage=method.coverage, entities=labels
-    )
-    nodes_b, cov_b, _ = rollup(
-        rb, tree, leaves, aggregation=method.aggregation, coverage=method.coverage, entities=labels
-    )
-    y_index = pd.Index(yrs, name="year")
-    node_cols = pd.Index(tree.codes, name="node")
-    root_pos = tree.codes.index(str(method.root))
-    scores = pd.DataFrame(
-        {
-            "npi_reference": nodes_r[:, root_pos],
-            "npi_base": nodes_b[:, root_pos],
-            "coverage_reference": cov_r[:, root_pos],
-            "coverage_base": cov_b[:, root_pos],
-        },
-        index=y_index,
-    )
-    sel = years_with_data
-    indicators = _indicator_table(
-        yrs, leaves, direction[:, 0], method.cap,
+    r_ref, u_ref, r_base, u_base = ratios(x, ref, base, direction, inputs, method)
+    yrs = panel.years[sel]
+    rr, rb = r_ref[:, sel].T, r_base[:, sel].T  # (Y', I)
+    excluded = np.zeros(len(leaves), dtype=bool)
+    if method.balanced:
+        excluded = ~balanced_basket(rr, rb)
+        if excluded.any():
+            usable = ~np.isnan(rr) & ~np.isnan(rb)
+            message = basket_message(method.country, leaves, ~excluded, usable, yrs)
+            warnings.warn(message, DataWarning, stacklevel=2)
+        rr, rb = (np.where(excluded, np.nan, a) for a in (rr, rb))
+    ages = (ages[0][:, sel], ages[1][:, sel])
+    filled = ((ages[0] > 0) | (ages[1] > 0)).T  # (Y', I)
+    scores, nodes_r, nodes_b, changes = roll_up(rr, rb, filled, tree, leaves, method, yrs)
+    if changes:
+        labels = {"reference": f"vs {_reference_label(method)}", "base": f"vs {method.base_year}"}
+        warnings.warn(coverage_message(method.country, labels, changes), DataWarning, stacklevel=2)
+    if filled.any():
+        cells = filled_cells(leaves, yrs, ages)
+        warnings.warn(fill_message(cells, method.max_age), DataWarning, stacklevel=2)
+    indicators = indicator_table(
+        yrs, leaves, direction[:, 0], method.cap, ages=ages, excluded=excluded,
         value=x[:, sel], reference_value=ref[:, sel], base_value=base,
         ratio_reference=r_ref[:, sel], ratio_base=r_base[:, sel],
         uncapped_reference=u_ref[:, sel], uncapped_base=u_base[:, sel],
     )  # fmt: skip
+    y_index, node_cols = scores.index, pd.Index(tree.codes, name="node")
     return ProgressResult(
         year=int(year),
         method=method,
@@ -459,75 +536,3 @@ def _base_values(inputs: IndexInputs, x: FloatArray, base_year: int) -> FloatArr
             f"base year {base_year} is outside the panel's years ({years[0]}–{years[-1]})"
         )
     return np.asarray(x[:, base_year - years[0]], dtype=np.float64)
-
-
-def _ratios(
-    x: FloatArray,
-    ref: FloatArray,
-    base: FloatArray,
-    direction: FloatArray,
-    inputs: IndexInputs,
-    method: NPIMethod,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Capped and uncapped ratios to the reference and to the base year; warns about
-    negative values and zero denominators (at the caller of :func:`progress_index`)."""
-    leaves = np.asarray(inputs.leaves)
-    negative = np.any((x < 0) | (ref < 0), axis=1)
-    if negative.any():
-        warnings.warn(
-            f"negative values of {format_items(leaves[negative])} (country or reference): "
-            "a ratio of negative values is meaningless, those ratios are NaN",
-            DataWarning,
-            stacklevel=3,
-        )
-    x_ok, ref_ok, base_ok = (np.where(a < 0, np.nan, a) for a in (x, ref, base))
-    r_ref, u_ref = _ratio(x_ok, ref_ok, direction, method.cap)
-    r_base, u_base = _ratio(x_ok, base_ok[:, None], direction, method.cap)
-    zero_base = (base == 0) & inputs.has_data
-    if zero_base.any():
-        warnings.warn(
-            f"base-year ({method.base_year}) value is 0 for {format_items(leaves[zero_base])}: "
-            "their base-year ratios are undefined (NaN)",
-            DataWarning,
-            stacklevel=3,
-        )
-    zero_ref = np.any((ref == 0) & ~np.isnan(x), axis=1)
-    if zero_ref.any():
-        warnings.warn(
-            f"reference value is 0 in some years for {format_items(leaves[zero_ref])}: "
-            "those ratios are undefined (NaN)",
-            DataWarning,
-            stacklevel=3,
-        )
-    return r_ref, u_ref, r_base, u_base
-
-
-def _indicator_table(
-    yrs: np.ndarray,
-    leaves: list[str],
-    direction: FloatArray,
-    cap: tuple[float, float],
-    **columns: FloatArray,
-) -> pd.DataFrame:
-    """The tidy per-(year, indicator) table from (I, Y') arrays (``base_value``: (I,))."""
-    n_i, n_y = len(leaves), len(yrs)
-    indicators = pd.DataFrame(
-        {
-            "year": np.tile(yrs, n_i),
-            "indicator": np.repeat(np.asarray(leaves, dtype=object), n_y),
-            "direction": np.repeat(direction, n_y).astype(np.int64),
-            "value": columns["value"].ravel(),
-            "reference_value": columns["reference_value"].ravel(),
-            "base_value": np.repeat(columns["base_value"], n_y),
-            "ratio_reference": columns["ratio_reference"].ravel(),
-            "ratio_base": columns["ratio_base"].ravel(),
-            "uncapped_reference": 100.0 * columns["uncapped_reference"].ravel(),
-            "uncapped_base": 100.0 * columns["uncapped_base"].ravel(),
-        }
-    )
-    lo, hi = cap
-    for kind in ("reference", "base"):
-        u = indicators[f"uncapped_{kind}"] / 100.0
-        indicators[f"capped_{kind}"] = ((u < lo) | (u > hi)).to_numpy()
-    indicators["indicator"] = indicators["indicator"].astype("str")
-    return indicators.sort_values(["year", "indicator"], kind="stable").reset_index(drop=True)

@@ -180,6 +180,9 @@ def plot_npi(
             f"vs {_reference_text(res)}, "
             f"{sc['npi_base']:.1f} vs {res.method.base_year}"
         )
+        n_ref, n_base = (int(np.asarray(sc[c])) for c in ("n_reference", "n_base"))
+        if min(n_ref, n_base) < n:  # say when indicators are missing
+            title += f" (on {n_ref} and {n_base} of {n} indicators)"
     ax.set_title(title, loc="left")
     add_note(ax, note)
     return ax
@@ -194,6 +197,10 @@ def plot_npi_trend(
     **kwargs: Any,
 ) -> Axes:
     """NPI relative to the reference and to the base year over the years, with a line at 100.
+
+    A year whose number of indicators differs from the year before is ringed and labelled
+    with its count (``n=22``): part of that move comes from the indicator set (see
+    ``balanced=True`` of :func:`~govindex.progress_index`).
 
     Parameters
     ----------
@@ -238,6 +245,7 @@ def plot_npi_trend(
             ax.annotate(f"{last.iloc[-1]:.1f}", xy=(float(last.index[-1]), float(last.iloc[-1])),
                         xytext=(5, 0), textcoords="offset points", va="center", fontsize="small",
                         color=color)  # fmt: skip
+    _mark_coverage_changes(ax, sc)
     ax.axhline(100.0, color="0.2", linewidth=0.9)
     if years.size and years.min() <= res.method.base_year <= years.max():
         ax.axvline(res.method.base_year, color="0.55", linewidth=0.8, linestyle=":")
@@ -262,3 +270,27 @@ def plot_npi_trend(
     )
     add_note(ax, note)
     return ax
+
+
+def _mark_coverage_changes(ax: Axes, scores: Any) -> None:
+    """Ring the points of the years whose indicator count differs from the year before and
+    write the count ("n=22") next to them, so a move caused by coverage is visible."""
+    label = "number of indicators changed (n)"
+    for col, count, color in (
+        ("npi_reference", "n_reference", SERIES_COLORS[0]),
+        ("npi_base", "n_base", SERIES_COLORS[1]),
+    ):
+        n = scores[count].to_numpy(dtype=np.int64)
+        value = scores[col].to_numpy(dtype=np.float64)
+        changed = np.flatnonzero((n[1:] != n[:-1]) & ~np.isnan(value[1:])) + 1
+        if not changed.size:
+            continue
+        x = scores.index.to_numpy()[changed]
+        ax.plot(x, value[changed], linestyle="none", marker="o", markersize=9,
+                markerfacecolor="none", markeredgecolor=color, gid=f"coverage_{col}",
+                label=label)  # fmt: skip
+        label = "_nolegend_"  # one legend entry for both comparisons
+        for k in changed.tolist():
+            ax.annotate(f"n={n[k]}", xy=(float(scores.index[k]), float(value[k])),
+                        xytext=(0, -12), textcoords="offset points", ha="center",
+                        fontsize="x-small", color=color)  # fmt: skip
