@@ -1,4 +1,4 @@
-"""Loaders for the bundled SYNTHETIC demo data.
+"""Loaders for the bundled data: the SYNTHETIC demo sets and the REAL World Bank extracts.
 
 Three invented data sets ship with govindex, each a tidy panel (Parquet) and a
 catalog (CSV) following the contracts of ``docs/`` (DESIGN §2):
@@ -17,6 +17,10 @@ catalog (CSV) following the contracts of ``docs/`` (DESIGN §2):
 seed 20261126) and describe no real country, region or body. See
 ``data/indicators/README.md`` for the planted data problems (gaps, a reorganised
 body, a zero base value, survey changes with and without significance).
+
+The REAL open data (World Bank WDI and WGI, CC BY 4.0) have their own loaders, in
+:mod:`govindex.datasets.worldbank`: :func:`load_wdi_npi`, :func:`load_wgi`,
+:func:`load_wdi_entities` and :func:`data_source` (source, licence, attribution, vintage).
 """
 
 from __future__ import annotations
@@ -34,6 +38,16 @@ from govindex.datasets._entities import (
     OECD_MEMBERS,
     REGIONS,
 )
+from govindex.datasets.worldbank import (
+    REAL_KINDS,
+    WDI_COUNTRY,
+    WDI_REFERENCE,
+    RealKind,
+    data_source,
+    load_wdi_entities,
+    load_wdi_npi,
+    load_wgi,
+)
 from govindex.exceptions import GovindexError, MethodError, format_items
 
 if TYPE_CHECKING:
@@ -46,13 +60,21 @@ __all__ = [
     "DEMO_KINDS",
     "OECD_AGGREGATE",
     "OECD_MEMBERS",
+    "REAL_KINDS",
     "REGIONS",
+    "WDI_COUNTRY",
+    "WDI_REFERENCE",
     "DemoDataNotFoundError",
     "DemoKind",
+    "RealKind",
+    "data_source",
     "demo_config_path",
     "demo_data_dir",
     "load_demo",
     "load_demo_frames",
+    "load_wdi_entities",
+    "load_wdi_npi",
+    "load_wgi",
 ]
 
 #: Names of the bundled demo data sets.
@@ -82,7 +104,8 @@ def _candidate_dirs() -> list[Path]:
 
 
 def demo_data_dir() -> Path:
-    """Return the folder holding the SYNTHETIC demo data files.
+    """Return the folder holding the bundled data files (the SYNTHETIC demo sets and the
+    REAL World Bank extracts).
 
     Looks first for the copy installed with the package (``govindex/_demo_data``, put
     there by the wheel build), then for ``data/indicators`` of a source checkout.
