@@ -1,8 +1,12 @@
-"""``govindex demo``: the whole assessment on the bundled SYNTHETIC demo data.
+"""``govindex demo``: the whole assessment on the bundled SYNTHETIC demo data, and the
+NPI of Kazakhstan on REAL World Bank data.
 
 Runs GPI for local and central bodies, the NPI against the OECD average and the
-2016 base year, the risk areas and the operational assessment (with one appeal),
-prints concise tables, and writes the results (Parquet) and charts (PNG).
+2016 base year, the risk areas and the operational assessment (with one appeal) on the
+synthetic data; then the real NPI of Kazakhstan against the OECD aggregate ``OED`` and
+against 2016 (World Bank WDI, CC BY 4.0), as published and like-for-like. Prints concise
+tables (each labelled SYNTHETIC or REAL), and writes the results (Parquet; the real ones in
+``real/``, with source and licence in their metadata) and charts (PNG).
 """
 
 from __future__ import annotations
@@ -17,15 +21,27 @@ from typing import Any
 import pandas as pd
 
 from govindex._provenance import to_parquet_with_provenance
-from govindex.datasets import COUNTRY, OECD_AGGREGATE, load_demo
+from govindex.datasets import (
+    COUNTRY,
+    OECD_AGGREGATE,
+    WDI_COUNTRY,
+    WDI_REFERENCE,
+    data_source,
+    load_demo,
+    load_wdi_npi,
+)
 from govindex.indices.gpi import PerformanceResult, performance_index
-from govindex.indices.npi import ProgressResult, progress_index
+from govindex.indices.npi import NPIMethod, ProgressResult, progress_index
 
 __all__ = ["DEMO_NOTE", "DemoOutput", "run_demo"]
 
 #: Printed on every table and chart made from the demo data.
 DEMO_NOTE = "SYNTHETIC demo data — not real statistics"
 ASSESSMENT_YEAR = 2025
+#: The real NPI of Kazakhstan: the latest year with 2/3 of the indicators vs the OECD, and
+#: the years of its like-for-like (balanced) trend.
+REAL_YEAR = 2024
+REAL_PERIOD = (2016, 2024)
 
 
 @dataclass
@@ -40,6 +56,12 @@ class DemoOutput:
     operational: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: The REAL NPI of Kazakhstan vs OED and 2016: as published, and balanced over
+    #: :data:`REAL_PERIOD`; its data note and the warnings on the real data.
+    npi_real: ProgressResult | None = None
+    npi_real_balanced: ProgressResult | None = None
+    real_note: str = ""
+    real_notes: list[str] = field(default_factory=list)
 
 
 def _print_table(title: str, table: pd.DataFrame, max_rows: int = 25) -> None:
@@ -99,12 +121,74 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
         output.files.append(
             to_parquet_with_provenance(table, results_dir / f"{name}.parquet", meta)
         )
+    output.files += _real_npi(output, out_dir / "real")
     output.files += _charts(output, out_dir / "charts")
     output.operational, files = _operational(out_dir / "operational")
     output.files += files
     if verbose:
         _report(output, out_dir)
     return output
+
+
+def _basket(result: ProgressResult) -> int:
+    """Number of indicators in the balanced basket of a result."""
+    ind = result.indicators
+    return int(ind.loc[~ind["excluded"], "indicator"].nunique())
+
+
+def _real_npi(output: DemoOutput, folder: Path) -> list[Path]:
+    """The REAL NPI of Kazakhstan (World Bank WDI): as published and balanced."""
+    meta = data_source("wdi_npi")
+    output.real_note = str(meta["note"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        panel, catalog = load_wdi_npi()
+        method = NPIMethod(
+            country=WDI_COUNTRY, reference=WDI_REFERENCE, base_year=2016, period=REAL_PERIOD
+        )
+        output.npi_real = progress_index(panel, catalog, method, year=REAL_YEAR)
+        output.npi_real_balanced = progress_index(
+            panel, catalog, method, year=REAL_YEAR, balanced=True
+        )
+    output.real_notes = sorted({str(w.message) for w in caught})
+    source = {
+        key: meta[key] for key in ("source", "licence", "licence_url", "attribution", "vintage")
+    }
+    extra = {"data": output.real_note, "synthetic": False, **source}
+    files = list(output.npi_real.to_parquet(folder, prefix="npi_kaz_", metadata=extra).values())
+    files += output.npi_real_balanced.to_parquet(
+        folder, prefix="npi_kaz_balanced_", metadata=extra
+    ).values()
+    return files
+
+
+def _report_real(output: DemoOutput) -> None:
+    real, balanced = output.npi_real, output.npi_real_balanced
+    if real is None or balanced is None:
+        return
+    table = pd.DataFrame(
+        {
+            f"vs {WDI_REFERENCE}": real.scores["npi_reference"],
+            f"n ({WDI_REFERENCE})": real.scores["n_reference"],
+            "vs 2016": real.scores["npi_base"],
+            "n (2016)": real.scores["n_base"],
+            f"balanced vs {WDI_REFERENCE}": balanced.scores["npi_reference"],
+            "balanced vs 2016": balanced.scores["npi_base"],
+        }
+    )
+    print(
+        f"\nNational Progress Index of Kazakhstan ({WDI_COUNTRY}), {REAL_PERIOD[0]}–{REAL_YEAR}"
+        f"  [{output.real_note}]"
+    )
+    print(
+        f"  as published (n = indicators with a ratio) and like-for-like on the "
+        f"{_basket(balanced)} indicators present in every year (balanced=True)"
+    )
+    with pd.option_context("display.width", 120, "display.precision", 1):
+        print(table.to_string())
+    print(f"\nNotes on the real data [{output.real_note}]:")
+    for note in output.real_notes:
+        print("  - " + note.replace("\n", "\n    "))
 
 
 def _charts(output: DemoOutput, folder: Path) -> list[Path]:
@@ -152,6 +236,32 @@ def _charts(output: DemoOutput, folder: Path) -> list[Path]:
             (8, 5),
         ),
     ]
+    if output.npi_real is not None and output.npi_real_balanced is not None:
+        real, balanced, note = output.npi_real, output.npi_real_balanced, output.real_note
+        jobs += [
+            (
+                "npi_kaz_indicators.png",
+                lambda ax: plots.plot_npi(real, ax=ax, note=note),
+                (9, 9),
+            ),
+            (
+                "npi_kaz_trend.png",
+                lambda ax: plots.plot_npi_trend(
+                    real, ax=ax, note=note, title="NPI of Kazakhstan, as published"
+                ),
+                (8, 5),
+            ),
+            (
+                "npi_kaz_trend_balanced.png",
+                lambda ax: plots.plot_npi_trend(
+                    balanced,
+                    ax=ax,
+                    note=note,
+                    title=f"NPI of Kazakhstan, like-for-like on {_basket(balanced)} indicators",
+                ),
+                (8, 5),
+            ),
+        ]
     for name, draw, size in jobs:
         fig, ax = plt.subplots(figsize=size)
         try:
@@ -197,5 +307,6 @@ def _report(output: DemoOutput, out_dir: Path) -> None:
     if output.notes:
         print("\nNotes on the data (planted on purpose in the synthetic demo):")
         for note in output.notes:
-            print(f"  - {note}")
+            print("  - " + note.replace("\n", "\n    "))
+    _report_real(output)
     print(f"\nWrote {len(output.files)} files to {out_dir.resolve()}")
