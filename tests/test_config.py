@@ -200,7 +200,7 @@ LOC = r"\[gpi\.local\]: "
             OP + "scorecard = 'mine.toml'\n",
             r"\[operational\.x\]: scorecard file not found: .*mine\.toml",
         ),
-        ("[run\nyears = 2025\n", r"cannot parse run\.toml"),
+        ("[run\nyears = 2025\n", r"cannot parse run configuration 'run\.toml'"),
     ],
 )
 def test_bad_configurations_are_clear_errors(tmp_path: Path, text: str, match: str) -> None:
@@ -241,7 +241,7 @@ reference = ["R02", "R03"]
             r"\[run\]: unknown key\(s\) 'yeras' \(did you mean 'years'",
         ),
         (Y + NPI_TABLE + "cap = [2, 1]\n", r"\[npi\.kz\]: cap must be \(lower, upper\)"),
-        (Y + NPI_TABLE + "cap = 2\n", r"\[npi\.kz\]: NPIMethod: bad parameter value"),
+        (Y + NPI_TABLE + "cap = 2\n", r"\[npi\.kz\]: cap = 2 is not a list of 2 numbers"),
         (
             Y + NPI_TABLE.replace('["R02", "R03"]', "'R02'") + "reference_weights = 'LEB_ECO01'\n",
             r"\[npi\.kz\]: reference_weights needs a list of member entities",

@@ -15,12 +15,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govindex._codes import normalize_codes, warn_changed
 from govindex._provenance import fingerprint_frame
 from govindex.aggregate import AGGREGATORS, AggregationSpec, LevelGroup, parse_aggregation
 from govindex.exceptions import CatalogError, GovindexError, format_items
 from govindex.normalize import NORMALIZERS
 
-__all__ = ["CATALOG_COLUMNS", "CATALOG_NUMBER_COLUMNS", "CATALOG_TEXT_COLUMNS", "Catalog"]
+__all__ = [
+    "CATALOG_COLUMNS",
+    "CATALOG_NUMBER_COLUMNS",
+    "CATALOG_TEXT_COLUMNS",
+    "Catalog",
+    "require_catalog",
+]
 
 #: Catalog columns read as text (codes, names, method names).
 CATALOG_TEXT_COLUMNS: tuple[str, ...] = (
@@ -43,12 +50,31 @@ _CHANGES = ("relative", "absolute", "slope")
 _TRANSFORMS = ("log",)
 
 
+#: Catalog columns holding codes (compared in the one form of codes: NFC, stripped).
+_CODE_COLUMNS = ("code", "parent", "owner")
+
+
 def _text_column(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame.columns:
         return pd.Series([""] * len(frame), index=frame.index, dtype="str")
     s = frame[col]
     out = s.astype("str").where(s.notna(), "").str.strip()
     return out.where(~out.isin(["nan", "None", "<NA>"]), "")
+
+
+def _code_columns(src: pd.DataFrame, out: pd.DataFrame) -> None:
+    """Codes of the catalog in the one form (NFC, stripped); a CodeWarning names the changed."""
+    before: list[str] = []
+    for col in _CODE_COLUMNS:
+        if col not in src.columns:
+            continue
+        s = src[col]
+        raw = s.astype("str").where(s.notna(), "")
+        rows, uniques = pd.factorize(raw.where(~raw.str.strip().isin(["nan", "None", "<NA>"]), ""))
+        norm, changed = normalize_codes(uniques)
+        before += [str(u) for u, c in zip(uniques, changed, strict=True) if c and str(u).strip()]
+        out[col] = pd.Series(np.asarray(norm, dtype=object)[rows], index=src.index, dtype="str")
+    warn_changed("catalog", before, np.ones(len(before), dtype=bool))
 
 
 def _numeric_column(frame: pd.DataFrame, col: str, codes: pd.Series) -> pd.Series:
@@ -136,6 +162,7 @@ class Catalog:
         out = pd.DataFrame(index=src.index)
         for col in CATALOG_TEXT_COLUMNS:
             out[col] = _text_column(src, col)
+        _code_columns(src, out)
         codes = out["code"]
         if (codes == "").any():
             raise CatalogError(
@@ -334,8 +361,19 @@ class Catalog:
 
     @cached_property
     def fingerprint(self) -> str:
-        """SHA-256 of the normalised catalog table."""
-        return fingerprint_frame(self.frame)
+        """SHA-256 of the normalised catalog table, in the canonical order of its rows.
+
+        The rows are hashed sorted by code, so a catalog whose rows were reordered has
+        the same fingerprint (and ``govindex diff`` does not call it revised).
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"code": ["G", "a", "b"], "parent": ["", "G", "G"]})
+        >>> Catalog.from_frame(frame).fingerprint == Catalog.from_frame(frame[::-1]).fingerprint
+        True
+        """
+        canonical = self.frame.sort_values("code", kind="stable").reset_index(drop=True)
+        return fingerprint_frame(canonical)
 
     def rollup_plan(
         self, default: str | AggregationSpec = "arithmetic", *, uniform: bool = False
@@ -378,7 +416,9 @@ class Catalog:
                 idx = np.full((len(parents), width), -1, dtype=np.int64)
                 w = np.zeros((len(parents), width))
                 for r, p in enumerate(parents):
-                    kids = self._children[p]
+                    # children in the canonical order (by code): sums do not depend on the
+                    # order of the catalog's rows, down to the last bit
+                    kids = sorted(self._children[p])
                     idx[r, : len(kids)] = [pos[k] for k in kids]
                     w[r, : len(kids)] = [weight[k] for k in kids]
                 parents_pos = np.array([pos[p] for p in parents], dtype=np.int64)
@@ -398,6 +438,24 @@ class Catalog:
             f"<Catalog: {len(self.frame)} nodes, {len(self.indicators)} indicators, "
             f"{len(self.roots)} root(s): {format_items(self.roots, limit=5)}>"
         )
+
+
+def require_catalog(obj: object) -> Catalog:
+    """Return ``obj`` if it is a :class:`Catalog`, else raise :class:`CatalogError`.
+
+    Examples
+    --------
+    >>> require_catalog(pd.DataFrame({"code": ["G"], "parent": [""]}))
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.CatalogError: expected a Catalog, got DataFrame; build one with ...
+    """
+    if not isinstance(obj, Catalog):
+        raise CatalogError(
+            f"expected a Catalog, got {type(obj).__name__}; build one with "
+            "Catalog.from_frame(frame) or read_catalog(path)"
+        )
+    return obj
 
 
 def catalog_from_records(records: list[dict[str, Any]]) -> Catalog:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 __all__ = [
     "AggregationError",
     "CatalogError",
+    "CodeWarning",
     "ConfigError",
     "CoverageWarning",
     "DataWarning",
@@ -21,6 +22,7 @@ __all__ = [
     "MethodError",
     "NormalizationWarning",
     "PanelError",
+    "RunFolderError",
     "ScorecardError",
     "closest_name",
     "format_items",
@@ -55,6 +57,16 @@ class ConfigError(GovindexError):
     """A run configuration is malformed."""
 
 
+class RunFolderError(ConfigError):
+    """A run's output folder cannot be written or read as one complete run.
+
+    Raised when another run holds the folder's lock, when the folder holds files that
+    are not part of a run, or when its files do not match the checksums of its
+    ``manifest.json`` (a mixed, truncated or edited folder). A subclass of
+    :class:`ConfigError`: the folder is the output of a run configuration.
+    """
+
+
 class GovindexWarning(UserWarning):
     """Base class of govindex warnings."""
 
@@ -69,6 +81,15 @@ class CoverageWarning(GovindexWarning):
 
 class DataWarning(GovindexWarning):
     """Input data were changed or interpreted (capped, flagged, fallback used)."""
+
+
+class CodeWarning(DataWarning):
+    """An entity, indicator or catalog code was normalised on the way in.
+
+    Codes are compared in one form everywhere: Unicode NFC with surrounding spaces
+    removed. The warning names the codes that were written in another form (so that the
+    NFC and NFD spellings of one name, or ``"gdp "`` and ``"gdp"``, are one code).
+    """
 
 
 def format_items(items: Iterable[object], limit: int = 10) -> str:

@@ -7,6 +7,7 @@ data contract (``DESIGN.md`` §2), and builds once a dense float array of shape
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from govindex._codes import normalize_codes, warn_changed
 from govindex._provenance import fingerprint_frame
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import PanelError, format_items
@@ -24,8 +26,11 @@ if TYPE_CHECKING:
     from govindex.catalog import Catalog
 
 __all__ = [
+    "MAX_YEAR_SPAN",
+    "NA_WORDS",
     "PANEL_COLUMNS",
     "Panel",
+    "na_hint",
     "require_columns",
     "require_panel",
     "take_str",
@@ -34,7 +39,20 @@ __all__ = [
 #: Columns of the panel data contract, in order (``sample_size`` is optional).
 PANEL_COLUMNS: tuple[str, ...] = ("entity", "indicator", "year", "value", "sample_size")
 _REQUIRED = ("entity", "indicator", "year", "value")
-_MAX_YEAR_SPAN = 500
+#: The widest span of years a panel may cover (first to last year); wider is a typo.
+MAX_YEAR_SPAN = 500
+#: Words that files use for a missing value (pandas' default NA strings and a few more).
+#: In a panel they are text, not numbers: :func:`govindex.read_panel` reads them as
+#: missing only when asked to (``na_values=``).
+NA_WORDS: frozenset[str] = frozenset(
+    {"#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "1.#ind", "1.#qnan", "<na>",
+     "n/a", "na", "null", "nan", "none", "-", "--", ".", "..", "n.a.", "missing", "?"}
+)  # fmt: skip
+# values that pandas would turn into numbers but are not observations
+_NOT_NUMBERS = (
+    dt.date, dt.time, dt.timedelta, np.datetime64, np.timedelta64, pd.Period, pd.Interval,
+    complex, np.complexfloating, bool, np.bool_, bytes,
+)  # fmt: skip
 _MAX_ABS_YEAR = 1e9  # beyond this a year cannot be cast to int64 safely (and is a typo)
 
 
@@ -79,7 +97,15 @@ def _as_code(frame: pd.DataFrame, col: str) -> tuple[IntArray, pd.Index]:
         raw_codes, labels = pd.factorize(s.astype("str"), sort=True)
         codes = raw_codes.astype(np.int64, copy=False)
     labels = pd.Index(labels, dtype="str")
-    blank = np.asarray(labels.str.strip() == "", dtype=bool)
+    norm, changed = normalize_codes(labels)
+    if changed.any():
+        # (a blank code is an error below, not a code to warn about)
+        warn_changed(f"column {col!r}", labels, changed & np.asarray(norm != "", dtype=bool))
+        # two spellings of one code (NFC and NFD, "x " and "x") become one code
+        merged, norm_labels = pd.factorize(norm, sort=True)
+        codes = merged.astype(np.int64)[codes]
+        labels = pd.Index(norm_labels, dtype="str")
+    blank = np.asarray(labels == "", dtype=bool)
     if blank.any():
         bad = blank[codes]
         raise PanelError(
@@ -119,10 +145,10 @@ def _year_axis(year: IntArray) -> IntArray:
     if not len(year):
         return np.empty(0, dtype=np.int64)
     y0, y1 = int(year.min()), int(year.max())
-    if y1 - y0 > _MAX_YEAR_SPAN:
+    if y1 - y0 > MAX_YEAR_SPAN:
         raise PanelError(
             f"years span {y0}–{y1} ({y1 - y0} years); expected at most "
-            f"{_MAX_YEAR_SPAN}. Check the 'year' column for typos"
+            f"{MAX_YEAR_SPAN}. Check the 'year' column for typos"
         )
     return np.arange(y0, y1 + 1, dtype=np.int64)
 
@@ -149,6 +175,7 @@ def _as_year(frame: pd.DataFrame) -> IntArray:
     s = frame["year"]
     if pd.api.types.is_bool_dtype(s.dtype):
         raise PanelError("column 'year' is boolean; expected integer years such as 2024")
+    _not_numbers(s, "year")  # a date or a Period is not a year number (Period("2020") → 50)
     num = pd.to_numeric(s, errors="coerce")
     arr = num.to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore"):
@@ -161,10 +188,39 @@ def _as_year(frame: pd.DataFrame) -> IntArray:
     return arr.astype(np.int64)
 
 
+def _not_numbers(s: pd.Series, col: str) -> None:
+    """Reject dates, durations, periods, complex numbers and booleans: pandas would turn
+    them into numbers (a date into nanoseconds since 1970), none is an observation."""
+    kind = s.dtype
+    if isinstance(kind, pd.CategoricalDtype):
+        kind = kind.categories.dtype
+    bad_dtype = (
+        pd.api.types.is_bool_dtype(kind)
+        or pd.api.types.is_datetime64_any_dtype(kind)
+        or pd.api.types.is_timedelta64_dtype(kind)
+        or pd.api.types.is_complex_dtype(kind)
+        or isinstance(kind, pd.PeriodDtype | pd.IntervalDtype)
+    )
+    if bad_dtype:
+        raise PanelError(
+            f"column {col!r} holds {kind} values; expected numbers (NaN for missing). "
+            "Convert them to numbers explicitly if that is what you measure (e.g. a duration "
+            "in days)"
+        )
+    if kind == np.dtype(object):
+        bad = s.map(lambda v: isinstance(v, _NOT_NUMBERS)).to_numpy(dtype=bool)
+        if bad.any():
+            frame = s.to_frame()
+            found = format_items(sorted({type(v).__name__ for v in s[bad]}))
+            raise PanelError(
+                f"column {col!r} has {int(bad.sum())} values that are not numbers ({found}): "
+                f"{_rows(frame, bad)}; expected numbers (NaN for missing)"
+            )
+
+
 def _as_value(frame: pd.DataFrame, col: str) -> FloatArray:
     s = frame[col]
-    if pd.api.types.is_bool_dtype(s.dtype):
-        raise PanelError(f"column {col!r} is boolean; expected numbers (NaN for missing)")
+    _not_numbers(s, col)
     num = pd.to_numeric(s, errors="coerce")
     arr = num.to_numpy(dtype="float64", na_value=np.nan)
     non_numeric = np.isnan(arr) & s.notna().to_numpy()
@@ -172,6 +228,7 @@ def _as_value(frame: pd.DataFrame, col: str) -> FloatArray:
         raise PanelError(
             f"column {col!r} has {int(non_numeric.sum())} non-numeric values: "
             f"{_rows(frame, non_numeric)}; expected numbers (leave missing values empty/NaN)"
+            + na_hint(s[non_numeric])
         )
     infinite = np.isinf(arr)
     if infinite.any():
@@ -180,6 +237,27 @@ def _as_value(frame: pd.DataFrame, col: str) -> FloatArray:
             "replace them with a finite number or NaN"
         )
     return arr
+
+
+def na_hint(text: Iterable[object]) -> str:
+    """The advice for text that looks like a missing-value marker (``n/a``, ``NA``, ``-``).
+
+    Examples
+    --------
+    >>> print(na_hint(["n/a", "12,5"]))
+    ; 'n/a' looks like a word for a missing value: leave the cell empty, or name the word
+    with na_values=['n/a'] (an option of read_panel and of a run configuration's table)
+    >>> na_hint(["12,5"])
+    ''
+    """
+    words = sorted({str(v) for v in text if str(v).strip().lower() in NA_WORDS})
+    if not words:
+        return ""
+    return (
+        f"; {format_items(words)} look{'s' if len(words) == 1 else ''} like a word for a "
+        f"missing value: leave the cell empty, or name the word with na_values={words!r} "
+        "(an option of read_panel and of a run configuration's table)"
+    )
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -246,14 +324,26 @@ class Panel:
         Raises
         ------
         PanelError
-            Missing columns, missing codes, non-integer years, non-numeric or
-            infinite values, negative or non-integer sample sizes, duplicated
+            Missing or repeated columns, missing codes, non-integer years, non-numeric
+            or infinite values (dates, durations, periods, complex numbers and booleans
+            are not numbers), negative or non-integer sample sizes, duplicated
             (entity, indicator, year) keys, or indicators unknown to ``catalog``;
             the message names the offending rows.
+
+        Warns
+        -----
+        CodeWarning
+            When an entity or indicator code was normalised: codes are compared in
+            one form, Unicode NFC without surrounding spaces (the NFC and NFD
+            spellings of one name are one entity).
         """
         if not isinstance(frame, pd.DataFrame):
             raise PanelError(f"expected a pandas DataFrame, got {type(frame).__name__}")
         require_columns(frame.columns)
+        if catalog is not None:
+            from govindex.catalog import require_catalog
+
+            require_catalog(catalog)
         has_n = "sample_size" in frame.columns
         cols = [*_REQUIRED, "sample_size"] if has_n else list(_REQUIRED)
         src = frame.loc[:, cols]
@@ -275,7 +365,7 @@ class Panel:
         # when the year span is too wide for a dense array (an error is raised after the checks)
         y_span = int(year.max()) - int(year.min()) if len(year) else 0
         located = None
-        if y_span <= _MAX_YEAR_SPAN:
+        if y_span <= MAX_YEAR_SPAN:
             shape = (len(entities), len(indicators), y_span + 1)
             located = _cells(e_codes, i_codes, year, shape, int(year.min()) if len(year) else 0)
         if located is None:
@@ -522,6 +612,12 @@ def require_columns(columns: Iterable[object]) -> None:
             f"panel is missing required column(s) {format_items(missing)}; found "
             f"{format_items(map(str, found))}. Expected {format_items(_REQUIRED)} "
             "and optionally 'sample_size'"
+        )
+    twice = [c for c in PANEL_COLUMNS if found.count(c) > 1]
+    if twice:
+        raise PanelError(
+            f"the panel has more than one column named {format_items(twice)}; "
+            "keep one column of each name"
         )
 
 

@@ -305,11 +305,16 @@ def quality_report(
                 if isinstance(spec, GPISpec):
                     window = int(spec.method.window)
                     needed = sorted({y - k for y in cfg.years for k in range(window + 1)})
-                    frame = read_panel_rows(spec.panel, years=needed, require_years=needed)
+                    frame = read_panel_rows(
+                        spec.panel, years=needed, require_years=needed, na_values=spec.na_values
+                    )
                 else:
                     needed = list(range(min(cfg.years) - 10, max(cfg.years) + 1))
                     frame = read_panel_rows(
-                        spec.panel, max_year=max(cfg.years), require_years=cfg.years
+                        spec.panel,
+                        max_year=max(cfg.years),
+                        require_years=cfg.years,
+                        na_values=spec.na_values,
                     )
             except GovindexError as exc:
                 report.errors.append(f"[{where}] {exc}")

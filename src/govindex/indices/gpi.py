@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from govindex import change as ch
+from govindex._arrays import is_int
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
@@ -468,6 +469,8 @@ def performance_index(
 
 
 def _check_year(work: Panel, year: int) -> None:
+    if not is_int(year):
+        raise MethodError(f"year must be an integer year such as 2025; got {year!r}")
     if not len(work.years) or not work.years[0] <= year <= work.years[-1]:
         span = f"{work.years[0]}–{work.years[-1]}" if len(work.years) else "none"
         raise PanelError(f"assessment year {year} is outside the panel's years ({span})")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from govindex._typing import BoolArray, FloatArray, IntArray
-from govindex.catalog import Catalog
+from govindex.catalog import Catalog, require_catalog
 from govindex.exceptions import PanelError, format_items
 from govindex.panel import Panel, require_panel
 
@@ -127,6 +127,7 @@ def index_inputs(
            [ 2., nan]])
     """
     work = require_panel(panel)
+    require_catalog(catalog)
     if strict:
         work.check_indicators(catalog)
     if entities is not None:

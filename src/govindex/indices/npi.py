@@ -21,7 +21,7 @@ import pandas as pd
 
 from govindex._typing import FloatArray
 from govindex.aggregate import parse_aggregation
-from govindex.catalog import Catalog
+from govindex.catalog import Catalog, require_catalog
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
 from govindex.indices._npi_steps import (
     balanced_basket,
@@ -451,7 +451,7 @@ def progress_index(
     """
     NPIMethod.check_names(overrides, also=_KEYWORDS)
     method = NPIMethod.build(method, **overrides)
-    method = method.replace(root=_choose_root(catalog, method.root))
+    method = method.replace(root=_choose_root(require_catalog(catalog), method.root))
     tree = catalog.subtree(str(method.root))
     inputs = index_inputs(panel, tree, strict=False)
     x_own, ref_own = _series(inputs, method)

@@ -31,7 +31,9 @@ key is a :class:`~govindex.exceptions.ConfigError` that names the section and th
 from __future__ import annotations
 
 import os
-import tomllib
+import re
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +43,14 @@ from govindex.exceptions import ConfigError, GovindexError, closest_name, format
 from govindex.indices.gpi import GPIMethod
 from govindex.indices.npi import NPIMethod
 from govindex.methods import Method
+from govindex.panel import MAX_YEAR_SPAN
 
 __all__ = ["GPISpec", "NPISpec", "OperationalSpec", "RunConfig", "parse_years", "read_config"]
 
 _INDICES = ("gpi", "npi", "operational")
 M = TypeVar("M", bound=Method)
+#: A section name becomes part of file names: one path component, letters and digits.
+_SECTION_NAME = re.compile(r"\w[\w.-]{0,63}")
 
 
 def parse_years(value: object) -> tuple[int, ...]:
@@ -63,12 +68,12 @@ def parse_years(value: object) -> tuple[int, ...]:
     if isinstance(value, bool):
         raise ConfigError(f"years must be a year, a list of years or 'FIRST:LAST'; got {value!r}")
     if isinstance(value, int):
-        return (value,)
+        return _span_checked((value,), value)
     if isinstance(value, str):
         first, sep, last = value.partition(":")
         try:
             if not sep:
-                return (int(first),)
+                return _span_checked((int(first),), value)
             a, b = int(first), int(last)
         except ValueError:
             raise ConfigError(
@@ -76,14 +81,27 @@ def parse_years(value: object) -> tuple[int, ...]:
             ) from None
         if b < a:
             raise ConfigError(f"years {value!r}: the last year is before the first")
+        _span_checked((a, b), value)
         return tuple(range(a, b + 1))
     if (
         isinstance(value, list | tuple)
         and value
         and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     ):
-        return tuple(sorted(set(value)))
+        return _span_checked(tuple(sorted(set(value))), value)
     raise ConfigError(f"years must be a year, a list of years or 'FIRST:LAST'; got {value!r}")
+
+
+def _span_checked(years: tuple[int, ...], written: object) -> tuple[int, ...]:
+    """``years`` unless they are absurd: beyond year 9999, or wider than any panel."""
+    if not all(0 < y < 10_000 for y in years):
+        raise ConfigError(f"years {written!r}: expected years between 1 and 9999")
+    if years[-1] - years[0] > MAX_YEAR_SPAN:
+        raise ConfigError(
+            f"years {written!r} span {years[-1] - years[0]} years; a panel covers at most "
+            f"{MAX_YEAR_SPAN}: choose the assessment years, e.g. '2020:2025'"
+        )
+    return years
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,9 @@ class GPISpec:
         configuration leaves out).
     roots : tuple of str or None
         Catalog roots to compute (None: all).
+    na_values : tuple of str
+        Words that mark a missing value in the panel file (``na_values`` of
+        :func:`~govindex.read_panel`); by default only an empty cell.
     written : mapping
         The method parameters as written in the configuration, recorded in the
         run's manifest (the computation uses :attr:`method`).
@@ -112,6 +133,7 @@ class GPISpec:
     method: GPIMethod = field(default_factory=GPIMethod)
     roots: tuple[str, ...] | None = None
     written: Mapping[str, Any] = field(default_factory=dict)
+    na_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,8 @@ class NPISpec:
         Every parameter of the computation.
     written : mapping
         The method parameters as written in the configuration (see :class:`GPISpec`).
+    na_values : tuple of str
+        Words that mark a missing value in the panel file (see :class:`GPISpec`).
     """
 
     name: str
@@ -135,6 +159,7 @@ class NPISpec:
     catalog: Path
     method: NPIMethod
     written: Mapping[str, Any] = field(default_factory=dict)
+    na_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,6 +223,7 @@ class RunConfig:
                     "catalog": rel(s.catalog),
                     **_recorded(s.method, s.written),
                     **({"roots": list(s.roots)} if s.roots else {}),
+                    **({"na_values": list(s.na_values)} if s.na_values else {}),
                 }
                 for s in self.gpi
             },
@@ -206,6 +232,7 @@ class RunConfig:
                     "panel": rel(s.panel),
                     "catalog": rel(s.catalog),
                     **_recorded(s.method, s.written),
+                    **({"na_values": list(s.na_values)} if s.na_values else {}),
                 }
                 for s in self.npi
             },
@@ -268,10 +295,71 @@ def _recorded(method: Method, written: Mapping[str, Any]) -> dict[str, Any]:
 
 def _method(cls: type[M], written: Mapping[str, Any], where: str) -> M:
     """The method object of a configuration table; a bad parameter is a ConfigError."""
+    hints = typing.get_type_hints(cls)
+    for key, value in written.items():
+        if key in hints and not _fits(value, hints[key]):
+            raise ConfigError(
+                f"[{where}]: {key} = {value!r} is not {_describe(hints[key])}; see the "
+                f"parameters of {cls.__name__}"
+            )
+    if "window" in written and written["window"] > MAX_YEAR_SPAN:
+        raise ConfigError(
+            f"[{where}]: window = {written['window']} years is longer than any panel "
+            f"(at most {MAX_YEAR_SPAN} years); the GPI's window is e.g. 3"
+        )
     try:
         return cls.from_dict(written)
     except GovindexError as exc:
         raise ConfigError(f"[{where}]: {exc}") from None
+
+
+def _fits(value: object, hint: Any) -> bool:
+    """Whether a TOML value can stand for a parameter of type ``hint`` (arrays for tuples)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, a) for a in args)
+    if origin is typing.Literal:  # the right type; the method names the allowed values
+        return any(type(value) is type(a) for a in args)
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_fits(v, args[0]) for v in value)
+        return len(value) == len(args) and all(
+            _fits(v, a) for v, a in zip(value, args, strict=True)
+        )
+    if origin in (Mapping, dict):
+        return isinstance(value, dict)
+    return True  # a type this check does not know: the method's own validation decides
+
+
+def _describe(hint: Any) -> str:
+    """``hint`` in words, for an error message."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_describe(a) for a in args if a is not type(None))
+    if origin is typing.Literal:
+        return f"one of {format_items(args)}"  # pragma: no cover - the method's check names them
+    if origin is tuple:
+        plural = {bool: "true/false values", int: "integers", float: "numbers", str: "texts"}
+        what = plural.get(args[0], str(args[0]))
+        return f"a list of {what}" if args[-1] is Ellipsis else f"a list of {len(args)} {what}"
+    if origin in (Mapping, dict):
+        return "a table"
+    names = {bool: "true or false", int: "an integer", float: "a number", str: "a text"}
+    return names.get(hint, str(hint))
 
 
 def _table(value: object, where: str) -> dict[str, Any]:
@@ -311,10 +399,29 @@ def _named(
             raise ConfigError(
                 f"[{kind}.{name}] must be a table (e.g. [{kind}.local] with panel = ...); got {sub!r}"
             )
-        out.append((str(name), sub))
+        out.append((_section_name(kind, str(name)), sub))
     if not out:
         raise ConfigError(f"[{kind}] has no computations; add e.g. [{kind}.local]")
+    folded = [n.casefold() for n, _ in out]
+    clash = sorted(
+        {n for n, f in zip([n for n, _ in out], folded, strict=True) if folded.count(f) > 1}
+    )
+    if clash:
+        raise ConfigError(
+            f"[{kind}] names {format_items(clash)} differ only in upper/lower case; their "
+            "files would be one file on Windows and macOS: rename one"
+        )
     return out
+
+
+def _section_name(kind: str, name: str) -> str:
+    """A section name, checked: it becomes part of the result files' names."""
+    if not _SECTION_NAME.fullmatch(name) or ".." in name:
+        raise ConfigError(
+            f"[{kind}.{name!r}]: a section name becomes part of file names; use letters, "
+            "digits, '_', '-' and '.' (no '/', '\\' or '..'), at most 64 characters"
+        )
+    return name
 
 
 def _file(base: Path, value: object, where: str, key: str) -> Path:
@@ -329,7 +436,9 @@ def _file(base: Path, value: object, where: str, key: str) -> Path:
 def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
     where = f"gpi.{name}"
     keys = GPIMethod.parameters()
-    _keys(t, where, ("panel", "catalog", "roots", *keys), required=("panel", "catalog"))
+    _keys(
+        t, where, ("panel", "catalog", "roots", "na_values", *keys), required=("panel", "catalog")
+    )
     written = {k: t[k] for k in keys if k in t}
     method = _method(GPIMethod, written, where)
     roots = t.get("roots")
@@ -344,6 +453,7 @@ def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
         method,
         tuple(roots) if roots else None,
         written,
+        _na_values(t, where),
     )
 
 
@@ -353,7 +463,7 @@ def _npi(name: str, t: dict[str, Any], base: Path) -> NPISpec:
     _keys(
         t,
         where,
-        ("panel", "catalog", *keys),
+        ("panel", "catalog", "na_values", *keys),
         required=("panel", "catalog", "country", "reference"),
     )
     written = {k: t[k] for k in keys if k in t}
@@ -363,7 +473,17 @@ def _npi(name: str, t: dict[str, Any], base: Path) -> NPISpec:
         _file(base, t["catalog"], where, "catalog"),
         _method(NPIMethod, written, where),
         written,
+        _na_values(t, where),
     )
+
+
+def _na_values(t: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    words = t.get("na_values", [])
+    if not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
+        raise ConfigError(
+            f"[{where}]: na_values must be a list of words, e.g. na_values = ['NA']; got {words!r}"
+        )
+    return tuple(words)
 
 
 def _operational(name: str, t: dict[str, Any], base: Path) -> OperationalSpec:
@@ -394,10 +514,9 @@ def read_config(path: str | os.PathLike[str]) -> RunConfig:
     p = Path(path)
     if not p.is_file():
         raise ConfigError(f"configuration file not found: {p}")
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot parse {p.name}: {exc}") from None
+    from govindex.io.read import read_toml
+
+    data = read_toml(p, ConfigError, "run configuration")
     try:
         return RunConfig.from_dict(data, base_dir=p.resolve().parent, source=p.resolve())
     except ConfigError as exc:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -55,6 +57,8 @@ META_SHEET = "_govindex"
 #: Header row of :data:`META_SHEET`.
 META_HEADER = ("sheet", "table", "column", "role", "dtype", "categories", "ordered")
 _INSTALL = 'pip install "govindex[report]"  (or: pip install openpyxl)'
+# numpy dtypes without a missing value
+_NO_MISSING = ("bool", *(f"{u}int{b}" for u in ("", "u") for b in (8, 16, 32, 64)))
 
 _ERRORS: dict[str, type[GovindexError]] = {
     "table": GovindexError,
@@ -105,13 +109,8 @@ class _Sheet:
     def __init__(
         self, file: str, sheet: str, header: list[str], rows: list[list[Any]], numbers: list[int]
     ):
-        self.file, self.sheet, self.header, self.rows, self.numbers = (
-            file,
-            sheet,
-            header,
-            rows,
-            numbers,
-        )
+        self.file, self.sheet, self.header = file, sheet, header
+        self.rows, self.numbers = rows, numbers
 
     def where(self, row: int | None = None, col: int | None = None) -> str:
         get_column_letter = import_openpyxl("openpyxl.utils").get_column_letter
@@ -134,12 +133,12 @@ class _EmptyText(str):
 _EMPTY_TEXT = _EmptyText("")
 
 
-def _open(path: Path, error: type[GovindexError]) -> Any:
+def _open(path: Path, error: type[GovindexError], *, data_only: bool = True) -> Any:
     openpyxl = import_openpyxl()
     if not path.is_file():
         raise error(f"file not found: {path}")
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, openpyxl's InvalidFileException
         raise error(f"cannot read Excel file {str(path)!r}: {type(exc).__name__}: {exc}") from None
 
@@ -216,10 +215,11 @@ def _fail(
     values: list[Any],
     expected: str,
     error: type[GovindexError],
+    hint: str = "",
 ) -> None:
     shown = "; ".join(f"row {sh.numbers[k]}: {_describe(values[k])}" for k in bad[:5])
     more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
-    raise error(f"{sh.where(col=j)}: expected {expected}; found {shown}{more}")
+    raise error(f"{sh.where(col=j)}: expected {expected}; found {shown}{more}{hint}")
 
 
 def _as_text(values: list[Any]) -> pd.Series:
@@ -233,8 +233,12 @@ def _as_text(values: list[Any]) -> pd.Series:
     return pd.Series([one(v) for v in values], dtype="str")
 
 
-def _convert(sh: _Sheet, j: int, rule: str, error: type[GovindexError]) -> pd.Series:
+def _convert(
+    sh: _Sheet, j: int, rule: str, error: type[GovindexError], na: frozenset[str] = frozenset()
+) -> pd.Series:
     values = sh.column(j)
+    if na and rule == "number":  # words that the caller named as missing (``na_values``)
+        values = [None if isinstance(v, str) and v in na else v for v in values]
     if rule == "text":
         bad = [k for k, v in enumerate(values) if isinstance(v, bool)]
         if bad:
@@ -264,7 +268,11 @@ def _convert(sh: _Sheet, j: int, rule: str, error: type[GovindexError]) -> pd.Se
         and str(v).strip() not in ok_text
     ]
     if bad:
-        _fail(sh, j, bad, values, "a number (leave the cell empty for a missing value)", error)
+        from govindex.panel import na_hint
+
+        hint = na_hint(values[k] for k in bad) if rule == "number" else ""
+        expected = "a number (leave the cell empty for a missing value)"
+        _fail(sh, j, bad, values, expected, error, hint)
     if ok_text:
         return pd.Series(
             [None if v is None or isinstance(v, _EmptyText) else v for v in values], dtype=object
@@ -278,16 +286,8 @@ def _convert(sh: _Sheet, j: int, rule: str, error: type[GovindexError]) -> pd.Se
 def _infer(values: list[Any]) -> pd.Series:
     """Column dtype of a sheet without govindex metadata (like pandas.read_excel)."""
     present = [v for v in values if v is not None]
-    kinds = {
-        "bool"
-        if isinstance(v, bool)
-        else "num"
-        if isinstance(v, int | float)
-        else "str"
-        if isinstance(v, str)
-        else "other"
-        for v in present
-    }
+    names = ((bool, "bool"), (int | float, "num"), (str, "str"), (object, "other"))
+    kinds = {next(name for t, name in names if isinstance(v, t)) for v in present}
     if not present:
         return pd.Series(np.nan, index=range(len(values)), dtype="float64")
     if kinds == {"num"}:
@@ -349,25 +349,9 @@ def _restore(sh: _Sheet, j: int, spec: Mapping[str, Any], error: type[GovindexEr
     if bad:
         _fail(sh, j, bad, values, expected, error)
     missing = [k for k, v in enumerate(values) if v is None]
-    if missing and dtype in (
-        "bool",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-    ):
-        _fail(
-            sh,
-            j,
-            missing,
-            [None] * len(values),
-            f"a value in every row (a column of {dtype})",
-            error,
-        )
+    if missing and dtype in _NO_MISSING:
+        expected = f"a value in every row (a column of {dtype})"
+        _fail(sh, j, missing, [None] * len(values), expected, error)
     if is_int or boolean:
         target: Any = dtype
         return pd.Series(pd.array([None if v is None else v for v in values], dtype=target))
@@ -414,6 +398,7 @@ def read_excel_table(
     sheet: str | None = None,
     *,
     kind: ExcelKind = "table",
+    na_values: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read one sheet of an Excel workbook as a DataFrame.
 
@@ -432,6 +417,9 @@ def read_excel_table(
         cells of the contract columns — codes as text (a code typed as a number,
         101, becomes ``"101"``), years as whole numbers, values as numbers — and
         index the rows by their Excel row number (index name ``row``).
+    na_values : sequence of str, default ()
+        Text that marks a missing number in the number columns of a layout (e.g.
+        ``["n/a"]``); by default only an empty cell is missing.
 
     Returns
     -------
@@ -443,7 +431,9 @@ def read_excel_table(
         (:class:`PanelError` for a panel, :class:`CatalogError` for a catalog,
         :class:`ScorecardError` for inputs): unreadable file, unknown sheet, empty or
         duplicated header, or a cell of the wrong type — the message names the
-        file, the sheet, the Excel row and the column (letter and header).
+        file, the sheet, the Excel row and the column (letter and header). A
+        formula whose result was never saved (a file written by a program that does
+        not calculate formulas) is an error naming its cells, not an empty cell.
 
     Examples
     --------
@@ -455,7 +445,7 @@ def read_excel_table(
     >>> read_excel_table(path, kind="panel")
     Traceback (most recent call last):
     ...
-    govindex.exceptions.PanelError: p.xlsx, sheet 'panel', column D ('value'): ...: text 'n/a'
+    govindex.exceptions.PanelError: p.xlsx, sheet 'panel', column D ('value'): ...: text 'n/a'; ...
     """
     if kind not in _ERRORS:
         raise GovindexError(f"unknown kind {kind!r}; expected one of {format_items(_ERRORS)}")
@@ -465,15 +455,22 @@ def read_excel_table(
     try:
         meta = _metadata(wb, p, error)
         name = _choose_sheet(wb, p, sheet, kind, meta, error)
-        return _frame(wb, p, name, kind, meta, error)
+        return _frame(wb, p, name, kind, meta, error, frozenset(na_values))
     finally:
         wb.close()
 
 
 def _frame(
-    wb: Any, p: Path, name: str, kind: str, meta: pd.DataFrame | None, error: type[GovindexError]
+    wb: Any,
+    p: Path,
+    name: str,
+    kind: str,
+    meta: pd.DataFrame | None,
+    error: type[GovindexError],
+    na: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     sh = _read_sheet(wb, p, name, error)
+    _check_formulas(p, sh, error)
     rules = {
         "panel": _PANEL,
         "inputs": _INPUTS,
@@ -492,7 +489,7 @@ def _frame(
     cols: dict[str, pd.Series] = {}
     for j, col in enumerate(sh.header):
         if col in rules:
-            cols[col] = _convert(sh, j, rules[col], error)
+            cols[col] = _convert(sh, j, rules[col], error, na)
         elif col in specs:
             cols[col] = _restore(sh, j, specs[col], error)
         else:
@@ -512,6 +509,42 @@ def _frame(
     if axis_name:
         frame.columns.name = axis_name[0]
     return frame
+
+
+def _check_formulas(p: Path, sh: _Sheet, error: type[GovindexError]) -> None:
+    """Formulas whose result was never saved read as empty cells: name them instead."""
+    empty = {(n, j + 1) for n, r in zip(sh.numbers, sh.rows, strict=True) for j, v in enumerate(r)
+             if v is None or isinstance(v, _EmptyText)}  # fmt: skip
+    if not empty or not _has_formulas(p):
+        return
+    wb = _open(p, error, data_only=False)
+    try:
+        found = [c.coordinate for row in wb[sh.sheet].iter_rows() for c in row
+                 if c.data_type == "f" and (c.row, c.column) in empty]  # fmt: skip
+    finally:
+        wb.close()
+    if found:
+        raise error(
+            f"{sh.file}, sheet {sh.sheet!r}: cell(s) {format_items(found, limit=5)} hold a "
+            "formula whose result was never saved (the file was written by a program that "
+            "does not calculate formulas); open and save it in Excel or LibreOffice, or "
+            "replace the formulas by their values"
+        )
+
+
+def _has_formulas(p: Path) -> bool:
+    """Whether any sheet of the workbook holds a formula (a quick scan of its XML)."""
+    tag = re.compile(rb"<(?:\w+:)?f[\s>/]")
+    with zipfile.ZipFile(p) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with z.open(name) as fh:
+                    tail = b""
+                    for block in iter(lambda f=fh: f.read(1 << 20), b""):  # type: ignore[misc]
+                        if tag.search(tail + block):
+                            return True
+                        tail = block[-16:]
+    return False
 
 
 def read_excel_tables(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:

@@ -10,6 +10,7 @@ validation (for data-quality checks, which report duplicated keys instead of sto
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import tomllib
@@ -21,11 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govindex.catalog import Catalog, catalog_from_records
+from govindex._codes import code_expression, normalize_codes
+from govindex.catalog import Catalog, catalog_from_records, require_catalog
 from govindex.exceptions import CatalogError, GovindexError, PanelError, format_items
 from govindex.panel import PANEL_COLUMNS, Panel, require_columns
 
-__all__ = ["read_catalog", "read_panel", "read_panel_rows", "read_table"]
+__all__ = ["read_catalog", "read_panel", "read_panel_rows", "read_table", "read_toml"]
 
 _READERS = {
     ".csv": "csv",
@@ -69,8 +71,13 @@ def read_table(
             raise error(str(exc)) from None
     try:
         if kind == "csv":
+            _csv_header(p, error)
+            # only an empty cell is missing: "NA" (Namibia) is a code, "n/a" is not a number
             return pd.read_csv(
-                p, dtype={"entity": "str", "indicator": "str", "code": "str", "parent": "str"}
+                p,
+                dtype={"entity": "str", "indicator": "str", "code": "str", "parent": "str"},
+                keep_default_na=False,
+                na_values=[""],
             )
         return pd.read_parquet(p)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -102,9 +109,9 @@ class _Filters:
         def codes(items: Iterable[str] | None) -> list[str] | None:
             if items is None:
                 return None
-            if isinstance(items, str):
-                return [items]
-            return sorted({str(c) for c in items})
+            listed = [items] if isinstance(items, str) else list(items)
+            # compared in the one form of codes, like the panel's codes
+            return sorted(set(normalize_codes(listed)[0]))
 
         try:
             year_list = None if years is None else sorted({int(y) for y in _listed(years)})
@@ -133,7 +140,9 @@ class _Filters:
         for col, wanted in (("indicator", self.indicators), ("entity", self.entities)):
             if wanted is not None:
                 s = frame[col]
-                keep &= s.astype("str").isin(wanted).to_numpy() | s.isna().to_numpy()
+                rows, uniques = pd.factorize(s.astype("str"))
+                hit = normalize_codes(uniques)[0].isin(wanted)
+                keep &= np.append(hit, False)[rows] | s.isna().to_numpy()
         return keep
 
 
@@ -169,9 +178,12 @@ def _parquet_rows(
                 continue
             kind = schema.field(col).type
             value_type = kind.value_type if pa.types.is_dictionary(kind) else kind
-            if pa.types.is_string(value_type) or pa.types.is_large_string(value_type):
-                values = pa.array(wanted, type=pa.string()).cast(kind)
-                conditions.append(pc.field(col).isin(values) | pc.field(col).is_null())
+            if (pa.types.is_string(value_type) or pa.types.is_large_string(value_type)) and (
+                not pa.types.is_dictionary(kind)
+            ):
+                # codes compared in their one form (NFC, stripped), as the panel will hold them
+                values = pa.array(wanted, type=value_type)
+                conditions.append(code_expression(col).isin(values) | pc.field(col).is_null())
             else:
                 later[col] = wanted
         cond = None
@@ -218,26 +230,61 @@ def _require_columns(columns: Iterable[object], where: str) -> None:
         raise PanelError(f"{where}: {exc}") from None
 
 
-def _csv_rows(p: Path, filters: _Filters) -> pd.DataFrame:
+def _csv_header(p: Path, error: type[GovindexError]) -> list[str]:
+    """The column names of a CSV file as written (pandas would rename a repeated name)."""
     try:
-        header = pd.read_csv(p, nrows=0).columns
-        _require_columns(header, p.name)
+        with p.open(encoding="utf-8-sig", newline="") as fh:
+            names = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise error(f"cannot read csv file {str(p)!r}: {exc}") from None
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        raise error(
+            f"{p.name}: the header names {format_items(twice)} more than once; keep one "
+            "column of each name"
+        )
+    return names
+
+
+def _na_words(na_values: Iterable[str] | str | None) -> list[str]:
+    """The words that mark a missing value (besides an empty cell), checked."""
+    if na_values is None:
+        return []
+    words = [na_values] if isinstance(na_values, str) else list(na_values)
+    bad = [w for w in words if not isinstance(w, str)]
+    if bad:
+        raise PanelError(
+            f"na_values must be words (strings) such as ['n/a', 'NA']; got {format_items(bad)}"
+        )
+    return words
+
+
+def _csv_rows(p: Path, filters: _Filters, na_values: list[str]) -> pd.DataFrame:
+    header = _csv_header(p, PanelError)
+    _require_columns(header, p.name)
+    usecols = [c for c in PANEL_COLUMNS if c in header]
+    # Only an empty cell is missing (pandas' defaults would also turn "NA", "null", "n/a"…
+    # into NaN silently); the numbers may name other words explicitly (``na_values``).
+    missing = {c: ["", *na_values] if c in ("value", "sample_size") else [""] for c in usecols}
+    try:
         frame = pd.read_csv(
             p,
             dtype={"entity": "str", "indicator": "str"},
-            usecols=[c for c in PANEL_COLUMNS if c in header],
+            usecols=usecols,
+            keep_default_na=False,
+            na_values=missing,
         )
-    except GovindexError:
-        raise
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise PanelError(f"cannot read csv file {str(p)!r}: {exc}") from None
     return frame.loc[filters.mask(frame)]
 
 
-def _excel_rows(p: Path, filters: _Filters, sheet: str | None) -> pd.DataFrame:
+def _excel_rows(
+    p: Path, filters: _Filters, sheet: str | None, na_values: list[str]
+) -> pd.DataFrame:
     from govindex.io.excel_reader import read_excel_table
 
-    frame = read_excel_table(p, sheet, kind="panel")
+    frame = read_excel_table(p, sheet, kind="panel", na_values=na_values)
     name = frame.attrs.get("excel_sheet", sheet or "panel")
     _require_columns(frame.columns, f"{p.name}, sheet {name!r}")
     kept = frame.loc[filters.mask(frame)]
@@ -250,16 +297,27 @@ def _rows(
     filters: _Filters,
     require_years: Iterable[int],
     sheet: str | None,
+    na_values: Iterable[str] | str | None,
     *,
     sort: bool,
 ) -> tuple[pd.DataFrame, str]:
     p = Path(path)
+    words = _na_words(na_values)
     kind = _kind(p, ("csv", "parquet", "excel"), PanelError)
     if kind == "parquet":
-        return _parquet_rows(p, filters, require_years, sort=sort), kind
+        return _missing_words(_parquet_rows(p, filters, require_years, sort=sort), words), kind
     if kind == "csv":
-        return _csv_rows(p, filters), kind
-    return _excel_rows(p, filters, sheet), kind
+        return _csv_rows(p, filters, words), kind
+    return _excel_rows(p, filters, sheet, words), kind
+
+
+def _missing_words(frame: pd.DataFrame, words: list[str]) -> pd.DataFrame:
+    """Text numbers of a Parquet panel that are one of ``words`` (``na_values``) → NaN."""
+    for col in ("value", "sample_size"):
+        if words and col in frame.columns and not pd.api.types.is_numeric_dtype(frame[col]):
+            s = frame[col]
+            frame[col] = s.where(~s.astype("str").isin(words), None)
+    return frame
 
 
 def read_panel_rows(
@@ -271,6 +329,7 @@ def read_panel_rows(
     max_year: int | None = None,
     require_years: Iterable[int] = (),
     sheet: str | None = None,
+    na_values: Iterable[str] | str | None = None,
 ) -> pd.DataFrame:
     """The rows of a panel file that pass the filters, before validation.
 
@@ -291,7 +350,7 @@ def read_panel_rows(
     1      A         x  2020      2
     """
     filters = _Filters.of(years, indicators, entities, max_year)
-    return _rows(path, filters, require_years, sheet, sort=True)[0]
+    return _rows(path, filters, require_years, sheet, na_values, sort=True)[0]
 
 
 def read_panel(
@@ -304,6 +363,7 @@ def read_panel(
     require_years: Iterable[int] = (),
     catalog: Catalog | None = None,
     sheet: str | None = None,
+    na_values: Iterable[str] | str | None = None,
 ) -> Panel:
     """Read a tidy panel from CSV, Parquet (a file or a partitioned dataset) or Excel.
 
@@ -333,6 +393,12 @@ def read_panel(
     sheet : str, optional
         Excel only: the sheet to read (default: the sheet ``panel``, else the first);
         errors name the sheet, row and column.
+    na_values : str or iterable of str, optional
+        Words that mark a missing value in the ``value`` and ``sample_size``
+        columns, for files that write one (R writes ``NA``; some exports ``n/a`` or
+        ``-``). By default only an empty cell is missing, and any other text is a
+        :class:`~govindex.exceptions.PanelError` that names its rows: a CSV reader
+        that turns ``n/a`` into NaN silently would hide a typo as a gap.
 
     Returns
     -------
@@ -360,9 +426,21 @@ def read_panel(
     Traceback (most recent call last):
     ...
     govindex.exceptions.PanelError: file not found: ...absent.parquet
+
+    Only an empty cell is a missing value; a word is named, with the fix:
+
+    >>> _ = tmp.write_text("entity,indicator,year,value\\nA,x,2020,1.5\\nA,x,2021,n/a\\n")
+    >>> read_panel(tmp)
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.PanelError: p.csv: column 'value' ... na_values=['n/a'] ...
+    >>> read_panel(tmp, na_values=["n/a"]).values.ravel()
+    array([1.5, nan])
     """
+    if catalog is not None:
+        require_catalog(catalog)
     filters = _Filters.of(years, indicators, entities, max_year)
-    frame, kind = _rows(path, filters, require_years, sheet, sort=False)
+    frame, kind = _rows(path, filters, require_years, sheet, na_values, sort=False)
     try:
         return Panel.from_frame(frame, catalog=catalog)
     except PanelError as exc:
@@ -374,6 +452,33 @@ def read_panel(
 
 
 # --------------------------------------------------------------------------- catalogs
+
+
+def read_toml(
+    path: str | os.PathLike[str], error: type[GovindexError], what: str = "TOML file"
+) -> dict[str, Any]:
+    """Parse a TOML file; any failure (syntax, encoding, absurd nesting) is ``error``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "deep.toml"
+    >>> _ = tmp.write_text("a = " + "[" * 5000 + "]" * 5000)
+    >>> read_toml(tmp, CatalogError)
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.CatalogError: cannot parse TOML file ...deep.toml...: nested too deeply ...
+    """
+    p = Path(path)
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise error(f"cannot parse {what} {p.name!r}: {exc}") from None
+    except RecursionError:
+        raise error(
+            f"cannot parse {what} {p.name!r}: nested too deeply (brackets or tables inside "
+            "each other thousands of levels deep); is it the right file?"
+        ) from None
 
 
 def read_catalog(path: str | os.PathLike[str]) -> Catalog:
@@ -404,10 +509,7 @@ def read_catalog(path: str | os.PathLike[str]) -> Catalog:
 
         return read_excel_catalog(p)
     if kind == "toml":
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise CatalogError(f"cannot parse TOML catalog {str(p)!r}: {exc}") from None
+        data = read_toml(p, CatalogError, "TOML catalog")
         nodes = data.get("node", data.get("nodes"))
         if not isinstance(nodes, list):
             raise CatalogError(
