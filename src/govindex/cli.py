@@ -4,7 +4,7 @@
 [--years 2020:2025] [--out DIR]`` · ``govindex validate CONFIG`` · ``govindex diff OLD NEW`` ·
 ``govindex report CONFIG_OR_RESULTS --out DIR``.
 Every failure prints one clear line on standard error and exits with status 1
-(2 for a wrong command line).
+(2 for a wrong command line, 130 when interrupted); never a traceback.
 """
 
 from __future__ import annotations
@@ -148,12 +148,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return _dispatch(args)
-    except GovindexError as exc:
-        print(f"govindex {args.command}: error: {exc}", file=sys.stderr)
+    except (GovindexError, OSError) as exc:
+        _fail(args.command, f"error: {exc}")
         return 1
-    except OSError as exc:
-        print(f"govindex {args.command}: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        kept = "; the output folder still holds the previous results" * (
+            args.command in ("run", "report")
+        )
+        _fail(args.command, f"interrupted{kept}")
+        return 130
+    except Exception as exc:  # a bug: still one line, never a traceback (#14)
+        _fail(
+            args.command,
+            f"internal error: {type(exc).__name__}: {exc} (a bug in govindex: please report "
+            "it with the command and its inputs)",
+        )
         return 1
+
+
+def _fail(command: str, message: str) -> None:
+    """One line on standard error (a message of several lines is joined)."""
+    text = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    print(f"govindex {command}: {text}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,9 +32,12 @@ from govindex.io.read import (
     read_panel,
     read_panel_rows,
     read_table,
+    read_toml,
 )
+from govindex.io.run_folder import MANIFEST, RunFolder, read_run
 
 __all__ = [
+    "MANIFEST",
     "SCORE_COLUMNS",
     "ExcelKind",
     "GPISpec",
@@ -42,6 +45,7 @@ __all__ = [
     "OperationalSpec",
     "RunConfig",
     "RunDiff",
+    "RunFolder",
     "RunOutput",
     "diff_runs",
     "parse_years",
@@ -52,7 +56,9 @@ __all__ = [
     "read_excel_tables",
     "read_panel",
     "read_panel_rows",
+    "read_run",
     "read_table",
+    "read_toml",
     "run_batch",
     "to_excel",
 ]

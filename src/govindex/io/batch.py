@@ -6,6 +6,11 @@ projection and partition filters on hive-partitioned datasets), computes every i
 for every requested year (the data are read once), and writes one Parquet file per table with the method, its
 parameters, the library version and the input fingerprints in the schema metadata,
 plus a ``manifest.json``. Re-running on the same inputs gives bit-identical files.
+
+The output folder is replaced as a whole (``govindex._folders.replace_folder``): the
+run takes a lock beside it, writes the complete new run into a staging folder, and
+switches it in with one atomic exchange; a reader finds the previous run or the new
+one, never a mix (docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -13,8 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,10 +28,11 @@ from typing import Any
 import pandas as pd
 
 from govindex._bar import Progress
+from govindex._folders import replace_folder
 from govindex._provenance import atomic_write_bytes, fingerprint_frame, to_parquet_with_provenance
 from govindex._version import __version__
 from govindex.catalog import Catalog
-from govindex.exceptions import ConfigError, GovindexError, PanelError
+from govindex.exceptions import ConfigError, GovindexError, PanelError, RunFolderError
 from govindex.indices.gpi import performance_index
 from govindex.indices.npi import progress_index
 from govindex.io.config import GPISpec, NPISpec, OperationalSpec, RunConfig, read_config
@@ -69,10 +74,16 @@ def _load_catalog(path: Path, where: str) -> Catalog:
         raise ConfigError(f"[{where}] {exc}") from None
 
 
-def _load_panel(path: Path, catalog: Catalog, where: str, **filters: Any) -> Panel:
+def _load_panel(spec: GPISpec | NPISpec, catalog: Catalog, where: str, **filters: Any) -> Panel:
     """The panel of one computation (only the rows it needs); errors name the section."""
     try:
-        return read_panel(path, indicators=catalog.indicators, catalog=catalog, **filters)
+        return read_panel(
+            spec.panel,
+            indicators=catalog.indicators,
+            catalog=catalog,
+            na_values=spec.na_values,
+            **filters,
+        )
     except PanelError as exc:
         raise PanelError(f"[{where}] {exc}") from None
 
@@ -83,29 +94,49 @@ def _gpi_inputs(spec: GPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
     window = int(spec.method.window)
     needed = sorted({y - k for y in years for k in range(window + 1)})
     # every year of every window must be there: a missing year=… partition is an error, not a gap
-    return _load_panel(spec.panel, catalog, where, years=needed, require_years=needed), catalog
+    return _load_panel(spec, catalog, where, years=needed, require_years=needed), catalog
 
 
 def _npi_inputs(spec: NPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
     where = "npi" if spec.name == "npi" else f"npi.{spec.name}"
     catalog = _load_catalog(spec.catalog, where)
     required = [*years, spec.method.base_year]
-    return _load_panel(
-        spec.panel, catalog, where, max_year=max(years), require_years=required
-    ), catalog
+    return _load_panel(spec, catalog, where, max_year=max(years), require_years=required), catalog
 
 
 def _write(table: pd.DataFrame, path: Path, meta: dict[str, Any], out: RunOutput) -> None:
-    # written into the run's staging folder; moved to ``path`` only when the whole run succeeded
-    to_parquet_with_provenance(table, out.staging / path.relative_to(out.config.output), meta)
+    # written into the run's staging folder, which replaces the output folder when the whole
+    # run succeeded; every path must stay inside it (section names are checked, this is the
+    # second line of defence)
+    staging = out.staging.resolve()
+    dest = (staging / path.relative_to(out.config.output)).resolve()
+    if not dest.is_relative_to(staging) or dest == staging:
+        raise RunFolderError(f"result file {path} would be written outside the output folder")
+    to_parquet_with_provenance(table, dest, meta)
     out.files.append(path)
 
 
-def _commit(out: RunOutput) -> None:
-    """Move the staged files into place (renames within one folder tree), then the manifest."""
-    for path in out.files:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(out.staging / path.relative_to(out.config.output), path)
+_YEAR_FOLDER = re.compile(r"-?\d+")
+
+
+def run_entry(entry: Path) -> bool:
+    """Whether an entry of an output folder is part of a run: ``manifest.json``, year
+    folders of Parquet files, and the hidden files of interrupted writes.
+
+    Examples
+    --------
+    >>> run_entry(Path("results/manifest.json")), run_entry(Path("results/notes.txt"))
+    (True, False)
+    """
+    name = entry.name
+    if name == "manifest.json" or (name.startswith(".") and name.endswith(".tmp")):
+        return True
+    if _YEAR_FOLDER.fullmatch(name) and entry.is_dir() and not entry.is_symlink():
+        return all(
+            f.is_file() and (f.suffix == ".parquet" or f.name.startswith("."))
+            for f in entry.iterdir()
+        )
+    return False
 
 
 def _input_fingerprints(spec: GPISpec | NPISpec, panel: Panel, catalog: Catalog) -> dict[str, str]:
@@ -161,6 +192,21 @@ def run_batch(
         written as ``OUTPUT/<year>/<index>_<name>_<table>.parquet`` and a
         ``OUTPUT/manifest.json`` with the checksums and provenance.
 
+    Raises
+    ------
+    RunFolderError
+        Another run is writing the same output folder (it holds the lock beside
+        it), or the folder holds files that are not part of a run (a run replaces
+        the whole folder).
+
+    Notes
+    -----
+    The run replaces its output folder as a whole, atomically: the complete new run
+    is written into a staging folder beside it and switched in at the end, so the
+    folder holds exactly the previous run or exactly the new one, whenever the run
+    stops (an error, Ctrl-C, a killed process). Staging folders of interrupted runs
+    are removed by the next run. See :doc:`/reliability`.
+
     Examples
     --------
     >>> import tempfile
@@ -175,18 +221,15 @@ def run_batch(
     if output is not None:
         cfg = cfg.with_output(output)
     out = RunOutput(cfg)
-    created = not cfg.output.exists()
-    cfg.output.mkdir(parents=True, exist_ok=True)
-    # Everything is computed and written into a hidden staging folder first: an error or an
-    # interruption before the final renames leaves the previous results (and manifest) untouched.
-    out._staging = Path(tempfile.mkdtemp(prefix=".govindex-run.", suffix=".tmp", dir=cfg.output))
-    try:
-        _run_all(cfg, out, progress)
-    finally:
-        shutil.rmtree(out._staging, ignore_errors=True)
-        out._staging = None
-        if created and not any(cfg.output.iterdir()):
-            cfg.output.rmdir()
+    # Everything is computed and written into a staging folder beside the output folder, which
+    # then replaces it in one switch: an error or an interruption before the switch leaves the
+    # previous run untouched, and a reader never sees a mix of two runs.
+    with replace_folder(cfg.output, own=run_entry, what="run output") as staging:
+        out._staging = staging
+        try:
+            _run_all(cfg, out, progress)
+        finally:
+            out._staging = None
     return out
 
 
@@ -252,8 +295,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         "notes": out.notes,
     }
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
-    _commit(out)
-    atomic_write_bytes(out.manifest, manifest_bytes)
+    atomic_write_bytes(staging / "manifest.json", manifest_bytes)
 
 
 def _run_operational(

@@ -18,8 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govindex._provenance import read_provenance
-from govindex.exceptions import ConfigError
+from govindex.io.run_folder import RunFolder, read_run
 from govindex.results import HandOut, TableResult
 
 __all__ = ["SCORE_COLUMNS", "RunDiff", "diff_runs"]
@@ -46,19 +45,32 @@ def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix[:-1]: d}
 
 
-def _results(folder: Path) -> dict[tuple[str, str, int, str], Path]:
-    if not (folder / "manifest.json").is_file():
-        raise ConfigError(f"{folder} is not a govindex run output (no manifest.json)")
+def _results(run: RunFolder) -> dict[tuple[str, str, int, str], str]:
+    """The result files of a run by (index, name, year, table)."""
     out = {}
-    for f in sorted(folder.glob("*/*.parquet")):
+    for f in run.files:
+        folder, _, stem = f.removesuffix(".parquet").rpartition("/")
         try:
-            year = int(f.parent.name)
+            year = int(folder)
         except ValueError:
             continue
-        kind, _, rest = f.stem.partition("_")
+        kind, _, rest = stem.partition("_")
         name, _, table = rest.rpartition("_")
         out[(kind, name, year, table)] = f
     return out
+
+
+def _score_frame(
+    run: RunFolder, name: str | None, col: str
+) -> tuple[pd.Series, pd.Series | None, dict[str, Any]]:
+    """Scores, ranks (if the table has them) and provenance of one score table, checked."""
+    if name is None:
+        return pd.Series(dtype="float64"), None, {}
+    frame = run.table(name)
+    if col not in frame.columns:
+        run.table(name, columns=[col])  # raises: names the file and the missing column
+    rank = frame["rank"] if "rank" in frame.columns else None
+    return frame[col], rank, run.provenance(name)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -167,17 +179,16 @@ def diff_runs(
     RunDiff
     """
     old_dir, new_dir = Path(old), Path(new)
-    a, b = _results(old_dir), _results(new_dir)
+    run_a, run_b = read_run(old_dir), read_run(new_dir)
+    a, b = _results(run_a), _results(run_b)
     rows, drivers, method_rows = [], [], []
     for key in sorted(set(a) | set(b)):
         kind, name, year, table = key
         if kind not in _SCORE_FILES or table != _SCORE_FILES[kind][0]:
             continue
         col = _SCORE_FILES[kind][1]
-        fa = pd.read_parquet(a[key]) if key in a else None
-        fb = pd.read_parquet(b[key]) if key in b else None
-        pa_meta = read_provenance(a[key]) if key in a else {}
-        pb_meta = read_provenance(b[key]) if key in b else {}
+        sa, rank_a, pa_meta = _score_frame(run_a, a.get(key), col)
+        sb, rank_b, pb_meta = _score_frame(run_b, b.get(key), col)
         ma, mb = _flatten(pa_meta.get("method", {})), _flatten(pb_meta.get("method", {}))
         changed = {k for k in set(ma) | set(mb) if ma.get(k) != mb.get(k)}
         for k in sorted(changed):
@@ -191,17 +202,11 @@ def diff_runs(
                     "new": mb.get(k),
                 }
             )
-        sa = fa[col] if fa is not None else pd.Series(dtype="float64")
-        sb = fb[col] if fb is not None else pd.Series(dtype="float64")
         frame = pd.DataFrame({"old": sa, "new": sb})
         frame.index.name = "entity"
-        rank_col = "rank" if fa is not None and "rank" in fa.columns else None
-        frame["old_rank"] = (
-            fa[rank_col].reindex(frame.index) if rank_col and fa is not None else pd.NA
-        )
-        frame["new_rank"] = (
-            fb[rank_col].reindex(frame.index) if rank_col and fb is not None else pd.NA
-        )
+        ranked = rank_a is not None
+        frame["old_rank"] = rank_a.reindex(frame.index) if rank_a is not None else pd.NA
+        frame["new_rank"] = rank_b.reindex(frame.index) if ranked and rank_b is not None else pd.NA
         frame = frame.reset_index()
         frame.insert(0, "year", year)
         frame.insert(0, "name", name)
@@ -209,7 +214,10 @@ def diff_runs(
         frame["explanation"] = "method changed: " + ", ".join(sorted(changed)) if changed else ""
         if kind == "gpi":
             d = _gpi_drivers(
-                a.get((kind, name, year, "changes")), b.get((kind, name, year, "changes"))
+                run_a,
+                a.get((kind, name, year, "changes")),
+                run_b,
+                b.get((kind, name, year, "changes")),
             )
             if len(d):
                 d.insert(0, "year", year)
@@ -220,7 +228,12 @@ def diff_runs(
     scores = (
         pd.concat(rows, ignore_index=True)
         if rows
-        else pd.DataFrame(columns=["index", "name", "year", "entity", "old", "new"])
+        else pd.DataFrame(
+            {
+                c: pd.Series(dtype="float64" if c in ("old", "new") else object)
+                for c in SCORE_COLUMNS
+            }
+        )
     )
     scores["delta"] = scores["new"] - scores["old"]
     scores["rank_change"] = pd.to_numeric(scores["old_rank"], errors="coerce") - pd.to_numeric(
@@ -236,7 +249,7 @@ def diff_runs(
         scores.loc[:, list(SCORE_COLUMNS)],
         pd.concat(drivers, ignore_index=True) if drivers else pd.DataFrame(),
         _method_frame(method_rows),
-        _input_changes(old_dir, new_dir),
+        _input_changes(run_a.fingerprints, run_b.fingerprints),
         {"old": str(old_dir), "new": str(new_dir), "top": int(top)},
     )
 
@@ -248,13 +261,15 @@ def _method_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _gpi_drivers(fa: Path | None, fb: Path | None) -> pd.DataFrame:
+def _gpi_drivers(
+    run_a: RunFolder, fa: str | None, run_b: RunFolder, fb: str | None
+) -> pd.DataFrame:
     if fa is None or fb is None:
         return pd.DataFrame()
     key = ["entity", "indicator"]
     cols = [*key, "score", "weight", "start_year", "end_year", "start_value", "end_value", "class"]
-    ca = pd.read_parquet(fa, columns=cols).set_index(key)
-    cb = pd.read_parquet(fb, columns=cols).set_index(key)
+    ca = run_a.table(fa, columns=cols).set_index(key)
+    cb = run_b.table(fb, columns=cols).set_index(key)
     j = ca.merge(cb, how="outer", left_index=True, right_index=True, suffixes=("_old", "_new"))
     weight = j["weight_new"].fillna(j["weight_old"])
     # a revision = other values for the same years; other years (e.g. a new window) is the method
@@ -295,21 +310,26 @@ def _explain(frame: pd.DataFrame, drivers: pd.DataFrame, top: int, changed: set[
     return (prefix + out).str.strip("; ")
 
 
-def _input_changes(old_dir: Path, new_dir: Path) -> pd.DataFrame:
-    fa = json.loads((old_dir / "manifest.json").read_text()).get("fingerprints", {})
-    fb = json.loads((new_dir / "manifest.json").read_text()).get("fingerprints", {})
+def _input_changes(fa: Mapping[str, Any], fb: Mapping[str, Any]) -> pd.DataFrame:
+    """Inputs revised between two runs: their content changed (not the order of their rows).
+
+    A catalog is revised when its fingerprint (canonical row order) differs. A panel is
+    revised when both the rows read (fingerprint, independent of row order) and the file
+    (checksum) differ: the same file read over another window is a method change, and the
+    same rows in another order, or other rows of the file that the run does not read, are
+    not a revision of what it computed.
+    """
     rows = []
     for spec in sorted(set(fa) | set(fb)):
         a, b = fa.get(spec, {}), fb.get(spec, {})
+        a, b = (a if isinstance(a, dict) else {}), (b if isinstance(b, dict) else {})
         for inp in sorted(set(a) | set(b)):
             if inp.endswith("_file"):
                 continue
             file_key = f"{inp}_file"
-            if file_key in a and file_key in b:
-                # the file itself is the evidence: same bytes → not revised, even if a method
-                # change (e.g. the window) made the run read other rows of it
-                if a[file_key] != b[file_key]:
-                    rows.append({"input": f"{spec}.{inp}", "old": a[file_key], "new": b[file_key]})
-            elif a.get(inp) != b.get(inp):
+            revised = a.get(inp) != b.get(inp)
+            if revised and inp != "catalog" and file_key in a and file_key in b:
+                revised = a[file_key] != b[file_key]
+            if revised:
                 rows.append({"input": f"{spec}.{inp}", "old": a.get(inp), "new": b.get(inp)})
     return pd.DataFrame(rows, columns=["input", "old", "new"])

@@ -49,11 +49,28 @@ def row_of(frame: pd.DataFrame, label: str) -> dict[str, Any]:
     return records(frame.loc[[label]])[0]
 
 
+#: Longest slug (a file name is at most 255 bytes; a long name keeps its start and a hash).
+SLUG_LENGTH = 80
+
+
 def slug(code: str, taken: set[str]) -> str:
+    """A file-name-safe, unique (case-insensitively) and short name for ``code``.
+
+    Examples
+    --------
+    >>> taken = set()
+    >>> slug("gpi-Akmola region", taken), slug("gpi-akmola region", taken)
+    ('gpi-Akmola_region', 'gpi-akmola_region-6f1e846c')
+    >>> len(slug("gpi-" + "E" * 300, taken))
+    80
+    """
+    digest = hashlib.sha256(code.encode()).hexdigest()[:8]
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", code).strip("._") or "body"
+    if len(base) > SLUG_LENGTH:
+        base = f"{base[: SLUG_LENGTH - 9]}-{digest}"
     slug = base
     if slug.lower() in taken:
-        slug = f"{base}-{hashlib.sha256(code.encode()).hexdigest()[:8]}"
+        slug = f"{base[: SLUG_LENGTH - 9]}-{digest}"
     taken.add(slug.lower())
     return slug
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from govindex._folders import replace_folder
 from govindex._provenance import atomic_write_bytes
 from govindex._version import __version__
 from govindex.exceptions import ConfigError, GovindexError, MethodError, format_items
@@ -210,9 +211,19 @@ def write_reports(
             first, [(f"Method: GPI {k}", r.method.to_dict()) for k, r in list(sets.items())[1:]]
         ),
     )
-    written = [atomic_write_bytes(out / "index.html", overview.encode("utf-8"))]
-    written += [atomic_write_bytes(path, html.encode("utf-8")) for path, html in pages]
-    return written
+    # the report replaces its folder as a whole: no page links to a page of another version
+    with replace_folder(out, own=_report_entry, what="report") as staging:
+        atomic_write_bytes(staging / "index.html", overview.encode("utf-8"))
+        for path, html in pages:
+            atomic_write_bytes(staging / path.name, html.encode("utf-8"))
+    return [out / "index.html", *(path for path, _ in pages)]
+
+
+def _report_entry(entry: Path) -> bool:
+    """Whether an entry of a report folder is part of a report (pages; interrupted writes)."""
+    return (entry.suffix == ".html" and entry.is_file()) or (
+        entry.name.startswith(".") and entry.name.endswith(".tmp")
+    )
 
 
 def _operational_class() -> type:
@@ -255,23 +266,25 @@ def report_run(
     """
     from govindex.io.batch import run_batch
     from govindex.io.config import RunConfig, read_config
+    from govindex.io.run_folder import read_run
 
     src = Path(source)
     manifest: dict[str, Any] | None = None
     if src.is_dir():
-        mf = src / "manifest.json"
-        if not mf.is_file():
+        if not (src / "manifest.json").is_file():
             raise ConfigError(
                 f"{src} is neither a run configuration (TOML) nor a run output folder "
                 "(no manifest.json)"
             )
-        manifest = json.loads(mf.read_text(encoding="utf-8"))
-        data = dict(manifest["config"])
+        run = read_run(src)  # every file checked against the manifest's checksums
+        manifest = {"fingerprints": run.fingerprints}
+        data = run.config
         base = Path(inputs) if inputs is not None else src.resolve().parent
         body = {k: v for k, v in data.items() if k in ("gpi", "npi", "operational") and v}
         try:
             cfg = RunConfig.from_dict(
-                {"run": {"name": data["name"], "years": data["years"]}, **body}, base_dir=base
+                {"run": {"name": data.get("name", src.name), "years": data["years"]}, **body},
+                base_dir=base,
             )
         except ConfigError as exc:
             raise ConfigError(
