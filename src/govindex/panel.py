@@ -7,7 +7,6 @@ data contract (``DESIGN.md`` §2), and builds once a dense float array of shape
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from govindex._cells import na_hint, non_number_cells, non_number_dtype
 from govindex._codes import normalize_codes, warn_changed
 from govindex._provenance import fingerprint_frame
 from govindex._typing import BoolArray, FloatArray, IntArray
@@ -27,10 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_YEAR_SPAN",
-    "NA_WORDS",
     "PANEL_COLUMNS",
     "Panel",
-    "na_hint",
     "require_columns",
     "require_panel",
     "take_str",
@@ -41,18 +39,6 @@ PANEL_COLUMNS: tuple[str, ...] = ("entity", "indicator", "year", "value", "sampl
 _REQUIRED = ("entity", "indicator", "year", "value")
 #: The widest span of years a panel may cover (first to last year); wider is a typo.
 MAX_YEAR_SPAN = 500
-#: Words that files use for a missing value (pandas' default NA strings and a few more).
-#: In a panel they are text, not numbers: :func:`govindex.read_panel` reads them as
-#: missing only when asked to (``na_values=``).
-NA_WORDS: frozenset[str] = frozenset(
-    {"#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "1.#ind", "1.#qnan", "<na>",
-     "n/a", "na", "null", "nan", "none", "-", "--", ".", "..", "n.a.", "missing", "?"}
-)  # fmt: skip
-# values that pandas would turn into numbers but are not observations
-_NOT_NUMBERS = (
-    dt.date, dt.time, dt.timedelta, np.datetime64, np.timedelta64, pd.Period, pd.Interval,
-    complex, np.complexfloating, bool, np.bool_, bytes,
-)  # fmt: skip
 _MAX_ABS_YEAR = 1e9  # beyond this a year cannot be cast to int64 safely (and is a typo)
 
 
@@ -191,31 +177,20 @@ def _as_year(frame: pd.DataFrame) -> IntArray:
 def _not_numbers(s: pd.Series, col: str) -> None:
     """Reject dates, durations, periods, complex numbers and booleans: pandas would turn
     them into numbers (a date into nanoseconds since 1970), none is an observation."""
-    kind = s.dtype
-    if isinstance(kind, pd.CategoricalDtype):
-        kind = kind.categories.dtype
-    bad_dtype = (
-        pd.api.types.is_bool_dtype(kind)
-        or pd.api.types.is_datetime64_any_dtype(kind)
-        or pd.api.types.is_timedelta64_dtype(kind)
-        or pd.api.types.is_complex_dtype(kind)
-        or isinstance(kind, pd.PeriodDtype | pd.IntervalDtype)
-    )
-    if bad_dtype:
+    kind = non_number_dtype(s)
+    if kind is not None:
         raise PanelError(
             f"column {col!r} holds {kind} values; expected numbers (NaN for missing). "
             "Convert them to numbers explicitly if that is what you measure (e.g. a duration "
             "in days)"
         )
-    if kind == np.dtype(object):
-        bad = s.map(lambda v: isinstance(v, _NOT_NUMBERS)).to_numpy(dtype=bool)
-        if bad.any():
-            frame = s.to_frame()
-            found = format_items(sorted({type(v).__name__ for v in s[bad]}))
-            raise PanelError(
-                f"column {col!r} has {int(bad.sum())} values that are not numbers ({found}): "
-                f"{_rows(frame, bad)}; expected numbers (NaN for missing)"
-            )
+    bad = non_number_cells(s)
+    if bad is not None and bad.any():
+        found = format_items(sorted({type(v).__name__ for v in s[bad]}))
+        raise PanelError(
+            f"column {col!r} has {int(bad.sum())} values that are not numbers ({found}): "
+            f"{_rows(s.to_frame(), bad)}; expected numbers (NaN for missing)"
+        )
 
 
 def _as_value(frame: pd.DataFrame, col: str) -> FloatArray:
@@ -237,27 +212,6 @@ def _as_value(frame: pd.DataFrame, col: str) -> FloatArray:
             "replace them with a finite number or NaN"
         )
     return arr
-
-
-def na_hint(text: Iterable[object]) -> str:
-    """The advice for text that looks like a missing-value marker (``n/a``, ``NA``, ``-``).
-
-    Examples
-    --------
-    >>> print(na_hint(["n/a", "12,5"]))
-    ; 'n/a' looks like a word for a missing value: leave the cell empty, or name the word
-    with na_values=['n/a'] (an option of read_panel and of a run configuration's table)
-    >>> na_hint(["12,5"])
-    ''
-    """
-    words = sorted({str(v) for v in text if str(v).strip().lower() in NA_WORDS})
-    if not words:
-        return ""
-    return (
-        f"; {format_items(words)} look{'s' if len(words) == 1 else ''} like a word for a "
-        f"missing value: leave the cell empty, or name the word with na_values={words!r} "
-        "(an option of read_panel and of a run configuration's table)"
-    )
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from govindex._cells import na_hint
 from govindex.exceptions import (
     CatalogError,
     GovindexError,
@@ -268,8 +269,6 @@ def _convert(
         and str(v).strip() not in ok_text
     ]
     if bad:
-        from govindex.panel import na_hint
-
         hint = na_hint(values[k] for k in bad) if rule == "number" else ""
         expected = "a number (leave the cell empty for a missing value)"
         _fail(sh, j, bad, values, expected, error, hint)
