@@ -8,7 +8,10 @@ vectorised over entities and indicators.
 * :func:`window_changes` — the annual change ``g`` of every (entity, indicator)
   over the window ``T - w … T`` with one of the rules in :data:`CHANGE_RULES`
   (``relative`` CAGR, ``absolute`` units per year, ``slope`` OLS / Theil–Sen
-  relative to the window mean), with flags and reason codes for every cell.
+  relative to the base level), with flags and reason codes for every cell. Every
+  rule is non-decreasing in the end value (a better end value never lowers the
+  change) and computed without overflow; a change beyond the floating-point range
+  is a :class:`~govindex.exceptions.PanelError` naming the cells.
 * :func:`progress_score` with :func:`default_cap` and :func:`default_tolerance`.
 * The classes — :func:`classify` / :func:`classify_survey` (improved / stable /
   deteriorated, the survey variant with a two-proportion z-test,
@@ -47,7 +50,7 @@ from govindex.classification import (
     target_progress,
     two_proportion_ztest,
 )
-from govindex.exceptions import DataWarning, MethodError, format_items
+from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
 
 __all__ = [
     "CHANGE_RULES",
@@ -91,9 +94,10 @@ FLAG_TEXT: Final[dict[int, str]] = {
     "window with a value was used",
     FLAG_END_SHIFTED: "end point shifted: no value in year T, the latest year of the window "
     "with a value was used",
-    FLAG_NONPOSITIVE_FALLBACK: "non-positive values: the change is scaled by the absolute base "
-    "(relative: (x_end - x_start) / (span * |x_start|); slope: divided by |window mean|) "
-    "instead of a growth rate",
+    FLAG_NONPOSITIVE_FALLBACK: "non-positive values, so no growth rate: relative rule: "
+    "-1 + x_end / (span * x_start) when the value fell to 0 or below (it joins the growth rate "
+    "at -100 %), (x_end - x_start) / (span * |x_start|) from a negative start; slope rule: a "
+    "negative value in the window (the base level is the mean of |x|)",
     FLAG_THEIL_SEN: "4 or more points: Theil-Sen slope (median of pairwise slopes) instead of OLS",
 }
 
@@ -110,7 +114,8 @@ REASON_TEXT: Final[dict[int, str]] = {
     REASON_TOO_FEW_POINTS: "only one value in the window (at least 2 are needed)",
     REASON_SHORT_SPAN: "the values in the window span less than 2 years",
     REASON_ZERO_BASE: "relative change with a start value of 0 (growth from 0 is undefined)",
-    REASON_ZERO_MEAN: "slope change with a window mean of 0 (cannot be scaled)",
+    REASON_ZERO_MEAN: "slope change with a base level of 0 (every value before the end point "
+    "is 0, so the slope cannot be scaled)",
 }
 
 
@@ -230,19 +235,43 @@ def _rule_array(rule: str | Sequence[str], n: int) -> npt.NDArray[np.str_]:
 
 @CHANGE_RULES.register("relative")
 def _relative(w: WindowData) -> RuleOutput:
-    """CAGR for positive end points, else the scaled difference (flagged)."""
+    """CAGR for positive end points; continuous, increasing extensions elsewhere (flagged).
+
+    ``x_start > 0 ≥ x_end``: ``−1 + x_end / (span · x_start)`` (the growth rate's −100 %
+    at ``x_end = 0``, falling on linearly); ``x_start < 0``: ``(x_end − x_start) /
+    (span · |x_start|)``; ``x_start = 0``: undefined (``REASON_ZERO_BASE``).
+    """
     x0, x1 = w.start_value, w.end_value
     span = w.end_year - w.start_year
     pos = w.valid & (x0 > 0) & (x1 > 0)
-    fallback = w.valid & ~pos
-    zero = fallback & (x0 == 0)
-    fb = fallback & ~zero
+    fell = w.valid & (x0 > 0) & (x1 <= 0)
+    neg = w.valid & (x0 < 0)
+    zero = w.valid & (x0 == 0)
     raw = np.full(x0.shape, np.nan)
-    raw[pos] = (x1[pos] / x0[pos]) ** (1.0 / span[pos]) - 1.0
-    raw[fb] = (x1[fb] - x0[fb]) / (span[fb] * np.abs(x0[fb]))
-    flags = np.where(fb, FLAG_NONPOSITIVE_FALLBACK, 0).astype(np.int64)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        ratio = x1[pos] / x0[pos]
+        growth = ratio ** (1.0 / span[pos]) - 1.0
+        # a ratio beyond the float range: the same growth rate through logarithms
+        huge = np.isinf(ratio)
+        if huge.any():
+            logs = np.log(x1[pos][huge]) - np.log(x0[pos][huge])
+            growth[huge] = np.expm1(logs / span[pos][huge])
+        raw[pos] = growth
+        raw[fell] = x1[fell] / (span[fell] * x0[fell]) - 1.0
+        raw[neg] = _scaled_difference(x0[neg], x1[neg], span[neg]) / np.abs(x0[neg])
+    flags = np.where(fell | neg, FLAG_NONPOSITIVE_FALLBACK, 0).astype(np.int64)
     reason = np.where(zero, REASON_ZERO_BASE, REASON_OK).astype(np.int64)
     return RuleOutput(raw, flags, reason)
+
+
+def _scaled_difference(x0: FloatArray, x1: FloatArray, span: FloatArray) -> FloatArray:
+    """``(x1 − x0) / span``, also where ``x1 − x0`` overflows (``x1/span − x0/span`` there)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = (x1 - x0) / span
+        over = np.isinf(out)
+        if over.any():
+            out[over] = x1[over] / span[over] - x0[over] / span[over]
+    return out
 
 
 @CHANGE_RULES.register("absolute")
@@ -250,14 +279,19 @@ def _absolute(w: WindowData) -> RuleOutput:
     """Difference of the end points per year, in the indicator's units."""
     ok = w.valid
     raw = np.full(ok.shape, np.nan)
-    raw[ok] = (w.end_value[ok] - w.start_value[ok]) / (w.end_year[ok] - w.start_year[ok])
+    span = w.end_year[ok] - w.start_year[ok]
+    raw[ok] = _scaled_difference(w.start_value[ok], w.end_value[ok], span)
     zeros = np.zeros(ok.shape, dtype=np.int64)
     return RuleOutput(raw, zeros, zeros.copy())
 
 
 @CHANGE_RULES.register("slope")
 def _slope(w: WindowData) -> RuleOutput:
-    """OLS slope (Theil–Sen with ≥ 4 points) over the window, divided by |window mean|."""
+    """OLS slope (Theil–Sen with ≥ 4 points) over the window, divided by the base level.
+
+    The base level is the mean of ``|x_t|`` over the points before the end point: it
+    does not move with the end value, so a better end value never lowers the change.
+    """
     ok = w.valid
     shape = ok.shape
     raw = np.full(shape, np.nan)
@@ -267,7 +301,10 @@ def _slope(w: WindowData) -> RuleOutput:
         return RuleOutput(raw, flags, reason)
     t = w.years
     avail = w.available[ok]  # (K, W)
-    y_nan = w.values[ok]
+    # each cell scaled by a power of two (exact): no sum or difference below can overflow,
+    # and the change, a ratio of slope and level, does not depend on the scale
+    _, exponent = np.frexp(np.nanmax(np.abs(w.values[ok]), axis=1))
+    y_nan = np.ldexp(w.values[ok], -exponent[:, None])
     y = np.where(avail, y_nan, 0.0)
     n = w.n_points[ok].astype(np.float64)
     t_bar = np.where(avail, t, 0.0).sum(axis=1) / n
@@ -280,12 +317,16 @@ def _slope(w: WindowData) -> RuleOutput:
         yts = y_nan[ts]
         pairs = (yts[:, k] - yts[:, j]) / (t[k] - t[j])  # NaN where a point is missing
         slope[ts] = np.nanmedian(pairs, axis=1)
-    nonzero = y_bar != 0
+    base = avail & (t < w.end_year[ok][:, None])  # the points before the end point (≥ 1)
+    level = np.abs(y).sum(axis=1, where=base) / base.sum(axis=1)
+    positive = level > 0
     g = np.full(slope.shape, np.nan)
-    g[nonzero] = slope[nonzero] / np.abs(y_bar[nonzero])
+    with np.errstate(over="ignore"):
+        g[positive] = slope[positive] / level[positive]
     raw[ok] = g
-    flags[ok] = np.where(ts, FLAG_THEIL_SEN, 0) | np.where(y_bar < 0, FLAG_NONPOSITIVE_FALLBACK, 0)
-    reason[ok] = np.where(nonzero, REASON_OK, REASON_ZERO_MEAN)
+    negative = (y < 0).any(axis=1)
+    flags[ok] = np.where(ts, FLAG_THEIL_SEN, 0) | np.where(negative, FLAG_NONPOSITIVE_FALLBACK, 0)
+    reason[ok] = np.where(positive, REASON_OK, REASON_ZERO_MEAN)
     return RuleOutput(raw, flags, reason)
 
 
@@ -300,6 +341,8 @@ def window_changes(
     window: int = 3,
     rule: str | Sequence[str] = "relative",
     direction: npt.ArrayLike = 1,
+    entity_labels: Sequence[str] | None = None,
+    indicator_labels: Sequence[str] | None = None,
 ) -> WindowChanges:
     """Direction-adjusted annual change of every (entity, indicator) over ``T - w … T``.
 
@@ -317,11 +360,19 @@ def window_changes(
         One rule for all indicators or one per indicator (see :data:`CHANGE_RULES`).
     direction : 1, -1 or array_like of shape (I,), default 1
         1 if higher is better, -1 if lower is better.
+    entity_labels, indicator_labels : sequence of str, optional
+        Codes of the entities and indicators, used to name cells in errors.
 
     Returns
     -------
     WindowChanges
         Changes, end points, point counts, flags and reason codes, each ``(E, I)``.
+
+    Raises
+    ------
+    PanelError
+        If a change lies beyond the floating-point range (e.g. a growth from 1e-300 to
+        1e300): the error names the cells and their values.
 
     Notes
     -----
@@ -391,6 +442,7 @@ def window_changes(
         raw[:, cols] = out.raw_change
         flags[:, cols] = out.flags
         reason[:, cols] = np.where(valid[:, cols], out.reason, reason[:, cols])
+    _check_finite(raw, start_value, end_value, entity_labels, indicator_labels)
     defined = ~np.isnan(raw)
     reason[defined] = REASON_OK
     flags |= np.where(start_year != t_year - w_len, FLAG_START_SHIFTED, 0)
@@ -400,6 +452,30 @@ def window_changes(
     freeze(change, raw, start_year, end_year, start_value, end_value, n_points, flags, reason)
     return WindowChanges(
         change, raw, *ends, n_points, flags, reason, t_year, w_len, tuple(map(str, rules))
+    )
+
+
+def _check_finite(
+    raw: FloatArray,
+    start: FloatArray,
+    end: FloatArray,
+    entities: Sequence[str] | None,
+    indicators: Sequence[str] | None,
+) -> None:
+    """Raise :class:`PanelError` for a change beyond the floating-point range."""
+    bad = np.argwhere(np.isinf(raw))
+    if not bad.size:
+        return
+    cells = [
+        f"{entities[e] if entities is not None else e}/"
+        f"{indicators[i] if indicators is not None else i} "
+        f"({start[e, i]:.6g} -> {end[e, i]:.6g})"
+        for e, i in bad.tolist()
+    ]
+    raise PanelError(
+        "the annual change lies beyond the floating-point range (|g| > 1.8e308) for "
+        f"(entity/indicator) {format_items(cells, limit=5)}; check the units of these values "
+        "(a start value near 0 makes a relative change explode) or use the absolute rule"
     )
 
 
@@ -477,13 +553,17 @@ def default_cap(
     n_ind = g.shape[1]
     rules = _rule_array(rule, n_ind)
     given = per_indicator(np.nan if cap is None else cap, n_ind, "cap")
-    raise_if_any(given <= 0, given, "cap must be > 0 (or NaN for the default)")
+    raise_if_any(
+        (given <= 0) | np.isinf(given),
+        given,
+        "cap must be a finite number > 0 (or NaN for the default)",
+    )
     out = np.where(np.isnan(given), 0.05, given)
     use_median = (rules == "absolute") & np.isnan(given)
     med = np.full(n_ind, np.nan)
     computable = use_median & (~np.isnan(g)).any(axis=0)
     if computable.any():
-        med[computable] = np.nanmedian(np.abs(g[:, computable]), axis=0)
+        med[computable] = _median_abs(g[:, computable])
     med[med == 0] = np.nan
     out[use_median] = med[use_median]
     failed = np.flatnonzero(use_median & np.isnan(out))
@@ -500,6 +580,25 @@ def default_cap(
             stacklevel=2,
         )
     return out
+
+
+def _median_abs(g: FloatArray) -> FloatArray:
+    """Median of ``|g|`` per column (NaN skipped), also where the mean of the two middle
+    values would overflow (``lo + (hi − lo) / 2`` there)."""
+    a = np.abs(g)
+    if np.isinf(a).any():
+        raise MethodError(
+            "change must be finite (NaN = missing) to compute a default cap; found "
+            f"{int(np.isinf(a).sum())} infinite value(s)"
+        )
+    with np.errstate(over="ignore"):
+        med = np.nanmedian(a, axis=0)
+    over = np.isinf(med)
+    if over.any():
+        lo = np.nanquantile(a[:, over], 0.5, axis=0, method="lower")
+        hi = np.nanquantile(a[:, over], 0.5, axis=0, method="higher")
+        med[over] = lo + (hi - lo) / 2.0
+    return np.asarray(med, dtype=np.float64)
 
 
 def default_tolerance(
@@ -560,5 +659,6 @@ def progress_score(change: npt.ArrayLike, cap: npt.ArrayLike) -> FloatArray:
     """
     g = np.asarray(change, dtype=np.float64)
     caps = per_indicator(cap, g.shape[-1] if g.ndim else 1, "cap")
-    raise_if_any(caps <= 0, caps, "cap must be > 0")
-    return 50.0 + 50.0 * np.clip(g / (caps if g.ndim else caps[0]), -1.0, 1.0)
+    raise_if_any((caps <= 0) | np.isinf(caps), caps, "cap must be a finite number > 0")
+    with np.errstate(over="ignore"):  # g / cap beyond the float range is clipped anyway
+        return 50.0 + 50.0 * np.clip(g / (caps if g.ndim else caps[0]), -1.0, 1.0)
