@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from govindex._numerics import checked_weights, rescued_mean, scaled_weights
 from govindex._registry import Registry
 from govindex._typing import FloatArray, IntArray
 from govindex.exceptions import AggregationError, MethodError, format_items
@@ -57,80 +57,10 @@ def _wide(w: FloatArray) -> FloatArray:
     return w if w.ndim == 2 else w[..., np.newaxis, :, :]
 
 
-#: a parent whose largest weight exceeds this has its weights scaled (their sum could overflow)
-_HUGE_WEIGHT = 2.0**960
-
-
-def _checked_weights(w: npt.ArrayLike) -> FloatArray:
-    """Weights as floats; :class:`MethodError` unless every weight is finite and ≥ 0."""
-    arr = np.asarray(w, dtype=np.float64)
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if bad.any():
-        raise MethodError(
-            f"aggregation weights must be finite and >= 0; found "
-            f"{format_items(np.unique(arr[bad]).tolist())} at {int(bad.sum())} position(s)"
-        )
-    return arr
-
-
-def _scaled_weights(w: FloatArray) -> FloatArray:
-    """``w`` with each parent's weights scaled by a power of two where they are huge.
-
-    Means do not depend on the scale of the weights, and a power of two changes no bit of
-    them; so a parent whose weights could overflow their sum (e.g. ``1e308, 1e308``) is
-    scaled and every other parent is left as it is (the same array when none is huge).
-    """
-    if not w.size:
-        return w
-    top = w.max(axis=-1, keepdims=True)
-    huge = top > _HUGE_WEIGHT
-    if not huge.any():
-        return w
-    _, exponent = np.frexp(top)
-    return np.where(huge, np.ldexp(w, -exponent), w)
-
-
 def _present_weights(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Weights of the children present (``(…, E, P, C)``) and their sums, for the means."""
-    wm = np.where(np.isnan(x), 0.0, _wide(_scaled_weights(_checked_weights(w))))
+    wm = np.where(np.isnan(x), 0.0, _wide(scaled_weights(checked_weights(w))))
     return wm, wm.sum(axis=-1)
-
-
-def _rescaled(
-    value: FloatArray,
-    x: FloatArray,
-    present: np.ndarray,
-    mean: Callable[[FloatArray], FloatArray],
-    *,
-    by: Literal["max", "min"] = "max",
-    exact: bool = False,
-) -> FloatArray:
-    """``value`` where finite, else the mean of the children scaled down (or up) first.
-
-    Means are scale-equivariant (``M(c·x) = c·M(x)``): where a sum or power of the raw
-    children overflowed (or underflowed to 0) although a child is present, the mean is
-    taken of ``x / c`` — ``c`` the largest (``by="max"``) or smallest (``"min"``) ``|x|`` of
-    the parent's children present, as a power of two or, with ``exact``, the value
-    itself — and multiplied back. The mean of finite children is then finite.
-    """
-    failed = present & (~np.isfinite(value) | ((value == 0) & (by == "min")))
-    if not failed.any():
-        return value
-    mag = np.where(np.isnan(x), np.nan, np.abs(x))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # parents without children
-        ref = (
-            np.nanmax(mag, axis=-1)
-            if by == "max"
-            else np.nanmin(np.where(mag > 0, mag, np.nan), axis=-1)
-        )
-    ref = np.where(np.isfinite(ref) & (ref > 0), ref, 1.0)
-    if not exact:
-        _, e = np.frexp(ref)
-        ref = np.ldexp(1.0, e)
-    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        again = mean(x / ref[..., np.newaxis]) * ref
-    return np.where(failed, again, value)
 
 
 def _weighted_sums(
@@ -196,9 +126,9 @@ def arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
     >>> arithmetic(np.array([[[10.0, 20.0, np.nan]]]), np.array([[1.0, 3.0, 1.0]]))
     array([[17.5]])
     """
-    w = _scaled_weights(_checked_weights(w))
+    w = scaled_weights(checked_weights(w))
     num, wsum = _weighted_sums(x, w)
-    return _rescaled(_ratio(num, wsum), x, wsum > 0, lambda v: _ratio(*_weighted_sums(v, w)))
+    return rescued_mean(_ratio(num, wsum), x, wsum > 0, lambda v: _ratio(*_weighted_sums(v, w)))
 
 
 @AGGREGATORS.register("geometric")
@@ -235,7 +165,7 @@ def harmonic(x: FloatArray, w: FloatArray) -> FloatArray:
             return 1.0 / _mean_of(inv, wm, wsum)
 
     # 1/x of a value near 0 overflows: scale by the smallest child then
-    return _rescaled(mean(x), x, wsum > 0, mean, by="min")
+    return rescued_mean(mean(x), x, wsum > 0, mean, by="min")
 
 
 @AGGREGATORS.register("generalized")
@@ -267,7 +197,7 @@ def generalized(x: FloatArray, w: FloatArray, *, p: float = 1.0) -> FloatArray:
     if p > 0:  # x^p may also underflow to 0 although a child is positive
         tiny = (value == 0) & np.any((wm > 0) & (x > 0), axis=-1)
         value = np.where(tiny, np.inf, value)
-    return _rescaled(value, x, wsum > 0, mean, by=by, exact=True)
+    return rescued_mean(value, x, wsum > 0, mean, by=by, exact=True)
 
 
 @AGGREGATORS.register("median")
@@ -291,7 +221,7 @@ def median(x: FloatArray, w: FloatArray) -> FloatArray:
     ws = np.take_along_axis(wm, order, axis=-1)
     cum = np.cumsum(ws, axis=-1)
     half = 0.5 * wsum[..., np.newaxis]
-    tol = 1e-12 * np.maximum(wsum[..., np.newaxis], 1.0)
+    tol = 1e-12 * wsum[..., np.newaxis]  # relative: weights of any scale give one median
     k = np.argmax(cum >= half - tol, axis=-1)[..., np.newaxis]
     lower = np.take_along_axis(xs, k, axis=-1)[..., 0]
     exact = np.abs(np.take_along_axis(cum, k, axis=-1) - half)[..., 0] <= tol[..., 0]
@@ -328,9 +258,9 @@ def total(x: FloatArray, w: FloatArray) -> FloatArray:
     >>> total(np.array([[[4.0, np.nan, 3.0]]]), np.array([[1.0, 1.0, 2.0]]))
     array([[10.]])
     """
-    wm = np.where(np.isnan(x), 0.0, _wide(_checked_weights(w)))  # not rescaled: a sum
-    wsum = wm.sum(axis=-1)
+    wm = np.where(np.isnan(x), 0.0, _wide(checked_weights(w)))  # not rescaled: a sum
     with np.errstate(over="ignore", invalid="ignore"):
+        wsum = wm.sum(axis=-1)  # only its sign is used
         out = np.sum(np.where(wm > 0, wm * np.nan_to_num(x), 0.0), axis=-1)
     over = ~np.isfinite(out) & (wsum > 0)
     if over.any():
@@ -492,11 +422,11 @@ def aggregate_tree(
             x = np.take(padded, idx, axis=-1)  # (..., E, P, C)
             w = g.weights if wpad is None else np.take(wpad, idx, axis=-1)  # (P, C) | (R, P, C)
             if g.spec.name == "arithmetic":  # fused: the weight sums serve the coverage too
-                w = _scaled_weights(w)
+                w = scaled_weights(w)
                 value, present_w = _fused_arithmetic(x, w)
             else:
                 value = _kernel_value(g, x, w, node_labels, entity_labels)
-                w = _scaled_weights(w)  # the coverage is a ratio of weight sums: scale is free
+                w = scaled_weights(w)  # the coverage is a ratio of weight sums: scale is free
                 present_w = _present_sum(np.isnan(x), w, value.shape)
             total_w = w.sum(axis=-1)
             total_w = total_w if w.ndim == 2 else total_w[..., np.newaxis, :]
@@ -516,12 +446,12 @@ def _fused_arithmetic(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatAr
     def mean(v: FloatArray) -> FloatArray:  # missing children are 0 now, with their weight
         return _ratio(np.einsum(_EINSUM[w.ndim], v, w), present_w)
 
-    return _rescaled(_ratio(num, present_w), x, present_w > 0, mean), present_w
+    return rescued_mean(_ratio(num, present_w), x, present_w > 0, mean), present_w
 
 
 def _padded_weights(weights: FloatArray, shape: tuple[int, ...]) -> FloatArray:
     """Node weights ``(N,)`` or ``(R, N)`` with a zero-weight padding column appended."""
-    w = _checked_weights(weights)
+    w = checked_weights(weights)
     n_nodes = shape[-1]
     if w.shape not in ((n_nodes,), (shape[0], n_nodes)) or (w.ndim == 2 and len(shape) != 3):
         raise MethodError(

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govindex._numerics import exponent_of, halves
 from govindex._registry import Registry
 from govindex._typing import FloatArray
 from govindex.exceptions import MethodError, NormalizationWarning, PanelError, format_items
@@ -94,22 +95,6 @@ def _finite_output(out: FloatArray, labels: Any, method: str) -> FloatArray:
             "range near 0; check the parameters (reference, goalposts, frontier, sd, scale)"
         )
     return out
-
-
-def _halves(x: FloatArray, lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, ...]:
-    """``x``, ``lo``, ``hi`` and ``hi − lo``, halved in the columns where ``hi − lo`` overflows.
-
-    A share ``(x − lo) / (hi − lo)`` is the same for halved values, and halving values
-    that large is exact.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        rng = hi - lo
-    over = np.isinf(rng)
-    if not over.any():
-        return x, lo, hi, rng
-    f = np.where(over, 0.5, 1.0)
-    lo, hi = lo * f, hi * f
-    return x * f, lo, hi, hi - lo
 
 
 def _scale(value: Any, name: str = "scale") -> float:
@@ -187,7 +172,7 @@ def minmax(
     x = _matrix(x, labels)
     d = _direction(direction, x.shape[1])
     lo, hi, empty = _column_range(x)
-    x, lo, hi, rng = _halves(x, lo, hi)
+    x, lo, hi, rng = halves(x, lo, hi)
     _warn_nan_columns((rng == 0) & ~empty, "constant column (zero range)", labels)
     # share = (x − lo)/rng for d = 1 and (hi − x)/rng = (−x − (−hi))/rng for d = −1,
     # computed in place in a few passes (exactly 0 and 1 at the extremes)
@@ -226,8 +211,7 @@ def zscore(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         # each column scaled by a power of two (exact): no square overflows or underflows
-        _, e = np.frexp(np.fmax.reduce(np.abs(x), axis=0, initial=0.0))
-        x = np.ldexp(x, -e)
+        x = np.ldexp(x, -exponent_of(x, axis=0))
         mu = np.nanmean(x, axis=0)
         s = np.nanstd(x, axis=0, ddof=ddof)
     s = np.where(n > ddof, s, np.nan)
@@ -309,7 +293,7 @@ def _goalposts(
             f"found lower >= upper for {format_items(names)} (lower "
             f"{format_items(lower[pos].tolist())}, upper {format_items(upper[pos].tolist())})"
         )
-    x, lower, upper, rng = _halves(x, lower, upper)
+    x, lower, upper, rng = halves(x, lower, upper)
     with np.errstate(over="ignore"):
         share = np.where(d > 0, (x - lower) / rng, (upper - x) / rng)
     if truncate:
@@ -407,7 +391,9 @@ def distance_to_reference(
     """Distance to a reference value per indicator (OECD average, base year, target).
 
     ``kind="ratio"``: ``scale · (x / ref)^d``; ``kind="difference"``:
-    ``scale · d · (x − ref) / |ref|``. A zero or missing reference gives NaN and a warning.
+    ``scale · d · (x − ref) / |ref|``. A zero or missing reference (for a ratio, also a
+    negative one) gives NaN and a warning, and so does a value ≤ 0 of a lower-is-better
+    ratio (``ref / x`` would not keep the order of the values across 0).
 
     Examples
     --------
@@ -426,8 +412,22 @@ def distance_to_reference(
     k = x.shape[1]
     d = _direction(direction, k)
     ref = _per_indicator(reference, k, "reference")
-    _warn_nan_columns((ref == 0) | np.isnan(ref), "zero or missing reference", labels)
-    ref = np.where(ref == 0, np.nan, ref)
+    if kind == "ratio":  # a ratio orders values only against a positive reference
+        _warn_nan_columns(
+            np.asarray(~(ref > 0)), "zero or missing reference (or negative: a ratio)", labels
+        )
+        ref = np.where(ref > 0, ref, np.nan)
+        inverted = (d < 0) & (x <= 0)  # ref / x is not monotone across 0
+        if inverted.any():
+            _warn_nan_columns(
+                np.asarray(inverted.any(axis=0)),
+                "values <= 0 of a lower-is-better ratio (ref / x)",
+                labels,
+            )
+            x = np.where(inverted, np.nan, x)
+    else:
+        _warn_nan_columns((ref == 0) | np.isnan(ref), "zero or missing reference", labels)
+        ref = np.where(ref == 0, np.nan, ref)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if kind == "ratio":
             ratio = x / ref
@@ -472,7 +472,7 @@ def distance_to_frontier(
     lo, hi, empty = _column_range(x)
     best = np.where(d > 0, hi, lo) if frontier is None else _per_indicator(frontier, k, "frontier")
     bad = np.where(d > 0, lo, hi) if worst is None else _per_indicator(worst, k, "worst")
-    wrong = d * (best - bad) < 0  # the frontier must be better than the worst value
+    wrong = np.where(d > 0, best < bad, best > bad)  # the frontier must beat the worst value
     if wrong.any():
         pos = np.flatnonzero(wrong)
         names = [str(labels[i]) if labels is not None else str(i) for i in pos]
@@ -481,7 +481,7 @@ def distance_to_frontier(
             f"found frontier {format_items(best[pos].tolist())} and worst "
             f"{format_items(bad[pos].tolist())} for {format_items(names)} (given or observed)"
         )
-    x, bad, best, gap = _halves(x, bad, best)  # gap = best − bad
+    x, bad, best, gap = halves(x, bad, best)  # gap = best − bad
     _warn_nan_columns((gap == 0) & ~empty, "frontier equal to the worst value", labels)
     with np.errstate(over="ignore"):
         share = _safe_divide(bad - x, -gap)

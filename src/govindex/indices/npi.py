@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from govindex._numerics import exponent_of
 from govindex._typing import FloatArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
@@ -217,14 +218,10 @@ def reference_average(
                 f"for (member/year) {format_items(where, limit=5)}"
             )
         # weights scaled per year by a power of two so that their sum cannot overflow
-        _, w_exp = np.frexp(np.nanmax(np.where(np.isnan(weights), 0.0, weights), axis=0))
-        scaled = np.ldexp(weights, -w_exp)[:, None, :]
+        scaled = np.ldexp(weights, -exponent_of(weights, axis=0))[:, None, :]
         w = np.where(present & ~np.isnan(scaled), scaled, 0.0)
     # values scaled per (indicator, year) by a power of two: the mean of finite values is finite
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
-        _, v_exp = np.frexp(np.nanmax(np.abs(values), axis=0))
-    v_exp = np.where(present.any(axis=0), v_exp, 0)
+    v_exp = exponent_of(values, axis=0)
     total = w.sum(axis=0)
     num = np.where(w > 0, w * np.nan_to_num(np.ldexp(values, -v_exp)), 0.0).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
