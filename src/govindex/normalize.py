@@ -51,18 +51,16 @@ def _matrix(x: Any, labels: Any = None, rows: Any = None) -> FloatArray:
         raise MethodError(f"values must be a 2-D array (entity × indicator); found {arr.shape}")
     inf = np.argwhere(np.isinf(arr))
     if inf.size:
-        where = [
-            (
-                str(rows[e]) if rows is not None else int(e),
-                str(labels[i]) if labels is not None else int(i),
-            )
-            for e, i in inf
-        ]
+        where = [(_label(rows, e), _label(labels, i)) for e, i in inf]
         raise PanelError(
             f"infinite values at (row, indicator) {format_items(where, limit=5)}: they cannot be "
             "normalised; replace them by NaN (missing) or a finite value"
         )
     return arr
+
+
+def _label(labels: Any, i: Any) -> str:
+    return str(labels[i]) if labels is not None else str(i)
 
 
 def _per_indicator(value: Any, k: int, name: str) -> FloatArray:
@@ -87,8 +85,7 @@ def _finite_output(out: FloatArray, labels: Any, method: str) -> FloatArray:
     """``out``, or a :class:`MethodError` if a normalised value left the float range."""
     bad = np.isinf(out).any(axis=0)
     if bad.any():
-        pos = np.flatnonzero(bad)
-        names = [str(labels[i]) if labels is not None else str(i) for i in pos]
+        names = [_label(labels, i) for i in np.flatnonzero(bad)]
         raise MethodError(
             f"{method} normalisation of indicator(s) {format_items(names)} gives values beyond "
             "the floating-point range (|value| > 1.8e308), e.g. a ratio to a reference or a "
@@ -112,11 +109,11 @@ def _range(low: Any, high: Any) -> tuple[float, float]:
     return lo, hi
 
 
-def _warn_nan_columns(bad: np.ndarray, what: str, labels: Any = None) -> None:
+def _warn_nan_columns(bad: Any, what: str, labels: Any = None) -> None:
     if not np.any(bad):
         return
     pos = np.flatnonzero(bad)
-    names = [str(labels[i]) for i in pos] if labels is not None else [str(i) for i in pos]
+    names = [_label(labels, i) for i in pos]
     warnings.warn(
         f"{what} for {len(pos)} indicator(s) {names[:10]}: their normalised values are NaN",
         NormalizationWarning,
@@ -287,7 +284,7 @@ def _goalposts(
     crossed = lower >= upper
     if crossed.any():
         pos = np.flatnonzero(crossed)
-        names = [str(labels[i]) if labels is not None else str(i) for i in pos]
+        names = [_label(labels, i) for i in pos]
         raise MethodError(
             f"goalposts need lower < upper (in the indicator's units, whatever its direction); "
             f"found lower >= upper for {format_items(names)} (lower "
@@ -413,17 +410,12 @@ def distance_to_reference(
     d = _direction(direction, k)
     ref = _per_indicator(reference, k, "reference")
     if kind == "ratio":  # a ratio orders values only against a positive reference
-        _warn_nan_columns(
-            np.asarray(~(ref > 0)), "zero or missing reference (or negative: a ratio)", labels
-        )
+        _warn_nan_columns(~(ref > 0), "zero or missing reference (or negative: a ratio)", labels)
         ref = np.where(ref > 0, ref, np.nan)
         inverted = (d < 0) & (x <= 0)  # ref / x is not monotone across 0
         if inverted.any():
-            _warn_nan_columns(
-                np.asarray(inverted.any(axis=0)),
-                "values <= 0 of a lower-is-better ratio (ref / x)",
-                labels,
-            )
+            what = "values <= 0 of a lower-is-better ratio (ref / x)"
+            _warn_nan_columns(inverted.any(axis=0), what, labels)
             x = np.where(inverted, np.nan, x)
     else:
         _warn_nan_columns((ref == 0) | np.isnan(ref), "zero or missing reference", labels)
@@ -475,7 +467,7 @@ def distance_to_frontier(
     wrong = np.where(d > 0, best < bad, best > bad)  # the frontier must beat the worst value
     if wrong.any():
         pos = np.flatnonzero(wrong)
-        names = [str(labels[i]) if labels is not None else str(i) for i in pos]
+        names = [_label(labels, i) for i in pos]
         raise MethodError(
             f"the frontier must be better than the worst value in the indicator's direction; "
             f"found frontier {format_items(best[pos].tolist())} and worst "
