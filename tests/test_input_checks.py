@@ -199,7 +199,8 @@ def test_a_dataframe_where_a_catalog_is_expected() -> None:
 
 def test_performance_index_year_as_text() -> None:
     with pytest.raises(
-        MethodError, match=r"year must be an integer year such as 2025; got '2025'"
+        MethodError,
+        match=r"year must be an integer \(the assessment year, e.g. 2024\); found '2025'",
     ):
         performance_index(Panel.from_frame(FRAME), CATALOG, year="2025")  # type: ignore[arg-type]
 

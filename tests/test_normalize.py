@@ -189,9 +189,11 @@ def test_goalposts_errors() -> None:
         goalposts(col(5.0), [1], lower=NAN, upper=10, labels=["gdp"])
     with pytest.raises(MethodError, match=r"parameter 'lower' has shape \(2,\)"):
         goalposts(col(5.0), [1], lower=[0, 1], upper=10)
-    with pytest.warns(NormalizationWarning, match="equal lower and upper goalposts"):
-        out = goalposts(col(5.0), [1], lower=3, upper=3)
-    assert np.isnan(out).all()
+    # equal or crossed goalposts are an error (issue 14: they scored silently before)
+    with pytest.raises(MethodError, match=r"lower < upper.*'0' \(lower 3.0, upper 3.0\)"):
+        goalposts(col(5.0), [1], lower=3, upper=3)
+    with pytest.raises(MethodError, match=r"lower >= upper for 'gdp'"):
+        goalposts(col(5.0), [1], lower=10, upper=5, labels=["gdp"])
 
 
 def test_bounded_censoring() -> None:
@@ -262,7 +264,7 @@ def test_bands() -> None:
     assert_allclose(bands(x, [1], n_bands=5), col(1, 2, 3, 4, 5, NAN))
     assert_allclose(bands(x, [1], n_bands=3), col(1, 1, 2, 3, 3, NAN))
     assert_allclose(bands(x, [-1], n_bands=3), col(3, 3, 2, 1, 1, NAN))
-    with pytest.raises(MethodError, match="n_bands must be at least 1; got 0"):
+    with pytest.raises(MethodError, match="n_bands must be an integer >= 1; got 0"):
         bands(x, [1], n_bands=0)
 
 

@@ -29,14 +29,16 @@ import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from govindex._numerics import checked_weights, rescued_mean, scaled_weights
 from govindex._registry import Registry
 from govindex._typing import FloatArray, IntArray
 from govindex.exceptions import AggregationError, MethodError, format_items
+from govindex.methods import check_coverage, check_number
 
 __all__ = ["AGGREGATORS", "AggregationSpec", "aggregate_tree", "parse_aggregation"]
 
@@ -56,7 +58,8 @@ def _wide(w: FloatArray) -> FloatArray:
 
 
 def _present_weights(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
-    wm = np.where(np.isnan(x), 0.0, _wide(w))
+    """Weights of the children present (``(…, E, P, C)``) and their sums, for the means."""
+    wm = np.where(np.isnan(x), 0.0, _wide(scaled_weights(checked_weights(w))))
     return wm, wm.sum(axis=-1)
 
 
@@ -100,11 +103,15 @@ def _mean_of(values: FloatArray, wm: FloatArray, wsum: FloatArray) -> FloatArray
         return np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
 
 
-def _require_positive(x: FloatArray, wm: FloatArray, name: str) -> None:
-    bad = (wm > 0) & (x <= 0)
+def _require_positive(
+    x: FloatArray, wm: FloatArray, name: str, *, allow_zero: bool = False
+) -> None:
+    bad = (wm > 0) & ((x < 0) if allow_zero else (x <= 0))
     if np.any(bad):
+        need = "values ≥ 0" if allow_zero else "positive values"
+        found = "< 0" if allow_zero else "≤ 0"
         raise AggregationError(
-            f"{name} mean needs positive values; found {int(bad.sum())} value(s) ≤ 0 "
+            f"{name} mean needs {need}; found {int(bad.sum())} value(s) {found} "
             f"(smallest {float(np.min(np.where(bad, x, np.inf))):g}). Normalise to a "
             "positive range (e.g. minmax with low=1, high=100) or use the arithmetic mean"
         )
@@ -119,7 +126,9 @@ def arithmetic(x: FloatArray, w: FloatArray) -> FloatArray:
     >>> arithmetic(np.array([[[10.0, 20.0, np.nan]]]), np.array([[1.0, 3.0, 1.0]]))
     array([[17.5]])
     """
-    return _ratio(*_weighted_sums(x, w))
+    w = scaled_weights(checked_weights(w))
+    num, wsum = _weighted_sums(x, w)
+    return rescued_mean(_ratio(num, wsum), x, wsum > 0, lambda v: _ratio(*_weighted_sums(v, w)))
 
 
 @AGGREGATORS.register("geometric")
@@ -149,9 +158,14 @@ def harmonic(x: FloatArray, w: FloatArray) -> FloatArray:
     """
     wm, wsum = _present_weights(x, w)
     _require_positive(x, wm, "harmonic")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        inv = np.where(wm > 0, 1.0 / np.where(wm > 0, x, 1.0), 0.0)
-    return 1.0 / _mean_of(inv, wm, wsum)
+
+    def mean(v: FloatArray) -> FloatArray:
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            inv = np.where(wm > 0, 1.0 / np.where(wm > 0, v, 1.0), 0.0)
+            return 1.0 / _mean_of(inv, wm, wsum)
+
+    # 1/x of a value near 0 overflows: scale by the smallest child then
+    return rescued_mean(mean(x), x, wsum > 0, mean, by="min")
 
 
 @AGGREGATORS.register("generalized")
@@ -163,17 +177,27 @@ def generalized(x: FloatArray, w: FloatArray, *, p: float = 1.0) -> FloatArray:
     >>> generalized(np.array([[[3.0, 4.0]]]), np.array([[1.0, 1.0]]), p=2) ** 2
     array([[12.5]])
     """
-    p = float(p)
+    p = check_number(p, "p", hint=". It is the power of the generalised mean")
     if p == 0:
         return geometric(x, w)
     if p == 1:
         return arithmetic(x, w)
     wm, wsum = _present_weights(x, w)
-    if p < 0 or p != round(p):
-        _require_positive(x, wm, f"generalised (p={p:g})")
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        powered = np.where(wm > 0, np.where(wm > 0, x, 1.0) ** p, 0.0)
-        return _mean_of(powered, wm, wsum) ** (1.0 / p)
+    # the power mean is a mean of positive values; an integer power > 0 also allows 0
+    _require_positive(x, wm, f"generalised (p={p:g})", allow_zero=p > 0 and p.is_integer())
+
+    def mean(v: FloatArray) -> FloatArray:
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
+            powered = np.where(wm > 0, np.where(wm > 0, v, 1.0) ** p, 0.0)
+            return _mean_of(powered, wm, wsum) ** (1.0 / p)
+
+    # x^p beyond the float range: scale by the largest (p > 0) or smallest (p < 0) child
+    by: Literal["max", "min"] = "max" if p > 0 else "min"
+    value = mean(x)
+    if p > 0:  # x^p may also underflow to 0 although a child is positive
+        tiny = (value == 0) & np.any((wm > 0) & (x > 0), axis=-1)
+        value = np.where(tiny, np.inf, value)
+    return rescued_mean(value, x, wsum > 0, mean, by=by, exact=True)
 
 
 @AGGREGATORS.register("median")
@@ -197,14 +221,17 @@ def median(x: FloatArray, w: FloatArray) -> FloatArray:
     ws = np.take_along_axis(wm, order, axis=-1)
     cum = np.cumsum(ws, axis=-1)
     half = 0.5 * wsum[..., np.newaxis]
-    tol = 1e-12 * np.maximum(wsum[..., np.newaxis], 1.0)
+    tol = 1e-12 * wsum[..., np.newaxis]  # relative: weights of any scale give one median
     k = np.argmax(cum >= half - tol, axis=-1)[..., np.newaxis]
     lower = np.take_along_axis(xs, k, axis=-1)[..., 0]
     exact = np.abs(np.take_along_axis(cum, k, axis=-1) - half)[..., 0] <= tol[..., 0]
     k_next = np.minimum(k + 1, xs.shape[-1] - 1)
     upper = np.take_along_axis(xs, k_next, axis=-1)[..., 0]
     upper = np.where(np.isfinite(upper), upper, lower)
-    out = np.where(exact, 0.5 * (lower + upper), lower)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mid = 0.5 * (lower + upper)
+        mid = np.where(np.isinf(mid), 0.5 * lower + 0.5 * upper, mid)  # the sum overflowed
+    out = np.where(exact, mid, lower)
     return np.where(wsum > 0, out, np.nan)
 
 
@@ -231,8 +258,16 @@ def total(x: FloatArray, w: FloatArray) -> FloatArray:
     >>> total(np.array([[[4.0, np.nan, 3.0]]]), np.array([[1.0, 1.0, 2.0]]))
     array([[10.]])
     """
-    wm, wsum = _present_weights(x, w)
-    out = np.sum(np.where(wm > 0, wm * np.nan_to_num(x), 0.0), axis=-1)
+    wm = np.where(np.isnan(x), 0.0, _wide(checked_weights(w)))  # not rescaled: a sum
+    with np.errstate(over="ignore", invalid="ignore"):
+        wsum = wm.sum(axis=-1)  # only its sign is used
+        out = np.sum(np.where(wm > 0, wm * np.nan_to_num(x), 0.0), axis=-1)
+    over = ~np.isfinite(out) & (wsum > 0)
+    if over.any():
+        raise AggregationError(
+            f"sum aggregation beyond the floating-point range (|sum| > 1.8e308) for "
+            f"{int(over.sum())} parent value(s); reduce the weights or the values"
+        )
     return np.where(wsum > 0, out, np.nan)
 
 
@@ -296,6 +331,8 @@ def parse_aggregation(text: str | AggregationSpec) -> AggregationSpec:
             f"aggregation {name!r} has no parameter(s) {unknown}; "
             f"its parameters are {allowed or 'none'} (in {text!r})"
         )
+    for key, value in params:
+        check_number(value, f"parameter {key!r} of aggregation {text!r}")
     return AggregationSpec(name, tuple(sorted(params)))
 
 
@@ -363,8 +400,7 @@ def aggregate_tree(
     >>> aggregate_tree(x, cat.rollup_plan(), weights=w).scores[:, 0, 0]
     array([25. , 17.5])
     """
-    if not 0.0 <= coverage <= 1.0:
-        raise MethodError(f"coverage must be within [0, 1]; got {coverage}")
+    check_coverage(coverage)
     leaf_scores = np.asarray(leaf_scores, dtype=np.float64)
     if leaf_scores.ndim not in (2, 3):
         raise MethodError(
@@ -386,10 +422,11 @@ def aggregate_tree(
             x = np.take(padded, idx, axis=-1)  # (..., E, P, C)
             w = g.weights if wpad is None else np.take(wpad, idx, axis=-1)  # (P, C) | (R, P, C)
             if g.spec.name == "arithmetic":  # fused: the weight sums serve the coverage too
-                num, present_w = _weighted_sums(x, w, overwrite=True)  # x is a fresh gather
-                value = _ratio(num, present_w)
+                w = scaled_weights(w)
+                value, present_w = _fused_arithmetic(x, w)
             else:
                 value = _kernel_value(g, x, w, node_labels, entity_labels)
+                w = scaled_weights(w)  # the coverage is a ratio of weight sums: scale is free
                 present_w = _present_sum(np.isnan(x), w, value.shape)
             total_w = w.sum(axis=-1)
             total_w = total_w if w.ndim == 2 else total_w[..., np.newaxis, :]
@@ -402,9 +439,19 @@ def aggregate_tree(
     return TreeRollup(scores=scores, coverage=cov, low_coverage=low)
 
 
+def _fused_arithmetic(x: FloatArray, w: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Weighted mean and present weight of a fresh gather ``x`` (its NaN set to 0 in place)."""
+    num, present_w = _weighted_sums(x, w, overwrite=True)
+
+    def mean(v: FloatArray) -> FloatArray:  # missing children are 0 now, with their weight
+        return _ratio(np.einsum(_EINSUM[w.ndim], v, w), present_w)
+
+    return rescued_mean(_ratio(num, present_w), x, present_w > 0, mean), present_w
+
+
 def _padded_weights(weights: FloatArray, shape: tuple[int, ...]) -> FloatArray:
     """Node weights ``(N,)`` or ``(R, N)`` with a zero-weight padding column appended."""
-    w = np.asarray(weights, dtype=np.float64)
+    w = checked_weights(weights)
     n_nodes = shape[-1]
     if w.shape not in ((n_nodes,), (shape[0], n_nodes)) or (w.ndim == 2 and len(shape) != 3):
         raise MethodError(
@@ -429,7 +476,7 @@ def _kernel_value(
         except TypeError as exc:
             raise MethodError(f"bad parameters for aggregation {g.spec}: {exc}") from None
         except AggregationError as exc:
-            bad = np.any((x <= 0) & (_wide(w) > 0), axis=-1)  # (..., E, P)
+            bad = _offending(g.spec, x, w)  # (..., E, P)
             e, r = np.nonzero(bad.reshape(-1, *bad.shape[-2:]).any(axis=0))
             ents = entity_labels if entity_labels is not None else range(bad.shape[-2])
             nodes = node_labels if node_labels is not None else range(int(g.parents.max()) + 1)
@@ -439,6 +486,18 @@ def _kernel_value(
             raise AggregationError(
                 f"{exc}; at (entity/parent) {format_items(where, limit=5)}"
             ) from None
+
+
+def _offending(spec: AggregationSpec, x: FloatArray, w: FloatArray) -> np.ndarray:
+    """The (…, entity, parent) cells where a kernel raised an :class:`AggregationError`."""
+    weighted = _wide(w) > 0
+    if spec.name == "sum":  # the sum left the floating-point range
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.sum(np.where(weighted & ~np.isnan(x), _wide(w) * np.nan_to_num(x), 0.0), -1)
+        return np.asarray(~np.isfinite(out))
+    p = dict(spec.params).get("p", 0.0)
+    zero_ok = spec.name == "generalized" and p > 0 and float(p).is_integer()
+    return np.asarray(np.any(((x < 0) if zero_ok else (x <= 0)) & weighted, axis=-1))
 
 
 def aggregate_frame(

@@ -8,7 +8,10 @@ vectorised over entities and indicators.
 * :func:`window_changes` — the annual change ``g`` of every (entity, indicator)
   over the window ``T - w … T`` with one of the rules in :data:`CHANGE_RULES`
   (``relative`` CAGR, ``absolute`` units per year, ``slope`` OLS / Theil–Sen
-  relative to the window mean), with flags and reason codes for every cell.
+  relative to the base level), with flags and reason codes for every cell. Every
+  rule is non-decreasing in the end value (a better end value never lowers the
+  change) and computed without overflow; a change beyond the floating-point range
+  is a :class:`~govindex.exceptions.PanelError` naming the cells.
 * :func:`progress_score` with :func:`default_cap` and :func:`default_tolerance`.
 * The classes — :func:`classify` / :func:`classify_survey` (improved / stable /
   deteriorated, the survey variant with a two-proportion z-test,
@@ -22,9 +25,9 @@ The formulas, with worked examples, are in ``docs/methodology_changes.md``.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -38,8 +41,26 @@ from govindex._arrays import (
     per_indicator,
     raise_if_any,
 )
-from govindex._registry import Registry
-from govindex._typing import BoolArray, FloatArray, IntArray
+from govindex._change_rules import (
+    CHANGE_RULES,
+    FLAG_END_SHIFTED,
+    FLAG_NONPOSITIVE_FALLBACK,
+    FLAG_START_SHIFTED,
+    FLAG_TEXT,
+    FLAG_THEIL_SEN,
+    REASON_NO_DATA,
+    REASON_OK,
+    REASON_SHORT_SPAN,
+    REASON_TEXT,
+    REASON_TOO_FEW_POINTS,
+    REASON_ZERO_BASE,
+    REASON_ZERO_MEAN,
+    ChangeRule,
+    RuleOutput,
+    WindowData,
+)
+from govindex._numerics import median_abs
+from govindex._typing import FloatArray, IntArray
 from govindex.classification import TARGET_CLASSES as TARGET_CLASSES  # re-export
 from govindex.classification import (
     classify,
@@ -47,7 +68,7 @@ from govindex.classification import (
     target_progress,
     two_proportion_ztest,
 )
-from govindex.exceptions import DataWarning, MethodError, format_items
+from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
 
 __all__ = [
     "CHANGE_RULES",
@@ -79,78 +100,7 @@ __all__ = [
     "window_changes",
 ]
 
-ChangeRule: TypeAlias = Literal["relative", "absolute", "slope"]
-
-FLAG_START_SHIFTED: Final = 1
-FLAG_END_SHIFTED: Final = 2
-FLAG_NONPOSITIVE_FALLBACK: Final = 4
-FLAG_THEIL_SEN: Final = 8
-
-FLAG_TEXT: Final[dict[int, str]] = {
-    FLAG_START_SHIFTED: "start point shifted: no value in year T-w, the earliest year of the "
-    "window with a value was used",
-    FLAG_END_SHIFTED: "end point shifted: no value in year T, the latest year of the window "
-    "with a value was used",
-    FLAG_NONPOSITIVE_FALLBACK: "non-positive values: the change is scaled by the absolute base "
-    "(relative: (x_end - x_start) / (span * |x_start|); slope: divided by |window mean|) "
-    "instead of a growth rate",
-    FLAG_THEIL_SEN: "4 or more points: Theil-Sen slope (median of pairwise slopes) instead of OLS",
-}
-
-REASON_OK: Final = 0
-REASON_NO_DATA: Final = 1
-REASON_TOO_FEW_POINTS: Final = 2
-REASON_SHORT_SPAN: Final = 3
-REASON_ZERO_BASE: Final = 4
-REASON_ZERO_MEAN: Final = 5
-
-REASON_TEXT: Final[dict[int, str]] = {
-    REASON_OK: "change computed",
-    REASON_NO_DATA: "no value in the window",
-    REASON_TOO_FEW_POINTS: "only one value in the window (at least 2 are needed)",
-    REASON_SHORT_SPAN: "the values in the window span less than 2 years",
-    REASON_ZERO_BASE: "relative change with a start value of 0 (growth from 0 is undefined)",
-    REASON_ZERO_MEAN: "slope change with a window mean of 0 (cannot be scaled)",
-}
-
-
 _MIN_SPAN: Final = 2
-_THEIL_SEN_MIN_POINTS: Final = 4
-
-
-@dataclass(frozen=True)
-class WindowData:
-    """Input of a change-rule kernel: the window of some indicator columns.
-
-    All arrays have shape ``(E, J)`` except ``values``/``available`` ``(E, J, W)`` and
-    ``years`` ``(W,)``. ``valid`` marks cells with at least 2 points spanning at
-    least 2 years; kernels only need to fill those.
-    """
-
-    years: FloatArray
-    values: FloatArray
-    available: BoolArray
-    n_points: IntArray
-    start_year: FloatArray
-    end_year: FloatArray
-    start_value: FloatArray
-    end_value: FloatArray
-    valid: BoolArray
-
-
-@dataclass(frozen=True)
-class RuleOutput:
-    """Output of a change-rule kernel, each ``(E, J)``: undirected change, flags, reason."""
-
-    raw_change: FloatArray
-    flags: IntArray
-    reason: IntArray
-
-
-ChangeKernel: TypeAlias = Callable[[WindowData], RuleOutput]
-
-CHANGE_RULES: Registry[ChangeKernel] = Registry("change rule")
-"""Registry of change rules: ``relative``, ``absolute``, ``slope``."""
 
 
 @dataclass(frozen=True)
@@ -225,70 +175,6 @@ def _rule_array(rule: str | Sequence[str], n: int) -> npt.NDArray[np.str_]:
     return names
 
 
-# --------------------------------------------------------------------------- rules
-
-
-@CHANGE_RULES.register("relative")
-def _relative(w: WindowData) -> RuleOutput:
-    """CAGR for positive end points, else the scaled difference (flagged)."""
-    x0, x1 = w.start_value, w.end_value
-    span = w.end_year - w.start_year
-    pos = w.valid & (x0 > 0) & (x1 > 0)
-    fallback = w.valid & ~pos
-    zero = fallback & (x0 == 0)
-    fb = fallback & ~zero
-    raw = np.full(x0.shape, np.nan)
-    raw[pos] = (x1[pos] / x0[pos]) ** (1.0 / span[pos]) - 1.0
-    raw[fb] = (x1[fb] - x0[fb]) / (span[fb] * np.abs(x0[fb]))
-    flags = np.where(fb, FLAG_NONPOSITIVE_FALLBACK, 0).astype(np.int64)
-    reason = np.where(zero, REASON_ZERO_BASE, REASON_OK).astype(np.int64)
-    return RuleOutput(raw, flags, reason)
-
-
-@CHANGE_RULES.register("absolute")
-def _absolute(w: WindowData) -> RuleOutput:
-    """Difference of the end points per year, in the indicator's units."""
-    ok = w.valid
-    raw = np.full(ok.shape, np.nan)
-    raw[ok] = (w.end_value[ok] - w.start_value[ok]) / (w.end_year[ok] - w.start_year[ok])
-    zeros = np.zeros(ok.shape, dtype=np.int64)
-    return RuleOutput(raw, zeros, zeros.copy())
-
-
-@CHANGE_RULES.register("slope")
-def _slope(w: WindowData) -> RuleOutput:
-    """OLS slope (Theil–Sen with ≥ 4 points) over the window, divided by |window mean|."""
-    ok = w.valid
-    shape = ok.shape
-    raw = np.full(shape, np.nan)
-    flags = np.zeros(shape, dtype=np.int64)
-    reason = np.zeros(shape, dtype=np.int64)
-    if not ok.any():
-        return RuleOutput(raw, flags, reason)
-    t = w.years
-    avail = w.available[ok]  # (K, W)
-    y_nan = w.values[ok]
-    y = np.where(avail, y_nan, 0.0)
-    n = w.n_points[ok].astype(np.float64)
-    t_bar = np.where(avail, t, 0.0).sum(axis=1) / n
-    y_bar = y.sum(axis=1) / n
-    dt = np.where(avail, t - t_bar[:, None], 0.0)
-    slope = (dt * (y - y_bar[:, None])).sum(axis=1) / (dt**2).sum(axis=1)
-    ts = n >= _THEIL_SEN_MIN_POINTS
-    if ts.any():
-        j, k = np.triu_indices(t.shape[0], 1)
-        yts = y_nan[ts]
-        pairs = (yts[:, k] - yts[:, j]) / (t[k] - t[j])  # NaN where a point is missing
-        slope[ts] = np.nanmedian(pairs, axis=1)
-    nonzero = y_bar != 0
-    g = np.full(slope.shape, np.nan)
-    g[nonzero] = slope[nonzero] / np.abs(y_bar[nonzero])
-    raw[ok] = g
-    flags[ok] = np.where(ts, FLAG_THEIL_SEN, 0) | np.where(y_bar < 0, FLAG_NONPOSITIVE_FALLBACK, 0)
-    reason[ok] = np.where(nonzero, REASON_OK, REASON_ZERO_MEAN)
-    return RuleOutput(raw, flags, reason)
-
-
 # --------------------------------------------------------------------------- window changes
 
 
@@ -300,6 +186,8 @@ def window_changes(
     window: int = 3,
     rule: str | Sequence[str] = "relative",
     direction: npt.ArrayLike = 1,
+    entity_labels: Sequence[str] | None = None,
+    indicator_labels: Sequence[str] | None = None,
 ) -> WindowChanges:
     """Direction-adjusted annual change of every (entity, indicator) over ``T - w … T``.
 
@@ -317,11 +205,19 @@ def window_changes(
         One rule for all indicators or one per indicator (see :data:`CHANGE_RULES`).
     direction : 1, -1 or array_like of shape (I,), default 1
         1 if higher is better, -1 if lower is better.
+    entity_labels, indicator_labels : sequence of str, optional
+        Codes of the entities and indicators, used to name cells in errors.
 
     Returns
     -------
     WindowChanges
         Changes, end points, point counts, flags and reason codes, each ``(E, I)``.
+
+    Raises
+    ------
+    PanelError
+        If a change lies beyond the floating-point range (e.g. a growth from 1e-300 to
+        1e300): the error names the cells and their values.
 
     Notes
     -----
@@ -391,6 +287,7 @@ def window_changes(
         raw[:, cols] = out.raw_change
         flags[:, cols] = out.flags
         reason[:, cols] = np.where(valid[:, cols], out.reason, reason[:, cols])
+    _check_finite(raw, start_value, end_value, entity_labels, indicator_labels)
     defined = ~np.isnan(raw)
     reason[defined] = REASON_OK
     flags |= np.where(start_year != t_year - w_len, FLAG_START_SHIFTED, 0)
@@ -400,6 +297,30 @@ def window_changes(
     freeze(change, raw, start_year, end_year, start_value, end_value, n_points, flags, reason)
     return WindowChanges(
         change, raw, *ends, n_points, flags, reason, t_year, w_len, tuple(map(str, rules))
+    )
+
+
+def _check_finite(
+    raw: FloatArray,
+    start: FloatArray,
+    end: FloatArray,
+    entities: Sequence[str] | None,
+    indicators: Sequence[str] | None,
+) -> None:
+    """Raise :class:`PanelError` for a change beyond the floating-point range."""
+    bad = np.argwhere(np.isinf(raw))
+    if not bad.size:
+        return
+    cells = [
+        f"{entities[e] if entities is not None else e}/"
+        f"{indicators[i] if indicators is not None else i} "
+        f"({start[e, i]:.6g} -> {end[e, i]:.6g})"
+        for e, i in bad.tolist()
+    ]
+    raise PanelError(
+        "the annual change lies beyond the floating-point range (|g| > 1.8e308) for "
+        f"(entity/indicator) {format_items(cells, limit=5)}; check the units of these values "
+        "(a start value near 0 makes a relative change explode) or use the absolute rule"
     )
 
 
@@ -477,13 +398,17 @@ def default_cap(
     n_ind = g.shape[1]
     rules = _rule_array(rule, n_ind)
     given = per_indicator(np.nan if cap is None else cap, n_ind, "cap")
-    raise_if_any(given <= 0, given, "cap must be > 0 (or NaN for the default)")
+    raise_if_any(
+        (given <= 0) | np.isinf(given),
+        given,
+        "cap must be a finite number > 0 (or NaN for the default)",
+    )
     out = np.where(np.isnan(given), 0.05, given)
     use_median = (rules == "absolute") & np.isnan(given)
     med = np.full(n_ind, np.nan)
     computable = use_median & (~np.isnan(g)).any(axis=0)
     if computable.any():
-        med[computable] = np.nanmedian(np.abs(g[:, computable]), axis=0)
+        med[computable] = median_abs(g[:, computable])
     med[med == 0] = np.nan
     out[use_median] = med[use_median]
     failed = np.flatnonzero(use_median & np.isnan(out))
@@ -560,5 +485,6 @@ def progress_score(change: npt.ArrayLike, cap: npt.ArrayLike) -> FloatArray:
     """
     g = np.asarray(change, dtype=np.float64)
     caps = per_indicator(cap, g.shape[-1] if g.ndim else 1, "cap")
-    raise_if_any(caps <= 0, caps, "cap must be > 0")
-    return 50.0 + 50.0 * np.clip(g / (caps if g.ndim else caps[0]), -1.0, 1.0)
+    raise_if_any((caps <= 0) | np.isinf(caps), caps, "cap must be a finite number > 0")
+    with np.errstate(over="ignore"):  # g / cap beyond the float range is clipped anyway
+        return 50.0 + 50.0 * np.clip(g / (caps if g.ndim else caps[0]), -1.0, 1.0)

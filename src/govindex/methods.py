@@ -27,19 +27,90 @@ govindex.exceptions.MethodError: unknown parameter 'chnage'; did you mean 'chang
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Final, Self, cast
 
 from govindex.exceptions import GovindexError, MethodError, closest_name, format_items
 
-__all__ = ["DEFAULT_COVERAGE", "Method", "check_coverage"]
+__all__ = ["DEFAULT_COVERAGE", "Method", "check_coverage", "check_number"]
 
 #: Default coverage threshold of every index: the minimum share of a node's child weight
 #: (and, for the GPI, of a body's indicators) with data; below it there is no score.
 DEFAULT_COVERAGE: Final = 2 / 3
 
 
-def check_coverage(value: float) -> None:
+def check_number(
+    value: object,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    open_low: bool = False,
+    open_high: bool = False,
+    integer: bool = False,
+    hint: str = "",
+) -> float:
+    """``value`` as a float, after checking that it is a finite real number within bounds.
+
+    The shared check of numeric method parameters (method objects and the normalisation
+    and aggregation kernels): ``True``, strings, ``None``, NaN and infinities are a
+    :class:`~govindex.exceptions.MethodError` that names the parameter and the range.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    name : str
+        The parameter's name, for the message.
+    low, high : float, optional
+        Bounds; ``open_low`` / ``open_high`` exclude them.
+    integer : bool, default False
+        The value must be a whole number (``5`` or ``5.0``, not ``2.5``).
+    hint : str, optional
+        What the parameter means (a sentence, e.g. ``". It is …"``), appended to the message.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> check_number(3, "window", low=2, integer=True)
+    3.0
+    >>> check_number(2.5, "n_bands", low=1, integer=True)
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.MethodError: n_bands must be an integer >= 1; got 2.5
+    """
+    real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    number = float(value) if real else math.nan  # type: ignore[arg-type]
+    finite = math.isfinite(number)
+    ok = finite and (not integer or number.is_integer())
+    ok = ok and (low is None or (number > low if open_low else number >= low))
+    ok = ok and (high is None or (number < high if open_high else number <= high))
+    if not ok:
+        if low is not None and high is not None:
+            left, right = "(" if open_low else "[", ")" if open_high else "]"
+            bounds = f"within {left}{low:g}, {high:g}{right}"
+        elif low is not None:
+            bounds = f"{'>' if open_low else '>='} {low:g}"
+        elif high is not None:
+            bounds = f"{'<' if open_high else '<='} {high:g}"
+        else:
+            bounds = ""
+        desc = f"an integer {bounds}".rstrip() if integer else (bounds or "a finite number")
+        why = (
+            f" ({type(value).__name__}, not a number)"
+            if not real
+            else ("" if finite else " (not a finite number)")
+        )
+        raise MethodError(f"{name} must be {desc}; got {value!r}{why}{hint}")
+    return number
+
+
+def check_coverage(value: object) -> None:
     """Raise :class:`~govindex.exceptions.MethodError` unless ``0 ≤ value ≤ 1``.
 
     Examples
@@ -48,10 +119,15 @@ def check_coverage(value: float) -> None:
     >>> check_coverage(1.5)
     Traceback (most recent call last):
     ...
-    govindex.exceptions.MethodError: coverage must be within [0, 1]; got 1.5
+    govindex.exceptions.MethodError: coverage must be within [0, 1]; got 1.5. It is ...
     """
-    if not 0.0 <= float(value) <= 1.0:
-        raise MethodError(f"coverage must be within [0, 1]; got {value}")
+    check_number(
+        value,
+        "coverage",
+        low=0.0,
+        high=1.0,
+        hint=". It is the minimum share of child weight with data (0 turns the check off)",
+    )
 
 
 class Method:

@@ -22,9 +22,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govindex._numerics import exponent_of, halves
 from govindex._registry import Registry
 from govindex._typing import FloatArray
-from govindex.exceptions import MethodError, NormalizationWarning
+from govindex.exceptions import MethodError, NormalizationWarning, PanelError, format_items
+from govindex.methods import check_number
 from govindex.transform import transform_indicators
 
 __all__ = ["NORMALIZERS", "normalize"]
@@ -36,21 +38,82 @@ NORMALIZERS: Registry[Kernel] = Registry("normalization")
 
 
 # ---------------------------------------------------------------------- helpers
-def _per_indicator(value: Any, k: int, name: str) -> FloatArray:
-    """Broadcast a scalar or length-k parameter to a float array of shape (k,)."""
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.ndim == 0:
-        return np.full(k, float(arr))
-    if arr.shape != (k,):
-        raise MethodError(f"parameter {name!r} has shape {arr.shape}; expected a scalar or ({k},)")
+def _matrix(x: Any, labels: Any = None, rows: Any = None) -> FloatArray:
+    """The ``(entity, indicator)`` values as floats; :class:`PanelError` for infinities.
+
+    NaN is missing; an infinite value is not a measurement (the panel rejects it too).
+    """
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise MethodError(f"values must be numeric (entity × indicator); {exc}") from None
+    if arr.ndim != 2:
+        raise MethodError(f"values must be a 2-D array (entity × indicator); found {arr.shape}")
+    inf = np.argwhere(np.isinf(arr))
+    if inf.size:
+        where = [(_label(rows, e), _label(labels, i)) for e, i in inf]
+        raise PanelError(
+            f"infinite values at (row, indicator) {format_items(where, limit=5)}: they cannot be "
+            "normalised; replace them by NaN (missing) or a finite value"
+        )
     return arr
 
 
-def _warn_nan_columns(bad: np.ndarray, what: str, labels: Any = None) -> None:
+def _label(labels: Any, i: Any) -> str:
+    return str(labels[i]) if labels is not None else str(i)
+
+
+def _per_indicator(value: Any, k: int, name: str) -> FloatArray:
+    """Broadcast a scalar or length-k parameter to a float array of shape (k,) (NaN allowed,
+    infinities not)."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise MethodError(
+            f"parameter {name!r} must be a number or one number per indicator; got {value!r}"
+        ) from None
+    if arr.ndim == 0:
+        arr = np.full(k, float(arr))
+    elif arr.shape != (k,):
+        raise MethodError(f"parameter {name!r} has shape {arr.shape}; expected a scalar or ({k},)")
+    if np.isinf(arr).any():
+        raise MethodError(f"parameter {name!r} must be finite (NaN = not given); got {value!r}")
+    return arr
+
+
+def _finite_output(out: FloatArray, labels: Any, method: str) -> FloatArray:
+    """``out``, or a :class:`MethodError` if a normalised value left the float range."""
+    bad = np.isinf(out).any(axis=0)
+    if bad.any():
+        names = [_label(labels, i) for i in np.flatnonzero(bad)]
+        raise MethodError(
+            f"{method} normalisation of indicator(s) {format_items(names)} gives values beyond "
+            "the floating-point range (|value| > 1.8e308), e.g. a ratio to a reference or a "
+            "range near 0; check the parameters (reference, goalposts, frontier, sd, scale)"
+        )
+    return out
+
+
+def _scale(value: Any, name: str = "scale") -> float:
+    return check_number(value, name, low=0.0, open_low=True)
+
+
+def _range(low: Any, high: Any) -> tuple[float, float]:
+    """``low < high``, both finite, with a finite ``high − low``."""
+    lo, hi = check_number(low, "low"), check_number(high, "high")
+    if not lo < hi or not np.isfinite(hi - lo):
+        raise MethodError(
+            f"the output range needs low < high (and a finite high - low); got low={low!r}, "
+            f"high={high!r}"
+        )
+    return lo, hi
+
+
+def _warn_nan_columns(bad: Any, what: str, labels: Any = None) -> None:
     if not np.any(bad):
         return
     pos = np.flatnonzero(bad)
-    names = [str(labels[i]) for i in pos] if labels is not None else [str(i) for i in pos]
+    names = [_label(labels, i) for i in pos]
     warnings.warn(
         f"{what} for {len(pos)} indicator(s) {names[:10]}: their normalised values are NaN",
         NormalizationWarning,
@@ -102,10 +165,11 @@ def minmax(
            [1.5],
            [1. ]])
     """
-    x = np.asarray(x, dtype=np.float64)
+    low, high = _range(low, high)
+    x = _matrix(x, labels)
     d = _direction(direction, x.shape[1])
     lo, hi, empty = _column_range(x)
-    rng = hi - lo
+    x, lo, hi, rng = halves(x, lo, hi)
     _warn_nan_columns((rng == 0) & ~empty, "constant column (zero range)", labels)
     # share = (x − lo)/rng for d = 1 and (hi − x)/rng = (−x − (−hi))/rng for d = −1,
     # computed in place in a few passes (exactly 0 and 1 at the extremes)
@@ -136,16 +200,22 @@ def zscore(
            [ 0.],
            [ 1.]])
     """
-    x = np.asarray(x, dtype=np.float64)
+    ddof = int(check_number(ddof, "ddof", low=0, integer=True))
+    mean, sd = check_number(mean, "mean"), _scale(sd, "sd")
+    x = _matrix(x, labels)
     d = _direction(direction, x.shape[1])
     n = np.sum(~np.isnan(x), axis=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        # each column scaled by a power of two (exact): no square overflows or underflows
+        x = np.ldexp(x, -exponent_of(x, axis=0))
         mu = np.nanmean(x, axis=0)
         s = np.nanstd(x, axis=0, ddof=ddof)
     s = np.where(n > ddof, s, np.nan)
     _warn_nan_columns((s == 0) | ((n > 0) & np.isnan(s)), "zero or undefined spread", labels)
-    return mean + sd * d * _safe_divide(x - mu, s)
+    with np.errstate(over="ignore"):
+        out = mean + sd * d * _safe_divide(x - mu, s)
+    return _finite_output(out, labels, "zscore")
 
 
 def _ranks(x: FloatArray, d: FloatArray) -> FloatArray:
@@ -169,7 +239,7 @@ def rank(x: FloatArray, direction: Any = 1, *, labels: Any = None) -> FloatArray
            [ 2.],
            [nan]])
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = _matrix(x, labels)
     return _ranks(x, _direction(direction, x.shape[1]))
 
 
@@ -186,7 +256,8 @@ def percentile_rank(
            [  0.],
            [ 50.]])
     """
-    x = np.asarray(x, dtype=np.float64)
+    scale = _scale(scale)
+    x = _matrix(x, labels)
     r = _ranks(x, _direction(direction, x.shape[1]))
     n = np.sum(~np.isnan(x), axis=0).astype(np.float64)
     _warn_nan_columns(n == 1, "a single observation", labels)
@@ -210,12 +281,22 @@ def _goalposts(
         raise MethodError(
             f"goalposts need 'lower' and 'upper' for every indicator; missing for {names[:10]}"
         )
-    rng = upper - lower
-    _warn_nan_columns(rng == 0, "equal lower and upper goalposts", labels)
-    share = np.where(d > 0, _safe_divide(x - lower, rng), _safe_divide(upper - x, rng))
+    crossed = lower >= upper
+    if crossed.any():
+        pos = np.flatnonzero(crossed)
+        names = [_label(labels, i) for i in pos]
+        raise MethodError(
+            f"goalposts need lower < upper (in the indicator's units, whatever its direction); "
+            f"found lower >= upper for {format_items(names)} (lower "
+            f"{format_items(lower[pos].tolist())}, upper {format_items(upper[pos].tolist())})"
+        )
+    x, lower, upper, rng = halves(x, lower, upper)
+    with np.errstate(over="ignore"):
+        share = np.where(d > 0, (x - lower) / rng, (upper - x) / rng)
     if truncate:
         share = np.clip(share, 0.0, 1.0)
-    return scale * share
+    with np.errstate(over="ignore"):
+        return _finite_output(scale * share, labels, "goalposts")
 
 
 @NORMALIZERS.register("goalposts")
@@ -248,7 +329,8 @@ def goalposts(
     >>> goalposts(np.array([[22000.0]]), [1], lower=100, upper=75000, log=True, scale=1.0)
     array([[0.81473835]])
     """
-    x = np.asarray(x, dtype=np.float64)
+    scale = _scale(scale)
+    x = _matrix(x, labels)
     k = x.shape[1]
     d = _direction(direction, k)
     lo = _per_indicator(lower, k, "lower")
@@ -283,7 +365,8 @@ def bounded(
            [ 40.],
            [100.]])
     """
-    x = np.asarray(x, dtype=np.float64)
+    low, high = _range(low, high)
+    x = _matrix(x, labels)
     k = x.shape[1]
     d = _direction(direction, k)
     lo = _per_indicator(lower, k, "lower")
@@ -305,7 +388,9 @@ def distance_to_reference(
     """Distance to a reference value per indicator (OECD average, base year, target).
 
     ``kind="ratio"``: ``scale · (x / ref)^d``; ``kind="difference"``:
-    ``scale · d · (x − ref) / |ref|``. A zero or missing reference gives NaN and a warning.
+    ``scale · d · (x − ref) / |ref|``. A zero or missing reference (for a ratio, also a
+    negative one) gives NaN and a warning, and so does a value ≤ 0 of a lower-is-better
+    ratio (``ref / x`` would not keep the order of the values across 0).
 
     Examples
     --------
@@ -317,20 +402,36 @@ def distance_to_reference(
     >>> distance_to_reference(np.array([[110.0]]), [1], reference=100, kind="difference")
     array([[10.]])
     """
-    x = np.asarray(x, dtype=np.float64)
+    if kind not in ("ratio", "difference"):
+        raise MethodError(f"kind must be 'ratio' or 'difference'; got {kind!r}")
+    scale = _scale(scale)
+    x = _matrix(x, labels)
     k = x.shape[1]
     d = _direction(direction, k)
     ref = _per_indicator(reference, k, "reference")
-    _warn_nan_columns((ref == 0) | np.isnan(ref), "zero or missing reference", labels)
-    ref = np.where(ref == 0, np.nan, ref)
-    if kind == "ratio":
-        with np.errstate(invalid="ignore", divide="ignore"):
+    if kind == "ratio":  # a ratio orders values only against a positive reference
+        _warn_nan_columns(~(ref > 0), "zero or missing reference (or negative: a ratio)", labels)
+        ref = np.where(ref > 0, ref, np.nan)
+        inverted = (d < 0) & (x <= 0)  # ref / x is not monotone across 0
+        if inverted.any():
+            what = "values <= 0 of a lower-is-better ratio (ref / x)"
+            _warn_nan_columns(inverted.any(axis=0), what, labels)
+            x = np.where(inverted, np.nan, x)
+    else:
+        _warn_nan_columns((ref == 0) | np.isnan(ref), "zero or missing reference", labels)
+        ref = np.where(ref == 0, np.nan, ref)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if kind == "ratio":
             ratio = x / ref
-            out = np.where(d > 0, ratio, _safe_divide(np.ones_like(ratio), ratio))
-        return scale * out
-    if kind == "difference":
-        return scale * d * (x - ref) / np.abs(ref)
-    raise MethodError(f"kind must be 'ratio' or 'difference'; got {kind!r}")
+            out = scale * np.where(d > 0, ratio, _safe_divide(np.ones_like(ratio), ratio))
+        else:
+            diff = x - ref
+            rel = diff / np.abs(ref)
+            over = np.isinf(diff)  # x − ref overflowed: the same on halves
+            if over.any():
+                rel = np.where(over, 2.0 * ((x / 2 - ref / 2) / np.abs(ref)), rel)
+            out = scale * d * rel
+    return _finite_output(out, labels, "distance_to_reference")
 
 
 @NORMALIZERS.register("distance_to_frontier")
@@ -356,18 +457,29 @@ def distance_to_frontier(
            [ 75.],
            [  0.]])
     """
-    x = np.asarray(x, dtype=np.float64)
+    scale = _scale(scale)
+    x = _matrix(x, labels)
     k = x.shape[1]
     d = _direction(direction, k)
     lo, hi, empty = _column_range(x)
     best = np.where(d > 0, hi, lo) if frontier is None else _per_indicator(frontier, k, "frontier")
     bad = np.where(d > 0, lo, hi) if worst is None else _per_indicator(worst, k, "worst")
-    span = bad - best
-    _warn_nan_columns((span == 0) & ~empty, "frontier equal to the worst value", labels)
-    share = _safe_divide(bad - x, span)
-    if truncate:
-        share = np.clip(share, 0.0, 1.0)
-    return scale * share
+    wrong = np.where(d > 0, best < bad, best > bad)  # the frontier must beat the worst value
+    if wrong.any():
+        pos = np.flatnonzero(wrong)
+        names = [_label(labels, i) for i in pos]
+        raise MethodError(
+            f"the frontier must be better than the worst value in the indicator's direction; "
+            f"found frontier {format_items(best[pos].tolist())} and worst "
+            f"{format_items(bad[pos].tolist())} for {format_items(names)} (given or observed)"
+        )
+    x, bad, best, gap = halves(x, bad, best)  # gap = best − bad
+    _warn_nan_columns((gap == 0) & ~empty, "frontier equal to the worst value", labels)
+    with np.errstate(over="ignore"):
+        share = _safe_divide(bad - x, -gap)
+        if truncate:
+            share = np.clip(share, 0.0, 1.0)
+        return _finite_output(scale * share, labels, "distance_to_frontier")
 
 
 @NORMALIZERS.register("bands")
@@ -388,8 +500,7 @@ def bands(
     >>> bands(np.arange(1.0, 6.0).reshape(-1, 1), [1], n_bands=5).ravel()
     array([1., 2., 3., 4., 5.])
     """
-    if int(n_bands) < 1:
-        raise MethodError(f"n_bands must be at least 1; got {n_bands}")
+    n_bands = int(check_number(n_bands, "n_bands", low=1, integer=True))
     p = percentile_rank(x, direction, scale=1.0, labels=labels)
     return np.minimum(float(n_bands), 1.0 + np.floor(float(n_bands) * p))
 
@@ -450,8 +561,13 @@ def normalize(
     try:
         x = frame.to_numpy(dtype=np.float64, na_value=np.nan)
     except (TypeError, ValueError) as exc:
-        bad = [str(c) for c in cols if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+        bad = [
+            str(c)
+            for c, dtype in zip(cols, frame.dtypes, strict=True)
+            if not pd.api.types.is_numeric_dtype(dtype)
+        ]
         raise MethodError(f"non-numeric indicator column(s) {bad[:10]}: {exc}") from None
+    x = _matrix(x, list(cols), rows=frame.index)
     kw: dict[str, Any] = {}
     for name, value in params.items():
         if name == "reference" and isinstance(value, str):
@@ -470,9 +586,18 @@ def normalize(
 
 def _align(value: Any, cols: pd.Index, name: str) -> Any:
     if isinstance(value, Mapping | pd.Series):
-        s = pd.Series(value, dtype="float64") if isinstance(value, Mapping) else value
-        missing = [str(c) for c in cols if c not in s.index]
-        if missing:
-            raise MethodError(f"parameter {name!r} has no value for indicator(s) {missing[:10]}")
-        return s.reindex(cols).to_numpy(dtype=np.float64)
+        try:
+            s = pd.Series(value, dtype="float64") if isinstance(value, Mapping) else value
+            missing = [str(c) for c in cols if c not in s.index]
+            if missing:
+                raise MethodError(
+                    f"parameter {name!r} has no value for indicator(s) {missing[:10]}"
+                )
+            return s.reindex(cols).to_numpy(dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, MethodError):
+                raise
+            raise MethodError(
+                f"parameter {name!r} must map every indicator to a number; {exc}"
+            ) from None
     return value

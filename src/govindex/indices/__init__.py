@@ -19,6 +19,7 @@ from govindex.indices.gpi import (
 )
 from govindex.indices.inputs import (
     IndexInputs,
+    check_year,
     index_inputs,
 )
 from govindex.indices.npi import (
@@ -41,6 +42,7 @@ __all__ = [
     "NPIMethod",
     "PerformanceResult",
     "ProgressResult",
+    "check_year",
     "compute_index",
     "effective_weights",
     "impute_and_treat",

@@ -263,6 +263,8 @@ def indicator_table(
     """The tidy per-(year, indicator) table from (I, Y') arrays (``base_value``: (I,);
     ``ages``: how old the country's and the reference's values are, -1 = none)."""
     n_i, n_y = len(leaves), len(yrs)
+    with np.errstate(over="ignore"):  # uncapped ratios beyond the float range stay infinite
+        uncapped = {k: 100.0 * columns[f"uncapped_{k}"].ravel() for k in ("reference", "base")}
     indicators = pd.DataFrame(
         {
             "year": np.tile(yrs, n_i),
@@ -273,8 +275,8 @@ def indicator_table(
             "base_value": np.repeat(columns["base_value"], n_y),
             "ratio_reference": columns["ratio_reference"].ravel(),
             "ratio_base": columns["ratio_base"].ravel(),
-            "uncapped_reference": 100.0 * columns["uncapped_reference"].ravel(),
-            "uncapped_base": 100.0 * columns["uncapped_base"].ravel(),
+            "uncapped_reference": uncapped["reference"],
+            "uncapped_base": uncapped["base"],
         }
     )
     lo, hi = cap
@@ -294,7 +296,8 @@ def ratio(
     x: FloatArray, ref: FloatArray, direction: FloatArray, cap: tuple[float, float]
 ) -> tuple[FloatArray, FloatArray]:
     """Capped, direction-adjusted ratio ×100 and the uncapped ratio; NaN where undefined."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # a ratio beyond the float range is infinite (and capped): it stays visible as uncapped
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         ok = (ref != 0) & ~np.isnan(ref) & ~np.isnan(x)
         r = np.where(ok, x / np.where(ok, ref, 1.0), np.nan)
         r = np.where(direction > 0, r, np.where(r != 0, 1.0 / np.where(r != 0, r, 1.0), np.inf))

@@ -470,9 +470,9 @@ def compute_index(
     """
     IndexMethod.check_names(overrides, also=_KEYWORDS)
     method = IndexMethod.build(method, **overrides)
-    inputs = index_inputs(panel, catalog, entities=entities)
+    inputs = index_inputs(panel, catalog, year=year, entities=entities)
     work, leaves = inputs.panel, inputs.leaves
-    y = work.year_index(year)
+    y = work.year_index(inputs.year)
     raw = inputs.gather(work.values[:, :, y])
     base, imputed, report = impute_and_treat(raw, work, y, inputs.positions, leaves, method)
     treated, normalized = normalize_indicators(
@@ -490,7 +490,7 @@ def compute_index(
     score_df, cov_df, reasons = _node_tables(scores, cov, low, catalog, ent, method.coverage)
     ind = pd.Index(leaves, name="indicator")
     return IndexResult(
-        year=int(year),
+        year=inputs.year,
         method=method,
         catalog=catalog,
         raw=pd.DataFrame(raw, index=ent, columns=ind, copy=False),
@@ -518,7 +518,8 @@ def impute_and_treat(
     """
     base, imputed = raw, np.zeros(raw.shape, dtype=bool)
     if method.imputation is not None:
-        cube = IndexInputs(work, leaves, np.asarray(pos, dtype=np.int64)).gather(work.values)
+        lined_up = IndexInputs(work, leaves, np.asarray(pos, dtype=np.int64), int(work.years[y]))
+        cube = lined_up.gather(work.values)
         base, imputed = impute_array(cube, y, method.imputation, work.entities)
         counts = pd.Series(imputed.sum(axis=0), index=leaves)
         with_data = ~np.isnan(base).all(axis=0)  # indicators without any value are not counted

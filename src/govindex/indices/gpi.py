@@ -23,16 +23,15 @@ import numpy as np
 import pandas as pd
 
 from govindex import change as ch
-from govindex._arrays import is_int
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
-from govindex.exceptions import MethodError, PanelError, format_items
+from govindex.exceptions import MethodError, format_items
 from govindex.indices.base import PanelResult
 from govindex.indices.composite import rollup
 from govindex.indices.gpi_tables import Assessment, changes_table, flag_imputed, scores_table
 from govindex.indices.inputs import IndexInputs, index_inputs
-from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
+from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage, check_number
 from govindex.panel import Panel
 from govindex.prepare.impute import check_imputation_spec, impute_panel
 from govindex.prepare.lineage import Lineage, LineageAdjustment
@@ -111,19 +110,22 @@ class GPIMethod(Method):
             raise MethodError(
                 f"unknown change rule {self.override_change!r}; expected one of {ch.CHANGE_RULES.names()}"
             )
-        if int(self.window) != self.window or self.window < 2:
+        try:
+            window = check_number(self.window, "window", low=2, integer=True)
+        except MethodError:
             raise MethodError(
                 f"window must be an integer of at least 2 years (a change needs two points "
                 f"two or more years apart); got {self.window!r}"
-            )
+            ) from None
+        self._set("window", int(window))
         if self.change not in ch.CHANGE_RULES:
             raise MethodError(
                 f"unknown change rule {self.change!r}; expected one of {ch.CHANGE_RULES.names()}"
             )
-        if not 0.0 < self.alpha < 1.0:
-            raise MethodError(f"alpha must be within (0, 1); got {self.alpha}")
-        if not self.survey_scale > 0:
-            raise MethodError(f"survey_scale must be positive; got {self.survey_scale}")
+        check_number(self.alpha, "alpha", low=0.0, high=1.0, open_low=True, open_high=True)
+        check_number(self.survey_scale, "survey_scale", low=0.0, open_low=True)
+        if not isinstance(self.significance, bool):
+            raise MethodError(f"significance must be True or False; got {self.significance!r}")
         check_coverage(self.coverage)
         parse_aggregation(self.aggregation)
 
@@ -415,9 +417,8 @@ def performance_index(
     """
     GPIMethod.check_names(overrides, also=_KEYWORDS)
     method = GPIMethod.build(method, **overrides)
-    inputs = index_inputs(panel, catalog, entities=entities)
-    leaves, work, ent = inputs.leaves, inputs.panel, inputs.entities
-    _check_year(work, year)
+    inputs = index_inputs(panel, catalog, year=year, entities=entities)
+    leaves, work, ent, year = inputs.leaves, inputs.panel, inputs.entities, inputs.year
     root_of_entity = _assign_roots(catalog, ent, roots)
     leaf_root = catalog.root_of.loc[leaves].to_numpy()
     # (E, L) applicability: the leaf belongs to the entity's root
@@ -468,14 +469,6 @@ def performance_index(
     )
 
 
-def _check_year(work: Panel, year: int) -> None:
-    if not is_int(year):
-        raise MethodError(f"year must be an integer year such as 2025; got {year!r}")
-    if not len(work.years) or not work.years[0] <= year <= work.years[-1]:
-        span = f"{work.years[0]}–{work.years[-1]}" if len(work.years) else "none"
-        raise PanelError(f"assessment year {year} is outside the panel's years ({span})")
-
-
 def _window_values(
     inputs: IndexInputs, method: GPIMethod, year: int, lineage: Lineage | None
 ) -> tuple[FloatArray, BoolArray | None, LineageAdjustment | None]:
@@ -524,7 +517,7 @@ def _assess(
     direction = meta["direction"].to_numpy(dtype=np.float64)
     wc = ch.window_changes(
         values, inputs.panel.years, year=year, window=method.window, rule=rules,
-        direction=direction,
+        direction=direction, entity_labels=list(inputs.entities), indicator_labels=inputs.leaves,
     )  # fmt: skip
     cap = ch.default_cap(wc.change, rules, cap_given, names=inputs.leaves)
     tol = ch.default_tolerance(rules, cap, given=tol_given)

@@ -1,10 +1,11 @@
 """The start-up step shared by the indices: :func:`index_inputs`.
 
 Every index starts the same way: check that the panel is a :class:`~govindex.Panel`,
-check its indicators against the catalog, restrict it to the entities asked for and
-line its dense ``entity × indicator × year`` array up with the catalog's indicators
-(the leaves of the tree). :class:`IndexInputs` holds the result of that step and
-gathers any panel-shaped array in the order of the leaves.
+check its indicators against the catalog, restrict it to the entities asked for, check
+the assessment year (:func:`check_year`) and line its dense ``entity × indicator × year``
+array up with the catalog's indicators (the leaves of the tree). :class:`IndexInputs`
+holds the result of that step and gathers any panel-shaped array in the order of the
+leaves.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from govindex._arrays import is_int
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.catalog import Catalog, require_catalog
-from govindex.exceptions import PanelError, format_items
+from govindex.exceptions import MethodError, PanelError, format_items
 from govindex.panel import Panel, require_panel
 
-__all__ = ["IndexInputs", "index_inputs"]
+__all__ = ["IndexInputs", "check_year", "index_inputs"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,11 +38,14 @@ class IndexInputs:
         The catalog's indicators, in catalog order (axis 1 of :meth:`gather`).
     positions : ndarray of int64
         Position of each leaf on the panel's indicator axis; -1 = no data in the panel.
+    year : int
+        The assessment year, checked by :func:`check_year`.
     """
 
     panel: Panel
     leaves: list[str]
     positions: IntArray
+    year: int
 
     @property
     def entities(self) -> pd.Index:
@@ -87,10 +93,56 @@ class IndexInputs:
         return np.asarray(self.panel.entities.get_indexer(pd.Index(codes)), dtype=np.int64)
 
 
+def check_year(year: object, years: npt.ArrayLike) -> int:
+    """The assessment year as an ``int``: an integer within the panel's ``years``.
+
+    The one year check of the three indices (:func:`index_inputs` runs it).
+
+    Parameters
+    ----------
+    year : object
+        The ``year`` argument of an index function.
+    years : array_like of int
+        The panel's year axis (contiguous, increasing).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    MethodError
+        If ``year`` is not an integer (``2025.9``, ``"2025"``, ``None``, ``True``).
+    PanelError
+        If ``year`` lies outside the panel's years.
+
+    Examples
+    --------
+    >>> check_year(np.int64(2024), [2020, 2021, 2022, 2023, 2024])
+    2024
+    >>> check_year(2025.9, [2024, 2025])
+    Traceback (most recent call last):
+    ...
+    govindex.exceptions.MethodError: year must be an integer (the assessment year, ...); found 2025.9 (float)
+    """
+    if not is_int(year):
+        raise MethodError(
+            f"year must be an integer (the assessment year, e.g. 2024); found {year!r} "
+            f"({type(year).__name__})"
+        )
+    axis = np.asarray(years)
+    out = int(year)  # type: ignore[call-overload]
+    if not axis.size or not int(axis[0]) <= out <= int(axis[-1]):
+        span = f"{axis[0]}–{axis[-1]}" if axis.size else "none"
+        raise PanelError(f"assessment year {out} is outside the panel's years ({span})")
+    return out
+
+
 def index_inputs(
     panel: Panel,
     catalog: Catalog,
     *,
+    year: object,
     entities: Iterable[str] | None = None,
     strict: bool = True,
 ) -> IndexInputs:
@@ -102,6 +154,9 @@ def index_inputs(
         The observations; anything else is a :class:`~govindex.exceptions.PanelError`.
     catalog : Catalog
         The framework tree whose indicators (leaves) are scored.
+    year : int
+        The assessment year: an integer within the years of the (selected) panel
+        (:func:`check_year`).
     entities : iterable of str, optional
         Restrict the panel to these entities (:meth:`Panel.select`; unknown codes
         are a :class:`~govindex.exceptions.PanelError`). Default: every entity.
@@ -119,7 +174,7 @@ def index_inputs(
     ...     "entity": ["A", "B"], "indicator": "gdp", "year": 2024, "value": [1.0, 2.0]}))
     >>> catalog = Catalog.from_frame(pd.DataFrame({
     ...     "code": ["I", "gdp", "crime"], "parent": ["", "I", "I"]}))
-    >>> inputs = index_inputs(panel, catalog)
+    >>> inputs = index_inputs(panel, catalog, year=2024)
     >>> inputs.leaves, inputs.missing
     (['gdp', 'crime'], ['crime'])
     >>> inputs.gather(inputs.panel.values)[:, :, 0]
@@ -132,6 +187,7 @@ def index_inputs(
         work.check_indicators(catalog)
     if entities is not None:
         work = work.select(entities=entities)
+    checked = check_year(year, work.years)
     leaves = list(catalog.indicators)
     positions = np.asarray(work.indicators.get_indexer(pd.Index(leaves)), dtype=np.int64)
-    return IndexInputs(panel=work, leaves=leaves, positions=positions)
+    return IndexInputs(panel=work, year=checked, leaves=leaves, positions=positions)

@@ -12,13 +12,14 @@ and ``NPI_reference``, ``NPI_base`` aggregate ``r`` and ``b`` over the catalog's
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from govindex._numerics import exponent_of
 from govindex._typing import FloatArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog, require_catalog
@@ -37,7 +38,7 @@ from govindex.indices._npi_steps import (
 )
 from govindex.indices.base import PanelResult
 from govindex.indices.inputs import IndexInputs, index_inputs
-from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
+from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage, check_number
 from govindex.panel import Panel
 from govindex.results import HandOut, handout, handout_all
 
@@ -126,7 +127,12 @@ class NPIMethod(Method):
     def _validate(self) -> None:
         if not isinstance(self.reference, str):
             self._set("reference", tuple(str(r) for r in self.reference))
-        self._set("base_year", int(self.base_year))
+            if not self.reference:
+                raise MethodError(
+                    "reference must be one entity (e.g. 'OED') or a non-empty list of member "
+                    "entities whose mean is the reference; found an empty list"
+                )
+        self._set("base_year", int(check_number(self.base_year, "base_year", integer=True)))
         bounds = tuple(self.cap)
         if len(bounds) != 2:
             raise MethodError(f"cap must be (lower, upper); got {self.cap}")
@@ -173,10 +179,20 @@ def _not_whole(value: object) -> bool:
     return not float(value).is_integer()
 
 
-def reference_average(values: FloatArray, weights: FloatArray | None = None) -> FloatArray:
+def reference_average(
+    values: FloatArray,
+    weights: FloatArray | None = None,
+    *,
+    members: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+) -> FloatArray:
     """Mean over members (axis 0) of an ``(M, I, Y)`` array, optionally weighted.
 
     Missing member values are skipped (weights rescaled over members with data).
+    Values and weights are scaled by powers of two (exact) before summing, so the mean
+    of finite values is finite. Weights must be ≥ 0
+    (:class:`~govindex.exceptions.PanelError` otherwise, naming the ``members`` and
+    ``years`` when given).
 
     Examples
     --------
@@ -190,11 +206,27 @@ def reference_average(values: FloatArray, weights: FloatArray | None = None) -> 
     if weights is None:
         w = present.astype(np.float64)
     else:
-        w = np.where(present & ~np.isnan(weights[:, None, :]), weights[:, None, :], 0.0)
+        if np.any(weights < 0) or np.isinf(weights).any():
+            m, y = np.nonzero((weights < 0) | np.isinf(weights))
+            where = [
+                f"{members[a] if members is not None else a}/{years[b] if years is not None else b}"
+                f" ({weights[a, b]:g})"
+                for a, b in zip(m.tolist(), y.tolist(), strict=True)
+            ]
+            raise PanelError(
+                "the weights of the reference members must be finite and >= 0; found others "
+                f"for (member/year) {format_items(where, limit=5)}"
+            )
+        # weights scaled per year by a power of two so that their sum cannot overflow
+        scaled = np.ldexp(weights, -exponent_of(weights, axis=0))[:, None, :]
+        w = np.where(present & ~np.isnan(scaled), scaled, 0.0)
+    # values scaled per (indicator, year) by a power of two: the mean of finite values is finite
+    v_exp = exponent_of(values, axis=0)
     total = w.sum(axis=0)
-    num = np.where(w > 0, w * np.nan_to_num(values), 0.0).sum(axis=0)
+    num = np.where(w > 0, w * np.nan_to_num(np.ldexp(values, -v_exp)), 0.0).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, num / np.where(total > 0, total, 1.0), np.nan)
+        mean = np.where(total > 0, num / np.where(total > 0, total, 1.0), np.nan)
+    return np.ldexp(mean, v_exp)
 
 
 #: The two comparisons of the NPI, in the order of :attr:`ProgressResult.node_scores`.
@@ -453,7 +485,8 @@ def progress_index(
     method = NPIMethod.build(method, **overrides)
     method = method.replace(root=_choose_root(require_catalog(catalog), method.root))
     tree = catalog.subtree(str(method.root))
-    inputs = index_inputs(panel, tree, strict=False)
+    inputs = index_inputs(panel, tree, year=year, strict=False)
+    year = inputs.year
     x_own, ref_own = _series(inputs, method)
     if inputs.missing:
         warnings.warn(
@@ -525,7 +558,14 @@ def _series(inputs: IndexInputs, method: NPIMethod) -> tuple[FloatArray, FloatAr
             )
         w_idx = panel.indicators.get_loc(method.reference_weights)
         weights = values[inputs.rows(members), w_idx, :]
-    return x, reference_average(inputs.gather(values[inputs.rows(members)]), weights)
+    member_values = inputs.gather(values[inputs.rows(members)])
+    try:
+        mean = reference_average(
+            member_values, weights, members=members, years=inputs.panel.years.tolist()
+        )
+    except PanelError as exc:
+        raise PanelError(f"reference_weights {method.reference_weights!r}: {exc}") from None
+    return x, mean
 
 
 def _base_values(inputs: IndexInputs, x: FloatArray, base_year: int) -> FloatArray:
