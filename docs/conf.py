@@ -82,7 +82,7 @@ html_last_updated_fmt = None
 #: verbs of ``govindex.__all__`` in summary tables that link to those entries.
 CORE_MODULES = (
     "panel", "catalog", "methods", "change", "classification", "transform", "normalize",
-    "aggregate", "results", "exceptions",
+    "aggregate", "results", "exceptions", "entities",
 )  # fmt: skip
 API_PAGES = {
     "govindex": "api/govindex.md",

@@ -6,21 +6,33 @@ notes); the synthetic outputs keep saying they are synthetic.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from govindex.demo import DEMO_NOTE, REAL_PERIOD, REAL_YEAR, run_demo
+from govindex.demo import DEMO_NOTE, REAL_PERIOD, REAL_YEAR, REGIONS_YEAR, DemoOutput, run_demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoOutput, str, Path]:
+    """One demo run (printed output captured) for the tests of this module."""
+    folder = tmp_path_factory.mktemp("demo")
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        out = run_demo(folder, verbose=True)
+    return out, buffer.getvalue(), folder
 
 
 @pytest.mark.slow
 def test_demo_computes_the_real_npi_and_labels_every_output(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo: tuple[DemoOutput, str, Path],
 ) -> None:
-    out = run_demo(tmp_path, verbose=True)
-    printed = capsys.readouterr().out
+    out, printed, tmp_path = demo
     real, balanced = out.npi_real, out.npi_real_balanced
     assert real is not None and balanced is not None
     assert (real.method.country, real.method.reference, real.method.base_year) == (
@@ -36,7 +48,7 @@ def test_demo_computes_the_real_npi_and_labels_every_output(
     assert f"[{DEMO_NOTE}]" in printed
     assert "Notes on the real data" in printed and "'IT.NET.BBND.P2'" in printed
     # Parquet: the real results say what they are, in their own folder
-    files = sorted(p.name for p in (tmp_path / "real").glob("*.parquet"))
+    files = sorted(p.name for p in (tmp_path / "real").glob("npi_kaz_*.parquet"))
     assert files == [
         "npi_kaz_balanced_npi_indicators.parquet", "npi_kaz_balanced_npi_scores.parquet",
         "npi_kaz_npi_indicators.parquet", "npi_kaz_npi_scores.parquet",
@@ -54,3 +66,27 @@ def test_demo_computes_the_real_npi_and_labels_every_output(
     for chart in ("npi_kaz_indicators.png", "npi_kaz_trend.png", "npi_kaz_trend_balanced.png"):
         assert (tmp_path / "charts" / chart).stat().st_size > 10_000
     assert out.real_note == "REAL data: World Bank WDI (CC BY 4.0), vintage of 2026-07-01"
+
+
+@pytest.mark.slow
+def test_demo_computes_the_real_regional_gpi_and_labels_it(
+    demo: tuple[DemoOutput, str, Path],
+) -> None:
+    out, printed, tmp_path = demo
+    res = out.gpi_regions
+    assert res is not None and res.year == REGIONS_YEAR and "lineage" in res.fingerprints
+    assert res.reference_entities == ["KZ"] and pd.isna(res.scores.loc["KZ", "rank"])
+    note = "REAL data: Bureau of National Statistics of Kazakhstan via open-data-kazakhstan (PDDL 1.0)"
+    assert "GPI of the regions of Kazakhstan, 2022 (window 3 years, " in printed
+    assert f"[{note}]" in printed and "Notes on the real regional data" in printed
+    assert "KZ-79 HOSPITALS 2022 level shift 40 → 88" in printed  # a break no lineage explains
+    files = sorted(p.name for p in (tmp_path / "real").glob("gpi_kz_regions_*.parquet"))
+    assert files == [
+        "gpi_kz_regions_changes.parquet", "gpi_kz_regions_node_scores.parquet",
+        "gpi_kz_regions_risks.parquet", "gpi_kz_regions_scores.parquet",
+    ]  # fmt: skip
+    for name in files:
+        meta = json.loads(pq.read_schema(tmp_path / "real" / name).metadata[b"govindex"])
+        assert meta["synthetic"] is False and meta["data"] == note
+        assert "PDDL" in meta["licence"] and "open-data-kazakhstan" in meta["attribution"]
+    assert (tmp_path / "charts" / "gpi_kz_regions_ranking.png").stat().st_size > 10_000

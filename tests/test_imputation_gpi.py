@@ -133,8 +133,8 @@ def test_imputation_before_lineage_rebase_flags_merged_value() -> None:
     assert c["start_value"] == 6.0
     assert c["change"] == pytest.approx((8 / 6) ** (1 / 3) - 1, rel=1e-12)
     assert c["flags"] == (
-        "lineage: re-based across 2024 reorganisation (A, B→C); imputed start value "
-        "(locf, max_gap=1)"
+        "lineage: re-based across 2024 reorganisation (A, B→C): intensive, weighted mean of "
+        "A (1), B (1); imputed start value (locf, max_gap=1)"
     )
 
 

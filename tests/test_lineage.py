@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from govindex import Catalog, Panel, performance_index
 from govindex.datasets import load_demo
 from govindex.exceptions import CoverageWarning, DataWarning, MethodError, PanelError
-from govindex.prepare.breaks import series_breaks
+from govindex.prepare.breaks import series_breaks, window_breaks
 from govindex.prepare.lineage import Lineage
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "kz_regions"
@@ -72,28 +72,36 @@ def test_split_extensive_rebased_and_flagged(rows: list[tuple[int, str, str, flo
     assert ch.loc[("B", "jobs"), "start_year"] == 2017
     assert ch.loc[("B", "jobs"), "start_value"] == pytest.approx(40.0)
     assert ch.loc[("B", "jobs"), "change"] == pytest.approx((44 / 40) ** (1 / 3) - 1)
-    for ent in ("A", "B"):
+    for ent, share in (("A", 0.6), ("B", 0.4)):
+        # the flag names the reorganisation and the rule used: the part's share of A's level
         assert ch.loc[(ent, "jobs"), "flags"] == (
-            "lineage: re-based across 2018 reorganisation (A→A, B)"
+            f"lineage: re-based across 2018 reorganisation (A→A, B): extensive, {share} × A"
         )
         assert ch.loc[(ent, "jobs"), "reason"] == ""
     # intensive "rate": the old value 10 is carried to both parts
     assert ch.loc[("A", "rate"), "change"] == pytest.approx((11 / 10) ** (1 / 3) - 1)
     assert ch.loc[("B", "rate"), "start_value"] == 10.0
     assert ch.loc[("B", "rate"), "change"] == pytest.approx((12 / 10) ** (1 / 3) - 1)
-    assert "re-based across 2018" in ch.loc[("B", "rate"), "flags"]
+    assert ch.loc[("B", "rate"), "flags"] == (
+        "lineage: re-based across 2018 reorganisation (A→A, B): intensive, carried over from A"
+    )
     assert res.fingerprints["lineage"] == lin.fingerprint
 
 
 def test_split_without_lineage_is_unchanged_default() -> None:
-    res = performance_index(_panel(SPLIT), _catalog("jobs", "rate"), year=2020)
+    # B's series start in 2018, inside the window: a break no lineage explains, named
+    with pytest.warns(DataWarning, match="'B jobs series starts in 2018', 'B rate series"):
+        res = performance_index(_panel(SPLIT), _catalog("jobs", "rate"), year=2020)
     ch = res.changes.set_index(["entity", "indicator"])
     assert ch.loc[("A", "jobs"), "change"] == pytest.approx(
         (66 / 100) ** (1 / 3) - 1
     )  # −12.9 %/yr
     assert ch.loc[("A", "jobs"), "class"] == "deteriorated"
     assert ch.loc[("B", "jobs"), "start_year"] == 2018  # shorter window, start shifted
-    assert "lineage" not in " ".join(res.changes["flags"])
+    assert "lineage:" not in " ".join(res.changes["flags"])
+    assert ch.loc[("B", "jobs"), "flags"].endswith(
+        "series break: series starts in 2018, not explained by a lineage"
+    )
     assert "lineage" not in res.fingerprints
 
 
@@ -142,8 +150,12 @@ def test_merge_extensive_sum_and_intensive_mean() -> None:
     # rate: share-weighted mean (1·4 + 1·8) / 2 = 6 → 8
     assert ch.loc[("C", "rate"), "start_value"] == 6.0
     assert ch.loc[("C", "rate"), "change"] == pytest.approx((8 / 6) ** (1 / 3) - 1)
-    assert (
-        ch.loc[("C", "rate"), "flags"] == "lineage: re-based across 2019 reorganisation (A, B→C)"
+    assert ch.loc[("C", "rate"), "flags"] == (
+        "lineage: re-based across 2019 reorganisation (A, B→C): "
+        "intensive, weighted mean of A (1), B (1)"
+    )
+    assert ch.loc[("C", "jobs"), "flags"] == (
+        "lineage: re-based across 2019 reorganisation (A, B→C): extensive, 1 × A + 1 × B"
     )
     # A and B ended in 2019: no change, with the reason
     for ent in ("A", "B"):
@@ -271,7 +283,7 @@ def _frame(**cols: object) -> pd.DataFrame:
         (_frame(old=[""]), r"'old' has missing or empty"),
         (
             _frame(year=[2018] * 2, old=["A"] * 2, new=["B"] * 2, share=[0.2, 0.3]),
-            r"duplicated \(year, old, new\) rows \(2018, 'A', 'B'\)",
+            r"duplicated \(year, old, new, indicator\) rows \(2018, 'A', 'B', ''\)",
         ),
         (
             _frame(year=[2018] * 2, old=["A"] * 2, new=["B", "C"], share=[0.7, 0.6]),
@@ -322,7 +334,7 @@ def test_parts_and_repr() -> None:
     parts = lin.parts()
     assert parts.to_dict("list") == {
         "year": [2018, 2018, 2022, 2022], "old": ["A", "A", "X", "X"],
-        "new": ["A", "B", "X", "Y"], "share": [0.6, 0.4, 0.75, 0.25],
+        "new": ["A", "B", "X", "Y"], "indicator": [""] * 4, "share": [0.6, 0.4, 0.75, 0.25],
     }  # fmt: skip
     assert lin.years == [2018, 2022]
     assert (
@@ -460,3 +472,77 @@ def test_shymkent_split_rebased(kz: pd.DataFrame) -> None:
     # 2017 on the 2018 boundaries: 117 · 40/66 = 70.909 and 117 · 26/66 = 46.091
     assert adj.values[e61, h, y17] == pytest.approx(117 * 40 / 66)
     assert adj.values[e79, h, y17] == pytest.approx(117 * 26 / 66)
+
+
+# --------------------------------------------------------------------------- breaks in the window
+
+
+def _z_oracle(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The robust z of docs/lineage.md, one indicator and one year at a time (np.nanmedian)."""
+    n_e, n_i, n_y = x.shape
+    z = np.full((n_e, n_i, n_y - 1), np.nan)
+    for i in range(n_i):
+        level = np.nanmedian(np.abs(x[rows, i, :])) if (~np.isnan(x[rows, i])).any() else 0.0
+        floor = 0.05 * np.nan_to_num(level)
+        prev, cur = x[:, i, :-1], x[:, i, 1:]
+        ok = (prev > floor) & (cur > floor) & (prev > 0) & (cur > 0)
+        c = np.where(ok, np.log(np.where(ok, cur, 1) / np.where(ok, prev, 1)), np.nan)
+        d = c.copy()
+        for t in range(n_y - 1):
+            col = c[rows, t]
+            if (~np.isnan(col)).sum() >= 3:
+                d[:, t] = c[:, t] - np.nanmedian(col)
+        flat = d[rows].ravel()
+        if (~np.isnan(flat)).sum() < 10:
+            continue
+        med = np.nanmedian(flat)
+        scale = max(1.4826 * np.nanmedian(np.abs(flat - med)), 0.02)
+        z[:, i, :] = (d - med) / scale
+    return z
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.integers(0, 10_000), st.floats(0.0, 0.3))
+def test_window_break_z_matches_loop_oracle(seed: int, gaps: float) -> None:
+    rng = np.random.default_rng(seed)
+    x = 100 * np.exp(rng.normal(0.01, 0.03, (30, 4, 4)).cumsum(axis=2))
+    x[rng.random(x.shape) < gaps] = np.nan
+    x[3, 1, :] = [100.0, 101.0, 40.0, 41.0]  # E3 is split in 2021: b drops by 60 % ...
+    x[29, 1, :] = [np.nan, np.nan, 61.0, 62.0]  # ... to E29, whose series starts in 2021
+    x[29, [0, 2, 3], :2] = np.nan
+    ref = np.zeros(30, dtype=bool)
+    ref[0] = True  # a total: scored, not in the statistics
+    x[0] = np.nansum(x[1:], axis=0)
+    found = window_breaks(x, [f"E{k}" for k in range(30)], list("abcd"), np.arange(2019, 2023),
+                          year=2022, window=3, reference=ref)  # fmt: skip
+    shifts = found.loc[found["kind"] == "level shift"]
+    keys = zip(shifts["entity"], shifts["indicator"], shifts["year"], strict=True)
+    assert ("E3", "b", 2021) in set(keys)
+    z = _z_oracle(x, ~ref)
+    e = shifts["entity"].str[1:].astype(int).to_numpy()
+    i = shifts["indicator"].map("abcd".index).to_numpy(dtype=np.int64)
+    t = shifts["year"].to_numpy() - 2020
+    np.testing.assert_allclose(shifts["robust_z"], z[e, i, t].round(2))
+    assert (np.abs(shifts["robust_z"]) > 5).all()
+
+
+def test_window_breaks_demo_panels_and_reference_rows() -> None:
+    # the SYNTHETIC demo windows: only the planted MIND (series start 2024, too short to score)
+    for kind in ("leb", "npi"):
+        p = load_demo(kind)[0]
+        assert window_breaks(
+            p.values, p.entities, p.indicators, p.years, year=2025, window=3
+        ).empty
+    p = load_demo("cgb")[0]
+    found = window_breaks(p.values, p.entities, p.indicators, p.years, year=2025, window=3)
+    assert set(found["entity"]) == {"MIND"} and set(found["kind"]) == {"series start"}
+    # a total does not move the statistics when it is a reference row
+    x = np.asarray(load_demo("leb")[0].values)
+    total = np.concatenate([x, x.sum(axis=0, keepdims=True)])
+    codes = [*load_demo("leb")[0].entities, "TOTAL"]
+    ref = np.array([False] * len(x) + [True])
+    p = load_demo("leb")[0]
+    low = dict(year=2025, window=3, threshold=3.0)
+    base = window_breaks(x, p.entities, p.indicators, p.years, **low)  # type: ignore[arg-type]
+    with_ref = window_breaks(total, codes, p.indicators, p.years, reference=ref, **low)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(base, with_ref.loc[with_ref["entity"] != "TOTAL"])

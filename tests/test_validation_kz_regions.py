@@ -20,8 +20,9 @@ Directions (all +1) and caveats, stated honestly:
 * Boundary change 2018: until 2018 KZ-61 (South Kazakhstan) included Shymkent (KZ-79 since 2018),
   so KZ-61's hospitals fall 117 → 43 and its doctors 9,384 → 5,883 between 2017 and 2020 without
   any real deterioration. The GPI (correctly, for the numbers it is given) classifies them as
-  deteriorated. ``test_boundary_change_kz61_is_classified_deteriorated`` documents that artefact of
-  the unlinked run; ``test_boundary_change_kz61_with_lineage`` re-bases 2017 to the 2018 boundaries
+  deteriorated, but flags them as a series break (with a ``DataWarning``) and leaves them out of
+  the risk areas. ``test_boundary_change_kz61_is_classified_deteriorated`` documents the unlinked
+  run; ``test_boundary_change_kz61_with_lineage`` re-bases 2017 to the 2018 boundaries
   with a :class:`govindex.prepare.lineage.Lineage` (Shymkent's share estimated from the 2018 hospitals).
 * The national total ``KZ`` is not a local executive body and is left out.
 """
@@ -34,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from govindex import Catalog, CoverageWarning, Panel, performance_index
+from govindex import Catalog, CoverageWarning, DataWarning, Panel, performance_index
 from govindex.indices.gpi import PerformanceResult
 from govindex.prepare.lineage import Lineage
 
@@ -61,7 +62,10 @@ def gpi(raw: pd.DataFrame) -> PerformanceResult:
         "sphere": ["", "health", "health", "welfare", "health"],
         "source": "Bureau of National Statistics of Kazakhstan via open-data-kazakhstan",
     }))  # fmt: skip
-    with pytest.warns(CoverageWarning, match="'KZ-10', 'KZ-33', 'KZ-62'"):
+    with (
+        pytest.warns(CoverageWarning, match="'KZ-10', 'KZ-33', 'KZ-62'"),
+        pytest.warns(DataWarning, match="'KZ-61 HOSPITALS 2018 level shift 117 → 40"),
+    ):
         return performance_index(panel, catalog, year=2020, window=3)
 
 
@@ -170,8 +174,14 @@ def test_boundary_change_kz61_is_classified_deteriorated(
     assert row["class"] == "deteriorated" and row["score"] == 0.0
     doctors = gpi.changes.set_index(["entity", "indicator"]).loc[("KZ-61", "DOCTORS")]
     assert doctors["class"] == "deteriorated"  # 9,384 → 5,883, same cause
+    # the GPI now sees the break inside the window (the hospitals and doctors of KZ-61 both
+    # drop in 2018, when Shymkent's series start): flagged, and left out of the risk areas
+    assert "series break: 2018 level shift 117 → 40" in row["flags"]
+    assert "series break: 2018 level shift 9384 → 5195" in doctors["flags"]
     risks = gpi.risk_areas(levels=("indicator",))
-    top = risks.loc[risks["entity"] == "KZ-61", "indicator"].tolist()
+    assert "KZ-61" not in set(risks["entity"])
+    kept = gpi.risk_areas(levels=("indicator",), include_breaks=True)
+    top = kept.loc[kept["entity"] == "KZ-61", "indicator"].tolist()
     assert "HOSPITALS" in top and "DOCTORS" in top
 
 
@@ -189,7 +199,9 @@ def test_boundary_change_kz61_with_lineage(raw: pd.DataFrame, gpi: PerformanceRe
     with pytest.warns(CoverageWarning, match="'KZ-10', 'KZ-33', 'KZ-62'"):
         linked = gpi.regenerate(lineage=lineage)
     ch = linked.changes.set_index(["entity", "indicator"])
-    flag = "lineage: re-based across 2018 reorganisation (KZ-61→KZ-61, KZ-79)"
+    flag = "lineage: re-based across 2018 reorganisation (KZ-61→KZ-61, KZ-79): extensive, "
+    flag79 = flag + "0.394 × KZ-61"  # Shymkent's share 26/66, to 3 significant digits
+    flag += "0.606 × KZ-61"  # the share that stayed with KZ-61, 40/66
     # KZ-61 hospitals: 2017 on the 2018 boundaries = 117 · (1 − 26/66) = 70.91 → 43 in 2020
     start = _v(raw, "KZ-61", "HOSPITALS", 2017) * (1 - share)
     row = ch.loc[("KZ-61", "HOSPITALS")]
@@ -209,7 +221,7 @@ def test_boundary_change_kz61_with_lineage(raw: pd.DataFrame, gpi: PerformanceRe
     hosp79 = ch.loc[("KZ-79", "HOSPITALS")]
     assert (hosp79["start_year"], hosp79["start_value"]) == (2017, pytest.approx(117 * 26 / 66))
     assert hosp79["change"] == pytest.approx((40 / (117 * share)) ** (1 / 3) - 1)
-    assert hosp79["flags"] == flag
+    assert hosp79["flags"] == flag79
     # intensive life expectancy: KZ-61 keeps 72.45 (carried over), KZ-79 keeps its own published
     # 2017 value 74.34 (a back-cast on its boundaries), so the latter is not flagged
     assert ch.loc[("KZ-61", "LIFE_EXP"), "change"] == pytest.approx((70.67 / 72.45) ** (1 / 3) - 1)

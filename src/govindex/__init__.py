@@ -7,7 +7,8 @@ from tidy panels and a catalog of indicators.
 The top level holds the verbs a notebook user reaches for; everything else lives in
 its subpackage, following the data flow (see ``docs/architecture.md``):
 
-* core: :mod:`govindex.panel`, :mod:`govindex.catalog`, :mod:`govindex.change`,
+* core: :mod:`govindex.panel`, :mod:`govindex.catalog`, :mod:`govindex.entities`,
+  :mod:`govindex.change`,
   :mod:`govindex.normalize`, :mod:`govindex.aggregate`, :mod:`govindex.results`,
   :mod:`govindex.exceptions`;
 * :mod:`govindex.indices` (composite engine, GPI, NPI, risk areas),
@@ -31,6 +32,7 @@ from govindex.analysis.sensitivity import sensitivity_analysis
 from govindex.analysis.strengths import strengths_weaknesses
 from govindex.analysis.uncertainty import uncertainty_analysis
 from govindex.catalog import Catalog
+from govindex.entities import Entities
 from govindex.exceptions import (
     CatalogError,
     ConfigError,
@@ -49,7 +51,7 @@ from govindex.io.batch import run_batch
 from govindex.io.config import read_config
 from govindex.io.diff import diff_runs
 from govindex.io.excel import to_excel
-from govindex.io.read import read_catalog, read_panel
+from govindex.io.read import read_catalog, read_entities, read_panel
 from govindex.normalize import normalize
 from govindex.operational import OperationalResult, Scorecard, read_scorecard
 from govindex.panel import Panel
@@ -65,6 +67,7 @@ __all__ = [
     "ConfigError",
     "CoverageWarning",
     "DataWarning",
+    "Entities",
     "GPIMethod",
     "GovindexError",
     "GovindexWarning",
@@ -91,6 +94,7 @@ __all__ = [
     "quality_report",
     "read_catalog",
     "read_config",
+    "read_entities",
     "read_panel",
     "read_scorecard",
     "risk_areas",

@@ -1,12 +1,15 @@
-"""``govindex demo``: the whole assessment on the bundled SYNTHETIC demo data, and the
-NPI of Kazakhstan on REAL World Bank data.
+"""``govindex demo``: the whole assessment on the bundled SYNTHETIC demo data, the NPI
+of Kazakhstan on REAL World Bank data and the GPI of Kazakhstan's regions on REAL
+regional data.
 
 Runs GPI for local and central bodies, the NPI against the OECD average and the
 2016 base year, the risk areas and the operational assessment (with one appeal) on the
 synthetic data; then the real NPI of Kazakhstan against the OECD aggregate ``OED`` and
-against 2016 (World Bank WDI, CC BY 4.0), as published and like-for-like. Prints concise
-tables (each labelled SYNTHETIC or REAL), and writes the results (Parquet; the real ones in
-``real/``, with source and licence in their metadata) and charts (PNG).
+against 2016 (World Bank WDI, CC BY 4.0), as published and like-for-like, and the real GPI
+of Kazakhstan's regions for 2022 (life expectancy and hospitals, PDDL 1.0) with the
+regions' entities table and boundary changes. Prints concise tables (each labelled
+SYNTHETIC or REAL), and writes the results (Parquet; the real ones in ``real/``, with
+source and licence in their metadata) and charts (PNG).
 """
 
 from __future__ import annotations
@@ -23,17 +26,20 @@ import pandas as pd
 from govindex._provenance import to_parquet_with_provenance
 from govindex.datasets import (
     COUNTRY,
+    KZ_REGIONS_NOTE,
     OECD_AGGREGATE,
     WDI_COUNTRY,
     WDI_REFERENCE,
     data_source,
+    kz_regions_source,
     load_demo,
+    load_kz_regions,
     load_wdi_npi,
 )
 from govindex.indices.gpi import PerformanceResult, performance_index
 from govindex.indices.npi import NPIMethod, ProgressResult, progress_index
 
-__all__ = ["DEMO_NOTE", "DemoOutput", "run_demo"]
+__all__ = ["DEMO_NOTE", "REGIONS_YEAR", "DemoOutput", "run_demo"]
 
 #: Printed on every table and chart made from the demo data.
 DEMO_NOTE = "SYNTHETIC demo data — not real statistics"
@@ -42,6 +48,8 @@ ASSESSMENT_YEAR = 2025
 #: the years of its like-for-like (balanced) trend.
 REAL_YEAR = 2024
 REAL_PERIOD = (2016, 2024)
+#: Assessment year of the GPI of Kazakhstan's regions (the data end in 2022).
+REGIONS_YEAR = 2022
 
 
 @dataclass
@@ -62,10 +70,17 @@ class DemoOutput:
     npi_real_balanced: ProgressResult | None = None
     real_note: str = ""
     real_notes: list[str] = field(default_factory=list)
+    #: The REAL GPI of Kazakhstan's regions (with the lineage and the entities table), its
+    #: risk areas and the warnings on these data.
+    gpi_regions: PerformanceResult | None = None
+    risks_regions: pd.DataFrame | None = None
+    regions_notes: list[str] = field(default_factory=list)
 
 
-def _print_table(title: str, table: pd.DataFrame, max_rows: int = 25) -> None:
-    print(f"\n{title}  [{DEMO_NOTE}]")
+def _print_table(
+    title: str, table: pd.DataFrame, max_rows: int = 25, note: str = DEMO_NOTE
+) -> None:
+    print(f"\n{title}  [{note}]")
     with pd.option_context(
         "display.width", 120, "display.max_columns", 20, "display.precision", 1
     ):
@@ -122,6 +137,7 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
             to_parquet_with_provenance(table, results_dir / f"{name}.parquet", meta)
         )
     output.files += _real_npi(output, out_dir / "real")
+    output.files += _regions(output, out_dir / "real")
     output.files += _charts(output, out_dir / "charts")
     output.operational, files = _operational(out_dir / "operational")
     output.files += files
@@ -160,6 +176,43 @@ def _real_npi(output: DemoOutput, folder: Path) -> list[Path]:
         folder, prefix="npi_kaz_balanced_", metadata=extra
     ).values()
     return files
+
+
+def _regions(output: DemoOutput, folder: Path) -> list[Path]:
+    """The REAL GPI of Kazakhstan's regions, with its lineage and entities table."""
+    kz = load_kz_regions()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = performance_index(
+            kz.panel, kz.catalog, year=REGIONS_YEAR, lineage=kz.lineage, entity_table=kz.entities
+        )
+        risks = res.risk_areas()
+    output.gpi_regions, output.risks_regions = res, risks
+    output.regions_notes = sorted({str(w.message) for w in caught})
+    extra = {"data": KZ_REGIONS_NOTE, "synthetic": False, **kz_regions_source()}
+    files = list(res.to_parquet(folder, prefix="gpi_kz_regions_", metadata=extra).values())
+    meta = {**res.provenance, "table": "risks", **extra}
+    files.append(to_parquet_with_provenance(risks, folder / "gpi_kz_regions_risks.parquet", meta))
+    return files
+
+
+def _report_regions(output: DemoOutput) -> None:
+    res = output.gpi_regions
+    if res is None:
+        return
+    cols = ["gpi", "rank", "n_improved", "n_stable", "n_deteriorated", "reason"]
+    table = res.scores.sort_values(["rank", "gpi"], na_position="last")[cols]
+    table.insert(0, "name", res.options["entity_table"].names(table.index).to_numpy())
+    _print_table(
+        f"GPI of the regions of Kazakhstan, {REGIONS_YEAR} (window {res.method.window} years, "
+        "boundary changes re-based by the lineage; the total KZ is not ranked)",
+        table,
+        note=KZ_REGIONS_NOTE,
+    )
+    if output.regions_notes:
+        print(f"\nNotes on the real regional data [{KZ_REGIONS_NOTE}]:")
+        for note in output.regions_notes:
+            print("  - " + note.replace("\n", "\n    "))
 
 
 def _report_real(output: DemoOutput) -> None:
@@ -262,6 +315,20 @@ def _charts(output: DemoOutput, folder: Path) -> list[Path]:
                 (8, 5),
             ),
         ]
+    if output.gpi_regions is not None:
+        regions = output.gpi_regions
+        jobs.append(
+            (
+                "gpi_kz_regions_ranking.png",
+                lambda ax: plots.plot_gpi_ranking(
+                    regions,
+                    ax=ax,
+                    note=KZ_REGIONS_NOTE,
+                    title=f"GPI of the regions of Kazakhstan, {REGIONS_YEAR} (REAL data)",
+                ),
+                (8, 7),
+            )
+        )
     for name, draw, size in jobs:
         fig, ax = plt.subplots(figsize=size)
         try:
@@ -309,4 +376,5 @@ def _report(output: DemoOutput, out_dir: Path) -> None:
         for note in output.notes:
             print("  - " + note.replace("\n", "\n    "))
     _report_real(output)
+    _report_regions(output)
     print(f"\nWrote {len(output.files)} files to {out_dir.resolve()}")

@@ -17,6 +17,7 @@ __all__ = [
     "ConfigError",
     "CoverageWarning",
     "DataWarning",
+    "EntityError",
     "GovindexError",
     "GovindexWarning",
     "MethodError",
@@ -39,6 +40,10 @@ class PanelError(GovindexError):
 
 class CatalogError(GovindexError):
     """The catalog (framework tree and indicator metadata) is malformed."""
+
+
+class EntityError(GovindexError):
+    """The entities table (codes, kinds, names, years of existence) is malformed."""
 
 
 class MethodError(GovindexError):

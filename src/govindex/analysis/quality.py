@@ -4,7 +4,10 @@ For every configured panel: duplicated keys, unknown indicators, coverage per bo
 and per indicator over the years the run needs, gaps (missing cells), and
 implausible year-on-year jumps flagged by a robust z-score of the changes, and
 series breaks (a reorganised body or a redrawn region: several series shifting,
-starting or ending together; :func:`govindex.prepare.breaks.series_breaks`).
+starting or ending together; :func:`govindex.prepare.breaks.series_breaks`), marked
+``explained`` when the section's lineage has the entity in a reorganisation of that
+year. A section's ``include`` / ``exclude`` select the entities checked; its entities
+table and lineage file are validated, and panel codes missing from the table are errors.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from govindex.io.config import GPISpec, RunConfig, read_config
 from govindex.io.read import read_catalog, read_panel_rows
 from govindex.panel import Panel
 from govindex.prepare.breaks import series_breaks
+from govindex.prepare.lineage import Lineage
 from govindex.results import HandOut, TableResult
 
 __all__ = ["QualityReport", "jump_scores", "quality_report"]
@@ -171,7 +175,12 @@ class QualityReport(TableResult):
 
 
 def _check_panel(
-    where: str, frame: pd.DataFrame, indicators: list[str], years: list[int], report: _Findings
+    where: str,
+    frame: pd.DataFrame,
+    indicators: list[str],
+    years: list[int],
+    report: _Findings,
+    lineage: Lineage | None = None,
 ) -> None:
     key = ["entity", "indicator", "year"]
     dup = frame.loc[frame.duplicated(subset=key, keep=False), [*key, "value"]]
@@ -267,8 +276,38 @@ def _check_panel(
     )
     breaks = series_breaks(panel)
     if len(breaks):
-        found = breaks.assign(source=where)
+        explained = np.zeros(len(breaks), dtype=bool)
+        if lineage is not None:
+            for y in set(breaks["year"].tolist()) & set(lineage.years):  # the few events
+                at = (breaks["year"] == y).to_numpy()
+                explained[at] = breaks.loc[at, "entity"].isin(lineage.codes(y)).to_numpy()
+        found = breaks.assign(explained=explained, source=where)
         report.breaks = pd.concat([report.breaks, found], ignore_index=True)
+
+
+def _gpi_extras(
+    spec: GPISpec, frame: pd.DataFrame, report: _Findings
+) -> tuple[pd.DataFrame, Lineage | None]:
+    """A GPI section's rows after ``include`` / ``exclude``, and its lineage; the problems
+    of its entities table and lineage file go to the report's errors."""
+    try:
+        table = spec.load_entities()
+        lineage = spec.load_lineage()
+        selected = spec.select(sorted(set(frame["entity"].astype("str"))))
+    except GovindexError as exc:  # the messages name the section
+        report.errors.append(str(exc))
+        return frame, None
+    if selected is not None:
+        frame = frame.loc[frame["entity"].astype("str").isin(selected).to_numpy()]
+    if table is not None:
+        missing = table.missing(frame["entity"].astype("str"))
+        if missing:
+            report.errors.append(
+                f"[{spec.where}] entity code(s) {format_items(missing)} are not in the entities "
+                f"table {spec.entities.name if spec.entities else ''}: add them with their "
+                "kind, or exclude them"
+            )
+    return frame, lineage
 
 
 def _text_as_str(frame: pd.DataFrame) -> pd.DataFrame:
@@ -319,7 +358,10 @@ def quality_report(
             except GovindexError as exc:
                 report.errors.append(f"[{where}] {exc}")
                 continue
-            _check_panel(where, frame, catalog.indicators, needed, report)
+            lineage = None
+            if isinstance(spec, GPISpec):
+                frame, lineage = _gpi_extras(spec, frame, report)
+            _check_panel(where, frame, catalog.indicators, needed, report, lineage)
     if len(report.jumps):
         order = report.jumps["robust_z"].abs().sort_values(ascending=False, kind="stable").index
         report.jumps = report.jumps.loc[order].reset_index(drop=True)

@@ -13,7 +13,6 @@ aggregated over the body's tree of the catalog:
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,15 +25,24 @@ from govindex import change as ch
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
+from govindex.entities import Entities
 from govindex.exceptions import MethodError, format_items
 from govindex.indices.base import PanelResult
 from govindex.indices.composite import rollup
 from govindex.indices.gpi_tables import Assessment, changes_table, flag_imputed, scores_table
+from govindex.indices.gpi_window import (
+    find_breaks,
+    flag_breaks,
+    flag_reference,
+    record_inputs,
+    reference_kinds,
+    window_values,
+)
 from govindex.indices.inputs import IndexInputs, index_inputs
 from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage, check_number
 from govindex.panel import Panel
-from govindex.prepare.impute import check_imputation_spec, impute_panel
-from govindex.prepare.lineage import Lineage, LineageAdjustment
+from govindex.prepare.impute import check_imputation_spec
+from govindex.prepare.lineage import Lineage
 from govindex.results import HandOut, handout_all
 
 __all__ = [
@@ -233,7 +241,12 @@ class PerformanceResult(PanelResult[GPIMethod]):
         The panel the result was computed from (kept for :meth:`regenerate`).
     options : dict
         The options of the call that are not method parameters (``roots``,
-        ``entities``, ``lineage``).
+        ``entities``, ``lineage``, ``derive``, ``entity_table``).
+    breaks : DataFrame
+        The series breaks found inside the window
+        (:func:`govindex.prepare.breaks.window_breaks`) with ``explained`` (by the lineage).
+    reference_entities : list of str
+        The reference rows (aggregates and totals of the entity table): scored, not ranked.
     """
 
     INDEX = "GPI"
@@ -243,6 +256,7 @@ class PerformanceResult(PanelResult[GPIMethod]):
     _node_scores: pd.DataFrame
     _node_coverage: pd.DataFrame
     _options: dict[str, Any]
+    _breaks: pd.DataFrame
 
     def __init__(
         self,
@@ -257,6 +271,7 @@ class PerformanceResult(PanelResult[GPIMethod]):
         fingerprints: Mapping[str, str],
         panel: Panel | None = None,
         options: Mapping[str, Any] | None = None,
+        breaks: pd.DataFrame | None = None,
     ) -> None:
         self._keep_inputs(year, method, catalog, fingerprints, panel)
         self._store(
@@ -265,12 +280,24 @@ class PerformanceResult(PanelResult[GPIMethod]):
             _node_scores=node_scores,
             _node_coverage=node_coverage,
             _options=dict(options or {}),
+            _breaks=pd.DataFrame() if breaks is None else breaks,
         )
 
     @property
     def options(self) -> dict[str, Any]:
-        """Options of the call besides the method: ``roots``, ``entities``, ``lineage``."""
+        """Options of the call besides the method: ``roots``, ``entities``, ``lineage``,
+        ``derive``, ``entity_table`` (the last three when given)."""
         return dict(self._options)
+
+    breaks = HandOut[pd.DataFrame]("_breaks")
+
+    @property
+    def reference_entities(self) -> list[str]:
+        """The reference rows (aggregates, totals): scored and flagged, never ranked."""
+        table = self._options.get("entity_table")
+        if table is None:
+            return []
+        return [str(c) for c in self._scores.index[table.is_reference(self._scores.index)]]
 
     scores = HandOut[pd.DataFrame]("_scores")
     changes = HandOut[pd.DataFrame]("_changes")
@@ -337,7 +364,7 @@ class PerformanceResult(PanelResult[GPIMethod]):
 
 
 # keyword arguments of performance_index that are not GPIMethod parameters
-_KEYWORDS: tuple[str, ...] = ("year", "roots", "entities", "lineage")
+_KEYWORDS: tuple[str, ...] = ("year", "roots", "entities", "lineage", "derive", "entity_table")
 
 
 def performance_index(
@@ -349,6 +376,8 @@ def performance_index(
     roots: Iterable[str] | None = None,
     entities: Iterable[str] | None = None,
     lineage: Lineage | None = None,
+    derive: bool = False,
+    entity_table: Entities | None = None,
     **overrides: Any,
 ) -> PerformanceResult:
     """Compute the Government Performance Index of every body for assessment year ``year``.
@@ -373,7 +402,18 @@ def performance_index(
     lineage : Lineage, optional
         Entity lineage (:class:`govindex.prepare.lineage.Lineage`): windows that cross a
         reorganisation are re-based to the new boundaries and flagged in
-        ``.changes['flags']``, or missing with the reason (see ``docs/lineage.md``).
+        ``.changes['flags']`` with the rule used, or missing with the reason (see
+        ``docs/lineage.md``). Series breaks inside the window that the lineage does not
+        explain are flagged ``series break`` and named in a
+        :class:`~govindex.exceptions.DataWarning` (with or without a lineage).
+    derive : bool, default False
+        Score an entity on an indicator of which it has no observation of its own in
+        the window, from its predecessors' values (needs ``lineage``; flagged
+        ``derived``). By default such a change is missing, with the reason.
+    entity_table : Entities, optional
+        The entities table (:class:`govindex.entities.Entities`): its aggregates and
+        totals are reference rows, scored and flagged but not ranked, and left out of
+        the default cap and of the series-break statistics.
     **overrides
         :class:`GPIMethod` parameters that replace those of ``method``: ``window``
         (default 3 years), ``change``, ``alpha``, ``survey_scale``, ``significance``,
@@ -419,14 +459,27 @@ def performance_index(
     method = GPIMethod.build(method, **overrides)
     inputs = index_inputs(panel, catalog, year=year, entities=entities)
     leaves, work, ent, year = inputs.leaves, inputs.panel, inputs.entities, inputs.year
+    if lineage is not None and not isinstance(lineage, Lineage):
+        raise MethodError(
+            f"lineage must be a Lineage (see Lineage.from_frame); got {type(lineage).__name__}"
+        )
+    if derive and lineage is None:
+        raise MethodError("derive=True derives values across reorganisations: give a lineage")
+    kinds = reference_kinds(entity_table, ent)
+    reference = (kinds != "").to_numpy()
     root_of_entity = _assign_roots(catalog, ent, roots)
     leaf_root = catalog.root_of.loc[leaves].to_numpy()
     # (E, L) applicability: the leaf belongs to the entity's root
     applies: BoolArray = root_of_entity.to_numpy(dtype=object)[:, None] == leaf_root[None, :]
-    values, imputed, adjusted = _window_values(inputs, method, year, lineage)
+    raw = inputs.gather(work.values)
+    breaks = find_breaks(
+        raw, ent, leaves, work.years, year=year, window=method.window, lineage=lineage,
+        reference=reference, entity_table=entity_table,
+    )  # fmt: skip
+    values, imputed, adjusted = window_values(inputs, raw, method, year, lineage, derive)
     values = np.where(applies[:, :, None], values, np.nan)
     meta = catalog.frame.set_index("code").loc[leaves]
-    a = _assess(inputs, meta, values, method, year)
+    a = _assess(inputs, meta, values, method, year, reference)
     score = np.where(applies, a.score, np.nan)
     nodes, node_cov, _low = rollup(
         score, catalog, leaves, aggregation=method.aggregation, coverage=method.coverage
@@ -436,8 +489,9 @@ def performance_index(
     parents = [c for c in catalog.codes if c not in set(leaves)]
     node_coverage = pd.DataFrame(node_cov, index=ent, columns=node_index).loc[:, parents]
     scores = scores_table(
-        ent, root_of_entity, catalog, applies, score, a.classes, node_scores, method.coverage
-    )
+        ent, root_of_entity, catalog, applies, score, a.classes, node_scores, method.coverage,
+        reference=kinds,
+    )  # fmt: skip
     changes = changes_table(
         ent, leaves, meta, applies, a, score, root_of_entity, effective_weights(catalog)
     )
@@ -447,6 +501,11 @@ def performance_index(
         changes = flag_imputed(
             changes, imputed, applies, a.wc, work.years, leaves, method.imputation
         )
+    changes = flag_breaks(changes, breaks, window=f"{year - method.window}–{year}")
+    changes = flag_reference(changes, kinds)
+    fingerprints, options = record_inputs(
+        panel, catalog, roots, entities, lineage, derive, entity_table
+    )
     return PerformanceResult(
         year=int(year),
         method=method,
@@ -455,57 +514,23 @@ def performance_index(
         changes=changes,
         node_scores=node_scores,
         node_coverage=node_coverage,
-        fingerprints={
-            "panel": panel.fingerprint,
-            "catalog": catalog.fingerprint,
-            **({} if lineage is None else {"lineage": lineage.fingerprint}),
-        },
+        fingerprints=fingerprints,
         panel=panel,
-        options={
-            "roots": None if roots is None else list(roots),
-            "entities": None if entities is None else list(entities),
-            **({} if lineage is None else {"lineage": lineage}),
-        },
+        options=options,
+        breaks=breaks,
     )
 
 
-def _window_values(
-    inputs: IndexInputs, method: GPIMethod, year: int, lineage: Lineage | None
-) -> tuple[FloatArray, BoolArray | None, LineageAdjustment | None]:
-    """The (E, L, Y) values of the leaves: gathered, imputed, re-based across reorganisations.
-
-    Returns the values, the imputed mask (None without imputation) and the lineage
-    adjustment (None without a lineage).
-    """
-    values = inputs.gather(inputs.panel.values)
-    imputed = None
-    if method.imputation is not None:
-        values, imputed = impute_panel(
-            values, method=method.imputation["method"], max_gap=method.imputation.get("max_gap")
-        )
-    if lineage is None:
-        return values, imputed, None
-    if not isinstance(lineage, Lineage):
-        raise MethodError(
-            f"lineage must be a Lineage (see Lineage.from_frame); got {type(lineage).__name__}"
-        )
-    ent, leaves, years = inputs.entities, inputs.leaves, inputs.panel.years
-    adjusted = lineage.rebase(values, ent, leaves, years, year=year, window=method.window)
-    if imputed is not None:  # a re-based value is imputed if any value it is made of is
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the same warnings as the rebase above
-            marks = lineage.rebase(
-                np.where(np.isnan(values), np.nan, imputed.astype(np.float64)),
-                ent, leaves, years, year=year, window=method.window, extensive="all",
-            )  # fmt: skip
-        imputed = np.asarray(marks.values) > 0
-    return np.array(adjusted.values), imputed, adjusted
-
-
 def _assess(
-    inputs: IndexInputs, meta: pd.DataFrame, values: FloatArray, method: GPIMethod, year: int
+    inputs: IndexInputs,
+    meta: pd.DataFrame,
+    values: FloatArray,
+    method: GPIMethod,
+    year: int,
+    reference: BoolArray,
 ) -> Assessment:
-    """Change rule of every leaf, window changes, caps, tolerances, classes and scores."""
+    """Change rule of every leaf, window changes, caps, tolerances, classes and scores
+    (the reference rows are left out of the default caps)."""
     rules = meta["change"].where(meta["change"] != "", method.change).tolist()
     cap_given = meta["cap"].to_numpy(dtype=np.float64)
     tol_given = meta["tolerance"].to_numpy(dtype=np.float64)
@@ -519,7 +544,7 @@ def _assess(
         values, inputs.panel.years, year=year, window=method.window, rule=rules,
         direction=direction, entity_labels=list(inputs.entities), indicator_labels=inputs.leaves,
     )  # fmt: skip
-    cap = ch.default_cap(wc.change, rules, cap_given, names=inputs.leaves)
+    cap = ch.default_cap(wc.change[~reference], rules, cap_given, names=inputs.leaves)
     tol = ch.default_tolerance(rules, cap, given=tol_given)
     classes = ch.classify(wc.change, tol)
     pvalue = np.full(classes.shape, np.nan)

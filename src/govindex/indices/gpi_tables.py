@@ -66,11 +66,15 @@ def scores_table(
     classes: FloatArray,
     node_scores: pd.DataFrame,
     coverage: float,
+    *,
+    reference: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The ``scores`` table of a GPI: one row per entity (columns ``SCORE_COLUMNS``).
 
-    Warns (:class:`~govindex.exceptions.CoverageWarning`) at the caller of the index
-    function about the entities below the coverage threshold.
+    ``reference`` gives the kind of the reference rows (``""`` for the others): they
+    keep their GPI but get no rank, and their ``reason`` says so. Warns
+    (:class:`~govindex.exceptions.CoverageWarning`) at the caller of the index function
+    about the entities below the coverage threshold.
     """
     n_ind = applies.sum(axis=1)
     n_scored = (~np.isnan(score)).sum(axis=1)
@@ -116,9 +120,17 @@ def scores_table(
     for lab in CLASS_LABELS.values():
         table[f"share_{lab}"] = table[f"n_{lab}"] / denom
     table["coverage"] = cov
-    table["rank"] = (
-        table.groupby("kind")["gpi"].rank(ascending=False, method="min").astype("Int64")
+    ref_kind = (
+        np.full(len(ent), "", dtype=object)
+        if reference is None
+        else reference.reindex(ent).fillna("").to_numpy(dtype=object)
     )
+    ranked = table["gpi"].where(ref_kind == "")
+    table["rank"] = (
+        ranked.groupby(table["kind"]).rank(ascending=False, method="min").astype("Int64")
+    )
+    scored_ref = (ref_kind != "") & ~np.isnan(gpi)
+    reason[scored_ref] = "reference row (" + ref_kind[scored_ref] + "): scored, not ranked"
     table["reason"] = reason.astype(str)
     if low.any():
         warnings.warn(

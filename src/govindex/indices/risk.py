@@ -8,6 +8,9 @@
 * A **sphere** of a body, or a **body** as a whole, is a risk area when its share of
   deteriorated indicators is at least ``share_threshold`` (default 1/3) or its
   progress-score aggregate is at most ``score_threshold`` (default 45).
+* Changes that cross a **series break** no lineage explains (flagged ``series break``)
+  measure the break, not the body: they are left out (``include_breaks=True`` keeps
+  them), and so are the **reference rows** (aggregates, totals), which are not assessed.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pandas as pd
 
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import MethodError
+from govindex.indices.gpi_window import BREAK_FLAG
 from govindex.panel import take_str
 
 if TYPE_CHECKING:
@@ -59,6 +63,7 @@ def risk_areas(
     share_threshold: float = 1 / 3,
     score_threshold: float = 45.0,
     levels: tuple[str, ...] = ("indicator", "sphere", "entity"),
+    include_breaks: bool = False,
 ) -> pd.DataFrame:
     """Risk table of a GPI result: regressions and the spheres/bodies at risk.
 
@@ -74,6 +79,12 @@ def risk_areas(
         this is a risk area.
     levels : tuple of str, default ("indicator", "sphere", "entity")
         Which kinds of row to return.
+    include_breaks : bool, default False
+        Keep the changes flagged ``series break`` (a break inside the window that no
+        lineage explains). By default they are left out of every level: a body whose
+        score falls only because its map was redrawn is not a risk area. A body with
+        changes left out is judged on the weighted mean progress score of the others
+        instead of its GPI.
 
     Returns
     -------
@@ -106,7 +117,12 @@ def risk_areas(
         )
     if not 0.0 <= share_threshold <= 1.0:
         raise MethodError(f"share_threshold must be within [0, 1]; got {share_threshold}")
-    g = _Groups.of(result.changes)
+    changes = result.changes
+    keep = ~changes["entity"].isin(result.reference_entities).to_numpy()
+    if not include_breaks:
+        breaks = changes["flags"].astype("str").str.contains(BREAK_FLAG, regex=False).to_numpy()
+        keep &= ~breaks
+    g = _Groups.of(changes.loc[keep].reset_index(drop=True))
     parts = []
     if "indicator" in levels:
         parts.append(_indicator_rows(g))
@@ -179,13 +195,20 @@ def _group_rows(
         in_group = g.e_codes >= 0
     rows = g.scored & in_group
     numbers = pd.DataFrame(
-        {"score": g.score[rows], "is_det": g.is_det[rows], "weight": g.weight[rows]}, copy=False
+        {
+            "score": g.score[rows],
+            "is_det": g.is_det[rows],
+            "weight": g.weight[rows],
+            "weighted": g.score[rows] * g.weight[rows],
+        },
+        copy=False,
     )
     agg = numbers.groupby(key[rows], sort=True).agg(
         n_indicators=("score", "size"),
         n_deteriorated=("is_det", "sum"),
         mean_score=("score", "mean"),
         weight=("weight", "sum"),
+        weighted=("weighted", "sum"),
     )
     group_key = agg.index.to_numpy(dtype=np.int64)
     agg = agg.reset_index(drop=True)
@@ -196,7 +219,12 @@ def _group_rows(
     agg["share_deteriorated"] = agg["n_deteriorated"] / agg["n_indicators"]
     if level == "entity":
         gpi = result.scores["gpi"].reindex(agg["entity"]).to_numpy()
-        agg["score"] = gpi
+        # a body with changes left out (series breaks): the weighted mean of the others
+        counts = result.changes.groupby("entity")["score"].count()
+        cut = counts.reindex(agg["entity"]).fillna(0).to_numpy() > agg["n_indicators"].to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = (agg["weighted"] / agg["weight"]).to_numpy()
+        agg["score"] = np.where(cut, mean, gpi)
     else:
         agg["score"] = agg["mean_score"]
     share_hit = agg["share_deteriorated"] >= share_threshold - 1e-12

@@ -1,4 +1,4 @@
-"""Reading and writing: the panel and catalog readers, Excel, run configurations,
+"""Reading and writing: the panel, catalog, entities and lineage readers, Excel, run configurations,
 batch runs and the comparison of two runs."""
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from govindex.io.excel_reader import (
 )
 from govindex.io.read import (
     read_catalog,
+    read_entities,
+    read_lineage,
     read_panel,
     read_panel_rows,
     read_table,
@@ -51,9 +53,11 @@ __all__ = [
     "parse_years",
     "read_catalog",
     "read_config",
+    "read_entities",
     "read_excel_catalog",
     "read_excel_table",
     "read_excel_tables",
+    "read_lineage",
     "read_panel",
     "read_panel_rows",
     "read_run",

@@ -104,6 +104,23 @@ def _npi_inputs(spec: NPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
     return _load_panel(spec, catalog, where, max_year=max(years), require_years=required), catalog
 
 
+def _gpi_options(spec: GPISpec, panel: Panel) -> dict[str, Any]:
+    """The entities, lineage, derive and entity table of a GPI section (the ones given)."""
+    options: dict[str, Any] = {}
+    selected = spec.select(panel.entities)
+    if selected is not None:
+        options["entities"] = selected
+    lineage = spec.load_lineage()
+    if lineage is not None:
+        options["lineage"] = lineage
+        if spec.derive:
+            options["derive"] = True
+    table = spec.load_entities()
+    if table is not None:
+        options["entity_table"] = table
+    return options
+
+
 def _write(table: pd.DataFrame, path: Path, meta: dict[str, Any], out: RunOutput) -> None:
     # written into the run's staging folder, which replaces the output folder when the whole
     # run succeeded; every path must stay inside it (section names are checked, this is the
@@ -141,12 +158,17 @@ def run_entry(entry: Path) -> bool:
 
 def _input_fingerprints(spec: GPISpec | NPISpec, panel: Panel, catalog: Catalog) -> dict[str, str]:
     """Manifest entry of one computation's inputs: rows read and the files themselves."""
-    return {
+    out = {
         "panel": panel.fingerprint,
         "catalog": catalog.fingerprint,
         "panel_file": _file_checksum(spec.panel),
         "catalog_file": _file_checksum(spec.catalog),
     }
+    if isinstance(spec, GPISpec):
+        for key, path in (("entities", spec.entities), ("lineage", spec.lineage)):
+            if path is not None:
+                out[f"{key}_file"] = _file_checksum(path)
+    return out
 
 
 def _file_checksum(path: Path) -> str:
@@ -244,8 +266,11 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         for g in cfg.gpi:
             panel, catalog = _gpi_inputs(g, cfg.years)
             fingerprints[f"gpi.{g.name}"] = _input_fingerprints(g, panel, catalog)
+            extra = _gpi_options(g, panel)
             for year in cfg.years:
-                res = performance_index(panel, catalog, g.method, year=year, roots=g.roots)
+                res = performance_index(
+                    panel, catalog, g.method, year=year, roots=g.roots, **extra
+                )
                 out.results[("gpi", g.name, year)] = res
                 folder = cfg.output / str(year)
                 for table_name, table in (

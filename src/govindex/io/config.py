@@ -11,6 +11,10 @@ Example::
     panel = "leb_panel.parquet"   # Parquet/CSV/Excel file or (hive-partitioned) Parquet folder
     catalog = "leb_catalog.csv"
     window = 3                    # any GPIMethod parameter; the others keep their defaults
+    entities = "entities.csv"     # optional: the entities table (kinds, names)
+    lineage = "lineage.csv"       # optional: reorganisations (year, from, to, share, ...)
+    exclude = ["KZ"]              # optional: entity codes left out (or include = [...])
+    derive = false                # optional: derive values across reorganisations
 
     [npi]                         # or [npi.<name>]
     panel = "npi_panel.parquet"
@@ -34,16 +38,18 @@ import os
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from govindex.entities import Entities
 from govindex.exceptions import ConfigError, GovindexError, closest_name, format_items
 from govindex.indices.gpi import GPIMethod
 from govindex.indices.npi import NPIMethod
 from govindex.methods import Method
 from govindex.panel import MAX_YEAR_SPAN
+from govindex.prepare.lineage import Lineage
 
 __all__ = ["GPISpec", "NPISpec", "OperationalSpec", "RunConfig", "parse_years", "read_config"]
 
@@ -125,6 +131,15 @@ class GPISpec:
     written : mapping
         The method parameters as written in the configuration, recorded in the
         run's manifest (the computation uses :attr:`method`).
+    entities, lineage : Path or None
+        The entities table and the lineage file (:func:`govindex.read_entities`,
+        :func:`govindex.io.read_lineage`), if given.
+    include : tuple of str or None
+        Compute only these entities (None: every entity of the panel).
+    exclude : tuple of str
+        Leave these entities out.
+    derive : bool
+        ``derive`` of :func:`~govindex.performance_index` (needs a lineage).
     """
 
     name: str
@@ -134,6 +149,56 @@ class GPISpec:
     roots: tuple[str, ...] | None = None
     written: Mapping[str, Any] = field(default_factory=dict)
     na_values: tuple[str, ...] = ()
+    entities: Path | None = None
+    lineage: Path | None = None
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    derive: bool = False
+
+    @property
+    def where(self) -> str:
+        """The section's name in messages: ``gpi.<name>``."""
+        return f"gpi.{self.name}"
+
+    def load_entities(self) -> Entities | None:
+        """The entities table of the section (None if not given); errors name the section."""
+        if self.entities is None:
+            return None
+        from govindex.io.read import read_entities
+
+        try:
+            return read_entities(self.entities)
+        except GovindexError as exc:
+            raise ConfigError(f"[{self.where}] entities: {exc}") from None
+
+    def load_lineage(self) -> Lineage | None:
+        """The lineage of the section (None if not given); errors name the section."""
+        if self.lineage is None:
+            return None
+        from govindex.io.read import read_lineage
+
+        try:
+            return read_lineage(self.lineage)
+        except GovindexError as exc:
+            raise ConfigError(f"[{self.where}] lineage: {exc}") from None
+
+    def select(self, codes: Iterable[str]) -> list[str] | None:
+        """The entities to compute among a panel's ``codes`` (None: all of them).
+
+        Codes of ``include`` or ``exclude`` that are not in the panel are a
+        :class:`~govindex.exceptions.ConfigError` (a misspelt code must not pass unseen).
+        """
+        if self.include is None and not self.exclude:
+            return None
+        known = [str(c) for c in codes]
+        unknown = sorted({*(self.include or ()), *self.exclude} - set(known))
+        if unknown:
+            raise ConfigError(
+                f"[{self.where}] include/exclude code(s) {format_items(unknown)} are not "
+                f"entities of the panel; found {format_items(known)}"
+            )
+        wanted = set(known if self.include is None else self.include) - set(self.exclude)
+        return [c for c in known if c in wanted]
 
 
 @dataclass(frozen=True)
@@ -224,6 +289,11 @@ class RunConfig:
                     **_recorded(s.method, s.written),
                     **({"roots": list(s.roots)} if s.roots else {}),
                     **({"na_values": list(s.na_values)} if s.na_values else {}),
+                    **({"entities": rel(s.entities)} if s.entities else {}),
+                    **({"lineage": rel(s.lineage)} if s.lineage else {}),
+                    **({"include": list(s.include)} if s.include is not None else {}),
+                    **({"exclude": list(s.exclude)} if s.exclude else {}),
+                    **({"derive": True} if s.derive else {}),
                 }
                 for s in self.gpi
             },
@@ -433,27 +503,43 @@ def _file(base: Path, value: object, where: str, key: str) -> Path:
     return path
 
 
+_GPI_INPUTS = ("panel", "catalog", "roots", "entities", "lineage", "include", "exclude", "derive")
+
+
+def _codes(t: Mapping[str, Any], key: str, where: str, what: str) -> tuple[str, ...] | None:
+    value = t.get(key)
+    if value is None:
+        return None
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise ConfigError(f"[{where}]: {key} must be a list of {what}; got {value!r}")
+    return tuple(value)
+
+
 def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
     where = f"gpi.{name}"
     keys = GPIMethod.parameters()
-    _keys(
-        t, where, ("panel", "catalog", "roots", "na_values", *keys), required=("panel", "catalog")
-    )
+    _keys(t, where, (*_GPI_INPUTS, "na_values", *keys), required=("panel", "catalog"))
     written = {k: t[k] for k in keys if k in t}
     method = _method(GPIMethod, written, where)
-    roots = t.get("roots")
-    if roots is not None and not (
-        isinstance(roots, list) and all(isinstance(r, str) for r in roots)
-    ):
-        raise ConfigError(f"[{where}]: roots must be a list of catalog root codes")
+    roots = _codes(t, "roots", where, "catalog root codes")
+    derive = t.get("derive", False)
+    if not isinstance(derive, bool):
+        raise ConfigError(f"[{where}]: derive must be true or false; got {derive!r}")
+    if derive and "lineage" not in t:
+        raise ConfigError(f'[{where}]: derive = true needs a lineage file (lineage = "...")')
     return GPISpec(
         name,
         _file(base, t["panel"], where, "panel"),
         _file(base, t["catalog"], where, "catalog"),
         method,
-        tuple(roots) if roots else None,
+        roots or None,
         written,
-        _na_values(t, where),
+        na_values=_na_values(t, where),
+        entities=_file(base, t["entities"], where, "entities") if "entities" in t else None,
+        lineage=_file(base, t["lineage"], where, "lineage") if "lineage" in t else None,
+        include=_codes(t, "include", where, "entity codes"),
+        exclude=_codes(t, "exclude", where, "entity codes") or (),
+        derive=derive,
     )
 
 

@@ -24,10 +24,27 @@ import pandas as pd
 
 from govindex._codes import code_expression, normalize_codes
 from govindex.catalog import Catalog, catalog_from_records, require_catalog
-from govindex.exceptions import CatalogError, GovindexError, PanelError, format_items
+from govindex.entities import Entities
+from govindex.exceptions import (
+    CatalogError,
+    EntityError,
+    GovindexError,
+    MethodError,
+    PanelError,
+    format_items,
+)
 from govindex.panel import PANEL_COLUMNS, Panel, require_columns
+from govindex.prepare.lineage import Extensive, Lineage
 
-__all__ = ["read_catalog", "read_panel", "read_panel_rows", "read_table", "read_toml"]
+__all__ = [
+    "read_catalog",
+    "read_entities",
+    "read_lineage",
+    "read_panel",
+    "read_panel_rows",
+    "read_table",
+    "read_toml",
+]
 
 _READERS = {
     ".csv": "csv",
@@ -52,13 +69,18 @@ def _kind(path: Path, allowed: tuple[str, ...], error: type[GovindexError]) -> s
 
 
 def read_table(
-    path: str | os.PathLike[str], *, error: type[GovindexError] = GovindexError
+    path: str | os.PathLike[str],
+    *,
+    error: type[GovindexError] = GovindexError,
+    text: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Read a CSV, Parquet or Excel table (a folder is read as a Parquet dataset).
 
     Malformed files raise ``error`` naming the file (for Excel: the sheet, row and
     column of a bad cell; see :func:`govindex.io.excel_reader.read_excel_table`).
-    Panels are read by :func:`read_panel`.
+    Panels are read by :func:`read_panel`. In a CSV file the columns ``entity``,
+    ``indicator``, ``code``, ``parent`` and those named in ``text`` are read as text
+    (codes such as ``01`` keep their zeros).
     """
     p = Path(path)
     kind = _kind(p, ("csv", "parquet", "excel"), error)
@@ -73,11 +95,9 @@ def read_table(
         if kind == "csv":
             _csv_header(p, error)
             # only an empty cell is missing: "NA" (Namibia) is a code, "n/a" is not a number
+            codes = ("entity", "indicator", "code", "parent", *text)
             return pd.read_csv(
-                p,
-                dtype={"entity": "str", "indicator": "str", "code": "str", "parent": "str"},
-                keep_default_na=False,
-                na_values=[""],
+                p, dtype=dict.fromkeys(codes, "str"), keep_default_na=False, na_values=[""]
             )
         return pd.read_parquet(p)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -525,3 +545,55 @@ def read_catalog(path: str | os.PathLike[str]) -> Catalog:
         return Catalog.from_frame(frame)
     except CatalogError as exc:
         raise CatalogError(f"{p.name}: {exc}") from None
+
+
+def read_entities(path: str | os.PathLike[str]) -> Entities:
+    """Read and validate an entities table from CSV, Parquet or Excel (``.xlsx``).
+
+    One row per entity code: ``code``, ``kind`` and optionally ``name_en``, ``name_ru``,
+    ``name_kk`` (any ``name_<language>``), ``group``, ``valid_from``, ``valid_to``,
+    ``note`` (:class:`govindex.entities.Entities`, ``docs/data-formats.md``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "entities.csv"
+    >>> _ = tmp.write_text("code,kind,name_en,name_kk\\nKZ,total,Kazakhstan,Қазақстан\\n"
+    ...                    "KZ-10,region,Abai Region,Абай облысы\\n", encoding="utf-8")
+    >>> read_entities(tmp).name("KZ-10", "kk")
+    'Абай облысы'
+    """
+    p = Path(path)
+    frame = read_table(p, error=EntityError, text=("group", "note", "kind"))
+    try:
+        return Entities.from_frame(frame)
+    except EntityError as exc:
+        raise EntityError(f"{p.name}: {exc}") from None
+
+
+def read_lineage(path: str | os.PathLike[str], *, extensive: Extensive = "none") -> Lineage:
+    """Read and validate a lineage table from CSV, Parquet or Excel (``.xlsx``).
+
+    One row per (reorganisation year, old code, new code[, indicator]): ``year``,
+    ``from``, ``to`` (or ``old``, ``new``), ``share`` and optionally ``indicator``
+    (an indicator's own share), ``method`` (``extensive`` or ``intensive``) and
+    ``note`` (:class:`govindex.prepare.lineage.Lineage`, ``docs/lineage.md``). The file
+    says everything: ``extensive`` only sets the rule of the indicators that its
+    ``method`` column leaves open.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "lineage.csv"
+    >>> _ = tmp.write_text("year,from,to,share,indicator,method\\n"
+    ...                    "2018,KZ-61,KZ-79,0.394,,intensive\\n"
+    ...                    "2018,KZ-61,KZ-79,0.394,HOSPITALS,extensive\\n")
+    >>> read_lineage(tmp).rules(["HOSPITALS", "LIFE_EXP"]).to_dict()
+    {'HOSPITALS': 'extensive', 'LIFE_EXP': 'intensive'}
+    """
+    p = Path(path)
+    frame = read_table(p, error=MethodError, text=("from", "to", "old", "new", "method", "note"))
+    try:
+        return Lineage.from_frame(frame, extensive=extensive)
+    except MethodError as exc:
+        raise MethodError(f"{p.name}: {exc}") from None

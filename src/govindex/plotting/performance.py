@@ -533,8 +533,10 @@ def plot_gpi_ranking(
     ranked = ~np.isnan(gpi)
     mixed = len(set(s["kind"])) > 1
     rank = s["rank"].to_numpy(dtype=object)
-    ylabels = [
-        (f"{e} ({k})" if mixed else f"{int(r)}. {e}") if ok else f"–  {e}"
+    ylabels = [  # a reference row (an aggregate or a total) has a GPI but no rank
+        (f"{e} ({k})" if mixed else f"{int(r)}. {e}" if not pd.isna(r) else f"ref. {e}")
+        if ok
+        else f"–  {e}"
         for e, k, r, ok in zip(s.index, s["kind"], rank, ranked, strict=True)
     ]
     ax = new_axes(ax, (10.0, min(max(2.8, 0.3 * n + 1.8), 30.0)))

@@ -6,7 +6,9 @@ from __future__ import annotations
 from govindex.prepare.breaks import (
     BREAK_ALPHA,
     BREAK_THRESHOLD,
+    WINDOW_BREAK_COLUMNS,
     series_breaks,
+    window_breaks,
 )
 from govindex.prepare.impute import (
     CROSS_SECTION_METHODS,
@@ -21,6 +23,7 @@ from govindex.prepare.impute import (
 )
 from govindex.prepare.lineage import (
     LINEAGE_COLUMNS,
+    LINEAGE_OPTIONAL,
     Lineage,
     LineageAdjustment,
 )
@@ -46,7 +49,9 @@ __all__ = [
     "BREAK_THRESHOLD",
     "CROSS_SECTION_METHODS",
     "LINEAGE_COLUMNS",
+    "LINEAGE_OPTIONAL",
     "PANEL_METHODS",
+    "WINDOW_BREAK_COLUMNS",
     "ImputationResult",
     "Lineage",
     "LineageAdjustment",
@@ -69,4 +74,5 @@ __all__ = [
     "treat_outliers",
     "warn_imputation",
     "warn_treatment",
+    "window_breaks",
 ]

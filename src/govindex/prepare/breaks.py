@@ -10,7 +10,6 @@ with worked examples, are in ``docs/lineage.md``.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Final
 
@@ -22,7 +21,13 @@ from govindex._typing import BoolArray, FloatArray
 from govindex.exceptions import MethodError
 from govindex.panel import Panel, require_panel
 
-__all__ = ["BREAK_ALPHA", "BREAK_THRESHOLD", "series_breaks"]
+__all__ = [
+    "BREAK_ALPHA",
+    "BREAK_THRESHOLD",
+    "WINDOW_BREAK_COLUMNS",
+    "series_breaks",
+    "window_breaks",
+]
 
 #: |robust z| of a year-on-year log change above which it counts as extreme.
 BREAK_THRESHOLD: Final = 5.0
@@ -33,35 +38,74 @@ _MIN_SCALE: Final = 0.02  # floor of the robust scale of log changes (about 2 % 
 _MIN_LEVEL: Final = 0.05  # values below 5 % of the indicator's median |x| are not scored
 _MIN_YEAR_PEERS: Final = 3  # entities with a change needed to centre a year on its median
 _COLUMNS: Final = ("entity", "year", "kind", "n_indicators", "indicators", "max_abs_z", "p_value")
+#: :func:`window_breaks`: most entities whose changes make the statistics (evenly spaced).
+_MAX_STAT_ROWS: Final = 1000
+#: Columns of :func:`window_breaks`.
+WINDOW_BREAK_COLUMNS: Final = (
+    "entity", "indicator", "year", "kind", "before", "after", "robust_z", "evidence",
+)  # fmt: skip
+#: Why :func:`window_breaks` reports a series, by evidence code.
+_EVIDENCE: Final = (
+    "several series of the entity shift together",
+    "another entity's series of the indicator starts or ends that year",
+    "the entities table has an entity starting or ending that year",
+    "the entity's series start together that year",
+    "the entity's series end together that year",
+)
 
 
-def _log_change_z(values: FloatArray) -> FloatArray:
-    """Robust z of year-on-year log changes, centred on each year's median across entities."""
-    prev, cur = values[..., :-1], values[..., 1:]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing indicators
-        level = np.nanmedian(
-            np.moveaxis(np.abs(values), 1, 0).reshape(values.shape[1], -1), axis=1
-        )
+def _nanmedian(a: FloatArray) -> FloatArray:
+    """Median along the last axis, NaN skipped (NaN where all are NaN): the same values as
+    :func:`numpy.nanmedian`, without its loop over rows.
+
+    NaN become +inf (sorted last); every row is partitioned at the lowest and the highest
+    middle position of all rows (they differ only by the rows' missing values), and only
+    the band between them is sorted.
+    """
+    n = (~np.isnan(a)).sum(axis=-1)
+    if a.shape[-1] == 0:
+        return np.full(a.shape[:-1], np.nan)
+    lo_at = np.maximum((n - 1) // 2, 0)[..., None]
+    hi_at = np.maximum(n // 2, 0)[..., None]
+    first, last = int(lo_at.min()), int(hi_at.max())
+    part = np.partition(np.where(np.isnan(a), np.inf, a), [first, last], axis=-1)
+    band = np.sort(part[..., first : last + 1], axis=-1)
+    lo = np.take_along_axis(band, lo_at - first, axis=-1)[..., 0]
+    hi = np.take_along_axis(band, hi_at - first, axis=-1)[..., 0]
+    return np.where(n > 0, (lo + hi) / 2, np.nan)
+
+
+def _log_change_z(values: FloatArray, rows: BoolArray | None = None) -> FloatArray:
+    """Robust z of year-on-year log changes, centred on each year's median across entities.
+
+    ``rows`` (E,) marks the entities whose changes make the statistics (levels, year
+    medians, scale); every entity is scored. Default: all.
+    """
+    stats = values if rows is None else values[np.asarray(rows, dtype=bool)]
+    level = _nanmedian(np.moveaxis(np.abs(stats), 1, 0).reshape(values.shape[1], -1))
     floor = (_MIN_LEVEL * np.nan_to_num(level))[None, :, None]
-    # log changes between values near 0 (a rate falling from 2.3 to 0.3) are rounding noise
-    ok = (prev > floor) & (cur > floor) & (prev > 0) & (cur > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        c = np.where(ok, np.log(np.where(ok, cur, 1.0) / np.where(ok, prev, 1.0)), np.nan)
-    n_year = ok.sum(axis=0)  # (I, Y-1) entities with a change
+    c = _log_changes(values, floor)
+    cs = c if rows is None else c[np.asarray(rows, dtype=bool)]
+    n_year = (~np.isnan(cs)).sum(axis=0)  # (I, Y-1) entities with a change
     centre_ok = n_year >= _MIN_YEAR_PEERS
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        year_med = np.where(
-            centre_ok, np.nanmedian(np.where(centre_ok[None], c, 0.0), axis=0), 0.0
-        )
-        d = c - year_med[None]  # common shocks (a national reform, a pandemic year) removed
-        flat = np.moveaxis(d, 1, 0).reshape(d.shape[1], -1)
-        med = np.nanmedian(flat, axis=1)
-        mad = 1.4826 * np.nanmedian(np.abs(flat - med[:, None]), axis=1)
+    year_med = np.where(centre_ok, _nanmedian(np.moveaxis(cs, 0, -1)), 0.0)
+    d = c - year_med[None]  # common shocks (a national reform, a pandemic year) removed
+    ds = d if rows is None else d[np.asarray(rows, dtype=bool)]
+    flat = np.moveaxis(ds, 1, 0).reshape(ds.shape[1], -1)
+    med = _nanmedian(flat)
+    mad = 1.4826 * _nanmedian(np.abs(flat - med[:, None]))
     scale = np.maximum(np.nan_to_num(mad), _MIN_SCALE)
     scale = np.where((~np.isnan(flat)).sum(axis=1) >= _MIN_CHANGES, scale, np.nan)
     return np.asarray((d - med[None, :, None]) / scale[None, :, None], dtype=np.float64)
+
+
+def _log_changes(values: FloatArray, floor: FloatArray) -> FloatArray:
+    """``log(x_t / x_{t−1})`` where both values are positive and above ``floor``."""
+    prev, cur = values[..., :-1], values[..., 1:]
+    # log changes between values near 0 (a rate falling from 2.3 to 0.3) are rounding noise
+    ok = (prev > floor) & (cur > floor) & (prev > 0) & (cur > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(ok, np.log(np.where(ok, cur, 1.0) / np.where(ok, prev, 1.0)), np.nan)
 
 
 def _join_codes(mask: BoolArray, ind: npt.NDArray[np.str_]) -> list[str]:
@@ -157,11 +201,8 @@ def series_breaks(
     )
 
 
-def _level_shifts(
-    panel: Panel, vals: FloatArray, threshold: float, min_indicators: int, alpha: float
-) -> pd.DataFrame | None:
-    """Years in which several indicators of an entity have a one-off extreme log change."""
-    z = _log_change_z(vals)
+def _extreme(z: FloatArray, threshold: float) -> BoolArray:
+    """One-off extreme changes: ``|z| > threshold`` and not extreme the year before or after."""
     scored = ~np.isnan(z)
     big = scored & (np.abs(np.where(scored, z, 0.0)) > threshold)
     # a break is a one-off shift: a series that is extreme in the year before or after too
@@ -170,17 +211,173 @@ def _level_shifts(
     neighbour = np.concatenate([pad, big[..., :-1]], axis=2) | np.concatenate(
         [big[..., 1:], pad], axis=2
     )
-    extreme = big & ~neighbour
+    return np.asarray(big & ~neighbour, dtype=bool)
+
+
+def _shift_test(
+    z: FloatArray, extreme: BoolArray, min_indicators: int, alpha: float
+) -> tuple[BoolArray, FloatArray]:
+    """Entity-years ``(E, Y-1)`` with a coincidence of extreme changes unlikely by chance,
+    and the binomial tail probability of each."""
+    from scipy.special import bdtrc  # P(X > k) of a binomial; lighter than scipy.stats
+
+    scored = ~np.isnan(z)
     rate = extreme.sum() / max(int(scored.sum()), 1)
     count = extreme.sum(axis=1)  # (E, Y-1)
     n = scored.sum(axis=1)
-    from scipy.stats import binom  # lazy: scipy.stats is slow to import
+    pval = np.where(count > 0, bdtrc(np.maximum(count - 1, 0), n, rate), 1.0)
+    return (count >= min_indicators) & (pval < alpha), np.asarray(pval, dtype=np.float64)
 
-    pval = binom.sf(count - 1, n, rate)
-    e, t = np.nonzero((count >= min_indicators) & (pval < alpha))
+
+def window_breaks(
+    values: npt.ArrayLike,
+    entities: Sequence[str] | pd.Index,
+    indicators: Sequence[str] | pd.Index,
+    years: npt.ArrayLike,
+    *,
+    year: int,
+    window: int,
+    threshold: float = BREAK_THRESHOLD,
+    alpha: float = BREAK_ALPHA,
+    reference: npt.ArrayLike | None = None,
+    boundary_years: Sequence[int] = (),
+) -> pd.DataFrame:
+    """Series breaks inside an assessment window ``year − window … year``, per series.
+
+    Only the window's values are used (a result depends on the window's data only).
+    A series (entity, indicator) breaks in year ``t`` (``year − window < t ≤ year``):
+
+    * ``level shift`` — its log change into ``t`` is a one-off extreme change (robust
+      z above ``threshold``, as in :func:`series_breaks`, from the window's changes),
+      and either several series of the entity shift together (the binomial test of
+      :func:`series_breaks`), or another entity's series of the indicator starts or
+      ends in ``t`` (the map was redrawn that year), or an entity of the entities
+      table starts or ends in ``t`` (``boundary_years``);
+    * ``series start`` / ``series end`` — the series starts in ``t`` (ends in
+      ``t − 1``) together with at least half of the entity's series that could: a new
+      (or a dissolved) entity.
+
+    Parameters
+    ----------
+    values : array_like, shape (E, I, Y)
+        Observations, before any imputation or re-basing.
+    entities, indicators : sequence of str
+        Labels of axes 0 and 1.
+    years : array_like of int, shape (Y,)
+        Years of axis 2.
+    year, window : int
+        Assessment year and window length.
+    threshold, alpha : float
+        As in :func:`series_breaks`.
+    reference : array_like of bool, shape (E,), optional
+        Reference rows (aggregates, totals): scored, left out of the statistics. (With
+        more than 1,000 other entities, the statistics come from 1,000 of them, evenly
+        spaced in the entity order.)
+    boundary_years : sequence of int
+        Years in which the entities table says an entity started or ended.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`WINDOW_BREAK_COLUMNS`: ``before`` / ``after`` are the values in
+        ``t − 1`` and ``t`` (NaN for a start or an end), ``robust_z`` the z-score of a
+        level shift, ``evidence`` why the series is reported.
+
+    Examples
+    --------
+    Region R0 splits in 2022; the new region N starts with the part it took:
+
+    >>> years = np.arange(2019, 2023)
+    >>> x = 100.0 * 1.02 ** (years - 2019) * np.ones((12, 1, 4))
+    >>> x *= 1 + 0.01 * np.sin(np.arange(48)).reshape(12, 1, 4)  # some noise
+    >>> x[0, 0, 3] = 60.0                           # R0 loses 40 % ...
+    >>> x[11, 0, :] = [np.nan, np.nan, np.nan, 40.0]  # ... to N, new in 2022
+    >>> codes = [f"R{k}" for k in range(11)] + ["N"]
+    >>> window_breaks(x, codes, ["hospitals"], years, year=2022, window=3)[
+    ...     ["entity", "year", "kind", "before", "after"]].round(1)
+      entity  year          kind  before  after
+    0      N  2022  series start     NaN   40.0
+    1     R0  2022   level shift   105.0   60.0
+    """
+    if not threshold > 0:
+        raise MethodError(f"threshold must be > 0; got {threshold!r}")
+    vals = np.asarray(values, dtype=np.float64)
+    yrs = np.asarray(years)
+    keep = (yrs >= year - window) & (yrs <= year)
+    x = vals[:, :, keep]
+    ent = np.asarray([str(e) for e in entities], dtype=object)
+    ind = np.asarray([str(i) for i in indicators], dtype=object)
+    if x.shape[2] < 2 or not x.size:
+        return _empty_window_breaks()
+    ref = np.zeros(len(ent), bool) if reference is None else np.asarray(reference, dtype=bool)
+    z = _log_change_z(x, _stat_rows(~ref))
+    extreme = _extreme(z, threshold)
+    entity_shift, _ = _shift_test(z, extreme, 2, alpha)  # (E, Y-1)
+    starts, ends = _start_end_cells(x, 1)
+    appear = (starts | ends).sum(axis=0)  # (I, Y-1): series of the indicator starting/ending
+    others = (appear[None] - (starts | ends)) > 0
+    w_years = yrs[keep][1:]
+    redrawn = np.isin(w_years, np.asarray(list(boundary_years), dtype=np.int64))
+    evidence = np.full(z.shape, -1, dtype=np.int64)
+    for code, cells in reversed(list(enumerate((
+        extreme & entity_shift[:, None, :],
+        extreme & others,
+        extreme & redrawn[None, None, :],
+        starts,
+        ends,
+    )))):  # fmt: skip
+        evidence[cells] = code  # the first applicable reason wins
+    e, i, t = np.nonzero(evidence >= 0)
+    code = evidence[e, i, t]
+    kind = np.where(code == 3, "series start", np.where(code == 4, "series end", "level shift"))
+    shift = code < 3
+    return (
+        pd.DataFrame(
+            {
+                "entity": pd.array(ent[e].astype(str), dtype="str"),
+                "indicator": pd.array(ind[i].astype(str), dtype="str"),
+                "year": w_years[t].astype(np.int64),
+                "kind": pd.array(kind, dtype="str"),
+                "before": np.where(shift | (code == 4), x[e, i, t], np.nan),
+                "after": np.where(shift | (code == 3), x[e, i, t + 1], np.nan),
+                "robust_z": np.where(shift, z[e, i, t], np.nan).round(2),
+                "evidence": pd.array(np.asarray(_EVIDENCE, dtype=object)[code], dtype="str"),
+            }
+        )
+        .sort_values(["year", "entity", "indicator"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def _stat_rows(rows: BoolArray) -> BoolArray:
+    """``rows``, or an evenly spaced subsample of :data:`_MAX_STAT_ROWS` of them (medians of
+    thousands of changes are stable; the cost of the partitions stays bounded)."""
+    idx = np.flatnonzero(rows)
+    if idx.size <= _MAX_STAT_ROWS:
+        return rows
+    out = np.zeros_like(rows)
+    out[idx[np.linspace(0, idx.size - 1, _MAX_STAT_ROWS).round().astype(np.int64)]] = True
+    return out
+
+
+def _empty_window_breaks() -> pd.DataFrame:
+    dtypes = dict.fromkeys(WINDOW_BREAK_COLUMNS, "str")
+    dtypes.update(year="int64", before="float64", after="float64", robust_z="float64")
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in WINDOW_BREAK_COLUMNS})
+
+
+def _level_shifts(
+    panel: Panel, vals: FloatArray, threshold: float, min_indicators: int, alpha: float
+) -> pd.DataFrame | None:
+    """Years in which several indicators of an entity have a one-off extreme log change."""
+    z = _log_change_z(vals)
+    extreme = _extreme(z, threshold)
+    hit, pval = _shift_test(z, extreme, min_indicators, alpha)
+    e, t = np.nonzero(hit)
     if not e.size:
         return None
-    absz = np.where(extreme, np.abs(np.where(scored, z, 0.0)), 0.0)
+    count = extreme.sum(axis=1)
+    absz = np.where(extreme, np.abs(np.nan_to_num(z)), 0.0)
     return pd.DataFrame(
         {
             "entity": panel.entities.to_numpy()[e],
@@ -194,27 +391,60 @@ def _level_shifts(
     )
 
 
+def _start_end_cells(vals: FloatArray, min_indicators: int) -> tuple[BoolArray, BoolArray]:
+    """Series ``(E, I, Y-1)`` that start in year ``t`` (index ``t − 1``) or end before it,
+    where at least ``min_indicators`` of the entity's series, and at least half of
+    those that could, start (end) together.
+
+    A series starts in its first year with a value, if another entity had a value of the
+    indicator the year before (or the indicator is the entity's own: a body's own set); it
+    ends after its last year with a value, if another entity has one the year after. Built
+    from the first and last years of each series (sparse), not from year-by-year masks.
+    """
+    obs = ~np.isnan(vals)
+    n_e, n_i, n_y = obs.shape
+    starts = np.zeros((n_e, n_i, max(n_y - 1, 0)), dtype=bool)
+    stops = np.zeros_like(starts)
+    if n_y < 2:
+        return starts, stops
+    ever: BoolArray = np.asarray(obs.any(axis=2), dtype=bool)
+    first = np.argmax(obs, axis=2)
+    last = n_y - 1 - np.argmax(obs[..., ::-1], axis=2)
+    count = obs.sum(axis=0)  # (I, Y): entities with a value
+    own = ever & (ever.sum(axis=0) == 1)[None, :]  # an indicator only this entity has
+    e, i = np.nonzero(ever & (first >= 1))
+    t = first[e, i]
+    ok = (count[i, t - 1] > 0) | own[e, i]
+    starts[e[ok], i[ok], t[ok] - 1] = True
+    e, i = np.nonzero(ever & (last <= n_y - 2))
+    t = last[e, i]
+    ok = count[i, t + 1] > 0
+    stops[e[ok], i[ok], t[ok]] = True
+    out = []
+    for hits, shift in ((starts, 0), (stops, 1)):
+        cnt = hits.sum(axis=1)  # (E, Y-1)
+        ce, ct = np.nonzero(cnt >= min_indicators)
+        # the series that could start (end) then: the indicator had a value for another
+        # entity in the year before (after), or is the entity's own (starts only)
+        peers = (count[:, ct + shift].T - obs[ce, :, ct + shift]) > 0  # (n, I)
+        could = peers | own[ce] if shift == 0 else peers
+        base = (could & ever[ce]).sum(axis=1)
+        together = np.zeros(cnt.shape, dtype=bool)
+        good = 2 * cnt[ce, ct] >= base
+        together[ce[good], ct[good]] = True
+        out.append(np.asarray(hits & together[:, None, :], dtype=bool))
+    return out[0], out[1]
+
+
 def _starts_and_ends(panel: Panel, vals: FloatArray, min_indicators: int) -> list[pd.DataFrame]:
     """Years in which several series of an entity start, or end, together."""
-    obs = ~np.isnan(vals)
-    seen_before = np.cumsum(obs, axis=2) > 0  # (E, I, Y): a value in this year or earlier
-    seen_after = np.cumsum(obs[..., ::-1], axis=2)[..., ::-1] > 0
-    ever: BoolArray = np.asarray(obs.any(axis=2), dtype=bool)
-    others_prev = (obs.sum(axis=0)[None, :, :-1] - obs[:, :, :-1]) > 0  # (E, I, Y-1)
-    others_next = (obs.sum(axis=0)[None, :, 1:] - obs[:, :, 1:]) > 0
-    # an indicator only this entity has (a body's own set) can start without peers
-    own = ever & (ever.sum(axis=0) == 1)[None, :]
-    start_ok = others_prev | own[:, :, None]
-    starts = obs[:, :, 1:] & ~seen_before[:, :, :-1] & start_ok
-    stops = obs[:, :, :-1] & ~seen_after[:, :, 1:] & others_next
     frames = []
-    for kind, hits, eligible in (
-        ("series start", starts, start_ok),
-        ("series end", stops, others_next),
+    codes = panel.indicators.to_numpy(dtype=str)
+    for kind, hits in zip(
+        ("series start", "series end"), _start_end_cells(vals, min_indicators), strict=True
     ):
         cnt = hits.sum(axis=1)
-        base = (eligible & ever[:, :, None]).sum(axis=1)
-        e, t = np.nonzero((cnt >= min_indicators) & (2 * cnt >= base))
+        e, t = np.nonzero(cnt > 0)
         if e.size:
             frames.append(
                 pd.DataFrame(
@@ -223,9 +453,7 @@ def _starts_and_ends(panel: Panel, vals: FloatArray, min_indicators: int) -> lis
                         "year": panel.years[1:][t],
                         "kind": kind,
                         "n_indicators": cnt[e, t],
-                        "indicators": _join_codes(
-                            hits[e, :, t], panel.indicators.to_numpy(dtype=str)
-                        ),
+                        "indicators": _join_codes(hits[e, :, t], codes),
                         "max_abs_z": np.nan,
                         "p_value": np.nan,
                     }

@@ -5,22 +5,26 @@ reorganisation compares values measured on different boundaries: Kazakhstan's
 South Kazakhstan Region (``KZ-61``) "lost" 77 hospitals in 2018 only because
 Shymkent (``KZ-79``) became a separate city. This module
 
-* describes such events in a :class:`Lineage` table (``year``, ``old``, ``new``,
-  ``share``) and re-bases the window values before the change computation
-  (:meth:`Lineage.rebase`, used by ``performance_index(..., lineage=...)``), so that
-  the change is computed on the new boundaries and flagged, or is missing with a
-  reason when it cannot be re-based — never silently compared.
+* describes such events in a :class:`Lineage` table (``year``, ``from``, ``to``,
+  ``share``, optionally per ``indicator``, with the re-basing ``method``) and re-bases
+  the window values before the change computation (:meth:`Lineage.rebase`, used by
+  ``performance_index(..., lineage=...)``), so that the change is computed on the new
+  boundaries and flagged with the rule used, or is missing with a reason when it cannot
+  be re-based — never silently compared;
+* never invents data: an entity with no observations of its own in the window is not
+  scored from its predecessors' values unless ``derive=True``.
 
-Breaks that no lineage explains are found by :func:`govindex.prepare.breaks.series_breaks`.
-
-The rules, with worked examples, are in ``docs/lineage.md``.
+Breaks that no lineage explains are found by :func:`govindex.prepare.breaks.series_breaks`
+(and, inside an assessment window, by the GPI). Files are read with
+:func:`govindex.io.read.read_lineage`. The rules, with worked examples, are in
+``docs/lineage.md``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Final, Literal
@@ -33,74 +37,26 @@ from govindex._provenance import fingerprint_frame
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
 from govindex.panel import Panel, require_panel
+from govindex.prepare._lineage_events import Event, build_events, rebase_event
+from govindex.prepare._lineage_table import (
+    LINEAGE_COLUMNS,
+    LINEAGE_OPTIONAL,
+    lineage_error,
+    rules_of,
+    tidy_lineage,
+)
 
 __all__ = [
     "LINEAGE_COLUMNS",
+    "LINEAGE_OPTIONAL",
     "Lineage",
     "LineageAdjustment",
 ]
 
-#: Columns of a lineage table.
-LINEAGE_COLUMNS: Final = ("year", "old", "new", "share")
-_SHARE_TOL: Final = 1e-9
-
 Extensive = Literal["all", "none"] | Sequence[str]
-
-
-def _err(msg: str) -> MethodError:
-    return MethodError(f"lineage: {msg}")
-
-
-def _codes(frame: pd.DataFrame, col: str) -> pd.Series:
-    s = frame[col]
-    text = s.astype("str").str.strip()
-    bad = s.isna().to_numpy() | (text == "").to_numpy()
-    if bad.any():
-        rows = frame.index[bad]
-        raise _err(
-            f"column {col!r} has missing or empty codes in row(s) {format_items(rows)}; every "
-            "row needs an old and a new entity code"
-        )
-    return text
-
-
-def _find_cycle(edges: list[tuple[str, str]]) -> list[str] | None:
-    """A directed cycle among ``edges`` (no self loops), as a list of codes, or None."""
-    graph: dict[str, list[str]] = {}
-    for a, b in edges:
-        graph.setdefault(a, []).append(b)
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    for root in sorted(graph):
-        if state.get(root):
-            continue
-        stack: list[tuple[str, Iterable[str]]] = [(root, iter(graph.get(root, [])))]
-        path = [root]
-        state[root] = 1
-        while stack:
-            node, children = stack[-1]
-            nxt = next(iter(children), None)
-            if nxt is None:
-                state[node] = 2
-                stack.pop()
-                path.pop()
-            elif state.get(nxt) == 1:
-                return [*path[path.index(nxt) :], nxt]
-            elif not state.get(nxt):
-                state[nxt] = 1
-                stack.append((nxt, iter(graph.get(nxt, []))))
-                path.append(nxt)
-    return None
-
-
-@dataclass(frozen=True)
-class _Event:
-    """One reorganisation year as a share matrix from old codes to parts (internal)."""
-
-    year: int
-    olds: tuple[str, ...]
-    parts: tuple[str, ...]
-    shares: FloatArray  # (O, P)
-    labels: dict[str, str]  # entity -> "old, old→part, part"
+_MISSING: Final = 1  # reason codes of a failed cell
+_ENDED: Final = 2
+_NOT_OWN: Final = 3
 
 
 @dataclass(frozen=True)
@@ -116,10 +72,15 @@ class LineageAdjustment:
     rebased : ndarray (E, I) of bool
         The window of the cell uses at least one value produced by the lineage.
     failed : ndarray (E, I) of bool
-        The cell crosses a reorganisation but cannot be re-based: its change is missing.
+        The cell crosses a reorganisation but cannot be re-based (or would be made of
+        derived values only, without ``derive=True``): its change is missing.
+    derived : ndarray (E, I) of bool
+        Cells without an observation of their own in the window whose values were
+        derived from their predecessors (``derive=True``; a subset of ``rebased``).
     notes : DataFrame
         One row per affected (entity, indicator): ``flag`` (text for the changes'
-        ``flags``) and ``reason`` (non-empty where ``failed``).
+        ``flags``: the reorganisation and the rule used) and ``reason`` (non-empty where
+        ``failed``).
     year, window : int
         Assessment year and window length used.
     """
@@ -127,6 +88,7 @@ class LineageAdjustment:
     values: FloatArray
     rebased: BoolArray
     failed: BoolArray
+    derived: BoolArray
     notes: pd.DataFrame
     year: int
     window: int
@@ -160,39 +122,63 @@ class LineageAdjustment:
         return out
 
 
+@dataclass(frozen=True)
+class _Texts:
+    """What the notes of one event need: each entity's part and label, each indicator's rule."""
+
+    event: Event
+    part_of: IntArray  # (E,) position of the entity among the parts, -1 if none
+    label: npt.NDArray[np.object_]  # (E,) "old→parts" label ("" if not in the event)
+    key: IntArray  # (I,) row of the rule table: 2 × variant + extensive
+    rules: npt.NDArray[np.object_]  # (2V, P)
+
+    def rule(self, e: IntArray, i: IntArray) -> npt.NDArray[np.object_]:
+        return np.asarray(self.rules[self.key[i], np.maximum(self.part_of[e], 0)], dtype=object)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Lineage:
     """Entity lineage: which old entity codes became which new ones, and when.
 
-    Build with :meth:`from_frame`. Each row says that from ``year`` on (the first
-    year of the new structure) a ``share`` of the level of ``old`` belongs to
-    ``new``. A split lists one row per new part; the remainder ``1 − Σ shares``
-    stays with the old code, which continues (give an explicit ``old → old`` row
-    instead to state it). A merge lists one row per old code, each with share 1.
+    Build with :meth:`from_frame` (or read a file with :func:`govindex.io.read.read_lineage`).
+    Each row says that from ``year`` on (the first year of the new structure) a
+    ``share`` of the level of ``old`` (``from``) belongs to ``new`` (``to``). A split
+    lists one row per new part; the remainder ``1 − Σ shares`` stays with the old
+    code, which continues (give an explicit ``old → old`` row instead to state it). A
+    merge lists one row per old code, each with share 1. A row with an ``indicator``
+    gives that indicator's own share of a pair (the default row with an empty
+    indicator applies to the others); ``method`` says whether an indicator is
+    ``extensive`` (counts: re-based by the shares) or ``intensive`` (rates: carried
+    over).
 
     Attributes
     ----------
     frame : DataFrame
-        The validated rows (``year`` int, ``old``, ``new`` str, ``share`` float).
+        The validated rows (``year`` int, ``old``, ``new``, ``indicator`` str,
+        ``share`` float, ``method``, ``note`` str).
     extensive : "all", "none" or tuple of str
-        Indicators that are extensive (counts, totals: re-based by shares); the
-        others are intensive (rates, shares, averages: carried over / averaged).
+        Indicators that are extensive when the table's ``method`` column does not say;
+        the others are intensive (rates, shares, averages: carried over / averaged).
 
     Examples
     --------
     >>> lin = Lineage.from_frame(pd.DataFrame(
-    ...     {"year": [2018], "old": ["A"], "new": ["B"], "share": [0.4]}), extensive="all")
+    ...     {"year": [2018], "from": ["A"], "to": ["B"], "share": [0.4]}), extensive="all")
     >>> lin
     <Lineage: 1 row(s), reorganisations in 2018; extensive indicators: all>
     >>> x = np.array([[[100.0, 70.0, 72.0, 75.0]], [[np.nan, 50.0, 52.0, 55.0]]])
     >>> adj = lin.rebase(x, ["A", "B"], ["jobs"], [2017, 2018, 2019, 2020], year=2020)
     >>> adj.values[:, 0, 0]  # 2017 on the 2018 boundaries: 0.6·100 and 0.4·100
     array([60., 40.])
+    >>> for flag in adj.notes["flag"]:  # the reorganisation and the rule used
+    ...     print(flag)
+    lineage: re-based across 2018 reorganisation (A→A, B): extensive, 0.6 × A
+    lineage: re-based across 2018 reorganisation (A→A, B): extensive, 0.4 × A
     """
 
     frame: pd.DataFrame
     extensive: Literal["all", "none"] | tuple[str, ...] = "none"
-    _events: tuple[_Event, ...] = field(default=(), repr=False)
+    _events: tuple[Event, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, *, extensive: Extensive = "none") -> Lineage:
@@ -201,101 +187,36 @@ class Lineage:
         Parameters
         ----------
         frame : DataFrame
-            Columns ``year`` (first year of the new structure), ``old``, ``new``,
-            ``share`` in (0, 1]; other columns are ignored. Not modified.
+            Columns ``year`` (first year of the new structure), ``from`` and ``to``
+            (or ``old`` and ``new``), ``share`` in (0, 1]; optionally ``indicator``
+            (empty = the default share of the pair; a code = that indicator's own
+            share, for a pair that has a default row), ``method`` (``extensive``,
+            ``intensive`` or empty; one per indicator) and ``note``. Not modified.
         extensive : "all", "none" or sequence of indicator codes, default "none"
-            The extensive indicators (counts and totals, re-based by the shares).
+            The extensive indicators (counts and totals, re-based by the shares)
+            among those whose rule the ``method`` column does not give.
 
         Raises
         ------
         MethodError
-            Missing columns, empty codes, non-integer years, shares outside (0, 1],
-            duplicated (year, old, new) rows, shares of one old code summing to more
-            than 1, or a cycle within one year (A → B and B → A); the message names
-            the offending rows or codes.
+            Missing or unknown columns, empty codes, non-integer years, shares outside
+            (0, 1], duplicated (year, old, new, indicator) rows, an indicator's row
+            without a default row, shares of one old code summing to more than 1 (or
+            ending it for some indicators only), two methods for one indicator, or a
+            cycle within one year (A → B and B → A); the message names the rows.
         """
-        if not isinstance(frame, pd.DataFrame):
-            raise _err(f"expected a pandas DataFrame, got {type(frame).__name__}")
-        missing = [c for c in LINEAGE_COLUMNS if c not in frame.columns]
-        if missing:
-            raise _err(
-                f"missing column(s) {format_items(missing)}; found "
-                f"{format_items(map(str, frame.columns))}. "
-                f"Expected {format_items(LINEAGE_COLUMNS)} (one row per old → new code)"
-            )
-        src = frame.loc[:, list(LINEAGE_COLUMNS)]
-        year = pd.to_numeric(src["year"], errors="coerce").to_numpy(
-            dtype="float64", na_value=np.nan
-        )
-        with np.errstate(invalid="ignore"):
-            bad_y = ~np.isfinite(year) | (year != np.round(year))
-        if pd.api.types.is_bool_dtype(src["year"].dtype) or bad_y.any():
-            rows = src.index[bad_y] if bad_y.any() else src.index
-            raise _err(
-                f"column 'year' must hold integer years; found {format_items(src['year'][rows])} "
-                f"in row(s) {format_items(rows)}"
-            )
-        share = pd.to_numeric(src["share"], errors="coerce").to_numpy(
-            dtype="float64", na_value=np.nan
-        )
-        with np.errstate(invalid="ignore"):
-            bad_s = ~(share > 0) | ~(share <= 1)
-        if bad_s.any():
-            rows = src.index[bad_s]
-            raise _err(
-                f"shares must lie in (0, 1]; found {format_items(src['share'][rows])} in row(s) "
-                f"{format_items(rows)}. A share is the part of the old entity's level that went "
-                "to the new one (1 for a merge)"
-            )
-        tidy = pd.DataFrame(
-            {
-                "year": year.astype(np.int64),
-                "old": _codes(src, "old").to_numpy(),
-                "new": _codes(src, "new").to_numpy(),
-                "share": share,
-            },
-            index=src.index,
-        )
-        dup = tidy.duplicated(subset=["year", "old", "new"], keep=False).to_numpy()
-        if dup.any():
-            sub = tidy.loc[dup]
-            keys = sorted(set(zip(sub["year"].tolist(), sub["old"], sub["new"], strict=True)))
-            raise _err(
-                f"duplicated (year, old, new) rows {format_items(keys)} "
-                f"(rows {format_items(tidy.index[dup])}); "
-                "keep one row per pair"
-            )
-        total = tidy.groupby(["year", "old"])["share"].sum()
-        over = total[total > 1 + _SHARE_TOL]
-        if len(over):
-            lvl_y = over.index.get_level_values("year")
-            lvl_o = over.index.get_level_values("old")
-            items = [f"{o} in {y}: {v:g}" for y, o, v in zip(lvl_y, lvl_o, over, strict=True)]
-            raise _err(
-                f"the shares of one old code sum to more than 1: {format_items(items)}; the parts "
-                "of a split cannot hold more than the whole"
-            )
-        for y, rows in tidy.groupby("year"):
-            moved = rows.loc[rows["old"] != rows["new"]]
-            cycle = _find_cycle(list(zip(moved["old"], moved["new"], strict=True)))
-            if cycle:
-                raise _err(
-                    f"cycle in the {y} reorganisation: {' → '.join(cycle)}; one year cannot send "
-                    "A to B and B back to A. If codes were swapped, rename them in the panel "
-                    "instead"
-                )
-        tidy = tidy.sort_values(["year", "old", "new"], kind="stable").reset_index(drop=True)
+        tidy = tidy_lineage(frame)
         ext: Literal["all", "none"] | tuple[str, ...]
         if isinstance(extensive, str):
             if extensive not in ("all", "none"):
-                raise _err(
+                raise lineage_error(
                     "extensive must be 'all', 'none' or a list of indicator codes; "
                     f"found {extensive!r}"
                 )
             ext = extensive  # type: ignore[assignment]
         else:
             ext = tuple(str(c) for c in extensive)
-        return cls(frame=tidy, extensive=ext, _events=tuple(_build_events(tidy)))
+        return cls(frame=tidy, extensive=ext, _events=tuple(build_events(tidy)))
 
     # ------------------------------------------------------------------ views
     @property
@@ -303,53 +224,65 @@ class Lineage:
         """Years of the reorganisations, ascending."""
         return [e.year for e in self._events]
 
+    def codes(self, year: int) -> list[str]:
+        """The old codes and the parts of the reorganisation of ``year`` (empty if none)."""
+        return sorted({c for e in self._events if e.year == year for c in (*e.olds, *e.parts)})
+
     @cached_property
     def fingerprint(self) -> str:
         """SHA-256 of the rows and the extensive setting."""
         ext = self.extensive if isinstance(self.extensive, str) else "\x1f".join(self.extensive)
         return hashlib.sha256(f"{fingerprint_frame(self.frame)}|{ext}".encode()).hexdigest()
 
+    def rules(self, indicators: Sequence[str]) -> pd.Series:
+        """The re-basing rule (``extensive`` or ``intensive``) of each indicator.
+
+        Examples
+        --------
+        >>> lin = Lineage.from_frame(pd.DataFrame({"year": 2018, "from": "A", "to": "B",
+        ...     "share": [0.4, 0.3], "indicator": ["", "jobs"], "method": ["", "extensive"]}))
+        >>> lin.rules(["jobs", "rate"]).to_dict()
+        {'jobs': 'extensive', 'rate': 'intensive'}
+        """
+        ind = pd.Index([str(c) for c in indicators], dtype="str")
+        ext = self._extensive_mask(ind, None, check=False)
+        return pd.Series(np.where(ext, "extensive", "intensive"), index=ind, name="rule")
+
     def parts(self) -> pd.DataFrame:
-        """Every (year, old, part) with its share, the implicit remainders included.
+        """Every (year, old, part) with its share, the implicit remainders included; one
+        row per indicator with shares of its own (``indicator`` empty = the default).
 
         Examples
         --------
         >>> lin = Lineage.from_frame(pd.DataFrame(
         ...     {"year": 2018, "old": "A", "new": ["B", "C"], "share": [0.3, 0.2]}))
         >>> lin.parts()
-           year old new  share
-        0  2018   A   A    0.5
-        1  2018   A   B    0.3
-        2  2018   A   C    0.2
+           year old new indicator  share
+        0  2018   A   A              0.5
+        1  2018   A   B              0.3
+        2  2018   A   C              0.2
         """
         rows = []
         for ev in self._events:
-            o, p = np.nonzero(ev.shares > 0)
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "year": ev.year,
-                        "old": np.asarray(ev.olds)[o],
-                        "new": np.asarray(ev.parts)[p],
-                        "share": ev.shares[o, p],
-                    }
-                )
-            )
-        if not rows:
-            return pd.DataFrame(
-                {
-                    c: pd.Series(dtype=t)
-                    for c, t in (
-                        ("year", "int64"),
-                        ("old", "str"),
-                        ("new", "str"),
-                        ("share", "float64"),
+            for ind, mat in (("", ev.shares), *ev.overrides.items()):
+                o, p = np.nonzero(mat > 0)
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "year": np.full(len(o), ev.year, dtype=np.int64),
+                            "old": pd.array(np.asarray(ev.olds)[o], dtype="str"),
+                            "new": pd.array(np.asarray(ev.parts)[p], dtype="str"),
+                            "indicator": pd.array([ind] * len(o), dtype="str"),
+                            "share": mat[o, p],
+                        }
                     )
-                }
-            )
+                )
+        if not rows:
+            return self.frame.loc[:, ["year", "old", "new", "indicator", "share"]].iloc[:0]
         out = pd.concat(rows, ignore_index=True)
-        out[["old", "new"]] = out[["old", "new"]].astype("str")
-        return out.sort_values(["year", "old", "new"], kind="stable").reset_index(drop=True)
+        return out.sort_values(["year", "old", "new", "indicator"], kind="stable").reset_index(
+            drop=True
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The validated rows."""
@@ -357,6 +290,9 @@ class Lineage:
 
     def __repr__(self) -> str:
         ext = self.extensive if isinstance(self.extensive, str) else format_items(self.extensive)
+        given = [f"{k or 'default'}: {v}" for k, v in rules_of(self.frame).items()]
+        if given:
+            ext = f"{ext}; method column {format_items(given)}"
         yrs = ", ".join(map(str, self.years)) or "none"
         n = len(self.frame)
         return f"<Lineage: {n} row(s), reorganisations in {yrs}; extensive indicators: {ext}>"
@@ -372,6 +308,7 @@ class Lineage:
         year: int,
         window: int = 3,
         extensive: Extensive | None = None,
+        derive: bool = False,
     ) -> LineageAdjustment:
         """Re-base the window ``year − window … year`` across the reorganisations in it.
 
@@ -379,9 +316,11 @@ class Lineage:
         chronological order), the window values before ``Y`` are moved to the new
         boundaries: a part ``p`` gets ``Σ_o s_op · x_o`` for an extensive indicator
         and ``Σ_o s_op · x_o / Σ_o s_op`` (the old value for a split, the share-weighted
-        mean for a merge) for an intensive one. A new code keeps its own observed
-        pre-event values (a back-cast on its boundaries); an old code that continues
-        is always re-based. Old codes that end get no change.
+        mean for a merge) for an intensive one, with the indicator's shares. A new code
+        keeps its own observed pre-event values (a back-cast on its boundaries); an old
+        code that continues is always re-based. Old codes that end get no change. A
+        cell without an observation of its own in the window is not made of its
+        predecessors' values unless ``derive`` is true.
 
         Parameters
         ----------
@@ -396,7 +335,11 @@ class Lineage:
         window : int, default 3
             Window length ``w``.
         extensive : "all", "none" or sequence of codes, optional
-            Overrides the lineage's ``extensive`` setting.
+            Overrides every rule of the lineage (its ``method`` column and setting).
+        derive : bool, default False
+            Derive the values of cells that have no observation of their own in the
+            window from their predecessors (flagged ``derived``); by default such a
+            cell fails with the reason.
 
         Returns
         -------
@@ -416,102 +359,97 @@ class Lineage:
         array([ True,  True, False])
         """
         vals, ent, ind, yrs = _axes(values, entities, indicators, years)
-        is_ext = self._extensive_mask(ind, self.extensive if extensive is None else extensive)
+        is_ext = self._extensive_mask(ind, extensive)
         t, w = int(year), int(window)
         n_e, n_i = len(ent), len(ind)
         bits = np.zeros((n_e, n_i), dtype=np.int64)
         failed = np.zeros((n_e, n_i), dtype=bool)
-        ended = np.zeros((n_e, n_i), dtype=bool)
-        flag_texts: list[npt.NDArray[np.object_]] = []
-        reason_text = np.full(n_e, "", dtype=object)
+        why = np.zeros((n_e, n_i), dtype=np.int64)  # reason code of a failed cell
+        why_event = np.zeros((n_e, n_i), dtype=np.int64)
         in_window = (yrs >= t - w) & (yrs <= t)
+        own = ~np.isnan(vals[:, :, in_window]).all(axis=2)  # before any re-basing
         events = [ev for ev in self._events if t - w < ev.year <= t]
+        self._warn_absent(events, ent)
+        texts: list[_Texts] = []
+        for k, ev in enumerate(events):  # a loop over the (few) reorganisations only
+            texts.append(_event_texts(ev, ent, ind, is_ext))
+            pre = np.flatnonzero(in_window & (yrs < ev.year))
+            if pre.size:
+                made, broken, rows = rebase_event(vals, ev, ent, ind, pre, is_ext)
+                bits[rows] |= np.where(made.any(axis=2), 1 << k, 0)
+                newly = broken.any(axis=2) & ~failed[rows]
+                failed[rows] |= newly
+                why[rows] = np.where(newly, _MISSING, why[rows])
+                why_event[rows] = np.where(newly, k, why_event[rows])
+            o_idx = ent.get_indexer(pd.Index(ev.olds))
+            gone = o_idx[(o_idx >= 0) & ~np.isin(np.asarray(ev.olds), np.asarray(ev.parts))]
+            failed[gone] = True
+            why[gone], why_event[gone] = _ENDED, k
+        derived = (bits != 0) & ~own & ~failed
+        if not derive:
+            failed |= derived
+            why[derived] = _NOT_OWN
+            why_event[derived] = np.floor(np.log2(np.maximum(bits[derived], 1))).astype(np.int64)
+            derived = np.zeros_like(derived)
+        vals[:, :, in_window] = np.where(failed[:, :, None], np.nan, vals[:, :, in_window])
+        rebased = (bits != 0) & ~failed
+        notes = _notes(ent, ind, bits, failed, derived, why, why_event, texts)
+        vals.setflags(write=False)
+        return LineageAdjustment(
+            values=vals, rebased=rebased, failed=failed, derived=derived, notes=notes, year=t,
+            window=w,
+        )  # fmt: skip
+
+    @staticmethod
+    def _warn_absent(events: list[Event], ent: pd.Index) -> None:
         absent = sorted({c for ev in events for c in (*ev.olds, *ev.parts)} - set(ent))
         if absent:
             warnings.warn(
                 f"lineage code(s) {format_items(absent)} are not entities of the panel; their "
                 "values count as missing when re-basing",
                 DataWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-        for k, ev in enumerate(events):  # a loop over the (few) reorganisations only
-            texts = np.full(n_e, "", dtype=object)
-            for code, label in ev.labels.items():
-                pos = ent.get_indexer(pd.Index([code]))[0]
-                if pos >= 0:
-                    texts[pos] = f"lineage: re-based across {ev.year} reorganisation ({label})"
-                    reason_text[pos] = (
-                        f"lineage: cannot re-base across the {ev.year} reorganisation ({label}): "
-                    )
-            flag_texts.append(texts)
-            pre = np.flatnonzero(in_window & (yrs < ev.year))
-            if pre.size:
-                made, broken, rows = _rebase_event(vals, ev, ent, pre, is_ext)
-                bits[rows] |= np.where(made.any(axis=2), 1 << k, 0)
-                failed[rows] |= broken.any(axis=2)
-            o_idx = ent.get_indexer(pd.Index(ev.olds))
-            gone = o_idx[(o_idx >= 0) & ~np.isin(np.asarray(ev.olds), np.asarray(ev.parts))]
-            ended[gone] = True
-            for g in gone:
-                reason_text[g] = (
-                    f"lineage: {ent[g]} ended in the {ev.year} reorganisation "
-                    f"({ev.labels[ent[g]]}); no change across it"
-                )
-        failed |= ended
-        vals[:, :, in_window] = np.where(failed[:, :, None], np.nan, vals[:, :, in_window])
-        rebased = (bits != 0) & ~failed
-        notes = self._notes(ent, ind, bits, failed, ended, flag_texts, reason_text)
-        vals.setflags(write=False)
-        return LineageAdjustment(
-            values=vals, rebased=rebased, failed=failed, notes=notes, year=t, window=w
-        )
 
-    def _extensive_mask(self, ind: pd.Index, extensive: Extensive) -> BoolArray:
-        if isinstance(extensive, str):
-            if extensive not in ("all", "none"):
-                raise _err(
-                    "extensive must be 'all', 'none' or a list of indicator codes; "
-                    f"found {extensive!r}"
+    def _extensive_mask(
+        self, ind: pd.Index, extensive: Extensive | None, *, check: bool = True
+    ) -> BoolArray:
+        """Which indicators are extensive: ``extensive`` if given, else the method column
+        (an indicator's own rows, then the default rows), else the lineage's setting."""
+        setting = self.extensive if extensive is None else extensive
+        if isinstance(setting, str):
+            if setting not in ("all", "none"):
+                raise lineage_error(
+                    f"extensive must be 'all', 'none' or a list of indicator codes; found {setting!r}"
                 )
-            return np.full(len(ind), extensive == "all")
-        codes = [str(c) for c in extensive]
-        unknown = sorted(set(codes) - set(ind))
-        if unknown:
-            raise _err(
-                f"extensive indicator(s) {format_items(unknown)} are not indicators of the data "
-                f"({format_items(ind)})"
-            )
-        return np.asarray(ind.isin(codes), dtype=bool)
-
-    @staticmethod
-    def _notes(
-        ent: pd.Index,
-        ind: pd.Index,
-        bits: IntArray,
-        failed: BoolArray,
-        ended: BoolArray,
-        flag_texts: list[npt.NDArray[np.object_]],
-        reason_text: npt.NDArray[np.object_],
-    ) -> pd.DataFrame:
-        e, i = np.nonzero((bits != 0) | failed)
-        flag = np.full(len(e), "", dtype=object)
-        for k, texts in enumerate(flag_texts):  # one pass per reorganisation
-            on = ((bits[e, i] >> k) & 1).astype(bool) & ~failed[e, i]
-            sep = np.where(flag[on] != "", "; ", "")
-            flag[on] = flag[on] + sep + texts[e[on]]
-        cause = np.where(ended[e, i], "", "a contributing value is missing in the window")
-        reason = np.where(failed[e, i], reason_text[e] + cause, "")
-        return pd.DataFrame(
-            {
-                "entity": pd.array(ent.to_numpy()[e], dtype="str"),
-                "indicator": pd.array(ind.to_numpy()[i], dtype="str"),
-                "flag": pd.array(flag, dtype="str"),
-                "reason": pd.array(reason.astype(str), dtype="str"),
-            }
-        )
+            mask = np.full(len(ind), setting == "all")
+        else:
+            codes = [str(c) for c in setting]
+            unknown = sorted(set(codes) - set(ind))
+            if unknown and check:
+                raise lineage_error(
+                    f"extensive indicator(s) {format_items(unknown)} are not indicators of the "
+                    f"data ({format_items(ind)})"
+                )
+            mask = np.asarray(ind.isin(codes), dtype=bool)
+        if extensive is not None:
+            return mask
+        given = rules_of(self.frame)
+        if "" in given:
+            mask[:] = given[""] == "extensive"
+        own = {k: v for k, v in given.items() if k}
+        pos = ind.get_indexer(pd.Index(list(own), dtype="str"))
+        mask[pos[pos >= 0]] = np.asarray(list(own.values()))[pos >= 0] == "extensive"
+        return mask
 
     def rebase_panel(
-        self, panel: Panel, *, year: int, window: int = 3, extensive: Extensive | None = None
+        self,
+        panel: Panel,
+        *,
+        year: int,
+        window: int = 3,
+        extensive: Extensive | None = None,
+        derive: bool = False,
     ) -> LineageAdjustment:
         """:meth:`rebase` on a :class:`~govindex.panel.Panel`'s dense array."""
         require_panel(panel)
@@ -523,7 +461,72 @@ class Lineage:
             year=year,
             window=window,
             extensive=extensive,
+            derive=derive,
         )
+
+
+def _event_texts(ev: Event, ent: pd.Index, ind: pd.Index, is_ext: BoolArray) -> _Texts:
+    mats, variant = ev.variants(ind)
+    part_of = np.full(len(ent), -1, dtype=np.int64)
+    p_idx = ent.get_indexer(pd.Index(ev.parts))
+    part_of[p_idx[p_idx >= 0]] = np.flatnonzero(p_idx >= 0)
+    label = np.full(len(ent), "", dtype=object)
+    codes = list(ev.labels)
+    c_idx = ent.get_indexer(pd.Index(codes))
+    label[c_idx[c_idx >= 0]] = np.asarray([ev.labels[c] for c in codes], dtype=object)[c_idx >= 0]
+    key = 2 * variant + is_ext.astype(np.int64)
+    return _Texts(ev, part_of, label, key, ev.rule_table(mats))
+
+
+def _notes(
+    ent: pd.Index,
+    ind: pd.Index,
+    bits: IntArray,
+    failed: BoolArray,
+    derived: BoolArray,
+    why: IntArray,
+    why_event: IntArray,
+    texts: list[_Texts],
+) -> pd.DataFrame:
+    """One row per affected (entity, indicator): the flag and the reason."""
+    e, i = np.nonzero((bits != 0) | failed)
+    flag = np.full(len(e), "", dtype=object)
+    reason = np.full(len(e), "", dtype=object)
+    codes = ent.to_numpy(dtype=object)[e]
+    for k, tx in enumerate(texts):  # one pass per reorganisation
+        y = tx.event.year
+        on = ((bits[e, i] >> k) & 1).astype(bool) & ~failed[e, i]
+        how = np.where(derived[e[on], i[on]], "derived", "re-based")
+        text = (
+            "lineage: " + how.astype(object) + f" across {y} reorganisation ("
+            + tx.label[e[on]] + "): " + tx.rule(e[on], i[on])
+        )  # fmt: skip
+        text = np.where(derived[e[on], i[on]], text + " (no observations of its own)", text)
+        sep = np.where(flag[on] != "", "; ", "")
+        flag[on] = flag[on] + sep + text
+        mine = failed[e, i] & (why_event[e, i] == k)
+        for code, words in (
+            (_MISSING, f"cannot re-base across the {y} reorganisation ({{label}}): "
+                       "a contributing value is missing in the window"),
+            (_ENDED, f"{{code}} ended in the {y} reorganisation ({{label}}); no change across it"),
+            (_NOT_OWN, f"{{code}} has no observations of its own in the window; a change derived "
+                       f"across the {y} reorganisation ({{label}}: {{rule}}) is not scored "
+                       "(derive=True scores it)"),
+        ):  # fmt: skip
+            at = np.flatnonzero(mine & (why[e, i] == code))
+            rule = tx.rule(e[at], i[at]) if code == _NOT_OWN else np.full(len(at), "", object)
+            reason[at] = [
+                "lineage: " + words.format(code=c, label=lab, rule=r)
+                for c, lab, r in zip(codes[at], tx.label[e[at]], rule, strict=True)
+            ]
+    return pd.DataFrame(
+        {
+            "entity": pd.array(codes.astype(str), dtype="str"),
+            "indicator": pd.array(ind.to_numpy(dtype=object)[i].astype(str), dtype="str"),
+            "flag": pd.array(flag.astype(str), dtype="str"),
+            "reason": pd.array(reason.astype(str), dtype="str"),
+        }
+    )
 
 
 def _axes(
@@ -551,68 +554,3 @@ def _axes(
     if ent.has_duplicates:
         raise PanelError(f"duplicated entity codes {format_items(ent[ent.duplicated()].unique())}")
     return vals, ent, ind, yrs
-
-
-def _rebase_event(
-    vals: FloatArray, ev: _Event, ent: pd.Index, pre: IntArray, is_ext: BoolArray
-) -> tuple[BoolArray, BoolArray, IntArray]:
-    """Move the pre-event window years ``pre`` of ``vals`` to the event's parts, in place.
-
-    Returns, for the parts that are entities (rows ``rows`` of ``vals``), the cells made
-    from re-based values and the cells that could not be re-based, both ``(rows, I, pre)``.
-    """
-    o_idx = ent.get_indexer(pd.Index(ev.olds))
-    p_idx = ent.get_indexer(pd.Index(ev.parts))
-    in_old = np.isin(np.asarray(ev.parts), np.asarray(ev.olds))
-    x = np.where(o_idx[:, None, None] >= 0, vals[o_idx][:, :, pre], np.nan)  # (O, I, P)
-    s = ev.shares
-    nan = np.isnan(x)
-    num = np.einsum("op,oiy->piy", s, np.where(nan, 0.0, x))
-    miss = np.einsum("op,oiy->piy", (s > 0).astype(float), nan.astype(float)) > 0
-    some = np.einsum("op,oiy->piy", (s > 0).astype(float), (~nan).astype(float)) > 0
-    reb = np.where(is_ext[None, :, None], num, num / s.sum(axis=0)[:, None, None])
-    reb = np.where(miss, np.nan, reb)
-    have = p_idx >= 0
-    orig = np.where(have[:, None, None], vals[p_idx][:, :, pre], np.nan)
-    keep = ~in_old[:, None, None] & ~np.isnan(orig)  # a new code's own back-cast
-    filled = np.where(keep, orig, reb)
-    made = ~keep & ~np.isnan(reb)
-    broken = ~keep & np.isnan(reb) & (some | (in_old[:, None, None] & ~np.isnan(orig)))
-    rows = p_idx[have]
-    vals[np.ix_(rows, np.arange(vals.shape[1]), pre)] = filled[have]
-    return made[have], broken[have], rows
-
-
-def _build_events(tidy: pd.DataFrame) -> list[_Event]:
-    events = []
-    for y, rows in tidy.groupby("year", sort=True):
-        olds = sorted(set(rows["old"]))
-        moved = rows.loc[rows["old"] != rows["new"]]
-        given_total = moved.groupby("old")["share"].sum()
-        self_rows = rows.loc[rows["old"] == rows["new"]].set_index("old")["share"]
-        remainder = (1.0 - given_total.reindex(olds).fillna(0.0)).where(
-            ~pd.Index(olds).isin(self_rows.index)
-        )
-        remainder = remainder.fillna(self_rows.reindex(olds))
-        stays = remainder[remainder > _SHARE_TOL]
-        parts = sorted(set(moved["new"]) | set(stays.index))
-        shares = np.zeros((len(olds), len(parts)))
-        o_pos = {c: k for k, c in enumerate(olds)}
-        p_pos = {c: k for k, c in enumerate(parts)}
-        for o, n, s in zip(moved["old"], moved["new"], moved["share"], strict=True):
-            shares[o_pos[o], p_pos[n]] = s
-        for o, s in stays.items():
-            shares[o_pos[str(o)], p_pos[str(o)]] = s
-        labels: dict[str, str] = {}
-        for code in parts:
-            src = [olds[k] for k in np.flatnonzero(shares[:, p_pos[code]] > 0)]
-            dst = [
-                parts[k] for k in np.flatnonzero(shares[[o_pos[c] for c in src]].sum(axis=0) > 0)
-            ]
-            labels[code] = f"{', '.join(src)}→{', '.join(dst)}"
-        for code in olds:
-            if code not in p_pos:
-                dst = [parts[k] for k in np.flatnonzero(shares[o_pos[code]] > 0)]
-                labels[code] = f"{code}→{', '.join(dst)}"
-        events.append(_Event(int(str(y)), tuple(olds), tuple(parts), shares, labels))
-    return events
