@@ -8,6 +8,7 @@ from govindex.io.batch import (
     run_batch,
 )
 from govindex.io.config import (
+    CommissionSpec,
     GPISpec,
     NPISpec,
     OperationalSpec,
@@ -36,6 +37,7 @@ from govindex.io.read import (
 
 __all__ = [
     "SCORE_COLUMNS",
+    "CommissionSpec",
     "ExcelKind",
     "GPISpec",
     "NPISpec",
