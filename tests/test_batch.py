@@ -105,10 +105,11 @@ def test_demo_run_twice_is_bit_identical(two_demo_runs: dict[str, object]) -> No
     assert isinstance(proc, subprocess.CompletedProcess)
     assert two_demo_runs["status"] == 0
     assert proc.returncode == 0, proc.stderr
-    assert "wrote 12 result files" in proc.stdout
+    assert "wrote 28 result files" in proc.stdout
     a, b = _tree_bytes(two_demo_runs["a"]), _tree_bytes(two_demo_runs["b"])  # type: ignore[arg-type]
-    # 2 GPI × 3 tables + NPI × 2 tables for 2025, 2 operational × 2 tables for 2019, manifest
-    assert len(a) == 6 + 2 + 4 + 1
+    # 2 GPI × 3 tables + NPI × 2 tables for 2025; 2 operational rounds of 2019 × (9 tables of
+    # the result + the recommendations register); the manifest
+    assert len(a) == 6 + 2 + 2 * (9 + 1) + 1
     assert sorted(a) == sorted(b)
     assert "manifest.json" in a
     for name in a:

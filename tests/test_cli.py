@@ -52,7 +52,7 @@ def test_run_prints_summary_and_notes(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["run", str(demo_config_path()), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(
-        "govindex run 'demo (SYNTHETIC data)': years 2025; wrote 12 result files"
+        "govindex run 'demo (SYNTHETIC data)': years 2025; wrote 28 result files"
     )
     # the planted MIND reorganisation (README #6) is reported as a note, not a failure
     assert "note: CoverageWarning" in out and "'MIND'" in out

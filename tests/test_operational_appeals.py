@@ -1,10 +1,11 @@
-"""Appeals and stages: preliminary → appeals → final, nothing overwritten; Parquet export."""
+"""Appeals and stages: preliminary → appeal cases → final, nothing overwritten; Parquet export."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -46,21 +47,51 @@ def _preliminary() -> OperationalResult:
             for c, v in vals.items()
         ]
     )
-    return SC.score(frame)
+    return SC.score(frame, published_on="2021-02-01")
+
+
+#: The commission's decision used by the tests (SYNTHETIC).
+BOARD = {"decided_on": "2021-03-01", "protocol": "T-1", "members": ["member A", "member B"]}
+
+
+def _file_and_decide(
+    res: OperationalResult,
+    entity: str,
+    criterion: str,
+    claimed: float,
+    decision: str,
+    granted: float | None = None,
+) -> OperationalResult:
+    filed = res.file_appeal(
+        entity,
+        criterion,
+        claimed_value=claimed,
+        reason=f"reason {entity}/{criterion}",
+        filed_by=f"office of {entity}",
+        filed_on="2021-02-05",
+    )
+    case = str(filed.cases.index[-1])
+    return filed.decide_appeal(
+        case,
+        decision,  # type: ignore[arg-type]
+        new_value=granted,
+        decided_by="commission",
+        decided_on="2021-02-20",
+        rationale=f"rationale {case}",
+    )
 
 
 def test_appeal_round_trip_preliminary_two_appeals_final() -> None:
     pre = _preliminary()
     pre_points, pre_totals = pre.points.copy(), pre.totals.copy()
 
-    # appeal 1, upheld: A's audit found 1 violation; the body shows it was none → 5 − 0 = 5
-    r1 = pre.appeal("A", "audit", 0, reason="violation annulled by court", decision="upheld")
-    # appeal 2, partly upheld: A claimed plan 1.0; the commission grants 0.9 →
-    # 10 · (0.9 − 0.5) / 0.5 = 8 (was 6)
-    r2 = r1.appeal("A", "plan", 0.9, reason="two targets met late", decision="partly upheld")
-    # appeal 3, rejected: B asks for portal 0.8 (would be 4); stays 0.5 → 2
-    r3 = r2.appeal("B", "portal", 0.8, reason="portal counted wrongly", decision="rejected")
-    final = r3.finalize()
+    # case 1, upheld: A's audit found 1 violation; the body shows it was none → 5 − 0 = 5
+    r1 = _file_and_decide(pre, "A", "audit", 0, "upheld")
+    # case 2, partly: A claims plan 1.0; the commission grants 0.9 → 10 · (0.9 − 0.5) / 0.5 = 8
+    r2 = _file_and_decide(r1, "A", "plan", 1.0, "partly", 0.9)
+    # case 3, rejected: B asks for portal 0.8 (would be 4); stays 0.5 → 2
+    r3 = _file_and_decide(r2, "B", "portal", 0.8, "rejected")
+    final = r3.finalize(**BOARD)  # type: ignore[arg-type]
 
     # A: 22 + (5 − 3) + (8 − 6) = 26 → 86.7 % → "high"; B unchanged at 25 → rank 2
     assert final.stage == "final"
@@ -79,9 +110,10 @@ def test_appeal_round_trip_preliminary_two_appeals_final() -> None:
 
     log = final.appeals
     assert log["round"].tolist() == [1, 2, 3]
-    assert log["decision"].tolist() == ["upheld", "partly upheld", "rejected"]
+    assert log["decision"].tolist() == ["upheld", "partly", "rejected"]
+    assert log["case"].tolist() == ["mini-2020-001", "mini-2020-002", "mini-2020-003"]
     assert log["old_value"].tolist() == [1.0, 0.8, 0.5]
-    assert log["new_value"].tolist() == [0.0, 0.9, 0.8]
+    assert log["claimed_value"].tolist() == [0.0, 1.0, 0.8]
     assert log["applied_value"].tolist() == [0.0, 0.9, 0.5]  # rejected: old value stays
     assert log["points_before"].tolist() == pytest.approx([3.0, 6.0, 2.0])
     assert log["points_after"].tolist() == pytest.approx([5.0, 8.0, 2.0])
@@ -94,7 +126,8 @@ def test_appeal_round_trip_preliminary_two_appeals_final() -> None:
     # A 22/30 = 73.3 % "low" → 24/30 = 80 % "high"; B 25/30 = 83.3 % "high"
     assert log["level_before"].tolist() == ["low", "high", "high"]
     assert log["level_after"].tolist() == ["high", "high", "high"]
-    assert log["reason"].iloc[1] == "two targets met late"
+    assert log["reason"].iloc[1] == "reason A/plan"
+    assert final.cases["status"].tolist() == ["upheld", "partly", "rejected"]
 
     # totals stay consistent: total change equals the sum of the appealed points changes
     delta = final.totals["total"] - pre_totals["total"]
@@ -104,21 +137,24 @@ def test_appeal_round_trip_preliminary_two_appeals_final() -> None:
 
     # explain shows the appeal; the inputs in force keep a trace in the evidence
     ex = final.explain("A")
-    assert ex.loc["plan", "status"] == "appealed: partly upheld"
-    assert "appeal 2 (partly upheld): two targets met late" in ex.loc["plan", "evidence"]
+    assert ex.loc["plan", "status"] == "appealed: partly"
+    assert "case mini-2020-002 (partly): reason A/plan" in ex.loc["plan", "evidence"]
     assert final.explain("B").loc["portal", "status"] == "appealed: rejected"
     assert final.explain("B").loc["portal", "points"] == 2.0
 
 
-def test_appeal_errors_name_the_problem() -> None:
+def test_shortcut_errors_name_the_problem() -> None:
     pre = _preliminary()
-    with pytest.raises(ScorecardError, match="appeals are closed"):
-        pre.finalize().appeal("A", "plan", 0.9, reason="x", decision="upheld")
+    final = pre.finalize(**BOARD)  # type: ignore[arg-type]
+    with pytest.raises(ScorecardError, match="the result is final and appeals are closed"):
+        final.appeal("A", "plan", 0.9, reason="x", decision="upheld")
     with pytest.raises(ScorecardError, match="already final"):
-        pre.finalize().finalize()
+        final.finalize(**BOARD)  # type: ignore[arg-type]
     with pytest.raises(ScorecardError, match="unknown decision 'accepted'"):
         pre.appeal("A", "plan", 0.9, reason="x", decision="accepted")  # type: ignore[arg-type]
-    with pytest.raises(ScorecardError, match="a non-empty reason is required"):
+    with pytest.raises(ScorecardError, match="unknown decision 'partly upheld'"):
+        pre.appeal("A", "plan", 0.9, reason="x", decision="partly upheld")  # type: ignore[arg-type]
+    with pytest.raises(ScorecardError, match="reason: a non-empty text is required"):
         pre.appeal("A", "plan", 0.9, reason=" ", decision="upheld")
     with pytest.raises(ScorecardError, match="unknown entity 'Z'"):
         pre.appeal("Z", "plan", 0.9, reason="x", decision="upheld")
@@ -128,8 +164,23 @@ def test_appeal_errors_name_the_problem() -> None:
         pre.appeal("A", "plan", 1.4, reason="x", decision="upheld")
     with pytest.raises(ScorecardError, match="equals the current value"):
         pre.appeal("A", "plan", 0.8, reason="x", decision="upheld")
-    with pytest.raises(ScorecardError, match="new_value must be a number"):
+    with pytest.raises(ScorecardError, match="claimed_value must be a number"):
         pre.appeal("A", "plan", "0.9", reason="x", decision="upheld")  # type: ignore[arg-type]
+    with pytest.raises(ScorecardError, match="claimed_value must be a finite number"):
+        pre.appeal("A", "plan", float("nan"), reason="x", decision="upheld")
+    with pytest.raises(ScorecardError, match="'partly' decision needs new_value"):
+        pre.appeal("A", "plan", 1.0, reason="x", decision="partly")
+
+
+def test_shortcut_records_an_undated_what_if_case() -> None:
+    pre = _preliminary()
+    res = pre.appeal("A", "plan", 1.0, reason="what if", decision="partly", new_value=0.9)
+    assert res.points.loc["A", "plan"] == pytest.approx(8.0)  # 10 · 0.4 / 0.5
+    case = res.cases.iloc[0]
+    assert case["status"] == "partly" and pd.isna(case["filed_on"]) and pd.isna(case["deadline"])
+    assert case["filed_by"] == "(what-if)"
+    assert res.events["on"].tolist() == ["2021-02-01", "", ""]
+    assert res.regenerate().events.equals(res.events)
 
 
 def test_appeal_can_fill_a_missing_value() -> None:
@@ -137,7 +188,7 @@ def test_appeal_can_fill_a_missing_value() -> None:
     with pytest.warns(UserWarning):
         pre = SC.score(frame)
     res = pre.appeal("A", "audit", 0, reason="audit report supplied", decision="upheld")
-    assert res.appeals.loc[0, "old_value"] != res.appeals.loc[0, "old_value"]  # NaN
+    assert np.isnan(res.appeals.loc[0, "old_value"])
     assert res.points.loc["A", "audit"] == 5.0  # 5 − 2 · 0
     assert not bool(res.missing.loc["A", "audit"])
     assert bool(pre.missing.loc["A", "audit"])
@@ -145,19 +196,21 @@ def test_appeal_can_fill_a_missing_value() -> None:
 
 def test_parquet_export_keeps_preliminary_and_log(tmp_path: Path) -> None:
     pre = _preliminary()
-    final = (
-        pre.appeal("A", "audit", 0, reason="annulled", decision="upheld")
-        .appeal("A", "plan", 0.9, reason="late", decision="partly upheld")
-        .finalize()
-    )
+    final = _file_and_decide(
+        _file_and_decide(pre, "A", "audit", 0, "upheld"), "A", "plan", 1.0, "partly", 0.9
+    ).finalize(**BOARD)  # type: ignore[arg-type]
     files = final.to_parquet(tmp_path, metadata={"synthetic": True})
-    assert set(files) == {
-        "points",
+    assert list(files) == [
         "summary",
+        "points",
         "appeals",
-        "preliminary_points",
+        "cases",
+        "events",
+        "conclusions",
+        "verification",
         "preliminary_summary",
-    }
+        "preliminary_points",
+    ]
     points = pd.read_parquet(files["points"])
     prelim = pd.read_parquet(files["preliminary_points"])
     assert points.loc[("A", "plan"), "points"] == pytest.approx(8.0)
@@ -166,12 +219,24 @@ def test_parquet_export_keeps_preliminary_and_log(tmp_path: Path) -> None:
     assert bool(points.loc[("A", "plan"), "appealed"])
     assert not bool(points.loc[("B", "plan"), "appealed"])
     log = pd.read_parquet(files["appeals"])
-    assert log["decision"].tolist() == ["upheld", "partly upheld"]
+    assert log["decision"].tolist() == ["upheld", "partly"]
+    cases = pd.read_parquet(files["cases"])
+    assert cases["filed_on"].dt.strftime("%Y-%m-%d").tolist() == ["2021-02-05"] * 2
+    events = pd.read_parquet(files["events"])
+    assert events["event"].tolist() == ["scored"] + ["appeal filed", "appeal decided"] * 2 + [
+        "finalised"
+    ]
     summary = pd.read_parquet(files["summary"])
     assert summary.loc["A", "total"] == pytest.approx(26.0)
     assert pd.read_parquet(files["preliminary_summary"]).loc["A", "total"] == pytest.approx(22.0)
     meta = read_provenance(files["points"])
     assert meta["stage"] == "final" and meta["n_appeals"] == 2 and meta["synthetic"] is True
+    assert meta["events_head"] == events["hash"].iloc[-1] and meta["n_events"] == 6
+    assert meta["commission"] == {
+        "decided_on": "2021-03-01",
+        "protocol": "T-1",
+        "members": ["member A", "member B"],
+    }
     assert meta["scorecard_fingerprint"] == SC.fingerprint
     assert meta["inputs_fingerprint"] == pre.inputs_fingerprint
     assert meta["current_inputs_fingerprint"] != pre.inputs_fingerprint

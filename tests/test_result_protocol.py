@@ -134,8 +134,9 @@ def _operational_round(year: int = 2019) -> Any:
     from govindex.operational.demo import demo_inputs
 
     inputs = demo_inputs("local")
+    rows = inputs.loc[inputs["year"] == year]
     return _quiet(
-        lambda: read_scorecard("local", year=year).score(inputs.loc[inputs["year"] == year])
+        lambda: read_scorecard("local", year=year).score(rows, published_on=f"{year + 1}-02-03")
     )
 
 
@@ -143,14 +144,26 @@ def _operational() -> Result:
     pre = _operational_round()
     values = pre.input_values["strategic_goals"]
     entity = str(values.idxmin())
-    res = pre.appeal(
+    low = float(values.min())
+    res = pre.file_appeal(
         entity,
         "strategic_goals",
-        round(float(values.min()) + 0.08, 3),
+        claimed_value=round(low + 0.15, 3),
         reason="SYNTHETIC test appeal",
-        decision="partly upheld",
+        filed_by="SYNTHETIC office",
+        filed_on="2020-02-05",
+    )
+    res = res.decide_appeal(
+        "local-2019-001",
+        "partly",
+        new_value=round(low + 0.08, 3),
+        decided_by="SYNTHETIC commission",
+        decided_on="2020-02-20",
+        rationale="two targets documented",
     ).appeal(entity, "open_data", 0.0, reason="SYNTHETIC rejected appeal", decision="rejected")
-    return res.finalize()  # type: ignore[no-any-return]
+    return res.finalize(  # type: ignore[no-any-return]
+        decided_on="2020-03-02", protocol="SYNTHETIC-1", members=["SYNTHETIC member"]
+    )
 
 
 def _operational_preliminary() -> Result:
@@ -250,6 +263,50 @@ def _years() -> TableResult:
     return compare_years({2018: _operational_round(2018), 2019: _operational()})
 
 
+def _years_lineage() -> TableResult:
+    from govindex.operational import compare_years
+
+    moved = pd.DataFrame({"year": [2019], "old": ["R01"], "new": ["R21"], "share": [1.0]})
+    res = _operational_round()
+    renamed = res.inputs.assign(entity=res.inputs["entity"].replace("R01", "R21"))
+    return compare_years(
+        {
+            2018: _operational_round(2018),
+            2019: _quiet(lambda: res.regenerate(inputs=renamed, entities=None)),
+        },
+        lineage=moved,
+    )
+
+
+def _verification_plan() -> TableResult:
+    from govindex.operational import select_for_verification
+    from govindex.operational.demo import demo_inputs
+
+    inputs = demo_inputs("local")
+    now = inputs.loc[inputs["year"] == 2019].drop(columns="year")
+    return select_for_verification(now, inputs.loc[inputs["year"] == 2018], n=4, seed=7)
+
+
+def _verification_records() -> TableResult:
+    from govindex.operational import read_verification
+    from govindex.operational.demo import register_files
+
+    return read_verification(_data_dir() / register_files("local")["verification"])
+
+
+def _appeals_register() -> TableResult:
+    from govindex.operational import read_appeals
+    from govindex.operational.demo import register_files
+
+    return read_appeals(_data_dir() / register_files("local")["appeals"])
+
+
+def _data_dir() -> Path:
+    from govindex.datasets import demo_data_dir
+
+    return demo_data_dir()
+
+
 def _uncertainty() -> TableResult:
     from govindex import uncertainty_analysis
 
@@ -287,7 +344,10 @@ CASES: dict[str, list[Callable[[], TableResult]]] = {
     "QualityReport": [_quality],
     "RunDiff": [_diff],
     "Recommendations": [_recommendations],
-    "YearComparison": [_years],
+    "YearComparison": [_years, _years_lineage],
+    "VerificationPlan": [_verification_plan],
+    "VerificationRecords": [_verification_records],
+    "AppealsRegister": [_appeals_register],
     "UncertaintyResult": [_uncertainty],
     "SensitivityResult": [_sensitivity],
     "Attribution": [_attribution],

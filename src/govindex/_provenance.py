@@ -20,7 +20,12 @@ import pandas as pd
 
 from govindex._version import __version__
 
-__all__ = ["atomic_write_bytes", "fingerprint_frame", "to_parquet_with_provenance"]
+__all__ = [
+    "atomic_write_bytes",
+    "file_checksum",
+    "fingerprint_frame",
+    "to_parquet_with_provenance",
+]
 
 
 def _update_with_series(h: Any, s: pd.Series) -> None:
@@ -65,6 +70,22 @@ def fingerprint_frame(frame: pd.DataFrame) -> str:
     flat = frame.reset_index()
     for name in flat.columns:
         _update_with_series(h, flat[name])
+    return h.hexdigest()
+
+
+def file_checksum(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes, or of a folder's files (relative paths and contents).
+
+    Run manifests store it for every input and output file; ``govindex verify`` checks it.
+    """
+    root = Path(path)
+    h = hashlib.sha256()
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    for f in files:
+        h.update(f.relative_to(root).as_posix().encode() if root.is_dir() else b"")
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
     return h.hexdigest()
 
 

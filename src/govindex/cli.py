@@ -2,7 +2,7 @@
 
 ``govindex --version`` · ``govindex demo [--out DIR]`` · ``govindex run CONFIG
 [--years 2020:2025] [--out DIR]`` · ``govindex validate CONFIG`` · ``govindex diff OLD NEW`` ·
-``govindex report CONFIG_OR_RESULTS --out DIR``.
+``govindex report CONFIG_OR_RESULTS --out DIR`` · ``govindex verify RESULTS``.
 Every failure prints one clear line on standard error and exits with status 1
 (2 for a wrong command line, 130 when interrupted); never a traceback.
 """
@@ -77,6 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--year", type=int, help="assessment year (default: the run's latest)")
     rep.add_argument("--inputs", help="for a run output folder: the folder of its inputs")
     rep.add_argument("--no-charts", action="store_true", help="text-only pages (faster)")
+    ver = sub.add_parser(
+        "verify",
+        help="check the audit trails of operational results",
+        description="Check every operational audit trail (*events.parquet) under RESULTS: "
+        "the hash chain of its events (an edited, removed or inserted event), its last hash "
+        "against the tables written with it, and the checksums of manifest.json. "
+        "Exit status 1 when anything is wrong.",
+    )
+    ver.add_argument("results", metavar="RESULTS", help="results folder or an events file")
     return parser
 
 
@@ -136,6 +145,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
         print(f"govindex report: wrote {len(pages)} pages to {pages[0].parent} (open index.html)")
         return 0
+    if args.command == "verify":
+        from govindex.operational.audit import verify_results
+
+        audit = verify_results(args.results)
+        print(audit.to_text())
+        return 0 if audit.ok else 1
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -8,6 +8,7 @@ from govindex.io.batch import (
     run_batch,
 )
 from govindex.io.config import (
+    CommissionSpec,
     GPISpec,
     NPISpec,
     OperationalSpec,
@@ -41,6 +42,7 @@ from govindex.io.run_folder import MANIFEST, RunFolder, read_run
 __all__ = [
     "MANIFEST",
     "SCORE_COLUMNS",
+    "CommissionSpec",
     "ExcelKind",
     "GPISpec",
     "NPISpec",

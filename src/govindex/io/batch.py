@@ -15,7 +15,6 @@ one, never a mix (docs/reliability.md).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -29,7 +28,12 @@ import pandas as pd
 
 from govindex._bar import Progress
 from govindex._folders import replace_folder
-from govindex._provenance import atomic_write_bytes, fingerprint_frame, to_parquet_with_provenance
+from govindex._provenance import (
+    atomic_write_bytes,
+    file_checksum,
+    fingerprint_frame,
+    to_parquet_with_provenance,
+)
 from govindex._version import __version__
 from govindex.catalog import Catalog
 from govindex.exceptions import ConfigError, GovindexError, PanelError, RunFolderError
@@ -177,14 +181,7 @@ def _file_checksum(path: Path) -> str:
     Stored in the manifest next to the fingerprint of the rows read, so that ``diff`` can
     tell a revised input file from a method change that reads other years of the same file.
     """
-    h = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for f in files:
-        h.update(f.relative_to(path).as_posix().encode() if path.is_dir() else b"")
-        with f.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    return h.hexdigest()
+    return file_checksum(path)
 
 
 def run_batch(
@@ -212,7 +209,10 @@ def run_batch(
     RunOutput
         The results by ``(index, name, year)`` and the files written. Results are
         written as ``OUTPUT/<year>/<index>_<name>_<table>.parquet`` and a
-        ``OUTPUT/manifest.json`` with the checksums and provenance.
+        ``OUTPUT/manifest.json`` with the checksums and provenance. An operational
+        section adds, under its last year, its recommendations register
+        (``"recommendations"``) and, with several years, its history
+        (``"operational_history"``).
 
     Raises
     ------
@@ -235,7 +235,7 @@ def run_batch(
     >>> from govindex.datasets import demo_config_path
     >>> out = run_batch(demo_config_path(), output=tempfile.mkdtemp())
     >>> sorted({key[0] for key in out.results})
-    ['gpi', 'npi', 'operational']
+    ['gpi', 'npi', 'operational', 'recommendations']
     """
     cfg = config if isinstance(config, RunConfig) else read_config(config)
     if years is not None:
@@ -330,7 +330,7 @@ def _run_operational(
     fingerprints: dict[str, dict[str, str]],
     bar: Progress,
 ) -> None:
-    from govindex.operational import read_scorecard
+    from govindex.operational import OfficeRegisters, compare_years, read_scorecard
 
     where = f"operational.{o.name}"
     years = o.years or cfg.years
@@ -339,6 +339,21 @@ def _run_operational(
     except ConfigError as exc:
         raise ConfigError(f"[{where}] {exc}") from None
     fingerprints[where] = {"inputs": fingerprint_frame(inputs)}
+    fingerprints[where].update(
+        {f"{k}_file": _file_checksum(p) for k, p in _operational_files(o).items()}
+    )
+    try:
+        registers = OfficeRegisters.read(
+            appeals=o.appeals,
+            verification=o.verification,
+            recommendations=o.recommendations,
+            lineage=o.lineage,
+        )
+    except GovindexError as exc:
+        raise type(exc)(f"[{where}] {exc}") from None
+    if registers.appeals is not None:  # the register as read, with the materials' SHA-256
+        fingerprints[where]["appeals"] = registers.appeals.provenance["fingerprint"]
+    done = {}
     for year in years:
         if "year" in inputs.columns:
             rows = inputs.loc[inputs["year"] == year]
@@ -350,15 +365,62 @@ def _run_operational(
         else:
             rows = inputs
         card = read_scorecard(o.scorecard, year=year)
-        res = card.score(rows.reset_index(drop=True))
-        out.results[("operational", o.name, year)] = res
-        folder = cfg.output / str(year)
+        commission = o.for_year("commission", year, len(years))
+        try:
+            res = registers.assess(
+                card,
+                rows.reset_index(drop=True),
+                published_on=o.for_year("published_on", year, len(years)),
+                commission=None
+                if commission is None
+                else {
+                    "decided_on": commission.decided_on,
+                    "protocol": commission.protocol,
+                    "members": commission.members,
+                    "conclusions": None
+                    if commission.conclusions is None
+                    else read_table(commission.conclusions, error=ConfigError),
+                },
+            )
+        except GovindexError as exc:
+            raise type(exc)(f"[{where}] {year}: {exc}") from None
+        out.results[("operational", o.name, year)] = done[year] = res
         meta = {"run": cfg.name, "name": o.name, "index": "operational", "year": year}
-        for table_name, table in (("summary", res.summary()), ("points", res.to_frame())):
+        for table_name, table in res.tables().items():
+            name = table_name.replace("_", "-")  # file names keep the section name readable
             _write(
                 table,
-                folder / f"operational_{o.name}_{table_name}.parquet",
-                {**res.provenance, **meta, "table": table_name},
+                cfg.output / str(year) / f"operational_{o.name}_{name}.parquet",
+                {**res.provenance, **meta, "table": name},
                 out,
             )
         bar.step(f"{where} {year}")
+    last = max(years)
+    extra: dict[str, Any] = {}
+    if len(done) > 1:
+        history = compare_years(done, lineage=registers.lineage)
+        out.results[("operational_history", o.name, last)] = history
+        extra["history"] = (history.totals, history.provenance)
+    if registers.recommendations is not None:
+        recs = registers.recommendations
+        out.results[("recommendations", o.name, last)] = recs
+        table = recs.table
+        if o.monitored_on is not None:
+            table = table.assign(status_on=recs.status_on(o.monitored_on))
+        extra["recommendations"] = (
+            table,
+            {**recs.provenance, "monitored_on": str(o.monitored_on)},
+        )
+    for table_name, (table, prov) in extra.items():
+        meta = {"run": cfg.name, "name": o.name, "index": "operational", "table": table_name}
+        path = cfg.output / str(last) / f"operational_{o.name}_{table_name}.parquet"
+        _write(table, path, {**prov, **meta}, out)
+
+
+def _operational_files(o: OperationalSpec) -> dict[str, Path]:
+    """The office's register files of an operational section (checksummed in the manifest)."""
+    files = {k: getattr(o, k) for k in ("verification", "appeals", "recommendations", "lineage")}
+    files.update(
+        {f"conclusions_{y}": c.conclusions for y, c in o.commission.items() if c.conclusions}
+    )
+    return {k: p for k, p in files.items() if p is not None}

@@ -26,6 +26,16 @@ Example::
     scorecard = "local"           # "central", "local" or a path
     inputs = "operational_inputs_local.parquet"
     year = 2019
+    published_on = 2020-02-03     # optional: the office's registers (docs/operational.md)
+    verification = "verification_local_2019.csv"
+    appeals = "appeals_local_2019.csv"
+    recommendations = "recommendations_local.csv"
+    monitored_on = 2021-01-15
+
+    [operational.local.commission]  # optional: makes the result final
+    decided_on = 2020-03-16
+    protocol = "7"
+    members = ["A. Member", "B. Member"]
 
 Each ``[gpi…]`` and ``[npi…]`` table becomes a method object (:class:`~govindex.GPIMethod`,
 :class:`~govindex.NPIMethod`) held by its :class:`GPISpec` / :class:`NPISpec`; an unknown
@@ -34,11 +44,12 @@ key is a :class:`~govindex.exceptions.ConfigError` that names the section and th
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -51,7 +62,15 @@ from govindex.methods import Method
 from govindex.panel import MAX_YEAR_SPAN
 from govindex.prepare.lineage import Lineage
 
-__all__ = ["GPISpec", "NPISpec", "OperationalSpec", "RunConfig", "parse_years", "read_config"]
+__all__ = [
+    "CommissionSpec",
+    "GPISpec",
+    "NPISpec",
+    "OperationalSpec",
+    "RunConfig",
+    "parse_years",
+    "read_config",
+]
 
 _INDICES = ("gpi", "npi", "operational")
 M = TypeVar("M", bound=Method)
@@ -228,13 +247,60 @@ class NPISpec:
 
 
 @dataclass(frozen=True)
+class CommissionSpec:
+    """The Assessment Commission's decision of an ``[operational.<name>.commission]`` table."""
+
+    decided_on: dt.date
+    protocol: str
+    members: tuple[str, ...]
+    conclusions: Path | None = None
+
+
+@dataclass(frozen=True)
 class OperationalSpec:
-    """One operational-assessment scoring of a run."""
+    """One operational-assessment round of a run: the scoring and the office's registers.
+
+    Attributes
+    ----------
+    name, scorecard, inputs, years
+        The section, the scorecard (``central``, ``local`` or a path), the reported
+        values and the years (None: the run's years).
+    published_on : mapping of year to date
+        Publication date of the preliminary results (key None: the section's one year).
+    verification, appeals, recommendations, lineage : Path or None
+        The verification records, the appeals register, the recommendations register
+        and the lineage of reorganised bodies (for the history across years).
+    commission : mapping of year to CommissionSpec
+        The commission's decision that makes the year's result final.
+    monitored_on : date or None
+        Monitoring date of the recommendations (overdue items are counted on it).
+    """
 
     name: str
     scorecard: str
     inputs: Path
     years: tuple[int, ...] | None = None
+    published_on: Mapping[int | None, dt.date] = field(default_factory=dict)
+    verification: Path | None = None
+    appeals: Path | None = None
+    commission: Mapping[int | None, CommissionSpec] = field(default_factory=dict)
+    recommendations: Path | None = None
+    monitored_on: dt.date | None = None
+    lineage: Path | None = None
+
+    def for_year(self, key: str, year: int, n_years: int) -> Any:
+        """The ``published_on`` or ``commission`` entry of ``year`` (None when not given)."""
+        per_year: Mapping[int | None, Any] = getattr(self, key)
+        if year in per_year:
+            return per_year[year]
+        if None in per_year:
+            if n_years != 1:
+                raise ConfigError(
+                    f"[operational.{self.name}]: {key} is given once but the section computes "
+                    f"{n_years} years; give one per year, e.g. {key} = {{ {year} = ... }}"
+                )
+            return per_year[None]
+        return None
 
 
 @dataclass(frozen=True)
@@ -306,16 +372,7 @@ class RunConfig:
                 }
                 for s in self.npi
             },
-            "operational": {
-                s.name: {
-                    "scorecard": s.scorecard
-                    if s.scorecard in ("central", "local")
-                    else rel(Path(s.scorecard)),
-                    "inputs": rel(s.inputs),
-                    **({"years": list(s.years)} if s.years else {}),
-                }
-                for s in self.operational
-            },
+            "operational": {s.name: _operational_dict(s, rel) for s in self.operational},
         }
 
     @classmethod
@@ -351,6 +408,41 @@ class RunConfig:
                 "the configuration computes nothing: add a [gpi.<name>], [npi] or [operational.<name>] table"
             )
         return cls(name, output, years, gpi, npi, ops, source)
+
+
+def _operational_dict(s: OperationalSpec, rel: Callable[[Path], str]) -> dict[str, Any]:
+    """The TOML-like form of an operational section (paths relative, dates ISO)."""
+
+    def per_year(values: Mapping[int | None, Any], conv: Callable[[Any], Any]) -> Any:
+        return (
+            conv(values[None]) if None in values else {str(y): conv(v) for y, v in values.items()}
+        )
+
+    def commission(c: CommissionSpec) -> dict[str, Any]:
+        out = {
+            "decided_on": c.decided_on.isoformat(),
+            "protocol": c.protocol,
+            "members": list(c.members),
+        }
+        return {**out, "conclusions": rel(c.conclusions)} if c.conclusions else out
+
+    out: dict[str, Any] = {
+        "scorecard": s.scorecard
+        if s.scorecard in ("central", "local")
+        else rel(Path(s.scorecard)),
+        "inputs": rel(s.inputs),
+        **({"years": list(s.years)} if s.years else {}),
+    }
+    if s.published_on:
+        out["published_on"] = per_year(s.published_on, lambda d: d.isoformat())
+    for key in ("verification", "appeals", "recommendations", "lineage"):
+        if getattr(s, key) is not None:
+            out[key] = rel(getattr(s, key))
+    if s.commission:
+        out["commission"] = per_year(s.commission, commission)
+    if s.monitored_on is not None:
+        out["monitored_on"] = s.monitored_on.isoformat()
+    return out
 
 
 def _recorded(method: Method, written: Mapping[str, Any]) -> dict[str, Any]:
@@ -572,9 +664,69 @@ def _na_values(t: Mapping[str, Any], where: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+_OPERATIONAL_KEYS = (
+    "scorecard",
+    "inputs",
+    "year",
+    "years",
+    "published_on",
+    "verification",
+    "appeals",
+    "commission",
+    "recommendations",
+    "monitored_on",
+    "lineage",
+)
+
+
+def _date(value: object, where: str, key: str) -> dt.date:
+    from govindex.operational._dates import as_date
+
+    try:
+        return as_date(value, key)
+    except GovindexError as exc:
+        raise ConfigError(f"[{where}]: {exc}") from None
+
+
+def _per_year(
+    value: object, where: str, key: str, one: Callable[[Any, str], Any]
+) -> dict[Any, Any]:
+    """``key = value`` for the section's one year, or ``key = { 2019 = value, ... }``."""
+    single = not isinstance(value, dict) or (key == "commission" and "decided_on" in value)
+    if single:
+        return {None: one(value, f"{where}.{key}")}
+    assert isinstance(value, dict)
+    bad = [k for k in value if not str(k).isdigit()]
+    if bad:
+        raise ConfigError(f"[{where}]: {key} per year needs year keys, found {format_items(bad)}")
+    return {int(k): one(v, f"{where}.{key}.{k}") for k, v in value.items()}
+
+
+def _commission(value: object, where: str, base: Path) -> CommissionSpec:
+    t = _table(value, where)
+    _keys(
+        t,
+        where,
+        ("decided_on", "protocol", "members", "conclusions"),
+        required=("decided_on", "protocol", "members"),
+    )
+    members = t["members"]
+    if not (isinstance(members, list) and members and all(isinstance(m, str) for m in members)):
+        raise ConfigError(f"[{where}]: members must be a list of names")
+    if not isinstance(t["protocol"], str | int) or isinstance(t["protocol"], bool):
+        raise ConfigError(f"[{where}]: protocol must be a text (the protocol number)")
+    conclusions = t.get("conclusions")
+    return CommissionSpec(
+        _date(t["decided_on"], where, "decided_on"),
+        str(t["protocol"]),
+        tuple(members),
+        None if conclusions is None else _file(base, conclusions, where, "conclusions"),
+    )
+
+
 def _operational(name: str, t: dict[str, Any], base: Path) -> OperationalSpec:
     where = f"operational.{name}"
-    _keys(t, where, ("scorecard", "inputs", "year", "years"), required=("scorecard", "inputs"))
+    _keys(t, where, _OPERATIONAL_KEYS, required=("scorecard", "inputs"))
     card = t["scorecard"]
     if not isinstance(card, str):
         raise ConfigError(f"[{where}]: scorecard must be 'central', 'local' or a path")
@@ -584,7 +736,31 @@ def _operational(name: str, t: dict[str, Any], base: Path) -> OperationalSpec:
     years = None
     if "year" in t or "years" in t:
         years = parse_years(t.get("years", t.get("year")))
-    return OperationalSpec(name, scorecard, _file(base, t["inputs"], where, "inputs"), years)
+    paths = {
+        key: _file(base, t[key], where, key)
+        for key in ("verification", "appeals", "recommendations", "lineage")
+        if key in t
+    }
+    return OperationalSpec(
+        name,
+        scorecard,
+        _file(base, t["inputs"], where, "inputs"),
+        years,
+        published_on=_per_year(
+            t["published_on"], where, "published_on", lambda v, w: _date(v, w, "published_on")
+        )
+        if "published_on" in t
+        else {},
+        commission=_per_year(
+            t["commission"], where, "commission", lambda v, w: _commission(v, w, base)
+        )
+        if "commission" in t
+        else {},
+        monitored_on=_date(t["monitored_on"], where, "monitored_on")
+        if "monitored_on" in t
+        else None,
+        **paths,
+    )
 
 
 def read_config(path: str | os.PathLike[str]) -> RunConfig:

@@ -209,12 +209,12 @@ def read_run(folder: str | os.PathLike[str]) -> RunFolder:
     >>> out = run_batch(demo_config_path(), output=tempfile.mkdtemp())
     >>> run = read_run(out.config.output)
     >>> run.files[:2]
-    ['2019/operational_central_points.parquet', '2019/operational_central_summary.parquet']
+    ['2019/operational_central_appeals.parquet', '2019/operational_central_cases.parquet']
     >>> _ = (out.config.output / run.files[0]).write_bytes(b"PAR1")
     >>> read_run(out.config.output)
     Traceback (most recent call last):
     ...
-    govindex.exceptions.RunFolderError: ... does not hold one complete run: ...points.parquet (changed)...
+    govindex.exceptions.RunFolderError: ... does not hold one complete run: ...appeals.parquet (changed)...
     """
     path = Path(folder)
     for attempt in range(3):

@@ -274,7 +274,10 @@ def compute_tables(
     bonus = np.round(pts[:, kind == "bonus"].sum(axis=1), DECIMALS)
     penalty = np.round(pts[:, kind == "penalty"].sum(axis=1), DECIMALS) + 0.0
     total = np.round(sums[:, nodes.get_loc(tree.roots[0])], DECIMALS) + 0.0
-    percent = np.round(100.0 * total / scorecard.max_points, DECIMALS)
+    # the stated rule for totals beyond the maximum: percent is capped at 100 %; the
+    # uncapped figure is reported as percent_with_bonus, and total keeps every point
+    with_bonus = np.round(100.0 * total / scorecard.max_points, DECIMALS)
+    percent = np.minimum(with_bonus, 100.0)
 
     levels_low_first = scorecard.levels[::-1]
     cuts = np.array([lv.min_percent for lv in levels_low_first])
@@ -295,6 +298,7 @@ def compute_tables(
             "total": total,
             "max_points": np.full(n_e, scorecard.max_points),
             "percent": percent,
+            "percent_with_bonus": with_bonus,
             "rank": rank,
             "level": level,
         },

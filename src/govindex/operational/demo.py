@@ -2,9 +2,11 @@
 
 Every value produced or read here is invented: the demo bodies of
 :mod:`govindex.datasets._entities` get criterion values drawn from a seeded random
-model (a latent "quality" per body plus noise). The same generator writes the
-bundled files ``data/indicators/operational_inputs_{central,local}.parquet``
-(see ``data/indicators/make_operational_demo.py``).
+model (a latent "quality" per body plus noise), and the office registers of the 2019
+round (verification records, appeals, recommendations and their monitoring) are
+derived from them with fixed seeds and invented dates and names. The same generators
+write the bundled files ``data/indicators/operational_*`` (see
+``data/indicators/make_operational_demo.py``).
 """
 
 from __future__ import annotations
@@ -19,11 +21,26 @@ import pandas as pd
 
 from govindex._provenance import to_parquet_with_provenance
 from govindex.datasets._entities import CENTRAL_BODIES, REGIONS
+from govindex.operational._demo_office import (
+    COMMISSION,
+    DEMO_OFFICE_SEED,
+    MATERIAL,
+    MATERIAL_TEXT,
+    MONITORED_ON,
+    N_VERIFIED,
+    PUBLISHED_ON,
+    demo_appeals,
+    demo_history,
+    demo_monitoring,
+    demo_verification,
+)
 from govindex.operational._rules import BandsRule, LinearRule, SurveyRule
 from govindex.operational.history import compare_years
 from govindex.operational.recommendations import Recommendations, draft_recommendations
+from govindex.operational.registers import AppealsRegister, OfficeRegisters, apply_appeals
 from govindex.operational.result import OperationalResult
 from govindex.operational.scorecard import read_scorecard
+from govindex.operational.verification import VerificationPlan, select_for_verification
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -34,6 +51,8 @@ __all__ = [
     "SYNTHETIC_NOTE",
     "demo_inputs",
     "make_demo_inputs",
+    "make_demo_registers",
+    "register_files",
     "run_demo",
 ]
 
@@ -145,58 +164,102 @@ def demo_inputs(kind: Kind) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def _demo_round(kind: Kind) -> tuple[OperationalResult, OperationalResult]:
-    """Score 2018 and 2019; in 2019 record one appeal and finalise."""
+def make_demo_registers(kind: Kind) -> dict[str, pd.DataFrame]:
+    """Generate the SYNTHETIC office registers of the 2019 round.
+
+    Runs the synthetic round on :func:`demo_inputs`: verification records of the bodies
+    a risk rule selects, the preliminary scores, an appeals register (one case of each
+    kind: upheld, partly upheld, rejected and — for local bodies — a late filing
+    accepted with a stated reason), the commission's decision, the recommendations and
+    their synthetic monitoring statuses.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``verification``, ``appeals`` and ``recommendations``: the registers as written
+        to ``data/indicators/operational_<register>_<kind>*.csv``.
+    """
     inputs = demo_inputs(kind)
-    results = {}
-    for year in DEMO_YEARS:
-        sc = read_scorecard(kind, year=year)
-        results[year] = sc.score(inputs.loc[inputs["year"] == year])
-    pre = results[2019]
-    if kind == "local":
-        # the body with the lowest strategic-goal achievement appeals; partly upheld
-        values = pre.input_values["strategic_goals"]
-        entity = str(values.idxmin())
-        granted = round(min(float(values.min()) + 0.08, 1.0), 3)
-        res = pre.appeal(
-            entity,
-            "strategic_goals",
-            granted,
-            reason="SYNTHETIC demo appeal: two program targets were met but reported late",
-            decision="partly upheld",
-        )
-    else:
-        # the body with most service-quality breaches shows one was double-counted; upheld
-        values = pre.input_values["service_quality"]
-        entity = str(values.idxmax())
-        res = pre.appeal(
-            entity,
-            "service_quality",
-            float(values.max()) - 1.0,
-            reason="SYNTHETIC demo appeal: one breach was recorded twice",
-            decision="upheld",
-        )
-    return results[2018], res.finalize()
-
-
-def _monitoring(recs: Recommendations, *, seed: int = DEMO_SEED) -> Recommendations:
-    """Assign SYNTHETIC implementation statuses reported in the monitoring year."""
-    rng = np.random.default_rng([seed, 2])
-    statuses = np.array(["implemented", "partly implemented", "not implemented", "open"])
+    verification = demo_verification(kind, inputs)
+    card = read_scorecard(kind, year=2019)
+    rows = inputs.loc[inputs["year"] == 2019].reset_index(drop=True)
+    pre = card.score(rows, published_on=PUBLISHED_ON, verification=verification)
+    appeals = demo_appeals(kind, pre.input_values)
+    register = AppealsRegister.from_frame(appeals.assign(materials=""), source="generated")
+    final = apply_appeals(pre, register).finalize(**COMMISSION)
+    recs = demo_monitoring(draft_recommendations(final, due="2020-12-31"))
     table = recs.table.reset_index()
-    table["status"] = rng.choice(statuses, size=len(table), p=[0.55, 0.2, 0.15, 0.1])
-    table["note"] = "SYNTHETIC demo status"
-    return Recommendations.from_frame(table)
+    for col in ("due", "completed"):
+        table[col] = table[col].dt.strftime("%Y-%m-%d")
+    return {"verification": verification, "appeals": appeals, "recommendations": table}
+
+
+def register_files(kind: Kind) -> dict[str, str]:
+    """File names of the SYNTHETIC registers of ``kind`` in the demo data folder."""
+    return {
+        "verification": f"operational_verification_{kind}_2019.csv",
+        "appeals": f"operational_appeals_{kind}_2019.csv",
+        "recommendations": f"operational_recommendations_{kind}.csv",
+    }
+
+
+def _registers(kind: Kind, out: Path) -> OfficeRegisters:
+    """The bundled registers, or (without the bundled files) freshly generated ones."""
+    names = register_files(kind)
+    paths = {key: _bundled(name) for key, name in names.items()}
+    if any(p is None for p in paths.values()):
+        folder = out / "registers"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / MATERIAL).write_text(MATERIAL_TEXT, encoding="utf-8")
+        for key, frame in make_demo_registers(kind).items():
+            frame.to_csv(folder / names[key], index=False)
+        paths = {key: folder / name for key, name in names.items()}
+    return OfficeRegisters.read(**{k: p for k, p in paths.items() if p is not None})
+
+
+def _conclusions(pre: OperationalResult) -> dict[tuple[str, str], str]:
+    """One SYNTHETIC conclusion of the commission: on the weakest block of the last body."""
+    weakest = str(pre.totals["total"].idxmin())
+    concl = pre.block_conclusions().loc[weakest]
+    block = str(concl["percent"].idxmin())
+    return {
+        (weakest, block): f"SYNTHETIC commission conclusion: block {block} of {weakest} needs "
+        "a recovery plan, reported to the commission every quarter."
+    }
+
+
+def _demo_round(
+    kind: Kind, out: Path
+) -> tuple[OperationalResult, OperationalResult, OfficeRegisters, VerificationPlan]:
+    """The 2018 scores and the whole 2019 round: verification → final result."""
+    inputs = demo_inputs(kind)
+    previous = read_scorecard(kind, year=2018).score(
+        inputs.loc[inputs["year"] == 2018].reset_index(drop=True)
+    )
+    rows = inputs.loc[inputs["year"] == 2019].reset_index(drop=True)
+    plan = select_for_verification(
+        rows, demo_history(kind, inputs), n=N_VERIFIED[kind], seed=DEMO_OFFICE_SEED
+    )
+    regs = _registers(kind, out)
+    card = read_scorecard(kind, year=2019)
+    pre = regs.assess(card, rows, published_on=PUBLISHED_ON)
+    final = regs.assess(
+        card, rows, published_on=PUBLISHED_ON,
+        commission={**COMMISSION, "conclusions": _conclusions(pre)},
+    )  # fmt: skip
+    return previous, final, regs, plan
 
 
 def run_demo(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
-    """Run the SYNTHETIC operational-assessment demo and write its outputs.
+    """Run the SYNTHETIC operational-assessment demo: a whole round, and write its outputs.
 
-    For the 25 central and 20 local demo bodies: score 2019 (and 2018 for the
-    year comparison), record one appeal, finalise, draft recommendations from the
-    final block conclusions and monitor them in 2020 (synthetic statuses). Writes
-    the result tables to Parquet (with provenance, flagged ``synthetic``) and two PNG
-    charts per kind into ``out_dir``.
+    For the 25 central and 20 local demo bodies: select bodies for verification by the
+    risk rules, correct the reported 2019 data by the verification records, score and
+    publish the preliminary results, apply the appeals register (cases filed and
+    decided by date), adopt the final results by the commission's decision with its
+    conclusions, compare with 2018, and monitor the recommendations due in 2020 in the
+    next year's cycle (synthetic statuses). Writes the result tables to Parquet (with
+    provenance, flagged ``synthetic``) and two PNG charts per kind into ``out_dir``.
 
     Parameters
     ----------
@@ -207,10 +270,11 @@ def run_demo(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     -------
     dict of str to DataFrame
         Summary tables to print: ``operational_<kind>_2019`` (final blocks, totals,
-        ranks, levels), ``operational_appeals``, ``operational_local_2018_vs_2019``
-        (totals and comparable totals per body) and
-        ``operational_recommendations_2020`` (implementation rate per body, with an
-        ``ALL`` row).
+        ranks, levels), ``operational_verification`` (the records and corrections),
+        ``operational_appeals`` (the decisions), ``operational_local_2018_vs_2019``
+        (totals and comparable totals per body), ``operational_recommendations_2020``
+        (monitoring per body, with an ``ALL`` row), ``…_2020_by_type`` and
+        ``operational_recommendations_overdue``.
     """
     import matplotlib.pyplot as plt
 
@@ -220,14 +284,15 @@ def run_demo(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
     out.mkdir(parents=True, exist_ok=True)
     meta = {"synthetic": True, "note": SYNTHETIC_NOTE}
     tables: dict[str, pd.DataFrame] = {}
-    appeals = []
-    registers = []
+    appeals, checks, registers = [], [], []
     for kind in ("central", "local"):
         kind_lit: Kind = "central" if kind == "central" else "local"
-        previous, final = _demo_round(kind_lit)
+        previous, final, regs, plan = _demo_round(kind_lit, out)
         final.to_parquet(out, metadata=meta)
+        plan.to_parquet(out, prefix=f"operational_{kind}_2019_verification_", metadata=meta)
         tables[f"operational_{kind}_2019"] = final.summary().sort_values("rank")
         appeals.append(final.appeals.assign(scorecard=kind))
+        checks.append(final.verification.assign(scorecard=kind))
         if kind == "local":
             cmp = compare_years({2018: previous, 2019: final})
             long = cmp.totals.reset_index()
@@ -240,8 +305,8 @@ def run_demo(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
             to_parquet_with_provenance(
                 cmp.criteria, out / "operational_local_comparability_2018_2019.parquet", meta
             )
-        recs = _monitoring(draft_recommendations(final, due="2020-12-31"))
-        registers.append(recs.table)
+        assert regs.recommendations is not None  # the demo has its register
+        registers.append(regs.recommendations.table)
 
         label = "central government bodies" if kind == "central" else "local executive bodies"
         charts = (
@@ -254,19 +319,29 @@ def run_demo(out_dir: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
             fig.savefig(out / f"operational_{kind}_{name}.png", dpi=110, bbox_inches="tight")
             plt.close(fig)
 
+    tables["operational_verification"] = pd.concat(checks, ignore_index=True).set_index(
+        ["scorecard", "entity", "criterion"]
+    )
     tables["operational_appeals"] = pd.concat(appeals, ignore_index=True).set_index(
         ["scorecard", "round"]
     )
     register = Recommendations.from_frame(pd.concat(registers))
     to_parquet_with_provenance(
-        register.table,
+        register.table.assign(status_on=register.status_on(MONITORED_ON)),
         out / "operational_recommendations.parquet",
-        {"kind": "operational_recommendations", **meta},
+        {"kind": "operational_recommendations", "monitored_on": str(MONITORED_ON), **meta},
     )
-    report = register.implementation(2020)
+    report = register.monitoring(2020, as_of=MONITORED_ON)
     by_entity = report.by_entity.astype("float64")
     by_entity.loc["ALL"] = report.overall
     tables["operational_recommendations_2020"] = by_entity
-    for name in ("operational_local_2018_vs_2019", "operational_recommendations_2020"):
+    tables["operational_recommendations_2020_by_type"] = report.by_type
+    tables["operational_recommendations_overdue"] = report.overdue
+    for name in (
+        "operational_local_2018_vs_2019",
+        "operational_recommendations_2020",
+        "operational_recommendations_2020_by_type",
+        "operational_recommendations_overdue",
+    ):
         to_parquet_with_provenance(tables[name], out / f"{name}.parquet", {**meta, "table": name})
     return tables

@@ -18,7 +18,7 @@ from govindex.operational._scoring import ScoreTables
 if TYPE_CHECKING:
     from govindex.operational.scorecard import Scorecard
 
-__all__ = ["conclusions_by_block", "explain_items"]
+__all__ = ["conclusions_by_block", "explain_items", "tidy_points"]
 
 
 def explain_items(
@@ -110,3 +110,39 @@ def conclusions_by_block(scorecard: Scorecard, tables: ScoreTables) -> pd.DataFr
         )
     out = pd.concat(parts).reset_index().set_index(["entity", "block"]).sort_index()
     return out
+
+
+def tidy_points(
+    scorecard: Scorecard, tables: ScoreTables, appeals: pd.DataFrame, stage: str
+) -> pd.DataFrame:
+    """One row per (entity, criterion): block, direction, rule, value, points, flags.
+
+    See :meth:`OperationalResult.to_frame
+    <govindex.operational.result.OperationalResult.to_frame>`.
+    """
+    sc = scorecard
+    ents = tables.totals.index
+    n_e = len(ents)
+    index = pd.MultiIndex.from_product([ents, sc.item_codes], names=["entity", "criterion"])
+    maxp = np.array([i.max_points for i in sc.items])
+    kind = np.array([i.kind for i in sc.items])
+    pts = tables.points.to_numpy().ravel()
+    appealed_pairs = set(zip(appeals["entity"], appeals["criterion"], strict=True))
+    return pd.DataFrame(
+        {
+            "stage": stage,
+            "kind": np.tile(kind, n_e),
+            "block": np.tile(np.array([i.block or "" for i in sc.items]), n_e),
+            "direction": np.tile(np.array([i.direction or "" for i in sc.items]), n_e),
+            "rule": np.tile(np.array([i.rule.name for i in sc.items]), n_e),
+            "value": tables.input_values.to_numpy().ravel(),
+            "points": pts,
+            "max_points": np.tile(maxp, n_e),
+            "lost_points": np.where(
+                np.tile(kind, n_e) == "criterion", np.tile(maxp, n_e) - pts, 0.0
+            ),
+            "missing": tables.missing.to_numpy().ravel(),
+            "appealed": index.isin(list(appealed_pairs)) if appealed_pairs else False,
+        },
+        index=index,
+    ).astype({"block": "str", "direction": "str"})

@@ -20,9 +20,15 @@ import pandas as pd
 from govindex.exceptions import ScorecardError, format_items
 from govindex.operational.result import OperationalResult
 from govindex.operational.scorecard import Item, Scorecard
+from govindex.prepare.lineage import Lineage
 from govindex.results import HandOut, TableResult
 
 __all__ = ["YearComparison", "compare_scorecards", "compare_years"]
+
+
+def _empty_continuity() -> pd.DataFrame:
+    cols = {"entity": "str", "flag": "str", "reason": "str"}
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
 
 
 def _signature(item: Item) -> str:
@@ -115,7 +121,8 @@ class YearComparison(TableResult):
     totals : DataFrame
         Index (``entity``, ``year``): ``total``, ``percent``, ``level``,
         ``comparable_points`` (sum over the comparable base criteria),
-        ``comparable_max`` and ``comparable_percent``.
+        ``comparable_max``, ``comparable_percent`` and ``lineage`` (with a lineage:
+        the reorganisation a row was carried across, "" for the body's own rows).
     comparable : tuple of str
         Codes of the comparable base criteria.
     """
@@ -125,10 +132,16 @@ class YearComparison(TableResult):
     _totals: pd.DataFrame
     comparable: tuple[str, ...]
     _sources: Mapping[str, Any] = field(default_factory=dict)
+    _continuity: pd.DataFrame = field(default_factory=lambda: _empty_continuity())
 
     criteria = HandOut[pd.DataFrame]("_criteria")
     points = HandOut[pd.DataFrame]("_points")
     totals = HandOut[pd.DataFrame]("_totals")
+    continuity = HandOut[pd.DataFrame](
+        "_continuity",
+        "With a lineage: per body whose history line crosses a reorganisation, the "
+        "``flag`` of the carried rows or the ``reason`` it could not be carried.",
+    )
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -147,7 +160,12 @@ class YearComparison(TableResult):
         return long
 
     def _tables(self) -> dict[str, pd.DataFrame]:
-        return {"criteria": self._criteria, "totals": self._totals, "points": self.to_frame()}
+        return {
+            "criteria": self._criteria,
+            "totals": self._totals,
+            "points": self.to_frame(),
+            "continuity": self._continuity,
+        }
 
     def _summary(self) -> tuple[str, list[str]]:
         years = list(self._points.columns)
@@ -158,7 +176,9 @@ class YearComparison(TableResult):
         ]
 
 
-def compare_years(results: Mapping[int, OperationalResult]) -> YearComparison:
+def compare_years(
+    results: Mapping[int, OperationalResult], *, lineage: Lineage | pd.DataFrame | None = None
+) -> YearComparison:
     """Compare bodies across years, restricting like-for-like totals to comparable criteria.
 
     Parameters
@@ -166,6 +186,15 @@ def compare_years(results: Mapping[int, OperationalResult]) -> YearComparison:
     results : mapping of int to OperationalResult
         One result per year, all from the same scorecard family (same ``code``), each
         scored with the scorecard of its year.
+    lineage : Lineage or DataFrame, optional
+        Reorganisations of the bodies (:class:`~govindex.prepare.lineage.Lineage`, or
+        its table ``year``, ``old``, ``new``, ``share``). A body that was renamed,
+        split off or merged keeps its history line: its rows of the years before the
+        reorganisation are carried from its predecessors by the lineage's rule for
+        intensive values (scores and percentages: a rename or a split carries the old
+        value, a merge takes the share-weighted mean), flagged in ``lineage`` and in
+        :attr:`YearComparison.continuity`; their levels follow from the carried
+        percentages. The predecessors keep their own rows.
 
     Returns
     -------
@@ -190,6 +219,20 @@ def compare_years(results: Mapping[int, OperationalResult]) -> YearComparison:
     >>> cmp = compare_years({2018: one(2018, 0.8), 2019: one(2019, 0.9)})
     >>> float(cmp.totals.loc[("R01", 2019), "comparable_points"])  # 15 · (0.9 − 0.5) / 0.5
     12.0
+
+    R01 renamed R21 in 2019 keeps its line:
+
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     r21 = one(2019, 0.9).regenerate(inputs=pd.DataFrame(
+    ...         {"entity": ["R21"], "criterion": ["strategic_goals"], "value": [0.9]}),
+    ...         entities=["R21"])
+    >>> moved = pd.DataFrame({"year": [2019], "old": ["R01"], "new": ["R21"], "share": [1.0]})
+    >>> cmp = compare_years({2018: one(2018, 0.8), 2019: r21}, lineage=moved)
+    >>> cmp.totals.loc["R21", "comparable_points"].to_dict()
+    {2018: 9.0, 2019: 12.0}
+    >>> cmp.totals.loc[("R21", 2018), "lineage"]
+    'carried across the 2019 reorganisation (R01→R21): intensive, carried over from R01'
     """
     years = _check_years(results, "results")
     wrong = [y for y in years if results[y].scorecard.year != y]
@@ -231,6 +274,11 @@ def compare_years(results: Mapping[int, OperationalResult]) -> YearComparison:
         )
     )
     totals = pd.concat(total_parts, ignore_index=True).set_index(["entity", "year"]).sort_index()
+    totals["lineage"] = pd.Series("", index=totals.index, dtype="str")
+    continuity = _empty_continuity()
+    if lineage is not None:
+        lin = lineage if isinstance(lineage, Lineage) else Lineage.from_frame(lineage)
+        points, totals, continuity = continue_lines(points, totals, lin, results)
     sources = {
         "scorecard_code": families[0],
         "years": years,
@@ -238,4 +286,79 @@ def compare_years(results: Mapping[int, OperationalResult]) -> YearComparison:
         "inputs_fingerprints": {str(y): results[y].inputs_fingerprint for y in years},
         "stages": {str(y): results[y].stage for y in years},
     }
-    return YearComparison(criteria, points, totals, comparable, sources)
+    if lineage is not None:
+        sources["lineage_fingerprint"] = lin.fingerprint
+    return YearComparison(criteria, points, totals, comparable, sources, continuity)
+
+
+_TOTALS = ("total", "percent", "comparable_points", "comparable_percent")
+
+
+def continue_lines(
+    points: pd.DataFrame,
+    totals: pd.DataFrame,
+    lineage: Lineage,
+    results: Mapping[int, OperationalResult],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Carry the history lines of reorganised bodies (see :func:`compare_years`).
+
+    ``points`` is (entity, criterion) × year, ``totals`` is indexed (entity, year); the
+    lineage re-bases both with its intensive rule over the whole span of years.
+    """
+    years = [int(y) for y in points.columns]
+    ents = pd.Index(
+        sorted(set(points.index.get_level_values("entity")) | set(lineage.frame["new"])),
+        dtype="str",
+    )
+    crit = pd.Index(points.index.get_level_values("criterion").unique(), dtype="str")
+    pts = points.reindex(pd.MultiIndex.from_product([ents, crit], names=points.index.names))
+    tot = cast(pd.DataFrame, totals.loc[:, list(_TOTALS)].unstack("year")).reindex(ents)
+    values = np.concatenate(
+        [
+            pts.to_numpy(dtype=float).reshape(len(ents), len(crit), len(years)),
+            np.stack(
+                [
+                    cast(pd.DataFrame, tot.loc[:, c]).reindex(columns=years).to_numpy(dtype=float)
+                    for c in _TOTALS
+                ],
+                1,
+            ),
+        ],
+        axis=1,
+    )
+    labels = [*crit, *(f"({c})" for c in _TOTALS)]
+    adj = lineage.rebase(
+        values, ents, labels, years, year=years[-1], window=years[-1] - years[0], extensive="none"
+    )
+    use = adj.rebased[:, :, None] & ~np.isnan(adj.values)
+    new = np.where(use, adj.values, values)
+    carried = use & (np.isnan(values) | (adj.values != values))
+    k = len(crit)
+    points_out = pd.DataFrame(
+        new[:, :k, :].reshape(len(ents) * k, len(years)), index=pts.index, columns=points.columns
+    )
+    notes = adj.notes.loc[adj.notes["indicator"] == "(total)"].set_index("entity")
+    rows = []
+    for j, year in enumerate(years):  # a handful of years
+        have = ~np.isnan(new[:, k, j])
+        part = pd.DataFrame(
+            {c: new[have, k + m, j] for m, c in enumerate(_TOTALS)}, index=ents[have]
+        )
+        card = results[year].scorecard
+        low_first = card.levels[::-1]
+        cut = np.searchsorted([lv.min_percent for lv in low_first], part["percent"], "right")
+        names = np.array([lv.name for lv in low_first])[np.clip(cut - 1, 0, len(low_first) - 1)]
+        own = totals.xs(year, level="year")["level"].reindex(part.index)
+        flag = notes["flag"].reindex(part.index).fillna("")
+        flag = flag.str.replace("lineage: re-based across", "carried across the", regex=False)
+        was_carried = carried[have, k, j]
+        part["level"] = np.where(was_carried, names, own.astype("str").to_numpy())
+        part["comparable_max"] = float(totals["comparable_max"].iloc[0])
+        part["lineage"] = np.where(was_carried, flag.to_numpy(), "")
+        part["year"] = year
+        rows.append(part.rename_axis("entity").reset_index())
+    out = pd.concat(rows, ignore_index=True).set_index(["entity", "year"]).sort_index()
+    out = out.loc[:, list(totals.columns)].astype({"lineage": "str", "level": "str"})
+    continuity = notes.reset_index().loc[:, ["entity", "flag", "reason"]].astype("str")
+    keep = points_out.notna().any(axis=1) | points.reindex(points_out.index).notna().any(axis=1)
+    return points_out.loc[keep], out, continuity

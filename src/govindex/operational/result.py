@@ -1,73 +1,97 @@
-"""Immutable results of the operational assessment: explain, appeal, finalise, export."""
+"""Immutable results of the operational assessment: the round from scoring to the final result.
+
+An :class:`OperationalResult` holds the scores of one round and its record
+(:class:`~govindex.operational.proceedings.Proceedings`): the verification applied
+before scoring, the publication date, the appeal cases, the commission's decision and
+the audit trail. Every step — :meth:`~OperationalResult.file_appeal`,
+:meth:`~OperationalResult.decide_appeal`, :meth:`~OperationalResult.finalize`,
+:meth:`~OperationalResult.reopen` — returns a *new* result with one more event.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
 from govindex._provenance import fingerprint_frame
 from govindex.exceptions import MethodError, ScorecardError, format_items
+from govindex.operational._dates import as_date, iso
 from govindex.operational._scoring import ScoreTables, compute_tables, validate_inputs
-from govindex.operational.explain import conclusions_by_block, explain_items
+from govindex.operational.appeal_steps import AppealSteps
+from govindex.operational.appeals import (
+    empty_log,
+)
+from govindex.operational.audit import append_event, empty_events
+from govindex.operational.explain import conclusions_by_block, explain_items, tidy_points
+from govindex.operational.proceedings import Commission, CommissionSteps, Proceedings
 from govindex.operational.scorecard import Scorecard, read_scorecard
+from govindex.operational.verification import (
+    VerificationRecords,
+    apply_verification,
+    empty_records,
+)
 from govindex.results import HandOut, Result, handout, handout_all
 
-__all__ = ["Decision", "OperationalResult", "Stage", "score_scorecard"]
+__all__ = ["OperationalResult", "Stage", "score_scorecard"]
 
 Stage = Literal["preliminary", "final"]
-Decision = Literal["upheld", "partly upheld", "rejected"]
-
-_APPEAL_COLUMNS: dict[str, str] = {
-    "round": "int64",
-    "entity": "str",
-    "criterion": "str",
-    "decision": "str",
-    "reason": "str",
-    "old_value": "float64",
-    "new_value": "float64",
-    "applied_value": "float64",
-    "points_before": "float64",
-    "points_after": "float64",
-    "total_before": "float64",
-    "total_after": "float64",
-    "rank_before": "int64",
-    "rank_after": "int64",
-    "level_before": "str",
-    "level_after": "str",
-}
-
-
-def _empty_log() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _APPEAL_COLUMNS.items()})
 
 
 def score_scorecard(
-    scorecard: Scorecard, inputs: pd.DataFrame, *, entities: Sequence[str] | None = None
+    scorecard: Scorecard,
+    inputs: pd.DataFrame,
+    *,
+    entities: Sequence[str] | None = None,
+    published_on: Any = None,
+    verification: VerificationRecords | pd.DataFrame | None = None,
+    scored_by: str = "",
 ) -> OperationalResult:
     """Score ``inputs`` with ``scorecard`` (the function behind :meth:`Scorecard.score`)."""
-    clean = validate_inputs(scorecard, inputs, entities=entities)
+    published = None if published_on is None else as_date(published_on, "published_on")
+    reported = validate_inputs(scorecard, inputs, entities=entities)
+    events = empty_events()
+    clean, checked = reported, empty_records()
+    if verification is not None:
+        records = (
+            verification
+            if isinstance(verification, VerificationRecords)
+            else VerificationRecords.from_frame(verification)
+        )
+        corrected, events, checked = apply_verification(scorecard, reported, records, events)
+        clean = validate_inputs(scorecard, corrected, entities=entities)
     tables = compute_tables(scorecard, clean, entities=entities)
+    fingerprint = _fingerprint(reported)
+    events = append_event(
+        events,
+        "scored",
+        on=iso(published),
+        by=scored_by,
+        what=f"{len(tables.totals)} bodies scored: preliminary results",
+        total_after=float(tables.totals["total"].sum()),
+        details={
+            "scorecard_fingerprint": scorecard.fingerprint,
+            "inputs_fingerprint": fingerprint,
+            "scored_inputs_fingerprint": _fingerprint(clean),
+            "verification_records": len(checked),
+        },
+    )
     return OperationalResult(
         scorecard=scorecard,
         stage="preliminary",
-        inputs_fingerprint=_fingerprint(clean),
+        inputs_fingerprint=fingerprint,
         _inputs=clean,
         _score_tables=tables,
-        _appeals=_empty_log(),
+        _appeals=empty_log(),
         _initial=None,
+        _record=Proceedings.start(reported, checked, published, events),
     )
-
-
-def _cell(frame: pd.DataFrame, row: str, col: str) -> float:
-    """Return one numeric cell as a Python float."""
-    return float(frame.to_numpy()[frame.index.get_loc(row), frame.columns.get_loc(col)])
 
 
 def _scorecard_of_year(card: Scorecard, year: int) -> Scorecard:
@@ -89,21 +113,22 @@ def _fingerprint(clean: pd.DataFrame) -> str:
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class OperationalResult(Result):
-    """Scores of one operational assessment round (immutable; the
+class OperationalResult(AppealSteps, CommissionSteps, Result):
+    """Scores of one operational assessment round and its record (immutable; the
     :class:`~govindex.results.Result` protocol).
 
     Obtain it from :meth:`Scorecard.score`. Every table is a labelled DataFrame
     (index ``entity``; columns ``criterion``, ``direction`` or ``block``); the
     properties return read-only copies, so changing them never changes the result.
-    :meth:`appeal` and :meth:`finalize` return *new* results; the preliminary
-    figures stay available through :attr:`preliminary`, and the appeal log through
-    :attr:`appeals`.
+    :meth:`file_appeal`, :meth:`decide_appeal`, :meth:`finalize` and :meth:`reopen`
+    return *new* results; the preliminary figures stay available through
+    :attr:`preliminary`, the cases through :attr:`cases`, the decisions through
+    :attr:`appeals` and every state change through :attr:`events` (the audit trail).
 
     In the protocol's terms: :attr:`method` is the scorecard, :attr:`scores` the
     per-entity :attr:`totals`, :attr:`node_scores` the points of every item,
     direction, block and the total, :attr:`stages` inputs → points → directions →
-    blocks → totals, and :meth:`tables` the five tables :meth:`to_parquet` writes.
+    blocks → totals, and :meth:`tables` the tables :meth:`to_parquet` writes.
 
     Attributes
     ----------
@@ -112,7 +137,7 @@ class OperationalResult(Result):
     stage : {"preliminary", "final"}
         ``preliminary`` until :meth:`finalize` is called.
     inputs_fingerprint : str
-        SHA-256 of the validated inputs *as originally scored* (before appeals).
+        SHA-256 of the validated inputs *as reported* (before verification and appeals).
     """
 
     scorecard: Scorecard
@@ -122,10 +147,14 @@ class OperationalResult(Result):
     _score_tables: ScoreTables
     _appeals: pd.DataFrame
     _initial: OperationalResult | None
+    _record: Proceedings
 
     # ------------------------------------------------------------------ tables
     inputs = HandOut[pd.DataFrame](
-        "_inputs", "The validated inputs in force (after accepted appeals)."
+        "_inputs", "The validated inputs in force (after verification and accepted appeals)."
+    )
+    reported = HandOut[pd.DataFrame](
+        "_record.reported", "The validated inputs as reported (before verification)."
     )
     input_values = HandOut[pd.DataFrame](
         "_score_tables.input_values", "Input values used, entity × criterion (NaN = missing)."
@@ -145,10 +174,33 @@ class OperationalResult(Result):
     totals = HandOut[pd.DataFrame](
         "_score_tables.totals",
         "Per entity: base (sum of blocks), bonus, penalty (≤ 0), total, max_points, percent "
-        "(= 100 · total / max_points), rank (1 = best, ties share the best rank) and level.",
+        "(= 100 · total / max_points, capped at 100), percent_with_bonus (not capped), rank "
+        "(by total; 1 = best, ties share the best rank) and level (from percent).",
     )
     scores = HandOut[pd.DataFrame](
         "_score_tables.totals", "The headline table of the protocol: the per-entity ``totals``."
+    )
+    appeals = HandOut[pd.DataFrame](
+        "_appeals",
+        "The decisions on appeals, one row per decision in order: case, value before, claimed "
+        "and applied, points, total, rank and level before and after.",
+    )
+    cases = HandOut[pd.DataFrame](
+        "_record.cases",
+        "The appeal cases (index ``case``): status (pending, upheld, partly, rejected), the "
+        "claim, materials (JSON: path, sha256, size), filing date and deadline, decision.",
+    )
+    events = HandOut[pd.DataFrame](
+        "_record.events", "The audit trail: one hash-chained event per state change."
+    )
+    conclusions = HandOut[pd.DataFrame](
+        "_record.conclusions",
+        "Final conclusions per (entity, block): points, max_points, percent, conclusion and "
+        "source (``commission`` or ``drafted``); empty while preliminary.",
+    )
+    verification = HandOut[pd.DataFrame](
+        "_record.verification",
+        "The verification records applied before scoring, with a ``corrected`` flag.",
     )
 
     @property
@@ -157,14 +209,26 @@ class OperationalResult(Result):
         maxp = pd.Series({i.code: i.max_points for i in self.scorecard.criteria})
         return handout(self._score_tables.points.loc[:, maxp.index].rsub(maxp, axis=1))
 
-    appeals = HandOut[pd.DataFrame](
-        "_appeals", "The appeal log: one row per appeal, in order (empty before any appeal)."
-    )
-
     @property
     def preliminary(self) -> OperationalResult:
         """The result as first scored (stage ``preliminary``, before any appeal)."""
         return self if self._initial is None else self._initial
+
+    @property
+    def published_on(self) -> dt.date | None:
+        """Publication date of the preliminary results (the appeal deadline counts from it)."""
+        return self._record.published_on
+
+    @property
+    def appeal_deadline(self) -> dt.date | None:
+        """Last day to file an appeal in the current round (None without a publication date)."""
+        start = self._record.opened_on
+        return None if start is None else start + dt.timedelta(days=self.scorecard.appeal_days)
+
+    @property
+    def commission(self) -> Commission | None:
+        """The commission's decision that made the result final (None while preliminary)."""
+        return self._record.commission
 
     @property
     def entities(self) -> pd.Index:
@@ -180,18 +244,14 @@ class OperationalResult(Result):
     def explain(self, entity: str) -> pd.DataFrame:
         """Trace every point of one body to its input value and rule.
 
-        Parameters
-        ----------
-        entity : str
-            The body's code.
-
         Returns
         -------
         DataFrame
             One row per item (index ``criterion``): name, kind, block, direction,
             rule, value, evidence, max_points, points, lost_points, status
-            (``scored``, ``missing`` or ``appealed: <decision>``) and ``formula``,
-            the arithmetic that produced the points. ``points`` sums to the total.
+            (``scored``, ``missing``, ``appeal pending`` or ``appealed: <decision>``)
+            and ``formula``, the arithmetic that produced the points. ``points`` sums
+            to the total.
 
         Examples
         --------
@@ -207,9 +267,13 @@ class OperationalResult(Result):
         '15 × clip((0.85 − 0.5) / (1 − 0.5), 0, 1) = 10.5'
         """
         self._check_entity(entity)
-        return explain_items(
+        out = explain_items(
             self.scorecard, self._score_tables, self._inputs, self._appeals, entity
         )
+        cases = self._record.cases
+        pending = cases.loc[(cases["entity"] == entity) & (cases["status"] == "pending")]
+        out.loc[pending["criterion"].tolist(), "status"] = "appeal pending"
+        return out
 
     def block_conclusions(self) -> pd.DataFrame:
         """Per (entity, block): points, max_points, percent, lost_points and the weakest
@@ -229,159 +293,6 @@ class OperationalResult(Result):
         """
         return conclusions_by_block(self.scorecard, self._score_tables)
 
-    # ------------------------------------------------------------------ appeals
-    def appeal(
-        self,
-        entity: str,
-        criterion: str,
-        new_value: float,
-        *,
-        reason: str,
-        decision: Decision,
-    ) -> OperationalResult:
-        """Record the commission's decision on an appeal; return a new result.
-
-        Parameters
-        ----------
-        entity, criterion : str
-            The body and the item appealed.
-        new_value : float
-            For ``"upheld"`` and ``"partly upheld"``: the value *granted* by the
-            decision, which replaces the current value and is re-scored. For
-            ``"rejected"``: the value the body asked for; it is logged but the current
-            value stays.
-        reason : str
-            The grounds of the appeal (required, kept in the log).
-        decision : {"upheld", "partly upheld", "rejected"}
-            The commission's decision.
-
-        Returns
-        -------
-        OperationalResult
-            Stage ``preliminary``; its :attr:`appeals` log has one more row (old,
-            requested/granted and applied value; points, total, rank and level before
-            and after). ``self`` is unchanged.
-
-        Raises
-        ------
-        ScorecardError
-            After :meth:`finalize`; for an unknown entity or criterion, an unknown
-            decision, an empty reason, a value out of the criterion's range, or a
-            ``new_value`` equal to the current value.
-
-        Examples
-        --------
-        >>> import pandas as pd, warnings
-        >>> from govindex.operational import read_scorecard
-        >>> sc = read_scorecard("local")
-        >>> inputs = pd.DataFrame({"entity": ["R01"], "criterion": ["open_data"],
-        ...                        "value": [0.6]})
-        >>> with warnings.catch_warnings():
-        ...     warnings.simplefilter("ignore")
-        ...     pre = sc.score(inputs)
-        >>> res = pre.appeal("R01", "open_data", 0.9, reason="portal audit",
-        ...                  decision="upheld")
-        >>> res.appeals.loc[0, ["points_before", "points_after"]].tolist()  # 2·0.2, 2·0.8
-        [0.4, 1.6]
-        >>> float(pre.points.loc["R01", "open_data"])  # the preliminary result is unchanged
-        0.4
-        """
-        if self.stage == "final":
-            raise ScorecardError(
-                "the result is final: appeals are closed; record appeals on the preliminary "
-                "result before calling finalize()"
-            )
-        if decision not in get_args(Decision):
-            raise ScorecardError(
-                f"unknown decision {decision!r}; expected one of {list(get_args(Decision))}"
-            )
-        if not isinstance(reason, str) or not reason.strip():
-            raise ScorecardError(f"appeal {entity}/{criterion}: a non-empty reason is required")
-        self._check_entity(entity)
-        self.scorecard.item(criterion)  # raises for an unknown or retired criterion
-        if isinstance(new_value, bool) or not isinstance(new_value, int | float | np.number):
-            raise ScorecardError(
-                f"appeal {entity}/{criterion}: new_value must be a number, found {new_value!r}"
-            )
-        old = _cell(self._score_tables.input_values, entity, criterion)
-        new = float(new_value)
-        if old == new:
-            raise ScorecardError(
-                f"appeal {entity}/{criterion}: new_value {new:g} equals the current value; "
-                "nothing to decide"
-            )
-        keep = ~((self._inputs["entity"] == entity) & (self._inputs["criterion"] == criterion))
-        n_round = len(self._appeals) + 1
-        before = self._inputs.loc[~keep, "evidence"]
-        prior = "" if before.empty or pd.isna(before.iloc[0]) else f"{before.iloc[0]} | "
-        row = pd.DataFrame(
-            {
-                "entity": [entity],
-                "criterion": [criterion],
-                "value": [new],
-                "evidence": [f"{prior}appeal {n_round} ({decision}): {reason}"],
-            }
-        )
-        candidate = pd.concat([self._inputs.loc[keep], row], ignore_index=True)
-        candidate = validate_inputs(self.scorecard, candidate, entities=list(self.entities))
-        if decision == "rejected":
-            inputs, tables, applied = self._inputs, self._score_tables, old
-        else:
-            inputs, applied = candidate, new
-            tables = compute_tables(
-                self.scorecard, candidate, entities=list(self.entities), warn=False
-            )
-        t0 = self._score_tables.totals.loc[entity].to_dict()
-        t1 = tables.totals.loc[entity].to_dict()
-        log_row = pd.DataFrame(
-            {
-                "round": [n_round],
-                "entity": [entity],
-                "criterion": [criterion],
-                "decision": [decision],
-                "reason": [reason],
-                "old_value": [old],
-                "new_value": [new],
-                "applied_value": [applied],
-                "points_before": [_cell(self._score_tables.points, entity, criterion)],
-                "points_after": [_cell(tables.points, entity, criterion)],
-                "total_before": [float(t0["total"])],
-                "total_after": [float(t1["total"])],
-                "rank_before": [int(t0["rank"])],
-                "rank_after": [int(t1["rank"])],
-                "level_before": [str(t0["level"])],
-                "level_after": [str(t1["level"])],
-            }
-        ).astype(_APPEAL_COLUMNS)
-        log = log_row if self._appeals.empty else pd.concat([self._appeals, log_row])
-        return replace(
-            self,
-            _inputs=inputs,
-            _score_tables=tables,
-            _appeals=log.reset_index(drop=True),
-            _initial=self.preliminary,
-        )
-
-    def finalize(self) -> OperationalResult:
-        """Return the ``final`` result (the commission's final conclusions).
-
-        The scores are those after all appeals; :attr:`preliminary` and
-        :attr:`appeals` stay available. A final result accepts no more appeals.
-
-        Examples
-        --------
-        >>> import pandas as pd, warnings, govindex.operational
-        >>> with warnings.catch_warnings():
-        ...     warnings.simplefilter("ignore")
-        ...     res = govindex.operational.read_scorecard("local").score(pd.DataFrame(
-        ...         {"entity": ["R01"], "criterion": ["open_data"], "value": [0.6]}))
-        >>> res.finalize().stage, res.stage
-        ('final', 'preliminary')
-        """
-        if self.stage == "final":
-            raise ScorecardError("the result is already final")
-        return replace(self, stage="final", _initial=self.preliminary)
-
     # ------------------------------------------------------------------ export
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per (entity, criterion) with its block, direction, rule,
@@ -397,32 +308,7 @@ class OperationalResult(Result):
         >>> float(res.to_frame().loc[("R01", "open_data"), "points"])  # 2 · (0.6 − 0.5) / 0.5
         0.4
         """
-        sc = self.scorecard
-        ents = self._score_tables.totals.index
-        n_e = len(ents)
-        index = pd.MultiIndex.from_product([ents, sc.item_codes], names=["entity", "criterion"])
-        maxp = np.array([i.max_points for i in sc.items])
-        kind = np.array([i.kind for i in sc.items])
-        pts = self._score_tables.points.to_numpy().ravel()
-        appealed_pairs = set(zip(self._appeals["entity"], self._appeals["criterion"], strict=True))
-        return pd.DataFrame(
-            {
-                "stage": self.stage,
-                "kind": np.tile(kind, n_e),
-                "block": np.tile(np.array([i.block or "" for i in sc.items]), n_e),
-                "direction": np.tile(np.array([i.direction or "" for i in sc.items]), n_e),
-                "rule": np.tile(np.array([i.rule.name for i in sc.items]), n_e),
-                "value": self._score_tables.input_values.to_numpy().ravel(),
-                "points": pts,
-                "max_points": np.tile(maxp, n_e),
-                "lost_points": np.where(
-                    np.tile(kind, n_e) == "criterion", np.tile(maxp, n_e) - pts, 0.0
-                ),
-                "missing": self._score_tables.missing.to_numpy().ravel(),
-                "appealed": index.isin(list(appealed_pairs)) if appealed_pairs else False,
-            },
-            index=index,
-        ).astype({"block": "str", "direction": "str"})
+        return tidy_points(self.scorecard, self._score_tables, self._appeals, self.stage)
 
     def summary(self) -> pd.DataFrame:
         """Block subtotals joined with the totals (one row per entity)."""
@@ -431,7 +317,9 @@ class OperationalResult(Result):
     @property
     def provenance(self) -> dict[str, Any]:
         """The metadata stored with every exported table: the stage, the whole scorecard
-        and its fingerprint, both input fingerprints and the number of appeals."""
+        and its fingerprint, the input fingerprints, the number of appeals and cases, the
+        publication date, the commission's decision and the head of the audit trail."""
+        rec = self._record
         return {
             "kind": "operational_assessment",
             "stage": self.stage,
@@ -443,6 +331,12 @@ class OperationalResult(Result):
             "inputs_fingerprint": self.inputs_fingerprint,
             "current_inputs_fingerprint": _fingerprint(self._inputs),
             "n_appeals": len(self._appeals),
+            "n_cases": len(rec.cases),
+            "n_verification_records": len(rec.verification),
+            "published_on": iso(rec.published_on),
+            "commission": None if rec.commission is None else rec.commission.to_dict(),
+            "n_events": len(rec.events),
+            "events_head": str(rec.events["hash"].iloc[-1]),
         }
 
     def to_parquet(
@@ -452,13 +346,14 @@ class OperationalResult(Result):
         prefix: str | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> dict[str, Path]:
-        """Write the points, summary, appeal log and the preliminary figures to Parquet.
+        """Write every table of :meth:`tables` to Parquet.
 
         Files ``operational_<code>_<year>_<table>.parquet`` (the default ``prefix``)
         for the tables of :meth:`tables`: ``summary`` (:meth:`summary`), ``points``
-        (tidy :meth:`to_frame`), ``appeals``, ``preliminary_summary`` and
-        ``preliminary_points``; each carries :attr:`provenance` (plus ``metadata``)
-        in its schema metadata.
+        (tidy :meth:`to_frame`), ``appeals``, ``cases``, ``events``, ``conclusions``,
+        ``verification``, ``preliminary_summary`` and ``preliminary_points``; each
+        carries :attr:`provenance` (plus ``metadata``) in its schema metadata —
+        with the head of the audit trail, which ``govindex verify`` checks.
 
         Returns
         -------
@@ -501,13 +396,15 @@ class OperationalResult(Result):
         )
 
     def regenerate(self, **changes: Any) -> OperationalResult:
-        """Score the same inputs again, e.g. with another scorecard or another year's.
+        """Score the same inputs again and replay the round, e.g. with another scorecard.
 
         Accepts ``scorecard`` (a :class:`Scorecard`), ``year`` (the same scorecard in
         another year: a shipped one or the file it was read from), ``inputs`` (another
-        tidy table) and ``entities``. The inputs as first scored are scored, the
-        :attr:`appeals` replayed in order and a final result finalised again, so
-        ``regenerate()`` without changes equals this result bit for bit.
+        tidy table of reported values) and ``entities``. The reported inputs are
+        verified and scored again, and every event of :attr:`events` after the scoring
+        — appeals filed and decided, finalisation, reopening — is replayed in order
+        (materials by their recorded SHA-256), so ``regenerate()`` without changes
+        equals this result bit for bit, audit trail included.
 
         Raises
         ------
@@ -517,6 +414,8 @@ class OperationalResult(Result):
         ScorecardError
             Inputs or an appeal that do not fit the scorecard (the message names them).
         """
+        from govindex.operational._replay import replay_events
+
         unknown = sorted(set(changes) - {"scorecard", "year", "inputs", "entities"})
         if unknown:
             raise MethodError(
@@ -526,26 +425,32 @@ class OperationalResult(Result):
         card = changes.get("scorecard", self.scorecard)
         if "year" in changes:
             card = _scorecard_of_year(card, int(changes["year"]))
-        first = self.preliminary
-        inputs = changes.get("inputs", first._inputs)
-        res = score_scorecard(card, inputs, entities=changes.get("entities", list(self.entities)))
-        log = self._appeals
-        texts = log.loc[:, ["entity", "criterion", "reason", "decision"]].astype("str")
-        values = log["new_value"].to_numpy(dtype=np.float64)
-        for (entity, criterion, reason, decision), value in zip(  # a handful of appeals
-            texts.itertuples(index=False, name=None), values, strict=True
-        ):
-            res = res.appeal(
-                entity, criterion, float(value), reason=reason, decision=cast(Decision, decision)
-            )
-        return res.finalize() if self.stage == "final" else res
+        rec = self._record
+        verification = (
+            rec.verification.drop(columns="corrected") if len(rec.verification) else None
+        )
+        scored = rec.events.loc[rec.events["event"] == "scored"].iloc[0]
+        start = score_scorecard(
+            card,
+            changes.get("inputs", rec.reported),
+            entities=changes.get("entities", list(self.entities)),
+            published_on=rec.published_on,
+            verification=verification,
+            scored_by=str(scored["by"]),
+        )
+        return replay_events(start, rec.events.iloc[int(scored["seq"]) :])
 
     def _tables(self) -> dict[str, pd.DataFrame]:
         pre = self.preliminary
+        rec = self._record
         return {
             "summary": self.summary(),
             "points": self.to_frame(),
             "appeals": self._appeals,
+            "cases": rec.cases,
+            "events": rec.events,
+            "conclusions": rec.conclusions,
+            "verification": rec.verification,
             "preliminary_summary": pre.summary(),
             "preliminary_points": pre.to_frame(),
         }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -23,12 +22,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from govindex.exceptions import ScorecardError, format_items
-from govindex.operational._rules import RULE_KEYS, Rule, parse_rule
+from govindex.operational._rules import Rule
 from govindex.operational._scoring import scorecard_catalog
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from govindex.catalog import Catalog
     from govindex.operational.result import OperationalResult
+    from govindex.operational.verification import VerificationRecords
 
 __all__ = [
     "BUILTIN_SCORECARDS",
@@ -45,25 +47,6 @@ ItemKind = Literal["criterion", "bonus", "penalty"]
 
 #: Names accepted by :func:`read_scorecard` for the scorecards shipped with govindex.
 BUILTIN_SCORECARDS: tuple[str, ...] = ("central", "local")
-
-_TOP_KEYS = frozenset({"scorecard", "levels", "blocks", "bonus", "penalty"})
-_HEADER_KEYS = frozenset(
-    {"code", "name", "year", "entity_kinds", "total_points", "description", "version"}
-)
-_ITEM_KEYS = frozenset(
-    {
-        "code",
-        "name",
-        "max_points",
-        "rule",
-        "assessor",
-        "input",
-        "unit",
-        "valid_from",
-        "valid_to",
-        "description",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -144,6 +127,9 @@ class Scorecard:
     Build it with :func:`read_scorecard` or :meth:`Scorecard.from_dict`; only the
     items in force in :attr:`year` are kept (the codes of the others are listed in
     :attr:`not_in_force`, so that inputs naming them get a precise error).
+    :attr:`appeal_days` is the number of calendar days after the publication of the
+    preliminary results within which a body may file an appeal (header key
+    ``appeal_days``, default 10).
 
     Examples
     --------
@@ -166,6 +152,7 @@ class Scorecard:
     version: str = ""
     source: str = ""
     not_in_force: tuple[str, ...] = field(default=())
+    appeal_days: int = 10
 
     # ------------------------------------------------------------------ views
     @property
@@ -259,6 +246,7 @@ class Scorecard:
             "year": self.year,
             "entity_kinds": list(self.entity_kinds),
             "total_points": self.max_points,
+            "appeal_days": self.appeal_days,
         }
         if self.description:
             header["description"] = self.description
@@ -289,7 +277,13 @@ class Scorecard:
 
     # ------------------------------------------------------------------ scoring
     def score(
-        self, inputs: pd.DataFrame, *, entities: Sequence[str] | None = None
+        self,
+        inputs: pd.DataFrame,
+        *,
+        entities: Sequence[str] | None = None,
+        published_on: dt.date | str | None = None,
+        verification: VerificationRecords | pd.DataFrame | None = None,
+        scored_by: str = "",
     ) -> OperationalResult:
         """Score every body from a tidy table of criterion values (stage ``preliminary``).
 
@@ -303,6 +297,17 @@ class Scorecard:
         entities : sequence of str, optional
             Bodies to score even if they have no input rows (all their criteria are
             then missing). By default the bodies found in ``inputs``.
+        published_on : date or ISO string, optional
+            Publication date of the preliminary results: appeals are due within
+            :attr:`appeal_days` days of it (:meth:`OperationalResult.file_appeal`
+            needs it).
+        verification : VerificationRecords or DataFrame, optional
+            The records of the data verification before scoring: confirmed
+            discrepancies replace the reported values and raise the body's
+            ``unreliable_data`` penalty count (see
+            :mod:`govindex.operational.verification`).
+        scored_by : str, optional
+            Who scored (recorded in the audit trail).
 
         Returns
         -------
@@ -322,7 +327,14 @@ class Scorecard:
         """
         from govindex.operational.result import score_scorecard
 
-        return score_scorecard(self, inputs, entities=entities)
+        return score_scorecard(
+            self,
+            inputs,
+            entities=entities,
+            published_on=published_on,
+            verification=verification,
+            scored_by=scored_by,
+        )
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -351,7 +363,9 @@ class Scorecard:
         ScorecardError
             On any malformed item; the message names it.
         """
-        return _parse(raw, year=year, source=source)
+        from govindex.operational._parse import parse_fields
+
+        return cls(**parse_fields(raw, year=year, source=source))
 
     @classmethod
     def from_toml(cls, text: str, *, year: int | None = None, source: str = "") -> Scorecard:
@@ -362,7 +376,9 @@ class Scorecard:
             raise ScorecardError(
                 f"scorecard {source or '<text>'} is not valid TOML: {exc}"
             ) from None
-        return _parse(raw, year=year, source=source)
+        from govindex.operational._parse import parse_fields
+
+        return cls(**parse_fields(raw, year=year, source=source))
 
 
 # --------------------------------------------------------------------------- loading
@@ -410,220 +426,3 @@ def read_scorecard(path_or_name: str | os.PathLike[str], *, year: int | None = N
             f"the shipped names {list(BUILTIN_SCORECARDS)}"
         )
     return Scorecard.from_toml(path.read_text(encoding="utf-8"), year=year, source=str(path))
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _check_keys(
-    table: Any, allowed: frozenset[str], required: Sequence[str], where: str
-) -> Mapping[str, Any]:
-    if not isinstance(table, Mapping):
-        raise ScorecardError(f"{where} must be a table, found {type(table).__name__}")
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise ScorecardError(
-            f"{where}: unknown key(s) {format_items(unknown)}; expected some of "
-            f"{format_items(sorted(allowed), limit=20)}"
-        )
-    missing = [k for k in required if k not in table]
-    if missing:
-        raise ScorecardError(f"{where}: missing required key(s) {format_items(missing)}")
-    return table
-
-
-def _text(table: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
-    value = table.get(key, default)
-    if not isinstance(value, str) or (key in ("code", "name") and not value.strip()):
-        raise ScorecardError(f"{where}: {key!r} must be a non-empty string, found {value!r}")
-    return value
-
-
-def _year(table: Mapping[str, Any], key: str, where: str) -> int | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ScorecardError(f"{where}: {key!r} must be an integer year, found {value!r}")
-    return value
-
-
-def _list(raw: Mapping[str, Any], key: str, where: str) -> list[Any]:
-    value = raw.get(key, [])
-    if not isinstance(value, list):
-        raise ScorecardError(f"{where}: {key!r} must be an array of tables ([[{key}]])")
-    return value
-
-
-def _parse_item(
-    table: Any, *, kind: ItemKind, block: str | None, direction: str | None, where: str
-) -> Item:
-    if not isinstance(table, Mapping) or not isinstance(table.get("code"), str):
-        raise ScorecardError(f"{where}: every {kind} needs a string 'code'")
-    code = table["code"]
-    label = f"{kind} {code!r}"
-    rule_name = table.get("rule")
-    if rule_name not in RULE_KEYS:
-        raise ScorecardError(
-            f"{label}: unknown rule {rule_name!r}; expected one of {sorted(RULE_KEYS)}"
-        )
-    _check_keys(table, _ITEM_KEYS | RULE_KEYS[rule_name], ("code", "name", "max_points"), label)
-    max_points = table["max_points"]
-    if (
-        isinstance(max_points, bool)
-        or not isinstance(max_points, int | float)
-        or not math.isfinite(max_points)
-        or max_points <= 0
-    ):
-        raise ScorecardError(f"{label}: max_points must be a number > 0, found {max_points!r}")
-    rule, value_range = parse_rule(
-        table, rule=rule_name, max_points=float(max_points), where=label
-    )
-    valid_from = _year(table, "valid_from", label)
-    valid_to = _year(table, "valid_to", label)
-    if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        raise ScorecardError(f"{label}: valid_to {valid_to} is before valid_from {valid_from}")
-    return Item(
-        code=code,
-        name=_text(table, "name", label),
-        kind=kind,
-        max_points=float(max_points),
-        rule=rule,
-        value_range=value_range,
-        block=block,
-        direction=direction,
-        assessor=_text(table, "assessor", label, ""),
-        input=_text(table, "input", label, ""),
-        unit=_text(table, "unit", label, ""),
-        valid_from=valid_from,
-        valid_to=valid_to,
-        description=_text(table, "description", label, ""),
-    )
-
-
-def _parse(raw: Mapping[str, Any], *, year: int | None, source: str) -> Scorecard:
-    _check_keys(raw, _TOP_KEYS, ("scorecard", "levels", "blocks"), "scorecard file")
-    head = _check_keys(raw["scorecard"], _HEADER_KEYS, ("code", "name", "year"), "[scorecard]")
-    file_year = _year(head, "year", "[scorecard]")
-    if file_year is None:  # pragma: no cover - 'year' is a required key, checked above
-        raise ScorecardError("[scorecard]: missing required key 'year'")
-    use_year = file_year if year is None else year
-    if isinstance(use_year, bool) or not isinstance(use_year, int):
-        raise ScorecardError(f"year must be an integer, found {use_year!r}")
-    kinds = head.get("entity_kinds", ["central", "local"])
-    if not isinstance(kinds, list) or not kinds or not set(kinds) <= {"central", "local"}:
-        raise ScorecardError(
-            f"[scorecard]: entity_kinds must be a non-empty subset of ['central', 'local'], "
-            f"found {kinds!r}"
-        )
-
-    # ---- levels
-    levels: list[Level] = []
-    for n, lv in enumerate(_list(raw, "levels", "scorecard file"), start=1):
-        t = _check_keys(
-            lv, frozenset({"name", "min_percent"}), ("name", "min_percent"), f"level {n}"
-        )
-        cut = t["min_percent"]
-        if isinstance(cut, bool) or not isinstance(cut, int | float) or not 0 <= cut <= 100:
-            raise ScorecardError(
-                f"level {t['name']!r}: min_percent must be a number in [0, 100], found {cut!r}"
-            )
-        levels.append(Level(_text(t, "name", f"level {n}"), float(cut)))
-    if not levels:
-        raise ScorecardError("scorecard file: at least one [[levels]] entry is required")
-    names = [lv.name for lv in levels]
-    cuts = [lv.min_percent for lv in levels]
-    if len(set(names)) != len(names):
-        dup = sorted({x for x in names if names.count(x) > 1})
-        raise ScorecardError(f"levels: duplicate level name(s) {format_items(dup)}")
-    if len(set(cuts)) != len(cuts):
-        dup_c = sorted({c for c in cuts if cuts.count(c) > 1})
-        raise ScorecardError(f"levels: duplicate min_percent cut-off(s) {format_items(dup_c)}")
-    levels.sort(key=lambda lv: -lv.min_percent)
-    if levels[-1].min_percent != 0:
-        raise ScorecardError(
-            f"levels: the lowest level {levels[-1].name!r} must have min_percent = 0 so that "
-            f"every total gets a level, found {levels[-1].min_percent:g}"
-        )
-
-    # ---- blocks, directions, criteria
-    blocks: list[Block] = []
-    directions: list[Direction] = []
-    items: list[Item] = []
-    all_items: list[Item] = []
-    seen: dict[str, str] = {}
-
-    def _register(code: str, what: str) -> None:
-        if code in seen:
-            raise ScorecardError(f"duplicate code {code!r}: used by a {seen[code]} and a {what}")
-        seen[code] = what
-
-    block_tables = _list(raw, "blocks", "scorecard file")
-    if not block_tables:
-        raise ScorecardError("scorecard file: at least one [[blocks]] entry is required")
-    for bt in block_tables:
-        bcode = _text(bt, "code", "block") if isinstance(bt, Mapping) else ""
-        bl = f"block {bcode!r}"
-        _check_keys(bt, frozenset({"code", "name", "directions"}), ("code", "name"), bl)
-        _register(bcode, "block")
-        dir_tables = _list(bt, "directions", bl)
-        if not dir_tables:
-            raise ScorecardError(f"{bl}: has no directions; add [[blocks.directions]]")
-        block_has_items = False
-        for dt in dir_tables:
-            dcode = _text(dt, "code", f"direction in {bl}") if isinstance(dt, Mapping) else ""
-            dl = f"direction {dcode!r}"
-            _check_keys(dt, frozenset({"code", "name", "criteria"}), ("code", "name"), dl)
-            _register(dcode, "direction")
-            crit_tables = _list(dt, "criteria", dl)
-            if not crit_tables:
-                raise ScorecardError(f"{dl}: has no criteria; add [[blocks.directions.criteria]]")
-            dir_items = []
-            for ct in crit_tables:
-                it = _parse_item(ct, kind="criterion", block=bcode, direction=dcode, where=dl)
-                _register(it.code, "criterion")
-                all_items.append(it)
-                if it.in_force(use_year):
-                    dir_items.append(it)
-            if dir_items:
-                directions.append(Direction(dcode, _text(dt, "name", dl), bcode))
-                items.extend(dir_items)
-                block_has_items = True
-        if block_has_items:
-            blocks.append(Block(bcode, _text(bt, "name", bl)))
-    for kind in ("bonus", "penalty"):
-        for t in _list(raw, kind, "scorecard file"):
-            it = _parse_item(t, kind=kind, block=None, direction=None, where=f"[[{kind}]]")
-            _register(it.code, kind)
-            all_items.append(it)
-            if it.in_force(use_year):
-                items.append(it)
-    if not any(i.kind == "criterion" for i in items):
-        raise ScorecardError(f"no criterion of the scorecard is in force in {use_year}")
-
-    total = head.get("total_points")
-    if total is not None and use_year == file_year:
-        got = sum(i.max_points for i in items if i.kind == "criterion")
-        if (
-            isinstance(total, bool)
-            or not isinstance(total, int | float)
-            or abs(got - total) > 1e-9
-        ):
-            raise ScorecardError(
-                f"[scorecard]: total_points = {total!r} but the criteria's max_points sum to "
-                f"{got:g}; fix the points or total_points"
-            )
-    return Scorecard(
-        code=_text(head, "code", "[scorecard]"),
-        name=_text(head, "name", "[scorecard]"),
-        year=use_year,
-        entity_kinds=tuple(kinds),
-        blocks=tuple(blocks),
-        directions=tuple(directions),
-        items=tuple(items),
-        levels=tuple(levels),
-        description=_text(head, "description", "[scorecard]", ""),
-        version=str(head.get("version", "")),
-        source=source,
-        not_in_force=tuple(i.code for i in all_items if not i.in_force(use_year)),
-    )

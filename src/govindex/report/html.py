@@ -29,6 +29,7 @@ from govindex._version import __version__
 from govindex.exceptions import ConfigError, GovindexError, MethodError, format_items
 from govindex.indices.gpi import PerformanceResult
 from govindex.report.format import is_synthetic, slug
+from govindex.report.operational import OperationalRecords
 from govindex.report.pages import (
     body_context,
     npi_context,
@@ -87,6 +88,7 @@ def write_reports(
     title: str | None = None,
     note: str | None = None,
     charts: bool = True,
+    operational_records: Mapping[str, OperationalRecords] | None = None,
 ) -> list[Path]:
     """Write one self-contained HTML page per body and an overview page ``index.html``.
 
@@ -98,9 +100,11 @@ def write_reports(
     out_dir : path-like
         Folder to write into (created). Body pages are ``<set>-<entity>.html``.
     operational : OperationalResult or mapping, optional
-        Operational assessments: a body's page shows its block totals, level and
-        the criteria that lost most points (the result of the same name as the GPI
-        set is preferred, else any result that scored the body).
+        Operational assessments: a body's page shows its preliminary and final
+        figures with their dates, its block totals with the commission's
+        conclusions, level, the criteria that lost most points, its verification
+        records and appeal cases (the result of the same name as the GPI set is
+        preferred, else any result that scored the body).
     progress : ProgressResult, optional
         The NPI, shown on the overview.
     previous : PerformanceResult or mapping, optional
@@ -115,6 +119,11 @@ def write_reports(
         data as its source always carry the "SYNTHETIC demo data" note.
     charts : bool, default True
         Embed the charts (PNG ``data:`` URIs; set False for faster, text-only pages).
+    operational_records : mapping of str to OperationalRecords, optional
+        By the names of ``operational``: the history across years, the
+        recommendations register and its monitoring date
+        (:class:`~govindex.report.operational.OperationalRecords`); body pages show
+        the history line and the recommendations, the overview the overdue ones.
 
     Returns
     -------
@@ -142,6 +151,7 @@ def write_reports(
     if not sets:
         raise MethodError("write_reports needs at least one PerformanceResult")
     ops = _as_mapping(operational, _operational_class(), "operational")
+    op_records = dict(operational_records or {})
     prev = _as_mapping(previous, PerformanceResult, "previous")
     from govindex.demo import DEMO_NOTE
 
@@ -172,15 +182,17 @@ def write_reports(
         for entity in (
             res.scores.index if chosen is None else [e for e in res.scores.index if e in chosen]
         ):
+            found = operational_for(entity, key, ops)
             ctx = body_context(
                 res,
                 entity,
                 set_title,
                 risks,
-                operational_for(entity, key, ops),
+                found,
                 previous_res,
                 note_text,
                 charts,
+                None if found is None else op_records.get(found[0]),
             )
             html = env.get_template("body.html").render({**common, **ctx})
             pages.append((out / hrefs[entity], html))
@@ -206,7 +218,7 @@ def write_reports(
         n_bodies=sum(len(r.scores) for r in sets.values()),
         sets=overview_sets,
         npi=npi_context(progress, note_text, charts),
-        operational=ops_overview(ops, note_text, charts),
+        operational=ops_overview(ops, note_text, charts, op_records),
         provenance=provenance_blocks(
             first, [(f"Method: GPI {k}", r.method.to_dict()) for k, r in list(sets.items())[1:]]
         ),
@@ -331,6 +343,20 @@ def report_run(
     for (kind, name, y), r in sorted(res.items(), key=lambda kv: (kv[0][2], kv[0][1])):
         if kind == "operational" and (y <= year or name not in ops):
             ops[name] = r  # the latest assessment up to the report's year
+    monitored = {s.name: s.monitored_on for s in cfg.operational}
+    op_records = {
+        name: OperationalRecords(
+            history=next(
+                (r for (k, n, _), r in res.items() if k == "operational_history" and n == name),
+                None,
+            ),
+            recommendations=next(
+                (r for (k, n, _), r in res.items() if k == "recommendations" and n == name), None
+            ),
+            monitored_on=monitored.get(name),
+        )
+        for name in ops
+    }
     npi = next((r for (kind, _, y), r in res.items() if kind == "npi" and y == year), None)
     return write_reports(
         sets,
@@ -341,4 +367,5 @@ def report_run(
         title=f"{cfg.name}: Government Performance Index {year}",
         note=note,
         charts=charts,
+        operational_records=op_records,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -16,10 +16,14 @@ import pandas as pd
 from govindex._version import __version__
 from govindex.report.figures import embed_figure
 from govindex.report.format import fmt_int, fmt_num, fmt_value, records, row_of
+from govindex.report.operational import (
+    OperationalRecords,
+    op_column_label,
+    operational_context,
+    ops_overview,
+)
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from govindex.indices.gpi import PerformanceResult
     from govindex.indices.npi import ProgressResult
     from govindex.operational.result import OperationalResult
@@ -63,43 +67,6 @@ def operational_for(
     return None
 
 
-def _operational_context(entity: str, op: OperationalResult) -> dict[str, Any]:
-    from govindex.analysis.strengths import strengths_weaknesses
-
-    totals = op.totals
-    row = row_of(totals, entity)
-    names = {b.code: b.name for b in op.scorecard.blocks}
-    blocks = row_of(op.blocks, entity)
-    lost = strengths_weaknesses(op, entity, top=5).lost_points
-    return {
-        "title": _op_title(op),
-        "total": fmt_num(row["total"], 2),
-        "max_points": fmt_num(row["max_points"], 0),
-        "percent": fmt_num(row["percent"], 1),
-        "rank": fmt_int(row["rank"]),
-        "n": len(totals),
-        "level": str(row["level"]),
-        "stage": op.stage,
-        "bonus": fmt_num(row["bonus"], 2),
-        "penalty": fmt_num(row["penalty"], 2),
-        "blocks": [
-            {"name": f"{code} — {names.get(code, code)}", "points": fmt_num(v, 2)}
-            for code, v in blocks.items()
-        ],
-        "lost": [
-            {
-                "indicator": r["indicator"],
-                "name": r["name"],
-                "group": r["group"],
-                "score": fmt_num(r["score"], 2),
-                "max_score": fmt_num(r["max_score"], 2),
-                "lost": fmt_num(r["lost"], 2),
-            }
-            for r in records(lost)
-        ],
-    }
-
-
 def body_context(
     res: PerformanceResult,
     entity: str,
@@ -109,6 +76,7 @@ def body_context(
     previous: PerformanceResult | None,
     note: str | None,
     chart: bool,
+    op_records: OperationalRecords | None = None,
 ) -> dict[str, Any]:
     from govindex.analysis.strengths import strengths_weaknesses
     from govindex.plotting import plot_changes
@@ -220,7 +188,7 @@ def body_context(
             "Progress score − 50 of each indicator, worst regression on top.",
         )
     if op is not None:
-        context["operational"] = _operational_context(entity, op[1])
+        context["operational"] = operational_context(entity, op[1], op_records)
     if (
         previous is not None
         and entity in previous.scores.index
@@ -248,12 +216,6 @@ def _body_name(res: PerformanceResult, row: Mapping[str, Any]) -> str:
         return ""
     name = str(res.catalog.column("name").get(str(row["root"]), ""))
     return re.sub(r"^(Government Performance Index|GPI)\s*[—–:-]\s*", "", name)
-
-
-def _op_title(op: OperationalResult) -> str:
-    name = op.scorecard.name
-    prefix = "" if name.lower().startswith("operational") else "Operational assessment — "
-    return f"{prefix}{name}, {op.scorecard.year}"
 
 
 def _attribution(
@@ -309,11 +271,14 @@ def overview_set(
     body_risk = risks.loc[risks["level"] == "entity"].set_index("entity")["trigger"]
     rows = []
     has_op = False
+    shown: dict[int, OperationalResult] = {}
     for r in records(s.reset_index()):
         entity = str(r["entity"])
         op = operational_for(entity, key, ops)
         op_row = row_of(op[1].totals, entity) if op is not None else None
         has_op = has_op or op_row is not None
+        if op is not None:
+            shown[id(op[1])] = op[1]
         rows.append(
             {
                 "entity": entity,
@@ -365,6 +330,7 @@ def overview_set(
         "title": set_title,
         "rows": rows,
         "has_operational": has_op,
+        "op_label": op_column_label(list(shown.values())),
         "figures": figures,
         "summary": summary,
     }
@@ -400,30 +366,3 @@ def npi_context(
         "vs_base": fmt_num(progress.npi_base),
         "figures": figures,
     }
-
-
-def _draw_blocks(op: OperationalResult, note: str | None) -> Callable[[Axes], object]:
-    from govindex.plotting.operational import plot_operational_blocks
-
-    return lambda ax: plot_operational_blocks(op, ax=ax, note=note)
-
-
-def ops_overview(
-    ops: Mapping[str, OperationalResult], note: str | None, charts: bool
-) -> list[dict[str, Any]]:
-
-    out = []
-    for key, op in ops.items():
-        figures = []
-        if charts:
-            n = len(op.entities)
-            figures.append(
-                embed_figure(
-                    _draw_blocks(op, note),
-                    (9.0, max(3.0, 0.32 * n + 1.8)),
-                    f"Operational assessment {key}",
-                    "Points per block, bonus and penalty, on the efficiency-level bands.",
-                )
-            )
-        out.append({"key": key, "title": f"{_op_title(op)} ({op.stage})", "figures": figures})
-    return out
