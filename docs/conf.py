@@ -191,9 +191,20 @@ def _alias_reexports(app: Any, env: Any) -> None:
                     objects[alias] = ObjectEntry(
                         target.docname, target.node_id, target.objtype, True
                     )
+                    env.govindex_aliases = [*getattr(env, "govindex_aliases", []), alias]
+
+
+def _drop_aliases(app: Any, env: Any, docnames: list[str]) -> None:
+    """Forget the aliases of the previous build before pages are read again: an incremental
+    build would otherwise see an alias as a second description of the object."""
+    objects = env.get_domain("py").objects
+    for alias in getattr(env, "govindex_aliases", []):
+        objects.pop(alias, None)
+    env.govindex_aliases = []
 
 
 def setup(app: Any) -> dict[str, bool]:
     app.connect("env-check-consistency", _check_api_coverage)
     app.connect("env-check-consistency", _alias_reexports)
+    app.connect("env-before-read-docs", _drop_aliases)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
