@@ -9,6 +9,7 @@ normalised and named in a :class:`~govindex.exceptions.CodeWarning`.
 from __future__ import annotations
 
 import sys
+import unicodedata
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,8 +30,11 @@ _PACKAGE = str(Path(__file__).resolve().parent)
 def normalize_codes(labels: Iterable[Any]) -> tuple[pd.Index, np.ndarray]:
     """The codes in the one form (NFC, stripped) and which of them changed.
 
-    Vectorised (pyarrow's ``utf8_normalize`` and ``utf8_trim_whitespace``); meant
-    for the distinct codes of a column, not for every row.
+    Meant for the distinct codes of a column, not for every row. White space is
+    trimmed by pyarrow; only the codes that are not plain ASCII (already NFC) go
+    through :func:`unicodedata.normalize`, because pyarrow's ``utf8_normalize`` does
+    not compose decomposed text in the wheels of pyarrow 16–22 (it returns NFD
+    input unchanged), and those versions are supported.
 
     Examples
     --------
@@ -42,14 +46,47 @@ def normalize_codes(labels: Iterable[Any]) -> tuple[pd.Index, np.ndarray]:
     """
     text = labels if isinstance(labels, pd.Index) else pd.Index(list(labels), dtype=object)
     arr = pa.array(text.astype("str").array, type=pa.large_string())
-    norm = pc.utf8_trim_whitespace(pc.utf8_normalize(arr, form="NFC"))
+    norm = pc.utf8_trim_whitespace(_nfc(arr))
     changed = pc.fill_null(pc.not_equal(arr, norm), False).to_numpy(zero_copy_only=False)
     return pd.Index(pd.array(norm, dtype="str")), np.asarray(changed, dtype=bool)
 
 
-def code_expression(column: str) -> Any:
-    """A pyarrow dataset expression of ``column`` in the one form (for filters pushed down)."""
-    return pc.utf8_trim_whitespace(pc.utf8_normalize(pc.field(column), form="NFC"))
+def _nfc(arr: pa.Array) -> pa.Array:
+    """``arr`` in Unicode NFC; ASCII strings (NFC already) are left as they are."""
+    outside = ~np.asarray(
+        pc.fill_null(pc.string_is_ascii(arr), True).to_numpy(zero_copy_only=False), dtype=bool
+    )
+    if not outside.any():
+        return arr
+    values = np.array(arr.to_numpy(zero_copy_only=False), dtype=object)  # a copy
+    values[outside] = [unicodedata.normalize("NFC", v) for v in values[outside]]
+    return pa.array(values, type=arr.type)
+
+
+def code_expression(column: str, wanted: Iterable[str], value_type: pa.DataType) -> Any:
+    """A pyarrow dataset filter: ``column``, stripped, is one of the codes ``wanted``.
+
+    The stored codes may be written in NFC or NFD (decomposed); the filter matches
+    both spellings of every wanted code, so that the reader's later normalisation
+    sees every row of those codes. Rows whose code is null pass (they are named as
+    missing codes by the reader's checks).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> import pyarrow.dataset as ds
+    >>> nfd = unicodedata.normalize("NFD", "Йошкар")
+    >>> table = pa.table({"entity": [nfd + " ", "Ош", None]})
+    >>> expr = code_expression("entity", ["Йошкар"], pa.string())
+    >>> ds.dataset(table).to_table(filter=expr).num_rows
+    2
+    """
+    variants: dict[str, None] = {}
+    for code in wanted:
+        for form in ("NFC", "NFD"):
+            variants[unicodedata.normalize(form, str(code).strip())] = None
+    values = pa.array(list(variants), type=value_type)
+    return pc.utf8_trim_whitespace(pc.field(column)).isin(values) | pc.field(column).is_null()
 
 
 def warn_changed(what: str, original: Iterable[Any], changed: np.ndarray) -> None:

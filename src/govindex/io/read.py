@@ -202,8 +202,7 @@ def _parquet_rows(
                 not pa.types.is_dictionary(kind)
             ):
                 # codes compared in their one form (NFC, stripped), as the panel will hold them
-                values = pa.array(wanted, type=value_type)
-                conditions.append(code_expression(col).isin(values) | pc.field(col).is_null())
+                conditions.append(code_expression(col, wanted, value_type))
             else:
                 later[col] = wanted
         cond = None
