@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from govindex.exceptions import CodeWarning, format_items
+from govindex.exceptions import CodeWarning, listing_warning
 
 __all__ = ["code_expression", "normalize_codes", "warn_changed", "warn_outside"]
 
@@ -94,14 +94,19 @@ def warn_changed(what: str, original: Iterable[Any], changed: np.ndarray) -> Non
     before = [str(v) for v, c in zip(original, changed, strict=True) if c]
     if before:
         warn_outside(
-            f"{what}: {len(before)} code(s) were not in the one form of codes (Unicode NFC, "
-            f"no surrounding spaces) and were normalised: {format_items(before)}; codes that "
-            "differ only so are one code",
+            listing_warning(
+                CodeWarning,
+                f"{what}: {{n}} code(s) were not in the one form of codes (Unicode NFC, no "
+                "surrounding spaces) and were normalised: {items}; codes that differ only so "
+                "are one code",
+                before,
+                order="sorted",
+            ),
             CodeWarning,
         )
 
 
-def warn_outside(message: str, category: type[Warning]) -> None:
+def warn_outside(message: str | Warning, category: type[Warning]) -> None:
     """``warnings.warn`` pointing at the first caller outside the govindex package."""
     level = 2
     frame = sys._getframe(1)

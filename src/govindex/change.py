@@ -68,7 +68,13 @@ from govindex.classification import (
     target_progress,
     two_proportion_ztest,
 )
-from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
+from govindex.exceptions import (
+    DataWarning,
+    MethodError,
+    PanelError,
+    format_items,
+    listing_warning,
+)
 
 __all__ = [
     "CHANGE_RULES",
@@ -413,15 +419,16 @@ def default_cap(
     out[use_median] = med[use_median]
     failed = np.flatnonzero(use_median & np.isnan(out))
     if failed.size:
-        label = (
-            f"indicators {format_items(names[int(i)] for i in failed)}"
-            if names is not None
-            else f"indicator positions {format_items(failed.tolist())}"
-        )
+        label = "indicators" if names is not None else "indicator positions"
+        listed = [names[int(i)] for i in failed] if names is not None else failed.tolist()
         warnings.warn(
-            f"no default cap for absolute-change {label}: the median |change| across entities "
-            "is 0 or missing, so their progress scores are NaN; set `cap` in the catalog",
-            DataWarning,
+            listing_warning(
+                DataWarning,
+                f"no default cap for absolute-change {label} {{items}}: the median |change| "
+                "across entities is 0 or missing, so their progress scores are NaN; set `cap` "
+                "in the catalog",
+                listed,
+            ),
             stacklevel=2,
         )
     return out

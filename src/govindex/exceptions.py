@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any, Literal, NamedTuple, TypeVar
 
 __all__ = [
     "AggregationError",
@@ -17,9 +18,11 @@ __all__ = [
     "ConfigError",
     "CoverageWarning",
     "DataWarning",
+    "EngineError",
     "EntityError",
     "GovindexError",
     "GovindexWarning",
+    "Listing",
     "MethodError",
     "NormalizationWarning",
     "PanelError",
@@ -27,6 +30,8 @@ __all__ = [
     "ScorecardError",
     "closest_name",
     "format_items",
+    "format_listing",
+    "listing_warning",
 ]
 
 
@@ -69,6 +74,15 @@ class RunFolderError(ConfigError):
     are not part of a run, or when its files do not match the checksums of its
     ``manifest.json`` (a mixed, truncated or edited folder). A subclass of
     :class:`ConfigError`: the folder is the output of a run configuration.
+    """
+
+
+class EngineError(GovindexError):
+    """A distributed run or analysis cannot go on: its optional dependencies are missing,
+    the scheduler cannot be reached, or a worker died more often than the scheduler retries.
+
+    The output folder of a run keeps its previous results (the run writes into a staging
+    folder that is switched in only when every task has succeeded).
     """
 
 
@@ -140,3 +154,67 @@ def closest_name(name: str, choices: Iterable[str]) -> str | None:
     """
     found = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+W = TypeVar("W", bound=Warning)
+
+
+class Listing(NamedTuple):
+    """What a warning made by :func:`listing_warning` lists, kept with the warning."""
+
+    template: str
+    items: tuple[Any, ...]
+    order: Literal["given", "sorted"]
+    style: Literal["repr", "plain"]
+
+
+def listing_warning(
+    category: type[W],
+    template: str,
+    items: Iterable[Any],
+    *,
+    order: Literal["given", "sorted"] = "given",
+    style: Literal["repr", "plain"] = "repr",
+) -> W:
+    """A warning whose message lists ``items``: pass it to :func:`warnings.warn`.
+
+    ``template`` holds ``{n}`` (the number of items) and ``{items}``: the items as
+    :func:`format_items` writes them (``style="repr"``) or the first ten joined by commas,
+    ``" …"`` after them when there are more (``style="plain"``). The warning keeps the
+    template and the items (its ``listing`` attribute, a :class:`Listing`), so that the
+    warnings of a run split into chunks of entities merge into the message the whole
+    run gives: items concatenated in chunk order (``order="given"``: the order of the
+    entities), or sorted without repeats (``order="sorted"``, for codes that several
+    chunks may name).
+
+    Examples
+    --------
+    >>> w = listing_warning(DataWarning, "{n} code(s) fixed: {items}", ["a", "b"])
+    >>> str(w), type(w).__name__
+    ("2 code(s) fixed: 'a', 'b'", 'DataWarning')
+    >>> w.listing.items
+    ('a', 'b')
+    """
+    plain = tuple(
+        item.item() if hasattr(item, "item") and callable(item.item) else item for item in items
+    )
+    listing = Listing(template, plain, order, style)
+    warning = category(format_listing(listing))
+    warning.listing = listing  # type: ignore[attr-defined]
+    return warning
+
+
+def format_listing(listing: Listing) -> str:
+    """The message of a :class:`Listing` (see :func:`listing_warning`).
+
+    Examples
+    --------
+    >>> format_listing(Listing("{n} cells: {items}", tuple(range(12)), "given", "plain"))
+    '12 cells: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 …'
+    """
+    items = listing.items
+    if listing.style == "plain":
+        shown = ", ".join(str(i) for i in items[:10]) + (" …" if len(items) > 10 else "")
+    else:
+        shown = format_items(items)
+    return listing.template.format(n=len(items), items=shown)

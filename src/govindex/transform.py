@@ -18,7 +18,7 @@ import pandas as pd
 
 from govindex._arrays import per_indicator
 from govindex._typing import FloatArray
-from govindex.exceptions import DataWarning, MethodError, format_items
+from govindex.exceptions import DataWarning, MethodError, format_items, listing_warning
 
 __all__ = ["Transformed", "transform_indicators"]
 
@@ -114,9 +114,13 @@ def transform_indicators(
             rows = [str(entities[int(a)]) if entities is not None else str(a) for a in e]
             cells = [f"{r}/{names[cols[b]]}" for r, b in zip(rows, i, strict=True)]
             warnings.warn(
-                f"{int(nonpos.sum())} non-positive value(s) cannot be log-transformed and are "
-                f"set to NaN: {', '.join(cells[:10])}{' …' if len(cells) > 10 else ''}",
-                DataWarning,
+                listing_warning(
+                    DataWarning,
+                    "{n} non-positive value(s) cannot be log-transformed and are set to NaN: "
+                    "{items}",
+                    cells,
+                    style="plain",
+                ),
                 stacklevel=stacklevel + 1,
             )
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,8 @@ from govindex.indices.base import PanelResult
 from govindex.indices.composite import rollup
 from govindex.indices.gpi_tables import Assessment, changes_table, flag_imputed, scores_table
 from govindex.indices.gpi_window import (
+    assign_roots,
+    change_rules,
     find_breaks,
     flag_breaks,
     flag_reference,
@@ -44,6 +46,9 @@ from govindex.panel import Panel
 from govindex.prepare.impute import check_imputation_spec
 from govindex.prepare.lineage import Lineage
 from govindex.results import HandOut, handout_all
+
+if TYPE_CHECKING:
+    from govindex.indices.gpi_statistics import GPIStatistics
 
 __all__ = [
     "GPIMethod",
@@ -180,36 +185,6 @@ def effective_weights(catalog: Catalog) -> pd.Series:
         at = depth == level
         out[at] = out[at] * out[parent_pos[at]]
     return pd.Series(out, index=share.index, name="weight")
-
-
-def _assign_roots(catalog: Catalog, entities: pd.Index, roots: Iterable[str] | None) -> pd.Series:
-    """Map every entity to the root of its indicator set (NaN: no set applies)."""
-    chosen = list(catalog.roots) if roots is None else list(roots)
-    unknown = [r for r in chosen if r not in catalog.roots]
-    if unknown:
-        raise MethodError(
-            f"unknown root(s) {format_items(unknown)}; the catalog's roots are {format_items(catalog.roots)}"
-        )
-    owner = catalog.column("owner", chosen)
-    owned = owner[owner != ""]
-    dup = owned[owned.duplicated(keep=False)]
-    if len(dup):
-        raise MethodError(
-            f"body/bodies {format_items(sorted(set(dup)))} own several roots: {format_items(dup.index)}"
-        )
-    shared = owner[owner == ""].index.tolist()
-    if len(shared) > 1:
-        raise MethodError(
-            f"{len(shared)} shared roots without an owner ({format_items(shared)}): pass roots=[...] "
-            "to choose the one that applies to every entity"
-        )
-    by_owner = pd.Series(owned.index.to_numpy(), index=owned.to_numpy())
-    assigned = pd.Series(
-        by_owner.reindex(entities).to_numpy(), index=entities, name="root", dtype="object"
-    )
-    if shared:
-        assigned = assigned.where(assigned.notna(), shared[0])
-    return assigned
 
 
 class PerformanceResult(PanelResult[GPIMethod]):
@@ -364,7 +339,9 @@ class PerformanceResult(PanelResult[GPIMethod]):
 
 
 # keyword arguments of performance_index that are not GPIMethod parameters
-_KEYWORDS: tuple[str, ...] = ("year", "roots", "entities", "lineage", "derive", "entity_table")
+_KEYWORDS: tuple[str, ...] = (
+    "year", "roots", "entities", "lineage", "derive", "entity_table", "statistics",
+)  # fmt: skip
 
 
 def performance_index(
@@ -378,6 +355,7 @@ def performance_index(
     lineage: Lineage | None = None,
     derive: bool = False,
     entity_table: Entities | None = None,
+    statistics: GPIStatistics | None = None,
     **overrides: Any,
 ) -> PerformanceResult:
     """Compute the Government Performance Index of every body for assessment year ``year``.
@@ -414,6 +392,12 @@ def performance_index(
         The entities table (:class:`govindex.entities.Entities`): its aggregates and
         totals are reference rows, scored and flagged but not ranked, and left out of
         the default cap and of the series-break statistics.
+    statistics : GPIStatistics, optional
+        The statistics across entities (default caps, series-break statistics), computed
+        over every entity of the assessment (:mod:`govindex.indices.gpi_statistics`):
+        ``panel`` then holds a chunk of the entities, and the result is the chunk's part
+        of the result for all of them, bit for bit, except the ranks (``govindex run
+        --scheduler``, :doc:`/scaling`). Default: computed from ``panel``.
     **overrides
         :class:`GPIMethod` parameters that replace those of ``method``: ``window``
         (default 3 years), ``change``, ``alpha``, ``survey_scale``, ``significance``,
@@ -467,7 +451,7 @@ def performance_index(
         raise MethodError("derive=True derives values across reorganisations: give a lineage")
     kinds = reference_kinds(entity_table, ent)
     reference = (kinds != "").to_numpy()
-    root_of_entity = _assign_roots(catalog, ent, roots)
+    root_of_entity = assign_roots(catalog, ent, roots)
     leaf_root = catalog.root_of.loc[leaves].to_numpy()
     # (E, L) applicability: the leaf belongs to the entity's root
     applies: BoolArray = root_of_entity.to_numpy(dtype=object)[:, None] == leaf_root[None, :]
@@ -475,11 +459,13 @@ def performance_index(
     breaks = find_breaks(
         raw, ent, leaves, work.years, year=year, window=method.window, lineage=lineage,
         reference=reference, entity_table=entity_table,
+        statistics=None if statistics is None else statistics.breaks,
     )  # fmt: skip
     values, imputed, adjusted = window_values(inputs, raw, method, year, lineage, derive)
     values = np.where(applies[:, :, None], values, np.nan)
     meta = catalog.frame.set_index("code").loc[leaves]
-    a = _assess(inputs, meta, values, method, year, reference)
+    caps = None if statistics is None else statistics.caps_of(leaves)
+    a = _assess(inputs, meta, values, method, year, reference, caps)
     score = np.where(applies, a.score, np.nan)
     nodes, node_cov, _low = rollup(
         score, catalog, leaves, aggregation=method.aggregation, coverage=method.coverage
@@ -528,23 +514,20 @@ def _assess(
     method: GPIMethod,
     year: int,
     reference: BoolArray,
+    caps: FloatArray | None = None,
 ) -> Assessment:
     """Change rule of every leaf, window changes, caps, tolerances, classes and scores
-    (the reference rows are left out of the default caps)."""
-    rules = meta["change"].where(meta["change"] != "", method.change).tolist()
-    cap_given = meta["cap"].to_numpy(dtype=np.float64)
-    tol_given = meta["tolerance"].to_numpy(dtype=np.float64)
-    if method.override_change is not None:
-        kept = np.asarray(rules) == method.override_change  # catalog cap/tolerance stay valid
-        rules = [method.override_change] * len(inputs.leaves)
-        cap_given = np.where(kept, cap_given, np.nan)
-        tol_given = np.where(kept, tol_given, np.nan)
+    (the reference rows are left out of the default caps; ``caps``: given instead)."""
+    rules, cap_given, tol_given = change_rules(meta, method)
     direction = meta["direction"].to_numpy(dtype=np.float64)
     wc = ch.window_changes(
         values, inputs.panel.years, year=year, window=method.window, rule=rules,
         direction=direction, entity_labels=list(inputs.entities), indicator_labels=inputs.leaves,
     )  # fmt: skip
-    cap = ch.default_cap(wc.change[~reference], rules, cap_given, names=inputs.leaves)
+    if caps is None:
+        cap = ch.default_cap(wc.change[~reference], rules, cap_given, names=inputs.leaves)
+    else:  # computed over every entity of a run split into chunks of entities
+        cap = caps
     tol = ch.default_tolerance(rules, cap, given=tol_given)
     classes = ch.classify(wc.change, tol)
     pvalue = np.full(classes.shape, np.nan)

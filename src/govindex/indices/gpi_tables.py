@@ -20,7 +20,7 @@ import pandas as pd
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.catalog import Catalog
 from govindex.change import REASON_OK, REASON_TEXT, WindowChanges, flag_names, take_at_years
-from govindex.exceptions import CoverageWarning, format_items
+from govindex.exceptions import CoverageWarning, listing_warning
 from govindex.panel import take_str
 from govindex.prepare.impute import warn_imputation
 
@@ -134,9 +134,12 @@ def scores_table(
     table["reason"] = reason.astype(str)
     if low.any():
         warnings.warn(
-            f"{int(low.sum())} entit(y/ies) below the coverage threshold get no GPI: "
-            f"{format_items(ent[low])} (see .scores['reason'])",
-            CoverageWarning,
+            listing_warning(
+                CoverageWarning,
+                "{n} entit(y/ies) below the coverage threshold get no GPI: {items} "
+                "(see .scores['reason'])",
+                ent[low],
+            ),
             stacklevel=3,
         )
     return table.loc[:, list(SCORE_COLUMNS)]

@@ -27,10 +27,10 @@ import pandas as pd
 from govindex._typing import BoolArray, FloatArray
 from govindex.catalog import Catalog
 from govindex.entities import Entities
-from govindex.exceptions import DataWarning, MethodError, format_items
+from govindex.exceptions import DataWarning, MethodError, format_items, listing_warning
 from govindex.indices.inputs import IndexInputs
 from govindex.panel import Panel
-from govindex.prepare.breaks import window_breaks
+from govindex.prepare.breaks import WindowStatistics, window_breaks
 from govindex.prepare.impute import impute_panel
 from govindex.prepare.lineage import Lineage, LineageAdjustment
 
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 __all__ = [
     "BREAK_FLAG",
     "REFERENCE_FLAG",
+    "assign_roots",
+    "change_rules",
     "find_breaks",
     "flag_breaks",
     "flag_reference",
@@ -52,6 +54,55 @@ __all__ = [
 BREAK_FLAG: Final = "series break"
 #: Start of the flag of the changes of a reference row (an aggregate or a total).
 REFERENCE_FLAG: Final = "reference row"
+
+
+def assign_roots(catalog: Catalog, entities: pd.Index, roots: Iterable[str] | None) -> pd.Series:
+    """Map every entity to the root of its indicator set (NaN: no set applies): a root with
+    an ``owner`` applies to that entity, the shared root (without one) to every other."""
+    chosen = list(catalog.roots) if roots is None else list(roots)
+    unknown = [r for r in chosen if r not in catalog.roots]
+    if unknown:
+        raise MethodError(
+            f"unknown root(s) {format_items(unknown)}; the catalog's roots are {format_items(catalog.roots)}"
+        )
+    owner = catalog.column("owner", chosen)
+    owned = owner[owner != ""]
+    dup = owned[owned.duplicated(keep=False)]
+    if len(dup):
+        raise MethodError(
+            f"body/bodies {format_items(sorted(set(dup)))} own several roots: {format_items(dup.index)}"
+        )
+    shared = owner[owner == ""].index.tolist()
+    if len(shared) > 1:
+        raise MethodError(
+            f"{len(shared)} shared roots without an owner ({format_items(shared)}): pass roots=[...] "
+            "to choose the one that applies to every entity"
+        )
+    by_owner = pd.Series(owned.index.to_numpy(), index=owned.to_numpy())
+    assigned = pd.Series(
+        by_owner.reindex(entities).to_numpy(), index=entities, name="root", dtype="object"
+    )
+    if shared:
+        assigned = assigned.where(assigned.notna(), shared[0])
+    return assigned
+
+
+def change_rules(
+    meta: pd.DataFrame, method: GPIMethod
+) -> tuple[list[str], FloatArray, FloatArray]:
+    """The change rule, the catalog cap and the catalog tolerance of every leaf (rows of
+    ``meta``, the catalog's rows of the leaves): the catalog's rule, else the method's;
+    ``override_change`` replaces every rule, and the caps and tolerances given for another
+    rule are dropped (NaN: the rule's default)."""
+    rules = meta["change"].where(meta["change"] != "", method.change).tolist()
+    cap_given = meta["cap"].to_numpy(dtype=np.float64)
+    tol_given = meta["tolerance"].to_numpy(dtype=np.float64)
+    if method.override_change is not None:
+        kept = np.asarray(rules) == method.override_change  # catalog cap/tolerance stay valid
+        rules = [method.override_change] * len(meta)
+        cap_given = np.where(kept, cap_given, np.nan)
+        tol_given = np.where(kept, tol_given, np.nan)
+    return rules, cap_given, tol_given
 
 
 def reference_kinds(entity_table: Entities | None, entities: pd.Index) -> pd.Series:
@@ -70,9 +121,12 @@ def reference_kinds(entity_table: Entities | None, entities: pd.Index) -> pd.Ser
     missing = entity_table.missing(entities)
     if missing:
         warnings.warn(
-            f"entit(y/ies) {format_items(missing)} of the panel are not in the entities table; "
-            "they are ranked like bodies and regions (add them to the table with their kind)",
-            DataWarning,
+            listing_warning(
+                DataWarning,
+                "entit(y/ies) {items} of the panel are not in the entities table; they are "
+                "ranked like bodies and regions (add them to the table with their kind)",
+                missing,
+            ),
             stacklevel=3,
         )
     kinds = entity_table.kinds(entities)
@@ -90,11 +144,14 @@ def find_breaks(
     lineage: Lineage | None,
     reference: BoolArray,
     entity_table: Entities | None,
+    statistics: WindowStatistics | None = None,
 ) -> pd.DataFrame:
-    """The series breaks inside the window, with ``explained`` (by the lineage)."""
+    """The series breaks inside the window, with ``explained`` (by the lineage);
+    ``statistics``: those of every entity when ``values`` hold a chunk of them."""
     found = window_breaks(
         values, entities, indicators, years, year=year, window=window, reference=reference,
         boundary_years=entity_table.boundary_years() if entity_table is not None else (),
+        statistics=statistics,
     )  # fmt: skip
     explained = np.zeros(len(found), dtype=bool)
     if lineage is not None and len(found):
@@ -157,11 +214,14 @@ def flag_breaks(changes: pd.DataFrame, breaks: pd.DataFrame, *, window: str) -> 
     out["flags"] = pd.array(flags, dtype="str")
     items = hits["entity"] + " " + hits["indicator"] + " " + what
     warnings.warn(
-        f"{len(hits)} change(s) of the window {window} cross a series break that no lineage "
-        f"explains: {format_items(items.tolist())}. They are flagged '{BREAK_FLAG}' in "
-        ".changes['flags'] and left out of the risk areas; if the entity was reorganised, "
-        "give a lineage (docs/lineage.md), else check the data",
-        DataWarning,
+        listing_warning(
+            DataWarning,
+            f"{{n}} change(s) of the window {window} cross a series break that no lineage "
+            f"explains: {{items}}. They are flagged '{BREAK_FLAG}' in .changes['flags'] and "
+            "left out of the risk areas; if the entity was reorganised, give a lineage "
+            "(docs/lineage.md), else check the data",
+            items.tolist(),
+        ),
         stacklevel=3,
     )
     return out

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ from govindex.panel import take_str
 if TYPE_CHECKING:
     from govindex.indices.gpi import PerformanceResult
 
-__all__ = ["RISK_COLUMNS", "risk_areas"]
+__all__ = ["RISK_COLUMNS", "rank_risks", "risk_areas", "risk_rows"]
 
 #: Columns of the risk table.
 RISK_COLUMNS = (
@@ -110,6 +111,32 @@ def risk_areas(
     (x fell 10 % in 3 years: g = 0.9^(1/3) − 1 = −3.45 %/yr, score = 50 + 50·(−0.0345/0.05) = 15.5;
     the GPI of A is (15.5 + 50) / 2 = 32.8 ≤ 45.)
     """
+    return rank_risks(
+        risk_rows(
+            result,
+            share_threshold=share_threshold,
+            score_threshold=score_threshold,
+            levels=levels,
+            include_breaks=include_breaks,
+        )
+    )
+
+
+def risk_rows(
+    result: PerformanceResult,
+    *,
+    share_threshold: float = 1 / 3,
+    score_threshold: float = 45.0,
+    levels: tuple[str, ...] = ("indicator", "sphere", "entity"),
+    include_breaks: bool = False,
+) -> list[pd.DataFrame]:
+    """The rows of the risk table by level, not yet ranked (the arguments of
+    :func:`risk_areas`).
+
+    Every row belongs to one entity: the rows of results for chunks of the entities,
+    put together and ranked by :func:`rank_risks`, are the risk table of the results of
+    all of them (``govindex run --scheduler``).
+    """
     unknown = sorted(set(levels) - {"indicator", "sphere", "entity"})
     if unknown:
         raise MethodError(
@@ -129,7 +156,7 @@ def risk_areas(
     for level in ("sphere", "entity"):
         if level in levels:
             parts.append(_group_rows(g, level, result, share_threshold, score_threshold))
-    return _ranked(parts)
+    return parts
 
 
 @dataclass(frozen=True)
@@ -174,7 +201,6 @@ def _indicator_rows(g: _Groups) -> pd.DataFrame:
     det["n_indicators"] = 1
     det["n_deteriorated"] = 1
     det["share_deteriorated"] = 1.0
-    det["_entity_code"] = np.where(g.e_codes < 0, len(g.e_labels), g.e_codes)[g.is_det]
     return det
 
 
@@ -248,17 +274,19 @@ def _group_rows(
         sev.groupby(key[det_rows]).sum().reindex(group_key[hit]).fillna(0.0).to_numpy()
     )
     agg["level"] = level
-    agg["_entity_code"] = entity_code[hit]
     return agg
 
 
-def _ranked(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The rows of every level in one table, ranked by severity within each level."""
+def rank_risks(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of :func:`risk_rows` (of one result, or of the results for the chunks of
+    its entities in entity order) in one table, ranked by severity within each level."""
     if not parts:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
     out = pd.concat(parts, ignore_index=True, sort=False)
     out["level"] = pd.Categorical(out["level"], categories=["indicator", "sphere", "entity"])
-    # entity codes follow the sorted entity labels: sorting by them sorts by entity
+    # codes of the sorted entity labels: sorting by them sorts by entity (ties of severity)
+    codes, labels = pd.factorize(out["entity"], sort=True)
+    out["_entity_code"] = np.where(codes < 0, len(labels), codes)
     out = out.sort_values(
         ["level", "severity", "_entity_code"], ascending=[True, False, True], kind="stable"
     )

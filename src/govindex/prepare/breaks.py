@@ -11,13 +11,14 @@ with worked examples, are in ``docs/lineage.md``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from dataclasses import dataclass
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from govindex._typing import BoolArray, FloatArray
+from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import MethodError
 from govindex.panel import Panel, require_panel
 
@@ -25,8 +26,14 @@ __all__ = [
     "BREAK_ALPHA",
     "BREAK_THRESHOLD",
     "WINDOW_BREAK_COLUMNS",
+    "WindowStatistics",
+    "extreme_rate",
+    "log_change_statistics",
     "series_breaks",
+    "stat_rows",
+    "window_break_counts",
     "window_breaks",
+    "window_statistics",
 ]
 
 #: |robust z| of a year-on-year log change above which it counts as extreme.
@@ -75,27 +82,39 @@ def _nanmedian(a: FloatArray) -> FloatArray:
     return np.where(n > 0, (lo + hi) / 2, np.nan)
 
 
-def _log_change_z(values: FloatArray, rows: BoolArray | None = None) -> FloatArray:
-    """Robust z of year-on-year log changes, centred on each year's median across entities.
+def log_change_statistics(values: FloatArray) -> tuple[FloatArray, ...]:
+    """The statistics of the robust z of log changes, from the rows that make them.
 
-    ``rows`` (E,) marks the entities whose changes make the statistics (levels, year
-    medians, scale); every entity is scored. Default: all.
+    ``values`` (E, I, Y) are the rows of the entities whose changes make the statistics
+    (:func:`window_breaks`: at most 1,000 ordinary entities). Returns the level ``(I,)``
+    (median ``|x|``), the year medians ``(I, Y-1)`` of the log changes, and the median
+    and scale ``(I,)`` of the changes net of the year medians.
     """
-    stats = values if rows is None else values[np.asarray(rows, dtype=bool)]
-    level = _nanmedian(np.moveaxis(np.abs(stats), 1, 0).reshape(values.shape[1], -1))
+    level = _nanmedian(np.moveaxis(np.abs(values), 1, 0).reshape(values.shape[1], -1))
     floor = (_MIN_LEVEL * np.nan_to_num(level))[None, :, None]
-    c = _log_changes(values, floor)
-    cs = c if rows is None else c[np.asarray(rows, dtype=bool)]
+    cs = _log_changes(values, floor)
     n_year = (~np.isnan(cs)).sum(axis=0)  # (I, Y-1) entities with a change
     centre_ok = n_year >= _MIN_YEAR_PEERS
     year_med = np.where(centre_ok, _nanmedian(np.moveaxis(cs, 0, -1)), 0.0)
-    d = c - year_med[None]  # common shocks (a national reform, a pandemic year) removed
-    ds = d if rows is None else d[np.asarray(rows, dtype=bool)]
+    ds = cs - year_med[None]  # common shocks (a national reform, a pandemic year) removed
     flat = np.moveaxis(ds, 1, 0).reshape(ds.shape[1], -1)
     med = _nanmedian(flat)
     mad = 1.4826 * _nanmedian(np.abs(flat - med[:, None]))
     scale = np.maximum(np.nan_to_num(mad), _MIN_SCALE)
     scale = np.where((~np.isnan(flat)).sum(axis=1) >= _MIN_CHANGES, scale, np.nan)
+    return level, year_med, med, scale
+
+
+def _log_change_z(values: FloatArray, stats: tuple[FloatArray, ...] | None = None) -> FloatArray:
+    """Robust z of year-on-year log changes, centred on each year's median across entities.
+
+    ``stats``: :func:`log_change_statistics` of the rows that make the statistics (default:
+    of every row); every entity is scored. The changes of a row do not depend on the other
+    rows, so the statistics of a subset are those of its rows of ``values``.
+    """
+    level, year_med, med, scale = log_change_statistics(values) if stats is None else stats
+    floor = (_MIN_LEVEL * np.nan_to_num(level))[None, :, None]
+    d = _log_changes(values, floor) - year_med[None]
     return np.asarray((d - med[None, :, None]) / scale[None, :, None], dtype=np.float64)
 
 
@@ -215,14 +234,16 @@ def _extreme(z: FloatArray, threshold: float) -> BoolArray:
 
 
 def _shift_test(
-    z: FloatArray, extreme: BoolArray, min_indicators: int, alpha: float
+    z: FloatArray, extreme: BoolArray, min_indicators: int, alpha: float, rate: float | None = None
 ) -> tuple[BoolArray, FloatArray]:
     """Entity-years ``(E, Y-1)`` with a coincidence of extreme changes unlikely by chance,
-    and the binomial tail probability of each."""
+    and the binomial tail probability of each (``rate``: the share of extreme changes,
+    default: among the rows of ``z``)."""
     from scipy.special import bdtrc  # P(X > k) of a binomial; lighter than scipy.stats
 
     scored = ~np.isnan(z)
-    rate = extreme.sum() / max(int(scored.sum()), 1)
+    if rate is None:
+        rate = extreme_rate(int(extreme.sum()), int(scored.sum()))
     count = extreme.sum(axis=1)  # (E, Y-1)
     n = scored.sum(axis=1)
     pval = np.where(count > 0, bdtrc(np.maximum(count - 1, 0), n, rate), 1.0)
@@ -241,6 +262,7 @@ def window_breaks(
     alpha: float = BREAK_ALPHA,
     reference: npt.ArrayLike | None = None,
     boundary_years: Sequence[int] = (),
+    statistics: WindowStatistics | None = None,
 ) -> pd.DataFrame:
     """Series breaks inside an assessment window ``year − window … year``, per series.
 
@@ -275,6 +297,11 @@ def window_breaks(
         spaced in the entity order.)
     boundary_years : sequence of int
         Years in which the entities table says an entity started or ended.
+    statistics : WindowStatistics, optional
+        The statistics across entities (medians, counts, the share of extreme changes),
+        computed over every entity of the assessment (:func:`window_statistics`): the
+        rows of ``values`` are then a chunk of the entities, and the result is the chunk's
+        part of the result for all of them. Default: computed from ``values``.
 
     Returns
     -------
@@ -310,11 +337,23 @@ def window_breaks(
     if x.shape[2] < 2 or not x.size:
         return _empty_window_breaks()
     ref = np.zeros(len(ent), bool) if reference is None else np.asarray(reference, dtype=bool)
-    z = _log_change_z(x, _stat_rows(~ref))
+    given = statistics
+    if given is not None and given.count.shape != x.shape[1:]:
+        raise MethodError(
+            f"statistics of {given.count.shape[0]} indicators × {given.count.shape[1]} years "
+            f"for a window of {x.shape[1]} indicators × {x.shape[2]} years"
+        )
+    stats = log_change_statistics(x[stat_rows(~ref)]) if given is None else given.log_changes
+    z = _log_change_z(x, stats)
     extreme = _extreme(z, threshold)
-    entity_shift, _ = _shift_test(z, extreme, 2, alpha)  # (E, Y-1)
-    starts, ends = _start_end_cells(x, 1)
-    appear = (starts | ends).sum(axis=0)  # (I, Y-1): series of the indicator starting/ending
+    rate = given.rate if given is not None else None
+    entity_shift, _ = _shift_test(z, extreme, 2, alpha, rate)  # (E, Y-1)
+    if given is None:
+        starts, ends = _start_end_cells(x, 1)
+        appear = (starts | ends).sum(axis=0)  # (I, Y-1): series of the indicator starting/ending
+    else:
+        starts, ends = _start_end_cells(x, 1, given.count, given.ever)
+        appear = given.appear
     others = (appear[None] - (starts | ends)) > 0
     w_years = yrs[keep][1:]
     redrawn = np.isin(w_years, np.asarray(list(boundary_years), dtype=np.int64))
@@ -349,9 +388,94 @@ def window_breaks(
     )
 
 
-def _stat_rows(rows: BoolArray) -> BoolArray:
-    """``rows``, or an evenly spaced subsample of :data:`_MAX_STAT_ROWS` of them (medians of
-    thousands of changes are stable; the cost of the partitions stays bounded)."""
+@dataclass(frozen=True, eq=False)
+class WindowStatistics:
+    """The statistics across entities of :func:`window_breaks` for one window.
+
+    A run split into chunks of entities (``govindex run --scheduler``) computes them once
+    over every entity and hands them to each chunk, so that each chunk finds the breaks
+    the whole run finds among its entities (:func:`window_statistics` computes them from
+    every row at once).
+
+    Attributes
+    ----------
+    log_changes : tuple of ndarray
+        :func:`log_change_statistics` of the rows that make the statistics (:func:`stat_rows`).
+    rate : float
+        Share of extreme changes among the scored ones (:func:`extreme_rate`).
+    count, ever, appear : ndarray of int
+        Entities with a value of each indicator in each year ``(I, Y)``, in some year
+        ``(I,)``; series of each indicator that start or end in each year ``(I, Y-1)``:
+        sums over every entity of :func:`window_break_counts`.
+    """
+
+    log_changes: tuple[FloatArray, ...]
+    rate: float
+    count: IntArray
+    ever: IntArray
+    appear: IntArray
+
+
+def extreme_rate(n_extreme: int, n_scored: int) -> float:
+    """The share of extreme changes among the scored changes (the binomial test's rate).
+
+    >>> extreme_rate(3, 300), extreme_rate(0, 0)
+    (0.01, 0.0)
+    """
+    return n_extreme / max(n_scored, 1)
+
+
+def window_break_counts(
+    x: FloatArray,
+    log_changes: tuple[FloatArray, ...],
+    *,
+    threshold: float = BREAK_THRESHOLD,
+    count: IntArray | None = None,
+    ever: IntArray | None = None,
+) -> dict[str, Any]:
+    """The sums over the rows of a window ``x`` (E, I, Y) that make a :class:`WindowStatistics`.
+
+    ``count`` (I, Y), ``ever`` (I,), ``n_extreme`` and ``n_scored`` (the changes that are
+    extreme and scored with ``log_changes``) and ``appear`` (I, Y-1): the series that start
+    or end, found with the ``count`` and ``ever`` given (those of every entity), or with
+    every indicator taken as reported by two entities or more in every year when they are
+    not given (then ``appear`` is exact if the sums of ``count`` bear it out). The sums of
+    the chunks of a window's entities are the sums of the window.
+    """
+    z = _log_change_z(x, log_changes)
+    extreme = _extreme(z, threshold)
+    wide = np.full(x.shape[1:], 2, dtype=np.int64)
+    starts, ends = _start_end_cells(
+        x, 1, wide if count is None else count, wide[:, 0] if ever is None else ever
+    )
+    obs = ~np.isnan(x)
+    return {"count": obs.sum(axis=0), "ever": obs.any(axis=2).sum(axis=0),
+            "n_extreme": int(extreme.sum()), "n_scored": int((~np.isnan(z)).sum()),
+            "appear": (starts | ends).sum(axis=0)}  # fmt: skip
+
+
+def window_statistics(
+    x: FloatArray, reference: BoolArray, *, threshold: float = BREAK_THRESHOLD
+) -> WindowStatistics:
+    """The :class:`WindowStatistics` of a window ``x`` (E, I, Y) of every entity
+    (``reference`` (E,): the reference rows, left out of the log-change statistics)."""
+    log_changes = log_change_statistics(x[stat_rows(~np.asarray(reference, dtype=bool))])
+    sums = window_break_counts(x, log_changes, threshold=threshold)
+    exact = window_break_counts(
+        x, log_changes, threshold=threshold, count=sums["count"], ever=sums["ever"]
+    )
+    return WindowStatistics(log_changes, extreme_rate(sums["n_extreme"], sums["n_scored"]),
+                            sums["count"], sums["ever"], exact["appear"])  # fmt: skip
+
+
+def stat_rows(rows: BoolArray) -> BoolArray:
+    """The rows that make the statistics of the log changes: ``rows``, or an evenly spaced
+    subsample of 1,000 of them (medians of thousands of changes are stable; the cost of the
+    partitions stays bounded).
+
+    >>> int(stat_rows(np.ones(5000, dtype=bool)).sum())
+    1000
+    """
     idx = np.flatnonzero(rows)
     if idx.size <= _MAX_STAT_ROWS:
         return rows
@@ -391,10 +515,17 @@ def _level_shifts(
     )
 
 
-def _start_end_cells(vals: FloatArray, min_indicators: int) -> tuple[BoolArray, BoolArray]:
+def _start_end_cells(
+    vals: FloatArray,
+    min_indicators: int,
+    count: IntArray | None = None,
+    ever_count: IntArray | None = None,
+) -> tuple[BoolArray, BoolArray]:
     """Series ``(E, I, Y-1)`` that start in year ``t`` (index ``t − 1``) or end before it,
     where at least ``min_indicators`` of the entity's series, and at least half of
-    those that could, start (end) together.
+    those that could, start (end) together. ``count`` ``(I, Y)`` (entities with a value)
+    and ``ever_count`` ``(I,)`` (entities with a value in some year) are those of the
+    rows of ``vals`` unless given (for a chunk of the entities: those of all of them).
 
     A series starts in its first year with a value, if another entity had a value of the
     indicator the year before (or the indicator is the entity's own: a body's own set); it
@@ -410,8 +541,11 @@ def _start_end_cells(vals: FloatArray, min_indicators: int) -> tuple[BoolArray, 
     ever: BoolArray = np.asarray(obs.any(axis=2), dtype=bool)
     first = np.argmax(obs, axis=2)
     last = n_y - 1 - np.argmax(obs[..., ::-1], axis=2)
-    count = obs.sum(axis=0)  # (I, Y): entities with a value
-    own = ever & (ever.sum(axis=0) == 1)[None, :]  # an indicator only this entity has
+    if count is None:
+        count = obs.sum(axis=0)  # (I, Y): entities with a value
+    if ever_count is None:
+        ever_count = ever.sum(axis=0)
+    own = ever & (ever_count == 1)[None, :]  # an indicator only this entity has
     e, i = np.nonzero(ever & (first >= 1))
     t = first[e, i]
     ok = (count[i, t - 1] > 0) | own[e, i]
