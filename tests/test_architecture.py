@@ -1,4 +1,5 @@
-"""The layering rules of docs/architecture.md: no import upwards, matplotlib imported lazily.
+"""The layering rules of docs/architecture.md: no import upwards, matplotlib and Dask imported
+lazily.
 
 Every ``import govindex...`` statement of the source is read (module level, inside functions
 and under ``TYPE_CHECKING`` alike) and checked against the layer of the importing module.
@@ -69,12 +70,14 @@ def test_the_rule_catches_an_upward_import() -> None:
 
 
 @pytest.mark.slow
-def test_importing_every_package_leaves_matplotlib_unloaded() -> None:
+def test_importing_every_package_leaves_matplotlib_and_dask_unloaded() -> None:
     code = (
         "import sys, govindex, govindex.indices, govindex.prepare, govindex.analysis, "
         "govindex.io, govindex.report, govindex.operational, govindex.plotting, "
         "govindex.datasets, govindex.demo, govindex.cli\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib'}))"
+        "import govindex.analysis._blocks\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'dask', "
+        "'distributed'}))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True

@@ -78,11 +78,10 @@ class RunFolderError(ConfigError):
 
 
 class EngineError(GovindexError):
-    """A distributed run or analysis cannot go on: its optional dependencies are missing,
-    the scheduler cannot be reached, or a worker died more often than the scheduler retries.
-
-    The output folder of a run keeps its previous results (the run writes into a staging
-    folder that is switched in only when every task has succeeded).
+    """An analysis on a Dask scheduler cannot go on: the scheduler is not one govindex
+    knows, its optional dependencies are missing (``pip install "govindex[distributed]"``),
+    it cannot be reached, or a worker died more often than the scheduler retries. Nothing
+    partial is returned (:doc:`/scaling`).
     """
 
 

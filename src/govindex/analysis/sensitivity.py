@@ -26,13 +26,19 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from govindex._engine import check_scheduler
 from govindex._typing import FloatArray
+from govindex.analysis._blocks import (
+    BLOCK_SIZE,
+    SobolEvaluation,
+    check_block_size,
+    evaluate_sample,
+)
 from govindex.analysis._replications import (
     FACTORS,
     ImputationOption,
     build_model,
     option_label,
-    rank_rows,
 )
 from govindex.exceptions import MethodError, format_items
 from govindex.indices.composite import IndexResult
@@ -252,6 +258,8 @@ def sensitivity_analysis(
     seed: int | None = None,
     conf_level: float = 0.95,
     num_resamples: int = 1000,
+    scheduler: str | None = None,
+    block_size: int = BLOCK_SIZE,
 ) -> SensitivityResult:
     """Sobol first-order and total-effect indices of each methodological choice.
 
@@ -277,6 +285,14 @@ def sensitivity_analysis(
     seed : int, optional
     conf_level : float, default 0.95
     num_resamples : int, default 1000
+    scheduler : str, optional
+        Where the sample is evaluated, in blocks of ``block_size`` rows: ``None`` or
+        ``"local"`` (this process), ``"processes:N"`` or ``"tcp://host:port"``, as in
+        :func:`~govindex.analysis.uncertainty.uncertainty_analysis` (:doc:`/scaling`).
+        The sample and the weight perturbations are drawn once, here: the result does
+        not depend on the scheduler or on ``block_size``.
+    block_size : int, default 1024
+        Rows of the sample per task.
 
     Returns
     -------
@@ -296,6 +312,8 @@ def sensitivity_analysis(
     check_n(n)
     check_n(n_weight_sets, "n_weight_sets")
     check_noise(weight_noise)
+    size = check_block_size(block_size)
+    check_scheduler(scheduler)  # a bad name fails before the model is built
     if statistic not in _STATISTICS:
         raise MethodError(
             f"unknown statistic {statistic!r}; expected one of {format_items(_STATISTICS)}"
@@ -327,34 +345,17 @@ def sensitivity_analysis(
         if weight_noise > 0
         else None
     )
-    nominal_rank = model.nominal["rank"].to_numpy(dtype=np.float64)
+    shared = SobolEvaluation(
+        model=model,
+        names=names,
+        bank=bank,
+        statistic=statistic,
+        nominal_rank=model.nominal["rank"].to_numpy(dtype=np.float64),
+    )
     entities = [str(e) for e in model.entities]
 
     def evaluate(u: FloatArray) -> FloatArray:
-        def pick(col: int, k: int) -> np.ndarray:
-            return np.minimum((u[:, col] * k).astype(np.int64), k - 1)
-
-        design = {
-            f: (
-                pick(names.index(f), len(model.options[f]))
-                if f in varied
-                else np.zeros(len(u), dtype=np.int64)
-            )
-            for f in FACTORS
-        }
-        mult = None if bank is None else bank[pick(names.index("weight_noise"), n_weight_sets)]
-        scores, det, _ = model.evaluate(design, mult)
-        if statistic == "score":
-            return scores
-        if statistic == "deteriorated":
-            assert det is not None
-            return det
-        ranks = rank_rows(scores)
-        if statistic == "rank":
-            return ranks
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanmean(np.abs(ranks - nominal_rank[np.newaxis, :]), axis=1)
+        return evaluate_sample(shared, u, block_size=size, scheduler=scheduler)
 
     outputs = ["mean_rank_shift"] if statistic == "mean_rank_shift" else entities
     indices = sobol_indices(

@@ -57,7 +57,15 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from govindex._typing import FloatArray, IntArray
+from govindex._engine import check_scheduler
+from govindex._typing import FloatArray
+from govindex.analysis._blocks import (
+    BLOCK_SIZE,
+    Blocks,
+    block_sizes,
+    check_block_size,
+    run_blocks,
+)
 from govindex.analysis._replications import (
     AGGREGATION_OPTIONS,
     CHANGE_OPTIONS,
@@ -73,7 +81,7 @@ from govindex.analysis._replications import (
 from govindex.exceptions import format_items
 from govindex.indices.composite import IndexResult
 from govindex.indices.gpi import PerformanceResult
-from govindex.prepare.weights import check_n, check_noise, noise_multipliers
+from govindex.prepare.weights import check_n, check_noise
 from govindex.results import TableResult, handout
 
 __all__ = [
@@ -106,6 +114,8 @@ class UncertaintyResult(TableResult):
     seed : int or None
     fingerprints : mapping
         Inputs of the analysed result.
+    engine : mapping
+        How the replications were computed: ``scheduler``, ``block_size``, ``blocks``.
     """
 
     kind: Literal["GPI", "composite"]
@@ -115,6 +125,7 @@ class UncertaintyResult(TableResult):
     shift: float
     seed: int | None
     fingerprints: Mapping[str, str]
+    engine: Mapping[str, Any]
     _design: pd.DataFrame
     _weights: pd.DataFrame
     _scores: pd.DataFrame
@@ -199,6 +210,7 @@ class UncertaintyResult(TableResult):
             "index": f"uncertainty ({self.kind})",
             "n": self.n,
             "seed": self.seed,
+            "block_size": self.engine.get("block_size"),
             "options": {k: [option_label(o) for o in v] for k, v in self.options.items()},
             "weight_noise": self.weight_noise,
             "shift": self.shift,
@@ -255,15 +267,15 @@ def _frame(values: FloatArray, index: pd.Index, columns: pd.Index) -> pd.DataFra
 
 def _make_result(
     model: Model,
-    design: Mapping[str, IntArray],
-    multipliers: FloatArray | None,
+    blocks: Blocks,
     *,
     weight_noise: float,
     seed: int | None,
     fingerprints: Mapping[str, str],
+    engine: Mapping[str, Any],
 ) -> UncertaintyResult:
-    """Evaluate a design with ``model`` and wrap it in an :class:`UncertaintyResult`."""
-    scores, det, w = model.evaluate(design, multipliers)
+    """Wrap the evaluated blocks of ``model`` in an :class:`UncertaintyResult`."""
+    design, scores, det, w = blocks
     reps = pd.RangeIndex(len(scores), name="replication")
     ent = pd.Index(model.entities, name="entity")
     labels = {
@@ -288,6 +300,7 @@ def _make_result(
         shift=model.shift,
         seed=seed,
         fingerprints=dict(fingerprints),
+        engine=dict(engine),
         _design=design_frame,
         _weights=_frame(w, reps, pd.Index(model.codes, name="node")),
         _scores=_frame(scores, reps, ent),
@@ -311,6 +324,8 @@ def uncertainty_analysis(
     imputation: Sequence[ImputationOption] | None = None,
     node: str | None = None,
     seed: int | None = None,
+    scheduler: str | None = None,
+    block_size: int = BLOCK_SIZE,
 ) -> UncertaintyResult:
     """Monte-Carlo uncertainty analysis of an index over the methodological choices.
 
@@ -342,7 +357,17 @@ def uncertainty_analysis(
     node : str, optional
         The node ranked for a composite index (default: its single root).
     seed : int, optional
-        Random seed; the same seed gives the same replications.
+        Random seed; the same seed (and ``block_size``) gives the same replications.
+    scheduler : str, optional
+        Where the blocks of replications are computed: ``None`` or ``"local"`` (this
+        process), ``"processes:N"`` (``N`` worker processes on this machine) or the address
+        of a Dask scheduler, ``"tcp://host:port"`` (:doc:`/scaling`; needs
+        ``pip install "govindex[distributed]"``). The result does not depend on it.
+    block_size : int, default 1024
+        Replications per block. Block ``b`` of ``ceil(n / block_size)`` draws from the
+        random stream ``SeedSequence(seed).spawn(n_blocks)[b]``: the replications depend
+        on ``seed`` and ``block_size``, never on the scheduler or the number of workers,
+        and the first blocks of ``n`` replications are those of any larger ``n``.
 
     Returns
     -------
@@ -363,6 +388,8 @@ def uncertainty_analysis(
     """
     check_n(n)
     check_noise(weight_noise)
+    check_block_size(block_size)
+    check_scheduler(scheduler)  # a bad name fails before the model is built
     model = build_model(
         result,
         change=change,
@@ -374,15 +401,22 @@ def uncertainty_analysis(
         imputation=imputation,
         node=node,
     )
-    rng = np.random.default_rng(seed)
-    design = {f: rng.integers(0, len(model.options[f]), size=n) for f in FACTORS[:-1]}
-    mult = noise_multipliers(weight_noise, n, len(model.codes), rng) if weight_noise > 0 else None
-    # drawn last, and only when varied, so that seeds give the same draws as before it existed
-    n_imp = len(model.options["imputation"])
-    design["imputation"] = (
-        rng.integers(0, n_imp, size=n) if n_imp > 1 else np.zeros(n, dtype=np.int64)
+    blocks = run_blocks(
+        model,
+        n=n,
+        weight_noise=weight_noise,
+        seed=seed,
+        block_size=check_block_size(block_size),
+        scheduler=scheduler,
     )
     fingerprints = getattr(result, "fingerprints", {})
+    engine = {"scheduler": check_scheduler(scheduler), "block_size": int(block_size),
+              "blocks": len(block_sizes(n, block_size))}  # fmt: skip
     return _make_result(
-        model, design, mult, weight_noise=weight_noise, seed=seed, fingerprints=fingerprints
+        model,
+        blocks,
+        weight_noise=weight_noise,
+        seed=seed,
+        fingerprints=fingerprints,
+        engine=engine,
     )

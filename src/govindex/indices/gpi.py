@@ -396,8 +396,8 @@ def performance_index(
         The statistics across entities (default caps, series-break statistics), computed
         over every entity of the assessment (:mod:`govindex.indices.gpi_statistics`):
         ``panel`` then holds a chunk of the entities, and the result is the chunk's part
-        of the result for all of them, bit for bit, except the ranks (``govindex run
-        --scheduler``, :doc:`/scaling`). Default: computed from ``panel``.
+        of the result for all of them, bit for bit, except the ranks (a run split into
+        chunks of entities, :doc:`/scaling`). Default: computed from ``panel``.
     **overrides
         :class:`GPIMethod` parameters that replace those of ``method``: ``window``
         (default 3 years), ``change``, ``alpha``, ``survey_scale``, ``significance``,

@@ -11,10 +11,10 @@ across entities:
   and the share of extreme changes;
 * the **ranks** (computed from the scores of every entity; not here).
 
-``govindex run --scheduler`` (:doc:`/scaling`) computes the first two in a reduction pass
-and hands them to :func:`~govindex.performance_index` (``statistics=``), which then gives,
-for a chunk of the entities, exactly the rows that the whole assessment gives them. The
-steps, each on a chunk of the entities:
+A run split into chunks of entities (:doc:`/scaling`, "Batch runs") computes the first two
+in a reduction pass and hands them to :func:`~govindex.performance_index` (``statistics=``),
+which then gives, for a chunk of the entities, exactly the rows that the whole assessment
+gives them. The steps, each on a chunk of the entities:
 
 1. :func:`window_arrays`: the chunk's window as the index sees it (the same start-up step);
 2. :func:`chunk_sums`: the columns of changes that make the default caps and the sums of

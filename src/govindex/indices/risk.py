@@ -135,7 +135,7 @@ def risk_rows(
 
     Every row belongs to one entity: the rows of results for chunks of the entities,
     put together and ranked by :func:`rank_risks`, are the risk table of the results of
-    all of them (``govindex run --scheduler``).
+    all of them (a run split into chunks of entities, :doc:`/scaling`).
     """
     unknown = sorted(set(levels) - {"indicator", "sphere", "entity"})
     if unknown:

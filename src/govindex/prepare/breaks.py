@@ -392,7 +392,7 @@ def window_breaks(
 class WindowStatistics:
     """The statistics across entities of :func:`window_breaks` for one window.
 
-    A run split into chunks of entities (``govindex run --scheduler``) computes them once
+    A run split into chunks of entities (:doc:`/scaling`, "Batch runs") computes them once
     over every entity and hands them to each chunk, so that each chunk finds the breaks
     the whole run finds among its entities (:func:`window_statistics` computes them from
     every row at once).
