@@ -18,7 +18,7 @@ from govindex._typing import FloatArray
 from govindex.aggregate import aggregate_tree, parse_aggregation
 from govindex.catalog import Catalog
 from govindex.exceptions import MethodError, format_items
-from govindex.indices.base import PanelResult
+from govindex.indices.base import TreeResult
 from govindex.indices.inputs import IndexInputs, index_inputs
 from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
 from govindex.normalize import NORMALIZERS
@@ -226,7 +226,7 @@ def _positions(catalog: Catalog, codes: list[str]) -> list[int]:
     return [lookup[c] for c in codes]
 
 
-class IndexResult(PanelResult[IndexMethod]):
+class IndexResult(TreeResult[IndexMethod]):
     """Immutable result of :func:`compute_index` (the :class:`~govindex.results.Result` protocol).
 
     For a composite index the headline is already one score per entity and node:

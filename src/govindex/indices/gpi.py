@@ -27,7 +27,7 @@ from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
 from govindex.entities import Entities
 from govindex.exceptions import MethodError, format_items
-from govindex.indices.base import PanelResult
+from govindex.indices.base import TreeResult
 from govindex.indices.composite import rollup
 from govindex.indices.gpi_tables import Assessment, changes_table, flag_imputed, scores_table
 from govindex.indices.gpi_window import (
@@ -212,7 +212,7 @@ def _assign_roots(catalog: Catalog, entities: pd.Index, roots: Iterable[str] | N
     return assigned
 
 
-class PerformanceResult(PanelResult[GPIMethod]):
+class PerformanceResult(TreeResult[GPIMethod]):
     """Immutable result of :func:`performance_index` (the :class:`~govindex.results.Result`
     protocol); every frame is handed out as a read-only copy.
 
@@ -303,6 +303,10 @@ class PerformanceResult(PanelResult[GPIMethod]):
     changes = HandOut[pd.DataFrame]("_changes")
     node_scores = HandOut[pd.DataFrame]("_node_scores")
     node_coverage = HandOut[pd.DataFrame]("_node_coverage")
+
+    def _entity_roots(self, entities: pd.Index) -> pd.Series:
+        """Entity → the root of its indicator set (``scores['root']``)."""
+        return self._scores["root"].reindex(entities).astype("object")
 
     @cached_property
     def _raw(self) -> pd.DataFrame:
