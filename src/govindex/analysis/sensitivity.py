@@ -32,7 +32,6 @@ from govindex.analysis._replications import (
     ImputationOption,
     build_model,
     option_label,
-    rank_rows,
 )
 from govindex.exceptions import MethodError, format_items
 from govindex.indices.composite import IndexResult
@@ -349,7 +348,7 @@ def sensitivity_analysis(
         if statistic == "deteriorated":
             assert det is not None
             return det
-        ranks = rank_rows(scores)
+        ranks = model.ranks(scores)
         if statistic == "rank":
             return ranks
         with warnings.catch_warnings():

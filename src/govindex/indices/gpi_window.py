@@ -9,9 +9,9 @@
   explains (``series break: …`` in ``.changes['flags']``) and warns with a
   :class:`~govindex.exceptions.DataWarning` naming entity, indicator, year and jump;
   :func:`govindex.indices.risk.risk_areas` leaves those changes out by default;
-* :func:`reference_kinds` tells the reference rows (aggregates, totals of an
-  :class:`~govindex.entities.Entities` table): scored, flagged, never ranked, never in
-  the default cap;
+* :func:`~govindex.indices.inputs.reference_kinds` (shared by the indices) tells the
+  reference rows (aggregates, totals of an :class:`~govindex.entities.Entities` table):
+  scored, flagged, never ranked, never in the default cap;
 * :func:`record_inputs` gives the fingerprints and options a result keeps.
 """
 
@@ -27,8 +27,8 @@ import pandas as pd
 from govindex._typing import BoolArray, FloatArray
 from govindex.catalog import Catalog
 from govindex.entities import Entities
-from govindex.exceptions import DataWarning, MethodError, format_items
-from govindex.indices.inputs import IndexInputs
+from govindex.exceptions import DataWarning, format_items
+from govindex.indices.inputs import IndexInputs, reference_kinds
 from govindex.panel import Panel
 from govindex.prepare.breaks import window_breaks
 from govindex.prepare.impute import impute_panel
@@ -52,31 +52,6 @@ __all__ = [
 BREAK_FLAG: Final = "series break"
 #: Start of the flag of the changes of a reference row (an aggregate or a total).
 REFERENCE_FLAG: Final = "reference row"
-
-
-def reference_kinds(entity_table: Entities | None, entities: pd.Index) -> pd.Series:
-    """The kind of each entity that is a reference row (``""`` for the others).
-
-    Warns (:class:`~govindex.exceptions.DataWarning`) about entities missing from the
-    table: they are treated as ordinary, ranked entities.
-    """
-    if entity_table is None:
-        return pd.Series("", index=entities, dtype="str")
-    if not isinstance(entity_table, Entities):
-        raise MethodError(
-            "entity_table must be an Entities table (see govindex.read_entities or "
-            f"Entities.from_frame); got {type(entity_table).__name__}"
-        )
-    missing = entity_table.missing(entities)
-    if missing:
-        warnings.warn(
-            f"entit(y/ies) {format_items(missing)} of the panel are not in the entities table; "
-            "they are ranked like bodies and regions (add them to the table with their kind)",
-            DataWarning,
-            stacklevel=3,
-        )
-    kinds = entity_table.kinds(entities)
-    return kinds.where(entity_table.is_reference(entities), "").astype("str")
 
 
 def find_breaks(
