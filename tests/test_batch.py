@@ -27,7 +27,7 @@ from govindex._bar import Progress
 from govindex._provenance import read_provenance
 from govindex.cli import main
 from govindex.datasets import demo_config_path, demo_data_dir
-from govindex.exceptions import PanelError
+from govindex.exceptions import MethodError, PanelError
 from govindex.io.batch import run_batch
 from govindex.io.read import read_panel_rows
 
@@ -411,6 +411,41 @@ def test_failure_in_a_later_index_keeps_earlier_results(tmp_path: Path) -> None:
     ):
         run_batch(cfg, output=tmp_path / "out")
     assert _tree_bytes(tmp_path / "out") == before
+
+
+NPI_SECTION = """\
+# run configuration on a copy of the SYNTHETIC demo data
+[run]
+years = {years}
+
+[npi.dmo]
+panel = "npi_panel.parquet"
+catalog = "npi_catalog.csv"
+country = "{country}"
+reference = "OECD"
+"""
+
+
+@pytest.mark.parametrize(
+    ("config", "error", "message"),
+    [  # errors raised while computing (not reading) an index name its section first
+        (NPI_SECTION.format(years=2030, country="DMO"), PanelError,
+         r"^\[npi\.dmo\] assessment year 2030 is outside the panel's years \(2010–2025\)$"),
+        (NPI_SECTION.format(years=2025, country="XX"), PanelError,
+         r"^\[npi\.dmo\] entit\(y/ies\) 'XX' not in the panel$"),
+        (LOCAL_ONLY.format(years=2025, window=3, panel="leb_panel.parquet")
+         + 'roots = ["NOPE"]\n', MethodError, r"^\[gpi\.local\] unknown root\(s\) 'NOPE'"),
+    ],
+)  # fmt: skip
+def test_errors_while_computing_name_the_section(
+    tmp_path: Path, config: str, error: type[Exception], message: str
+) -> None:
+    for name in ("npi_panel.parquet", "npi_catalog.csv", "leb_panel.parquet", "leb_catalog.csv"):
+        shutil.copyfile(demo_data_dir() / name, tmp_path / name)
+    (tmp_path / "run.toml").write_text(config, encoding="utf-8")
+    with pytest.raises(error, match=message):
+        run_batch(tmp_path / "run.toml", output=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 # --------------------------------------------------------------------------- progress
