@@ -6,6 +6,7 @@ Expected values are written out by hand from the small input tables.
 from __future__ import annotations
 
 import copy
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -207,6 +208,20 @@ def test_select_entities_indicators_years() -> None:
     only22 = p.select(years=[2022])
     assert only22.years.tolist() == [2022]
     np.testing.assert_array_equal(only22.values[:, :, 0], p.values[:, :, 2])
+
+
+def test_select_compares_codes_in_the_panels_form() -> None:
+    # the panel's codes are NFC and stripped; so are the codes a selection names
+    nfd = unicodedata.normalize("NFD", "Йо")
+    assert nfd != "Йо"
+    p = Panel.from_frame(
+        tidy(entity=["B", "Йо", "Йо", "B", "Йо"], indicator=["x", "x", "y", "y", "x"])
+    )
+    by_nfd = p.select(entities=[nfd], indicators=[" y"])
+    assert list(by_nfd.entities) == ["Йо"] and list(by_nfd.indicators) == ["y"]
+    assert by_nfd.to_frame()["value"].tolist() == [30.0]  # Йо, y, 2022 in tidy()
+    with pytest.raises(PanelError, match=r"unknown entity code\(s\) in selection: 'Z'"):
+        p.select(entities=[" Z "])
 
 
 @pytest.mark.parametrize(

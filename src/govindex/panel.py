@@ -509,7 +509,9 @@ class Panel:
     ) -> Panel:
         """Return a panel restricted to some entities, indicators and/or years.
 
-        Unknown codes or years raise :class:`PanelError`.
+        Codes are compared in the panel's one form (Unicode NFC, surrounding white
+        space removed), like the panel's own codes. Unknown codes or years raise
+        :class:`PanelError`.
 
         Examples
         --------
@@ -526,7 +528,8 @@ class Panel:
         ):
             if wanted is None:
                 continue
-            wanted_list = [str(w) for w in _as_list(wanted)]
+            # the codes given are compared in the panel's one form (NFC, stripped)
+            wanted_list = normalize_codes([str(w) for w in _as_list(wanted)])[0].tolist()
             unknown = sorted(set(wanted_list) - set(known))
             if unknown:
                 raise PanelError(f"unknown {col} code(s) in selection: {format_items(unknown)}")
