@@ -237,6 +237,17 @@ def test_select_unknown(kwargs: dict[str, object], message: str) -> None:
         Panel.from_frame(tidy()).select(**kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("year", [2020.7, "2022", True, np.float64(2022.0)])
+def test_year_index_takes_only_an_integer_year(year: object) -> None:
+    # 2020.7 was cut to 2020 (position 0) and "2022" read as 2022, silently
+    p = Panel.from_frame(tidy())
+    with pytest.raises(PanelError, match=r"year must be an integer; found .* 2020–2022"):
+        p.year_index(year)  # type: ignore[arg-type]
+    with pytest.raises(PanelError, match="year must be an integer"):
+        p.cross_section(year)  # type: ignore[arg-type]
+    assert p.year_index(np.int64(2022)) == 2  # 2020, 2021, 2022
+
+
 def test_cross_section() -> None:
     cs = Panel.from_frame(tidy()).cross_section(2022)
     assert cs.index.name == "entity"
