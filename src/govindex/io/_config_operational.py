@@ -91,9 +91,9 @@ def commission_section(value: object, where: str, base: Path) -> CommissionSpec:
     )
     members = t["members"]
     if not (isinstance(members, list) and members and all(isinstance(m, str) for m in members)):
-        raise ConfigError(f"[{where}]: members must be a list of names")
+        raise ConfigError(f"[{where}] members must be a list of names")
     if not isinstance(t["protocol"], str | int) or isinstance(t["protocol"], bool):
-        raise ConfigError(f"[{where}]: protocol must be a text (the protocol number)")
+        raise ConfigError(f"[{where}] protocol must be a text (the protocol number)")
     conclusions = t.get("conclusions")
     return CommissionSpec(
         date_of(t["decided_on"], where, "decided_on"),
@@ -111,7 +111,7 @@ def operational_section(name: str, t: dict[str, Any], base: Path) -> Operational
     check_keys(t, where, OPERATIONAL_KEYS, required=("scorecard", "inputs"))
     card = t["scorecard"]
     if not isinstance(card, str):
-        raise ConfigError(f"[{where}]: scorecard must be 'central', 'local' or a path")
+        raise ConfigError(f"[{where}] scorecard must be 'central', 'local' or a path")
     scorecard = (
         card
         if card in ("central", "local")

@@ -48,18 +48,18 @@ def method_from(cls: type[M], written: Mapping[str, Any], where: str) -> M:
     for key, value in written.items():
         if key in hints and not fits(value, hints[key]):
             raise ConfigError(
-                f"[{where}]: {key} = {value!r} is not {describe(hints[key])}; see the "
+                f"[{where}] {key} = {value!r} is not {describe(hints[key])}; see the "
                 f"parameters of {cls.__name__}"
             )
     if "window" in written and written["window"] > MAX_YEAR_SPAN:
         raise ConfigError(
-            f"[{where}]: window = {written['window']} years is longer than any panel "
+            f"[{where}] window = {written['window']} years is longer than any panel "
             f"(at most {MAX_YEAR_SPAN} years); the GPI's window is e.g. 3"
         )
     try:
         return cls.from_dict(written)
     except GovindexError as exc:
-        raise ConfigError(f"[{where}]: {exc}") from None
+        raise ConfigError(f"[{where}] {exc}") from None
 
 
 def fits(value: object, hint: Any) -> bool:
@@ -127,11 +127,11 @@ def check_keys(
             for k in unknown
         )
         raise ConfigError(
-            f"[{where}]: unknown key(s) {named}; allowed: {format_items(allowed, limit=50)}"
+            f"[{where}] unknown key(s) {named}; allowed: {format_items(allowed, limit=50)}"
         )
     missing = [k for k in required if k not in table]
     if missing:
-        raise ConfigError(f"[{where}]: missing required key(s) {format_items(missing)}")
+        raise ConfigError(f"[{where}] missing required key(s) {format_items(missing)}")
 
 
 def named_sections(
@@ -167,7 +167,7 @@ def section_name(kind: str, name: str) -> str:
     """A section name, checked: it becomes part of the result files' names."""
     if not _SECTION_NAME.fullmatch(name) or ".." in name:
         raise ConfigError(
-            f"[{kind}.{name!r}]: a section name becomes part of file names; use letters, "
+            f"[{kind}.{name!r}] a section name becomes part of file names; use letters, "
             "digits, '_', '-' and '.' (no '/', '\\' or '..'), at most 64 characters"
         )
     return name
@@ -175,10 +175,10 @@ def section_name(kind: str, name: str) -> str:
 
 def existing_file(base: Path, value: object, where: str, key: str) -> Path:
     if not isinstance(value, str) or not value:
-        raise ConfigError(f"[{where}]: {key} must be a file path; got {value!r}")
+        raise ConfigError(f"[{where}] {key} must be a file path; got {value!r}")
     path = base / value
     if not path.exists():
-        raise ConfigError(f"[{where}]: {key} file not found: {path}")
+        raise ConfigError(f"[{where}] {key} file not found: {path}")
     return path
 
 
@@ -187,7 +187,7 @@ def code_list(t: Mapping[str, Any], key: str, where: str, what: str) -> tuple[st
     if value is None:
         return None
     if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-        raise ConfigError(f"[{where}]: {key} must be a list of {what}; got {value!r}")
+        raise ConfigError(f"[{where}] {key} must be a list of {what}; got {value!r}")
     return tuple(value)
 
 
@@ -195,7 +195,7 @@ def na_values_of(t: Mapping[str, Any], where: str) -> tuple[str, ...]:
     words = t.get("na_values", [])
     if not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
         raise ConfigError(
-            f"[{where}]: na_values must be a list of words, e.g. na_values = ['NA']; got {words!r}"
+            f"[{where}] na_values must be a list of words, e.g. na_values = ['NA']; got {words!r}"
         )
     return tuple(words)
 
@@ -206,7 +206,7 @@ def date_of(value: object, where: str, key: str) -> dt.date:
     try:
         return as_date(value, key)
     except GovindexError as exc:
-        raise ConfigError(f"[{where}]: {exc}") from None
+        raise ConfigError(f"[{where}] {exc}") from None
 
 
 def per_year(
@@ -219,7 +219,7 @@ def per_year(
     assert isinstance(value, dict)
     bad = [k for k in value if not str(k).isdigit()]
     if bad:
-        raise ConfigError(f"[{where}]: {key} per year needs year keys, found {format_items(bad)}")
+        raise ConfigError(f"[{where}] {key} per year needs year keys, found {format_items(bad)}")
     return {int(k): one(v, f"{where}.{key}.{k}") for k, v in value.items()}
 
 

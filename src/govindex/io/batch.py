@@ -84,10 +84,8 @@ def _section(where: str, detail: str = "") -> Iterator[None]:
 
 
 def _load_catalog(path: Path, where: str) -> Catalog:
-    try:
+    with _section(where):
         return read_catalog(path)
-    except GovindexError as exc:
-        raise ConfigError(f"[{where}] {exc}") from None
 
 
 def _load_panel(spec: GPISpec | NPISpec, catalog: Catalog, where: str, **filters: Any) -> Panel:
@@ -276,18 +274,20 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         for g in cfg.gpi:
             panel, catalog = _gpi_inputs(g, cfg.years)
             fingerprints[f"gpi.{g.name}"] = _input_fingerprints(g, panel, catalog)
-            extra = _gpi_options(g, panel)
+            with _section(g.where):
+                extra = _gpi_options(g, panel)
             for year in cfg.years:
                 with _section(g.where):
                     res = performance_index(
                         panel, catalog, g.method, year=year, roots=g.roots, **extra
                     )
+                    risks = res.risk_areas()
                 out.results[("gpi", g.name, year)] = res
                 folder = cfg.output / str(year)
                 for table_name, table in (
                     ("scores", res.scores),
                     ("changes", res.changes),
-                    ("risks", res.risk_areas()),
+                    ("risks", risks),
                 ):
                     _write(
                         table,
@@ -299,7 +299,8 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         for n in cfg.npi:
             panel, catalog = _npi_inputs(n, cfg.years)
             fingerprints[f"npi.{n.name}"] = _input_fingerprints(n, panel, catalog)
-            entity_table = n.load_entities()
+            with _section(n.where):
+                entity_table = n.load_entities()
             for year in cfg.years:
                 with _section(n.where):
                     res_n = progress_index(
@@ -407,7 +408,8 @@ def _run_operational(
     last = max(years)
     extra: dict[str, Any] = {}
     if len(done) > 1:
-        history = compare_years(done, lineage=registers.lineage)
+        with _section(where):
+            history = compare_years(done, lineage=registers.lineage)
         out.results[("operational_history", o.name, last)] = history
         extra["history"] = (history.totals, history.provenance)
     if registers.recommendations is not None:
@@ -415,7 +417,8 @@ def _run_operational(
         out.results[("recommendations", o.name, last)] = recs
         table = recs.table
         if o.monitored_on is not None:
-            table = table.assign(status_on=recs.status_on(o.monitored_on))
+            with _section(where):
+                table = table.assign(status_on=recs.status_on(o.monitored_on))
         extra["recommendations"] = (
             table,
             {**recs.provenance, "monitored_on": str(o.monitored_on)},

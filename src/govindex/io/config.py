@@ -310,7 +310,7 @@ class OperationalSpec:
         if None in per_year:
             if n_years != 1:
                 raise ConfigError(
-                    f"[operational.{self.name}]: {key} is given once but the section computes "
+                    f"[operational.{self.name}] {key} is given once but the section computes "
                     f"{n_years} years; give one per year, e.g. {key} = {{ {year} = ... }}"
                 )
             return per_year[None]
@@ -449,9 +449,9 @@ def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
     roots = code_list(t, "roots", where, "catalog root codes")
     derive = t.get("derive", False)
     if not isinstance(derive, bool):
-        raise ConfigError(f"[{where}]: derive must be true or false; got {derive!r}")
+        raise ConfigError(f"[{where}] derive must be true or false; got {derive!r}")
     if derive and "lineage" not in t:
-        raise ConfigError(f'[{where}]: derive = true needs a lineage file (lineage = "...")')
+        raise ConfigError(f'[{where}] derive = true needs a lineage file (lineage = "...")')
     return GPISpec(
         name,
         existing_file(base, t["panel"], where, "panel"),
