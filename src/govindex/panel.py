@@ -475,8 +475,7 @@ class Panel:
         return fingerprint_frame(self._frame)
 
     def year_index(self, year: int) -> int:
-        """Position of ``year`` on the year axis; :class:`PanelError` if outside the panel
-        or not an integer (``2020.7`` is not cut to 2020, nor ``"2020"`` read as a year)."""
+        """Position of ``year`` on the year axis; :class:`PanelError` unless an integer in it."""
         span = f"{self.years[0]}–{self.years[-1]}" if len(self.years) else "no years"
         if not is_int(year):
             raise PanelError(f"year must be an integer; found {year!r} (the panel's: {span})")
