@@ -34,7 +34,6 @@ from govindex.datasets import (
     kz_regions_source,
     load_demo,
     load_kz_regions,
-    load_wdi_entities,
     load_wdi_npi,
 )
 from govindex.indices.gpi import PerformanceResult, performance_index
@@ -166,12 +165,11 @@ def _real_npi(output: DemoOutput, folder: Path) -> list[Path]:
         method = NPIMethod(
             country=WDI_COUNTRY, reference=WDI_REFERENCE, base_year=2016, period=REAL_PERIOD
         )
-        table = load_wdi_entities()  # names; the aggregate OED only ever the reference
-        output.npi_real = progress_index(
-            panel, catalog, method, year=REAL_YEAR, entity_table=table
-        )
+        # no entity_table: its fingerprint would enter the files' metadata, and the real
+        # files keep their checksums (KAZ vs the aggregate OED gives the same numbers)
+        output.npi_real = progress_index(panel, catalog, method, year=REAL_YEAR)
         output.npi_real_balanced = progress_index(
-            panel, catalog, method, year=REAL_YEAR, balanced=True, entity_table=table
+            panel, catalog, method, year=REAL_YEAR, balanced=True
         )
     output.real_notes = sorted({str(w.message) for w in caught})
     source = {
