@@ -385,7 +385,11 @@ class OperationalResult(AppealSteps, CommissionSteps, Result):
         points of every node per body, rolled up by sums (a
         :class:`~govindex.results.Framework`: what attribution reads)."""
         cat = self.scorecard.catalog
-        scores = self.node_scores.loc[:, cat.codes]
+        t = self._score_tables
+        # the root's code is "total", or "total_" when an item is called "total"
+        total = t.totals.loc[:, ["total"]].set_axis([cat.roots[0]], axis=1)
+        scores = pd.concat([total, t.blocks, t.directions, t.points], axis=1)
+        scores = handout(scores.loc[:, cat.codes].rename_axis(columns="node"))
         return Framework(
             kind="OperationalResult",
             catalog=cat,
