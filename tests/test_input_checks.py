@@ -279,7 +279,7 @@ def test_huge_years_and_window_stop_at_once(
         'catalog = "leb_catalog.csv"\nwindow = 1000000000\n'
     )
     assert main(["run", str(folder / "run.toml")]) == 1
-    _one_line(capsys, "[gpi.local]: window = 1000000000 years is longer than any panel")
+    _one_line(capsys, "[gpi.local] window = 1000000000 years is longer than any panel")
     assert time.perf_counter() - start < 30
 
 
