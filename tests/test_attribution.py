@@ -24,6 +24,7 @@ from govindex import Catalog, Panel, compute_index
 from govindex.analysis.attribution import MAX_SHAPLEY_PLAYERS, attribute, compare
 from govindex.exceptions import CatalogError, MethodError
 from govindex.indices.gpi import effective_weights
+from govindex.results import Framework, Result, handout
 
 
 def _catalog(rows: list[tuple[str, str, float, str]]) -> Catalog:
@@ -346,6 +347,82 @@ def test_different_kinds_are_refused(gpi_pair: tuple) -> None:
     cat = _catalog([("G", "", 1, "arithmetic"), ("a", "G", 1, "")])
     with pytest.raises(MethodError, match="cannot compare a IndexResult with a PerformanceResult"):
         attribute(_index(cat, {"a": 1.0}), gpi_pair[0], entity="X", node="G")
+
+
+class _TreeScores(Result):
+    """A result type the attribution does not know: it only hands out its framework."""
+
+    def __init__(self, catalog: Catalog, scores: pd.DataFrame) -> None:
+        self._store(_catalog=catalog, _scores=scores)
+
+    provenance = property(lambda self: {"kind": "tree scores"})
+    method = property(lambda self: None)
+    stages = property(lambda self: {"aggregated": handout(self._scores)})
+    scores = property(lambda self: handout(self._scores))
+    node_scores = property(lambda self: handout(self._scores))
+
+    def regenerate(self, **changes: object) -> _TreeScores:
+        return self
+
+    def _tables(self) -> dict[str, pd.DataFrame]:
+        return {"scores": self._scores}
+
+    def _summary(self) -> tuple[str, list[str]]:
+        return "tree scores", []
+
+    def framework(self) -> Framework:
+        roots = pd.Series("G", index=self._scores.index, dtype="object")
+        return Framework("TreeScores", self._catalog, "arithmetic", self.node_scores, roots, {})
+
+
+def test_attribution_reads_only_the_framework_of_a_result() -> None:
+    cat = _catalog([("G", "", 1, "arithmetic"), ("a", "G", 3, ""), ("b", "G", 1, "")])
+
+    def result(b: float) -> _TreeScores:  # G = (3·a + b) / 4 with a = 50
+        g = (3 * 50.0 + b) / 4
+        frame = pd.DataFrame({"G": [g], "a": [50.0], "b": [b]}, index=pd.Index(["X"]))
+        return _TreeScores(cat, frame.rename_axis(index="entity", columns="node"))
+
+    att = attribute(result(50.0), result(100.0), entity="X")
+    assert att.kind == "TreeScores" and att.total == 12.5  # (3·50 + 100)/4 − 50
+    assert _contrib(att) == {"G": 12.5, "a": 0.0, "b": 12.5}  # weight 1/4 × change 50
+    assert compare(result(50.0), result(100.0)).loc["X", "drivers"] == "b +12.50"
+
+
+def test_framework_of_every_result_kind(gpi_pair: tuple) -> None:
+    from govindex.operational import read_scorecard
+
+    gpi = gpi_pair[0].framework()
+    assert gpi.kind == "PerformanceResult" and gpi.aggregation == "arithmetic"
+    assert gpi.roots.equals(gpi_pair[0].scores["root"].astype("object"))
+    assert list(gpi.node_scores.columns) == gpi.catalog.codes
+    cat = _catalog([("G", "", 1, "geometric"), ("a", "G", 1, "")])
+    index = _index(cat, {"a": 1.0}).framework()
+    assert index.kind == "IndexResult" and index.roots.tolist() == ["G"]
+    assert index.fingerprints.keys() == {"panel", "catalog"}
+    inputs = pd.DataFrame({"entity": ["R01", "R02"], "criterion": "open_data", "value": 0.7})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # criteria without values: not the point here
+        ops = read_scorecard("local").score(inputs).framework()
+    assert ops.kind == "OperationalResult" and ops.aggregation == "sum"
+    assert set(ops.roots) == {"total"} and ops.fingerprints.keys() == {"inputs", "scorecard"}
+    # the points of a body sum up the tree: the total is the sum of the blocks' points
+    blocks = ops.catalog.children("total")
+    np.testing.assert_allclose(
+        ops.node_scores[blocks].sum(axis=1), ops.node_scores["total"], atol=1e-9
+    )
+
+
+def test_a_result_without_entity_scores_has_no_framework() -> None:
+    panel = Panel.from_frame(pd.DataFrame({
+        "entity": ["KZ", "KZ", "OECD", "OECD"], "indicator": "life", "year": [2016, 2024] * 2,
+        "value": [72.0, 75.0, 80.0, 81.0]}))  # fmt: skip
+    cat = Catalog.from_frame(pd.DataFrame({"code": ["NPI", "life"], "parent": ["", "NPI"]}))
+    npi = govindex.progress_index(panel, cat, country="KZ", reference="OECD", year=2024)
+    with pytest.raises(MethodError, match="ProgressResult has no scores per entity"):
+        npi.framework()
+    with pytest.raises(MethodError, match="ProgressResult has no scores per entity"):
+        attribute(npi, npi, entity="KZ")  # type: ignore[arg-type]
 
 
 def test_too_many_shapley_players() -> None:

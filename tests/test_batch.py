@@ -27,7 +27,7 @@ from govindex._bar import Progress
 from govindex._provenance import read_provenance
 from govindex.cli import main
 from govindex.datasets import demo_config_path, demo_data_dir
-from govindex.exceptions import PanelError
+from govindex.exceptions import CatalogError, ConfigError, MethodError, PanelError
 from govindex.io.batch import run_batch
 from govindex.io.read import read_panel_rows
 
@@ -411,6 +411,63 @@ def test_failure_in_a_later_index_keeps_earlier_results(tmp_path: Path) -> None:
     ):
         run_batch(cfg, output=tmp_path / "out")
     assert _tree_bytes(tmp_path / "out") == before
+
+
+NPI_SECTION = """\
+# run configuration on a copy of the SYNTHETIC demo data
+[run]
+years = {years}
+
+[npi.dmo]
+panel = "npi_panel.parquet"
+catalog = "npi_catalog.csv"
+country = "{country}"
+reference = "OECD"
+"""
+
+
+@pytest.mark.parametrize(
+    ("config", "error", "message"),
+    [  # errors raised while computing (not reading) an index name its section first
+        (NPI_SECTION.format(years=2030, country="DMO"), PanelError,
+         r"^\[npi\.dmo\] assessment year 2030 is outside the panel's years \(2010–2025\)$"),
+        (NPI_SECTION.format(years=2025, country="XX"), PanelError,
+         r"^\[npi\.dmo\] entit\(y/ies\) 'XX' not in the panel$"),
+        (LOCAL_ONLY.format(years=2025, window=3, panel="leb_panel.parquet")
+         + 'roots = ["NOPE"]\n', MethodError, r"^\[gpi\.local\] unknown root\(s\) 'NOPE'"),
+    ],
+)  # fmt: skip
+def test_errors_while_computing_name_the_section(
+    tmp_path: Path, config: str, error: type[Exception], message: str
+) -> None:
+    for name in ("npi_panel.parquet", "npi_catalog.csv", "leb_panel.parquet", "leb_catalog.csv"):
+        shutil.copyfile(demo_data_dir() / name, tmp_path / name)
+    (tmp_path / "run.toml").write_text(config, encoding="utf-8")
+    with pytest.raises(error, match=message):
+        run_batch(tmp_path / "run.toml", output=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_error_of_a_section_starts_with_its_name(tmp_path: Path) -> None:
+    # one form, "[gpi.local] <message>", whether the configuration, a file the section reads
+    # or the computation is wrong; the error keeps its class (a catalog error is a CatalogError)
+    cfg = _local_config(tmp_path)
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text + "windw = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^run\.toml: \[gpi\.local\] unknown key\(s\) 'windw'"):
+        run_batch(cfg, output=tmp_path / "out")
+    catalog = (tmp_path / "leb_catalog.csv").read_text(encoding="utf-8").splitlines()
+    header = catalog[0].split(",")
+    row = catalog[2].split(",")
+    row[header.index("direction")] = "7"
+    catalog[2] = ",".join(row)
+    (tmp_path / "leb_catalog.csv").write_text("\n".join(catalog) + "\n", encoding="utf-8")
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        CatalogError, match=r"^\[gpi\.local\] leb_catalog\.csv: direction must be 1 or -1"
+    ):
+        run_batch(cfg, output=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 # --------------------------------------------------------------------------- progress

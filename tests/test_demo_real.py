@@ -90,3 +90,46 @@ def test_demo_computes_the_real_regional_gpi_and_labels_it(
         assert meta["synthetic"] is False and meta["data"] == note
         assert "PDDL" in meta["licence"] and "open-data-kazakhstan" in meta["attribution"]
     assert (tmp_path / "charts" / "gpi_kz_regions_ranking.png").stat().st_size > 10_000
+
+
+def _says_what_it_is(path: Path) -> str:
+    """Why the schema metadata of a Parquet file does not say synthetic or real ("" if it does).
+
+    Synthetic: ``"synthetic": true`` and a text (``data``, ``note`` or ``description``) that
+    says SYNTHETIC; real: ``"synthetic": false``, a text that says REAL, and the licence.
+    """
+    raw = (pq.read_schema(path).metadata or {}).get(b"govindex")
+    if raw is None:
+        return "no govindex metadata"
+    meta = json.loads(raw)
+    texts = " ".join(str(meta.get(key, "")) for key in ("data", "note", "description"))
+    if meta.get("synthetic") is True:
+        return "" if "SYNTHETIC" in texts else "synthetic without a SYNTHETIC note"
+    if meta.get("synthetic") is False:
+        if "REAL" not in texts:
+            return "real without a REAL note"
+        return "" if meta.get("licence") else "real without a licence"
+    return f"'synthetic' is {meta.get('synthetic')!r}, not true or false"
+
+
+def test_every_bundled_parquet_file_says_synthetic_or_real() -> None:
+    from govindex.datasets import demo_data_dir
+
+    files = sorted(demo_data_dir().glob("*.parquet"))
+    assert len(files) >= 10
+    wrong = {p.name: why for p in files if (why := _says_what_it_is(p))}
+    assert not wrong
+
+
+@pytest.mark.slow
+def test_every_parquet_file_of_the_demo_says_synthetic_or_real(
+    demo: tuple[DemoOutput, str, Path],
+) -> None:
+    _, _, folder = demo
+    files = sorted(folder.rglob("*.parquet"))
+    assert len(files) == 44
+    wrong = {str(p.relative_to(folder)): why for p in files if (why := _says_what_it_is(p))}
+    assert not wrong
+    for path in files:  # the real ones are exactly those in real/
+        meta = json.loads(pq.read_schema(path).metadata[b"govindex"])
+        assert meta["synthetic"] is (path.parent.name != "real"), path

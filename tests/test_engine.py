@@ -693,3 +693,86 @@ def test_raising_one_value_never_lowers_an_ancestor(
         if not np.isnan(before[node]):
             assert after[node] >= before[node] - 1e-9, (node, before[node], after[node])
         node = parent[node]
+
+
+# ------------------------------------------------------------------ reference rows
+def _with_oecd(gdp_oecd: float = 40.0) -> tuple[Panel, Catalog, Any]:
+    from govindex.entities import Entities
+
+    panel = Panel.from_frame(long(
+        {"gdp": [10.0, 20.0, 30.0, gdp_oecd], "crime": [5.0, 1.0, 3.0, 2.0]},
+        ["A", "B", "C", "OECD"]))  # fmt: skip
+    catalog = Catalog.from_frame(pd.DataFrame({
+        "code": ["I", "gdp", "crime"], "parent": ["", "I", "I"], "direction": [None, 1, -1]}))  # fmt: skip
+    table = Entities.from_frame(pd.DataFrame({
+        "code": ["A", "B", "C", "OECD"], "kind": ["region"] * 3 + ["aggregate"]}))  # fmt: skip
+    return panel, catalog, table
+
+
+def test_reference_rows_are_normalised_with_the_statistics_of_the_others() -> None:
+    panel, catalog, table = _with_oecd()
+    res = compute_index(panel, catalog, year=2024, entity_table=table)
+    s = res.scores
+    # min-max over A, B, C only: gdp 10..30, crime (lower is better) 1..5
+    # OECD: gdp (40 − 10)/20·100 = 150, crime (5 − 2)/4·100 = 75, index (150 + 75)/2 = 112.5
+    assert s.loc["OECD", ["gdp", "crime", "I"]].tolist() == [150.0, 75.0, 112.5]
+    # the others as without OECD: A (0, 0) → 0, B (50, 100) → 75, C (100, 50) → 75
+    assert s.loc[["A", "B", "C"], "I"].tolist() == [0.0, 75.0, 75.0]
+    alone = compute_index(panel, catalog, year=2024, entities=["A", "B", "C"])
+    pd.testing.assert_frame_equal(s.loc[["A", "B", "C"]], alone.scores)
+    # OECD is not ranked and moves no rank; it is listed, flagged and in the summary
+    assert res.ranks["I"].tolist() == [3, 1, 1, pd.NA]
+    assert res.reference_entities == ["OECD"]
+    assert res.reference_rows.loc["OECD", "kind"] == "aggregate"
+    assert "not ranked" in res.reference_rows.loc["OECD", "note"]
+    assert "reference rows (not ranked): 'OECD'" in repr(res)
+    assert "reference_rows" in res.tables() and res.fingerprints["entities"] == table.fingerprint
+    assert res.regenerate().scores.equals(s)
+    # without the table OECD is one of the others: gdp 10..40 moves every score
+    assert compute_index(panel, catalog, year=2024).scores.loc["B", "gdp"] == pytest.approx(
+        100 / 3
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "gdp", "crime"),
+    [  # OECD's gdp 40 and crime 2 among A, B, C (gdp 10, 20, 30; crime 5, 1, 3; lower better)
+        ("zscore", 2.0, 0.5),  # gdp (40 − 20)/10; crime −(2 − 3)/2 (mean 3, sd 2)
+        ("rank", 4.0, 3.0),  # the rank it would take among the others: 1 + worse + ties/2
+        ("percentile_rank", 100.0, 200 / 3),  # the share of the others it beats: 3/3, 2/3
+        ("distance_to_frontier", 100.0, 75.0),  # frontier 30 (truncated), 1; worst 10, 5
+    ],
+)
+def test_reference_rows_with_every_statistic(method: str, gdp: float, crime: float) -> None:
+    panel, catalog, table = _with_oecd()
+    res = compute_index(panel, catalog, year=2024, entity_table=table, normalization=method)
+    assert res.normalized.loc["OECD"].tolist() == pytest.approx([gdp, crime])
+    alone = compute_index(
+        panel, catalog, year=2024, entities=["A", "B", "C"], normalization=method
+    )
+    pd.testing.assert_frame_equal(res.normalized.loc[["A", "B", "C"]], alone.normalized)
+
+
+def test_a_reference_row_tied_with_another_row() -> None:
+    panel, catalog, table = _with_oecd(gdp_oecd=20.0)  # ties with B
+    res = compute_index(panel, catalog, year=2024, entity_table=table, normalization="rank")
+    assert res.normalized.loc["OECD", "gdp"] == 2.5  # 1 + A + B/2
+    pct = compute_index(
+        panel, catalog, year=2024, entity_table=table, normalization="percentile_rank"
+    )
+    assert pct.normalized.loc["OECD", "gdp"] == pytest.approx(50.0)  # (1 + 1/2)/3
+
+
+def test_uncertainty_of_an_index_with_reference_rows_ranks_only_the_others() -> None:
+    from govindex.analysis.uncertainty import uncertainty_analysis
+
+    panel, catalog, table = _with_oecd()
+    res = compute_index(panel, catalog, year=2024, entity_table=table)
+    alone = compute_index(panel, catalog, year=2024, entities=["A", "B", "C"])
+    kw: dict[str, Any] = {"n": 64, "normalization": ["minmax", "zscore", "rank"], "seed": 7}
+    with_ref, without = uncertainty_analysis(res, **kw), uncertainty_analysis(alone, **kw)
+    assert with_ref.ranks["OECD"].isna().all()  # never ranked, in no replication
+    pd.testing.assert_frame_equal(with_ref.ranks[["A", "B", "C"]], without.ranks)
+    pd.testing.assert_frame_equal(
+        with_ref.scores[["A", "B", "C"]], without.scores, check_exact=False, rtol=1e-12
+    )

@@ -6,6 +6,7 @@ Expected values are hand calculations written out here, or facts of the inputs b
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from govindex import (
     read_entities,
     run_batch,
 )
+from govindex._provenance import read_provenance
 from govindex.datasets import demo_data_dir
 from govindex.exceptions import ConfigError, EntityError, MethodError
 from govindex.io import read_config, read_lineage
@@ -207,6 +209,41 @@ def test_bad_entity_keys_name_the_section(tmp_path: Path, extra: str, match: str
     (folder / "run.toml").write_text(RUN + extra + "\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=match):
         run_batch(read_config(folder / "run.toml"), output=folder / "out")
+
+
+NPI_RUN = """
+[run]
+years = 2022
+[npi]
+panel = "wdi_npi_panel.parquet"
+catalog = "wdi_npi_catalog.csv"
+entities = "wdi_entities.csv"
+reference = "OED"
+"""
+
+
+def test_npi_section_with_the_wdi_entities_table(tmp_path: Path) -> None:
+    # the REAL World Bank extract and its entities table (OED an aggregate)
+    for f in ("wdi_npi_panel.parquet", "wdi_npi_catalog.csv", "wdi_entities.csv"):
+        shutil.copyfile(demo_data_dir() / f, tmp_path / f)
+    (tmp_path / "run.toml").write_text(NPI_RUN + 'country = "KAZ"\n', encoding="utf-8")
+    cfg = read_config(tmp_path / "run.toml")
+    assert cfg.npi[0].entities == tmp_path / "wdi_entities.csv"
+    assert cfg.to_dict()["npi"]["npi"]["entities"] == "wdi_entities.csv"
+    out = run_batch(cfg, output=tmp_path / "out")
+    res = out.results[("npi", "npi", 2022)]
+    assert res.options["entity_table"].reference_codes == ["OED"]
+    assert round(res.npi_reference, 2) == 79.07  # the numbers of load_wdi_npi's example
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert "entities_file" in manifest["fingerprints"]["npi.npi"]
+    meta = read_provenance(tmp_path / "out" / "2022" / "npi_npi_scores.parquet")
+    assert meta["fingerprints"]["entities"] == res.fingerprints["entities"]
+    (tmp_path / "run.toml").write_text(NPI_RUN + 'country = "OED"\n', encoding="utf-8")
+    with pytest.raises(MethodError, match=r"^\[npi\] country 'OED' is a reference row"):
+        run_batch(tmp_path / "run.toml", output=tmp_path / "out2")
+    (tmp_path / "wdi_entities.csv").write_text("code,kind\nKAZ,planet\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[npi\] entities: .*unknown kind"):
+        run_batch(tmp_path / "run.toml", output=tmp_path / "out2")
 
 
 def test_validate_reports_codes_missing_from_the_entities_table(tmp_path: Path) -> None:

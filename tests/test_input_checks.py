@@ -239,12 +239,12 @@ def _npi_config(tmp_path: Path, line: str) -> Path:
 @pytest.mark.parametrize(
     ("line", "match"),
     [
-        ("reference = 5", r"\[npi\]: reference = 5 is not a text or a list of texts"),
-        ('country = ["a"]', r"\[npi\]: country = \['a'\] is not a text"),
-        ('base_year = "x"', r"\[npi\]: base_year = 'x' is not an integer"),
-        ("cap = [0, 2, 3]", r"\[npi\]: cap = \[0, 2, 3\] is not a list of 2 numbers"),
-        ("coverage = true", r"\[npi\]: coverage = True is not a number"),
-        ("na_values = 3", r"\[npi\]: na_values must be a list of words"),
+        ("reference = 5", r"\[npi\] reference = 5 is not a text or a list of texts"),
+        ('country = ["a"]', r"\[npi\] country = \['a'\] is not a text"),
+        ('base_year = "x"', r"\[npi\] base_year = 'x' is not an integer"),
+        ("cap = [0, 2, 3]", r"\[npi\] cap = \[0, 2, 3\] is not a list of 2 numbers"),
+        ("coverage = true", r"\[npi\] coverage = True is not a number"),
+        ("na_values = 3", r"\[npi\] na_values must be a list of words"),
     ],
 )
 def test_npi_parameters_of_the_wrong_type_name_the_key(
@@ -279,7 +279,7 @@ def test_huge_years_and_window_stop_at_once(
         'catalog = "leb_catalog.csv"\nwindow = 1000000000\n'
     )
     assert main(["run", str(folder / "run.toml")]) == 1
-    _one_line(capsys, "[gpi.local]: window = 1000000000 years is longer than any panel")
+    _one_line(capsys, "[gpi.local] window = 1000000000 years is longer than any panel")
     assert time.perf_counter() - start < 30
 
 

@@ -81,6 +81,24 @@ def test_huge_weights_give_the_weighted_mean() -> None:
     assert out.coverage[0, 0] == pytest.approx(2 / 3)
 
 
+def test_catalog_with_huge_weights_builds_without_an_overflow() -> None:
+    # issue: the check "weights under a parent sum to 0" summed 1e308 + 1e308 (numpy's
+    # RuntimeWarning: overflow); the weights are fine: a and b weigh the same
+    frame = pd.DataFrame(
+        {"code": ["R", "a", "b"], "parent": ["", "R", "R"], "weight": [NAN, BIG, BIG]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cat = Catalog.from_frame(frame)
+    assert cat.frame["weight"].tolist()[1:] == [BIG, BIG]
+    out = aggregate_tree(
+        np.array([[NAN, 10.0, 20.0]]), cat.rollup_plan(), weights=np.array([1.0, BIG, BIG])
+    )
+    assert out.scores[0, 0] == 15.0  # (10 + 20) / 2
+    with pytest.raises(govindex.CatalogError, match=r"sum to 0 under parent\(s\) 'R'"):
+        Catalog.from_frame(frame.assign(weight=[NAN, 0.0, 0.0]))
+
+
 def test_mean_of_huge_values_is_finite() -> None:
     # (1e308 + 1.5e308) / 2 = 1.25e308: the sum overflows, the mean does not
     x = np.array([[[BIG, 1.5e308]]])

@@ -393,7 +393,7 @@ def test_config_errors_of_the_office_keys(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="published_on must be an ISO date"):
         read_config(_config(tmp_path, 'year = 2019\npublished_on = "3 Feb 2020"\n'))
     shutil.rmtree(tmp_path / "data")
-    with pytest.raises(ConfigError, match=r"\[operational.local.commission\]: missing required"):
+    with pytest.raises(ConfigError, match=r"\[operational.local.commission\] missing required"):
         read_config(_config(tmp_path, "year = 2019\n[operational.local.commission]\n"
                                       "decided_on = 2020-03-16\n"))  # fmt: skip
     shutil.rmtree(tmp_path / "data")

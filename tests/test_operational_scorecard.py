@@ -317,6 +317,18 @@ def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
         read_scorecard("regional")
 
 
+def test_deeply_nested_or_binary_scorecard_files_are_scorecard_errors(tmp_path: Path) -> None:
+    deep = "a = " + "[" * 5000 + "]" * 5000  # a RecursionError inside tomllib
+    with pytest.raises(ScorecardError, match=r"cannot parse scorecard <text>: nested too deeply"):
+        Scorecard.from_toml(deep)
+    (tmp_path / "deep.toml").write_text(deep, encoding="utf-8")
+    with pytest.raises(ScorecardError, match=r"scorecard 'deep\.toml': nested too deeply"):
+        read_scorecard(tmp_path / "deep.toml")
+    (tmp_path / "binary.toml").write_bytes(b"\xff\xfe\x00 not text")
+    with pytest.raises(ScorecardError, match=r"cannot parse scorecard 'binary\.toml': 'utf-8'"):
+        read_scorecard(tmp_path / "binary.toml")
+
+
 def test_unknown_item_lookup_says_whether_it_is_retired() -> None:
     sc = read_scorecard("local", year=2018)
     with pytest.raises(ScorecardError, match="it is not in force in 2018"):

@@ -6,6 +6,7 @@ Expected values are written out by hand from the small input tables.
 from __future__ import annotations
 
 import copy
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -209,6 +210,20 @@ def test_select_entities_indicators_years() -> None:
     np.testing.assert_array_equal(only22.values[:, :, 0], p.values[:, :, 2])
 
 
+def test_select_compares_codes_in_the_panels_form() -> None:
+    # the panel's codes are NFC and stripped; so are the codes a selection names
+    nfd = unicodedata.normalize("NFD", "Йо")
+    assert nfd != "Йо"
+    p = Panel.from_frame(
+        tidy(entity=["B", "Йо", "Йо", "B", "Йо"], indicator=["x", "x", "y", "y", "x"])
+    )
+    by_nfd = p.select(entities=[nfd], indicators=[" y"])
+    assert list(by_nfd.entities) == ["Йо"] and list(by_nfd.indicators) == ["y"]
+    assert by_nfd.to_frame()["value"].tolist() == [30.0]  # Йо, y, 2022 in tidy()
+    with pytest.raises(PanelError, match=r"unknown entity code\(s\) in selection: 'Z'"):
+        p.select(entities=[" Z "])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -220,6 +235,17 @@ def test_select_entities_indicators_years() -> None:
 def test_select_unknown(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(PanelError, match=message):
         Panel.from_frame(tidy()).select(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("year", [2020.7, "2022", True, np.float64(2022.0)])
+def test_year_index_takes_only_an_integer_year(year: object) -> None:
+    # 2020.7 was cut to 2020 (position 0) and "2022" read as 2022, silently
+    p = Panel.from_frame(tidy())
+    with pytest.raises(PanelError, match=r"year must be an integer; found .* 2020–2022"):
+        p.year_index(year)  # type: ignore[arg-type]
+    with pytest.raises(PanelError, match="year must be an integer"):
+        p.cross_section(year)  # type: ignore[arg-type]
+    assert p.year_index(np.int64(2022)) == 2  # 2020, 2021, 2022
 
 
 def test_cross_section() -> None:

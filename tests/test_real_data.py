@@ -152,7 +152,9 @@ def test_wgi_non_iso_codes_are_mapped_before_the_join() -> None:
 def test_entities_follow_the_contract() -> None:
     header = (DATA / "wdi_entities.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.split(",") == ENTITY_COLUMNS
-    ent = load_wdi_entities().set_index("code")
+    table = load_wdi_entities()  # an Entities table: validated, OED an aggregate
+    assert table.reference_codes == ["OED"] and table.name("KAZ", "ru") == "Казахстан"
+    ent = table.to_frame().set_index("code")
     assert len(ent) == 40 and ent.index.is_unique
     assert ent.loc["KAZ", ["name_en", "name_ru", "name_kk"]].tolist() == [
         "Kazakhstan", "Казахстан", "Қазақстан"]  # fmt: skip

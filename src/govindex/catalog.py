@@ -259,9 +259,10 @@ class Catalog:
                     bad_agg.append(code)
         fail(out["code"].isin(bad_agg), f"unknown or malformed aggregation (expected one of "
              f"{AGGREGATORS.names()}, e.g. 'generalized(p=2)') for code(s)")  # fmt: skip
-        w = out["weight"].fillna(1.0)
-        sums = w.groupby(out["parent"]).sum()
-        zero = [p for p, s in sums.items() if p and s == 0]
+        # weights are >= 0 here: they sum to 0 exactly when all are 0 (a sum of weights
+        # near 1e308 would overflow, with numpy's RuntimeWarning, for nothing)
+        all_zero = out["weight"].fillna(1.0).eq(0).groupby(out["parent"]).all()
+        zero = [p for p, z in all_zero.items() if p and z]
         if zero:
             raise CatalogError(
                 f"the weights of the children sum to 0 under parent(s) {format_items(zero)}"

@@ -11,6 +11,16 @@ column-wise (one indicator at a time, across entities), treat NaN as missing,
 and orient the result so that a higher output is always better. A constant
 column or a zero range gives NaN and a :class:`~govindex.exceptions.NormalizationWarning`,
 never a division error.
+
+The kernels that take statistics across entities (min–max, z-score, rank, percentile rank,
+distance to frontier, bands) also take ``fit``, one True/False per row: the rows whose
+statistics normalise every row (default all). :func:`~govindex.compute_index` passes the
+rows that are not reference rows (aggregates and totals): a reference row is normalised
+with the minimum and maximum, mean and spread, or ranks of the others, and may fall
+outside the output range. With ranks, a reference row takes the rank it would have among
+the others (``1 + worse + ties / 2``) and its percentile rank is the share of the others it
+beats (ties counting half). The other kernels (goalposts, bounded rescaling, distance to
+reference) take ``fit`` too and ignore it: each row is normalised on its own.
 """
 
 from __future__ import annotations
@@ -22,10 +32,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govindex._columns import (
+    as_matrix,
+    column_range,
+    directions,
+    finite_output,
+    fit_mask,
+    label,
+    output_range,
+    per_indicator,
+    positive_scale,
+    safe_divide,
+    warn_nan_columns,
+)
 from govindex._numerics import exponent_of, halves
 from govindex._registry import Registry
 from govindex._typing import FloatArray
-from govindex.exceptions import MethodError, NormalizationWarning, PanelError, format_items
+from govindex.exceptions import MethodError, format_items
 from govindex.methods import check_number
 from govindex.transform import transform_indicators
 
@@ -37,117 +60,16 @@ Kernel = Callable[..., FloatArray]
 NORMALIZERS: Registry[Kernel] = Registry("normalization")
 
 
-# ---------------------------------------------------------------------- helpers
-def _matrix(x: Any, labels: Any = None, rows: Any = None) -> FloatArray:
-    """The ``(entity, indicator)`` values as floats; :class:`PanelError` for infinities.
-
-    NaN is missing; an infinite value is not a measurement (the panel rejects it too).
-    """
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise MethodError(f"values must be numeric (entity × indicator); {exc}") from None
-    if arr.ndim != 2:
-        raise MethodError(f"values must be a 2-D array (entity × indicator); found {arr.shape}")
-    inf = np.argwhere(np.isinf(arr))
-    if inf.size:
-        where = [(_label(rows, e), _label(labels, i)) for e, i in inf]
-        raise PanelError(
-            f"infinite values at (row, indicator) {format_items(where, limit=5)}: they cannot be "
-            "normalised; replace them by NaN (missing) or a finite value"
-        )
-    return arr
-
-
-def _label(labels: Any, i: Any) -> str:
-    return str(labels[i]) if labels is not None else str(i)
-
-
-def _per_indicator(value: Any, k: int, name: str) -> FloatArray:
-    """Broadcast a scalar or length-k parameter to a float array of shape (k,) (NaN allowed,
-    infinities not)."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise MethodError(
-            f"parameter {name!r} must be a number or one number per indicator; got {value!r}"
-        ) from None
-    if arr.ndim == 0:
-        arr = np.full(k, float(arr))
-    elif arr.shape != (k,):
-        raise MethodError(f"parameter {name!r} has shape {arr.shape}; expected a scalar or ({k},)")
-    if np.isinf(arr).any():
-        raise MethodError(f"parameter {name!r} must be finite (NaN = not given); got {value!r}")
-    return arr
-
-
-def _finite_output(out: FloatArray, labels: Any, method: str) -> FloatArray:
-    """``out``, or a :class:`MethodError` if a normalised value left the float range."""
-    bad = np.isinf(out).any(axis=0)
-    if bad.any():
-        names = [_label(labels, i) for i in np.flatnonzero(bad)]
-        raise MethodError(
-            f"{method} normalisation of indicator(s) {format_items(names)} gives values beyond "
-            "the floating-point range (|value| > 1.8e308), e.g. a ratio to a reference or a "
-            "range near 0; check the parameters (reference, goalposts, frontier, sd, scale)"
-        )
-    return out
-
-
-def _scale(value: Any, name: str = "scale") -> float:
-    return check_number(value, name, low=0.0, open_low=True)
-
-
-def _range(low: Any, high: Any) -> tuple[float, float]:
-    """``low < high``, both finite, with a finite ``high − low``."""
-    lo, hi = check_number(low, "low"), check_number(high, "high")
-    if not lo < hi or not np.isfinite(hi - lo):
-        raise MethodError(
-            f"the output range needs low < high (and a finite high - low); got low={low!r}, "
-            f"high={high!r}"
-        )
-    return lo, hi
-
-
-def _warn_nan_columns(bad: Any, what: str, labels: Any = None) -> None:
-    if not np.any(bad):
-        return
-    pos = np.flatnonzero(bad)
-    names = [_label(labels, i) for i in pos]
-    warnings.warn(
-        f"{what} for {len(pos)} indicator(s) {names[:10]}: their normalised values are NaN",
-        NormalizationWarning,
-        stacklevel=4,
-    )
-
-
-def _safe_divide(num: FloatArray, den: FloatArray) -> FloatArray:
-    """num / den with NaN (not inf, no warning) where den is 0 or NaN."""
-    den_ok = np.where(den == 0, np.nan, den)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return num / den_ok
-
-
-def _direction(direction: Any, k: int) -> FloatArray:
-    d = _per_indicator(1.0 if direction is None else direction, k, "direction")
-    if not np.all(np.isin(d, (1.0, -1.0))):
-        raise MethodError(f"direction must be 1 or -1 for every indicator; found {np.unique(d)}")
-    return d
-
-
-def _column_range(x: FloatArray) -> tuple[FloatArray, FloatArray, np.ndarray]:
-    empty = np.all(np.isnan(x), axis=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        lo = np.nanmin(x, axis=0) if x.shape[0] else np.full(x.shape[1], np.nan)
-        hi = np.nanmax(x, axis=0) if x.shape[0] else np.full(x.shape[1], np.nan)
-    return lo, hi, empty
-
-
 # ---------------------------------------------------------------------- kernels
 @NORMALIZERS.register("minmax")
 def minmax(
-    x: FloatArray, direction: Any = 1, *, low: float = 0.0, high: float = 100.0, labels: Any = None
+    x: FloatArray,
+    direction: Any = 1,
+    *,
+    low: float = 0.0,
+    high: float = 100.0,
+    labels: Any = None,
+    fit: Any = None,
 ) -> FloatArray:
     """Min–max rescaling of each column to ``[low, high]``; direction −1 is flipped.
 
@@ -164,13 +86,18 @@ def minmax(
     array([[2. ],
            [1.5],
            [1. ]])
+
+    The last row normalised with the minimum and maximum of the others (``fit``):
+
+    >>> minmax(np.array([[1.0], [3.0], [5.0]]), [1], fit=[True, True, False]).ravel()
+    array([  0., 100., 200.])
     """
-    low, high = _range(low, high)
-    x = _matrix(x, labels)
-    d = _direction(direction, x.shape[1])
-    lo, hi, empty = _column_range(x)
+    low, high = output_range(low, high)
+    x = as_matrix(x, labels)
+    d = directions(direction, x.shape[1])
+    lo, hi, empty = column_range(_fitted(x, fit))
     x, lo, hi, rng = halves(x, lo, hi)
-    _warn_nan_columns((rng == 0) & ~empty, "constant column (zero range)", labels)
+    warn_nan_columns((rng == 0) & ~empty, "constant column (zero range)", labels)
     # share = (x − lo)/rng for d = 1 and (hi − x)/rng = (−x − (−hi))/rng for d = −1,
     # computed in place in a few passes (exactly 0 and 1 at the extremes)
     out = x * d
@@ -178,7 +105,7 @@ def minmax(
     out /= np.where(rng == 0, np.nan, rng)
     out *= high - low
     out += low
-    return out
+    return finite_output(out, labels, "minmax")  # a row outside the fit rows' range may overflow
 
 
 @NORMALIZERS.register("zscore")
@@ -190,8 +117,10 @@ def zscore(
     sd: float = 1.0,
     ddof: int = 1,
     labels: Any = None,
+    fit: Any = None,
 ) -> FloatArray:
-    """Standardise each column: ``y = mean + sd · d · (x − x̄) / s`` (``s`` with ``ddof``).
+    """Standardise each column: ``y = mean + sd · d · (x − x̄) / s`` (``s`` with ``ddof``;
+    ``x̄`` and ``s`` over the ``fit`` rows).
 
     Examples
     --------
@@ -201,34 +130,52 @@ def zscore(
            [ 1.]])
     """
     ddof = int(check_number(ddof, "ddof", low=0, integer=True))
-    mean, sd = check_number(mean, "mean"), _scale(sd, "sd")
-    x = _matrix(x, labels)
-    d = _direction(direction, x.shape[1])
-    n = np.sum(~np.isnan(x), axis=0)
+    mean, sd = check_number(mean, "mean"), positive_scale(sd, "sd")
+    x = as_matrix(x, labels)
+    d = directions(direction, x.shape[1])
+    n = np.sum(~np.isnan(_fitted(x, fit)), axis=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         # each column scaled by a power of two (exact): no square overflows or underflows
         x = np.ldexp(x, -exponent_of(x, axis=0))
-        mu = np.nanmean(x, axis=0)
-        s = np.nanstd(x, axis=0, ddof=ddof)
+        mu = np.nanmean(_fitted(x, fit), axis=0)
+        s = np.nanstd(_fitted(x, fit), axis=0, ddof=ddof)
     s = np.where(n > ddof, s, np.nan)
-    _warn_nan_columns((s == 0) | ((n > 0) & np.isnan(s)), "zero or undefined spread", labels)
+    warn_nan_columns((s == 0) | ((n > 0) & np.isnan(s)), "zero or undefined spread", labels)
     with np.errstate(over="ignore"):
-        out = mean + sd * d * _safe_divide(x - mu, s)
-    return _finite_output(out, labels, "zscore")
+        out = mean + sd * d * safe_divide(x - mu, s)
+    return finite_output(out, labels, "zscore")
 
 
-def _ranks(x: FloatArray, d: FloatArray) -> FloatArray:
-    """Average ranks (1 = worst) of each column of d·x, NaN-aware."""
+def _fitted(x: FloatArray, fit: Any) -> FloatArray:
+    """The rows of ``x`` that set the column statistics (every row without ``fit``)."""
+    mask = fit_mask(fit, x.shape[0])
+    return x if mask is None else x[mask]
+
+
+def _ranks(x: FloatArray, d: FloatArray, fit: Any = None) -> FloatArray:
+    """Average ranks (1 = worst) of each column of d·x, NaN-aware; the rows outside ``fit``
+    take the rank they would have among the ``fit`` rows (``1 + worse + ties / 2``)."""
     if x.shape[0] == 0:
         return x.copy()
     from scipy import stats  # imported here: scipy.stats costs ~0.5 s at import time
 
-    return np.asarray(stats.rankdata(x * d, axis=0, nan_policy="omit"), dtype=np.float64)
+    def ranked(v: FloatArray) -> FloatArray:
+        return np.asarray(stats.rankdata(v * d, axis=0, nan_policy="omit"), dtype=np.float64)
+
+    mask = fit_mask(fit, x.shape[0])
+    if mask is None:
+        return ranked(x)
+    out = np.empty(x.shape)
+    out[mask] = ranked(x[mask])
+    # a row's rank among the fit rows and the other rows, less its rank among the other rows
+    both = ranked(np.concatenate([x[mask], x[~mask]]))[int(mask.sum()) :]
+    out[~mask] = both - ranked(x[~mask]) + 1.0
+    return out
 
 
 @NORMALIZERS.register("rank")
-def rank(x: FloatArray, direction: Any = 1, *, labels: Any = None) -> FloatArray:
+def rank(x: FloatArray, direction: Any = 1, *, labels: Any = None, fit: Any = None) -> FloatArray:
     """Rank within each column, 1 = worst, ties get their average rank.
 
     Examples
@@ -239,15 +186,18 @@ def rank(x: FloatArray, direction: Any = 1, *, labels: Any = None) -> FloatArray
            [ 2.],
            [nan]])
     """
-    x = _matrix(x, labels)
-    return _ranks(x, _direction(direction, x.shape[1]))
+    x = as_matrix(x, labels)
+    return _ranks(x, directions(direction, x.shape[1]), fit)
 
 
 @NORMALIZERS.register("percentile_rank")
 def percentile_rank(
-    x: FloatArray, direction: Any = 1, *, scale: float = 100.0, labels: Any = None
+    x: FloatArray, direction: Any = 1, *, scale: float = 100.0, labels: Any = None, fit: Any = None
 ) -> FloatArray:
     """Percentile rank ``scale · (rank − 1) / (n − 1)``: 0 = worst, ``scale`` = best.
+
+    The share of the other rows that a row beats (ties counting half), times ``scale``;
+    a row outside ``fit`` is compared with the ``n`` fit rows: ``scale · (rank − 1) / n``.
 
     Examples
     --------
@@ -256,12 +206,14 @@ def percentile_rank(
            [  0.],
            [ 50.]])
     """
-    scale = _scale(scale)
-    x = _matrix(x, labels)
-    r = _ranks(x, _direction(direction, x.shape[1]))
-    n = np.sum(~np.isnan(x), axis=0).astype(np.float64)
-    _warn_nan_columns(n == 1, "a single observation", labels)
-    return scale * _safe_divide(r - 1.0, n - 1.0)
+    scale = positive_scale(scale)
+    x = as_matrix(x, labels)
+    r = _ranks(x, directions(direction, x.shape[1]), fit)
+    n = np.sum(~np.isnan(_fitted(x, fit)), axis=0).astype(np.float64)
+    warn_nan_columns(n == 1, "a single observation", labels)
+    mask = fit_mask(fit, x.shape[0])
+    others = n - 1.0 if mask is None else np.where(mask[:, None], n - 1.0, n)
+    return scale * safe_divide(r - 1.0, others)
 
 
 def _goalposts(
@@ -284,7 +236,7 @@ def _goalposts(
     crossed = lower >= upper
     if crossed.any():
         pos = np.flatnonzero(crossed)
-        names = [_label(labels, i) for i in pos]
+        names = [label(labels, i) for i in pos]
         raise MethodError(
             f"goalposts need lower < upper (in the indicator's units, whatever its direction); "
             f"found lower >= upper for {format_items(names)} (lower "
@@ -296,7 +248,7 @@ def _goalposts(
     if truncate:
         share = np.clip(share, 0.0, 1.0)
     with np.errstate(over="ignore"):
-        return _finite_output(scale * share, labels, "goalposts")
+        return finite_output(scale * share, labels, "goalposts")
 
 
 @NORMALIZERS.register("goalposts")
@@ -310,6 +262,7 @@ def goalposts(
     truncate: bool = True,
     scale: float = 100.0,
     labels: Any = None,
+    fit: Any = None,
 ) -> FloatArray:
     """Goalposts (HDI style): ``scale · (x − lower) / (upper − lower)``, truncated to [0, scale].
 
@@ -329,12 +282,12 @@ def goalposts(
     >>> goalposts(np.array([[22000.0]]), [1], lower=100, upper=75000, log=True, scale=1.0)
     array([[0.81473835]])
     """
-    scale = _scale(scale)
-    x = _matrix(x, labels)
+    scale = positive_scale(scale)
+    x = as_matrix(x, labels)
     k = x.shape[1]
-    d = _direction(direction, k)
-    lo = _per_indicator(lower, k, "lower")
-    up = _per_indicator(upper, k, "upper")
+    d = directions(direction, k)
+    lo = per_indicator(lower, k, "lower")
+    up = per_indicator(upper, k, "upper")
     if np.any(log):
         out = transform_indicators(x, log, lower=lo, upper=up, labels=labels, stacklevel=3)
         assert out.lower is not None and out.upper is not None  # given, so transformed
@@ -352,6 +305,7 @@ def bounded(
     low: float = 0.0,
     high: float = 100.0,
     labels: Any = None,
+    fit: Any = None,
 ) -> FloatArray:
     """Bounded rescaling with censoring (SDG Index style).
 
@@ -365,12 +319,12 @@ def bounded(
            [ 40.],
            [100.]])
     """
-    low, high = _range(low, high)
-    x = _matrix(x, labels)
+    low, high = output_range(low, high)
+    x = as_matrix(x, labels)
     k = x.shape[1]
-    d = _direction(direction, k)
-    lo = _per_indicator(lower, k, "lower")
-    up = _per_indicator(upper, k, "upper")
+    d = directions(direction, k)
+    lo = per_indicator(lower, k, "lower")
+    up = per_indicator(upper, k, "upper")
     share = _goalposts(x, d, lo, up, truncate=True, scale=1.0, labels=labels)
     return low + (high - low) * share
 
@@ -384,6 +338,7 @@ def distance_to_reference(
     kind: str = "ratio",
     scale: float = 100.0,
     labels: Any = None,
+    fit: Any = None,
 ) -> FloatArray:
     """Distance to a reference value per indicator (OECD average, base year, target).
 
@@ -404,26 +359,26 @@ def distance_to_reference(
     """
     if kind not in ("ratio", "difference"):
         raise MethodError(f"kind must be 'ratio' or 'difference'; got {kind!r}")
-    scale = _scale(scale)
-    x = _matrix(x, labels)
+    scale = positive_scale(scale)
+    x = as_matrix(x, labels)
     k = x.shape[1]
-    d = _direction(direction, k)
-    ref = _per_indicator(reference, k, "reference")
+    d = directions(direction, k)
+    ref = per_indicator(reference, k, "reference")
     if kind == "ratio":  # a ratio orders values only against a positive reference
-        _warn_nan_columns(~(ref > 0), "zero or missing reference (or negative: a ratio)", labels)
+        warn_nan_columns(~(ref > 0), "zero or missing reference (or negative: a ratio)", labels)
         ref = np.where(ref > 0, ref, np.nan)
         inverted = (d < 0) & (x <= 0)  # ref / x is not monotone across 0
         if inverted.any():
             what = "values <= 0 of a lower-is-better ratio (ref / x)"
-            _warn_nan_columns(inverted.any(axis=0), what, labels)
+            warn_nan_columns(inverted.any(axis=0), what, labels)
             x = np.where(inverted, np.nan, x)
     else:
-        _warn_nan_columns((ref == 0) | np.isnan(ref), "zero or missing reference", labels)
+        warn_nan_columns((ref == 0) | np.isnan(ref), "zero or missing reference", labels)
         ref = np.where(ref == 0, np.nan, ref)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if kind == "ratio":
             ratio = x / ref
-            out = scale * np.where(d > 0, ratio, _safe_divide(np.ones_like(ratio), ratio))
+            out = scale * np.where(d > 0, ratio, safe_divide(np.ones_like(ratio), ratio))
         else:
             diff = x - ref
             rel = diff / np.abs(ref)
@@ -431,7 +386,7 @@ def distance_to_reference(
             if over.any():
                 rel = np.where(over, 2.0 * ((x / 2 - ref / 2) / np.abs(ref)), rel)
             out = scale * d * rel
-    return _finite_output(out, labels, "distance_to_reference")
+    return finite_output(out, labels, "distance_to_reference")
 
 
 @NORMALIZERS.register("distance_to_frontier")
@@ -444,11 +399,12 @@ def distance_to_frontier(
     truncate: bool = True,
     scale: float = 100.0,
     labels: Any = None,
+    fit: Any = None,
 ) -> FloatArray:
     """Distance to frontier (Doing Business): ``scale · (worst − x) / (worst − frontier)``.
 
     ``frontier`` and ``worst`` default to the best and worst observed values in the
-    indicator's direction.
+    indicator's direction (of the ``fit`` rows).
 
     Examples
     --------
@@ -457,29 +413,29 @@ def distance_to_frontier(
            [ 75.],
            [  0.]])
     """
-    scale = _scale(scale)
-    x = _matrix(x, labels)
+    scale = positive_scale(scale)
+    x = as_matrix(x, labels)
     k = x.shape[1]
-    d = _direction(direction, k)
-    lo, hi, empty = _column_range(x)
-    best = np.where(d > 0, hi, lo) if frontier is None else _per_indicator(frontier, k, "frontier")
-    bad = np.where(d > 0, lo, hi) if worst is None else _per_indicator(worst, k, "worst")
+    d = directions(direction, k)
+    lo, hi, empty = column_range(_fitted(x, fit))
+    best = np.where(d > 0, hi, lo) if frontier is None else per_indicator(frontier, k, "frontier")
+    bad = np.where(d > 0, lo, hi) if worst is None else per_indicator(worst, k, "worst")
     wrong = np.where(d > 0, best < bad, best > bad)  # the frontier must beat the worst value
     if wrong.any():
         pos = np.flatnonzero(wrong)
-        names = [_label(labels, i) for i in pos]
+        names = [label(labels, i) for i in pos]
         raise MethodError(
             f"the frontier must be better than the worst value in the indicator's direction; "
             f"found frontier {format_items(best[pos].tolist())} and worst "
             f"{format_items(bad[pos].tolist())} for {format_items(names)} (given or observed)"
         )
     x, bad, best, gap = halves(x, bad, best)  # gap = best − bad
-    _warn_nan_columns((gap == 0) & ~empty, "frontier equal to the worst value", labels)
+    warn_nan_columns((gap == 0) & ~empty, "frontier equal to the worst value", labels)
     with np.errstate(over="ignore"):
-        share = _safe_divide(bad - x, -gap)
+        share = safe_divide(bad - x, -gap)
         if truncate:
             share = np.clip(share, 0.0, 1.0)
-        return _finite_output(scale * share, labels, "distance_to_frontier")
+        return finite_output(scale * share, labels, "distance_to_frontier")
 
 
 @NORMALIZERS.register("bands")
@@ -489,6 +445,7 @@ def bands(
     *,
     n_bands: int = 5,
     labels: Any = None,
+    fit: Any = None,
 ) -> FloatArray:
     """Categorical percentile bands: ``1`` (worst) … ``n_bands`` (best).
 
@@ -501,7 +458,7 @@ def bands(
     array([1., 2., 3., 4., 5.])
     """
     n_bands = int(check_number(n_bands, "n_bands", low=1, integer=True))
-    p = percentile_rank(x, direction, scale=1.0, labels=labels)
+    p = percentile_rank(x, direction, scale=1.0, labels=labels, fit=fit)
     return np.minimum(float(n_bands), 1.0 + np.floor(float(n_bands) * p))
 
 
@@ -567,7 +524,7 @@ def normalize(
             if not pd.api.types.is_numeric_dtype(dtype)
         ]
         raise MethodError(f"non-numeric indicator column(s) {bad[:10]}: {exc}") from None
-    x = _matrix(x, list(cols), rows=frame.index)
+    x = as_matrix(x, list(cols), rows=frame.index)
     kw: dict[str, Any] = {}
     for name, value in params.items():
         if name == "reference" and isinstance(value, str):

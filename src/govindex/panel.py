@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from govindex._arrays import is_int
 from govindex._cells import na_hint, non_number_cells, non_number_dtype
 from govindex._codes import normalize_codes, warn_changed
 from govindex._provenance import fingerprint_frame
@@ -474,10 +475,12 @@ class Panel:
         return fingerprint_frame(self._frame)
 
     def year_index(self, year: int) -> int:
-        """Position of ``year`` on the year axis; :class:`PanelError` if outside the panel."""
+        """Position of ``year`` on the year axis; :class:`PanelError` unless an integer in it."""
+        span = f"{self.years[0]}–{self.years[-1]}" if len(self.years) else "no years"
+        if not is_int(year):
+            raise PanelError(f"year must be an integer; found {year!r} (the panel's: {span})")
         pos = int(year) - int(self.years[0]) if len(self.years) else -1
         if not 0 <= pos < len(self.years):
-            span = f"{self.years[0]}–{self.years[-1]}" if len(self.years) else "no years"
             raise PanelError(f"year {year} is outside the panel's years ({span})")
         return pos
 
@@ -509,6 +512,7 @@ class Panel:
     ) -> Panel:
         """Return a panel restricted to some entities, indicators and/or years.
 
+        Codes are compared in the panel's one form (NFC, stripped), like its own codes.
         Unknown codes or years raise :class:`PanelError`.
 
         Examples
@@ -526,7 +530,7 @@ class Panel:
         ):
             if wanted is None:
                 continue
-            wanted_list = [str(w) for w in _as_list(wanted)]
+            wanted_list = normalize_codes([str(w) for w in _as_list(wanted)])[0].tolist()
             unknown = sorted(set(wanted_list) - set(known))
             if unknown:
                 raise PanelError(f"unknown {col} code(s) in selection: {format_items(unknown)}")

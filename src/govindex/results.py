@@ -18,7 +18,10 @@ Two levels:
   Aggregated), ``scores`` (the headline table: index ``entity``; for the NPI,
   ``year``), ``node_scores`` (every node of the framework tree) and
   ``regenerate(**changes)`` (recompute from the same inputs with some parameters
-  changed; without changes it equals a fresh computation bit for bit).
+  changed; without changes it equals a fresh computation bit for bit). The results
+  scored per entity over a framework tree (composite index, GPI, operational
+  assessment) also hand out that tree with its scores, :meth:`Result.framework` (a
+  :class:`Framework`): what attribution reads.
 
 ``provenance`` is a JSON-serialisable dict that names the computation under the key
 ``index`` (index computations and their analyses) or ``kind`` (the other results),
@@ -71,16 +74,21 @@ import operator
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import FrozenInstanceError
+from dataclasses import FrozenInstanceError, dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Generic, NoReturn, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, TypeVar, overload
 
 import pandas as pd
 
 from govindex._provenance import to_parquet_with_provenance
+from govindex.exceptions import MethodError
 
-__all__ = ["HandOut", "Result", "TableResult", "handout", "handout_all"]
+if TYPE_CHECKING:
+    from govindex.aggregate import LevelGroup
+    from govindex.catalog import Catalog
+
+__all__ = ["Framework", "HandOut", "Result", "TableResult", "handout", "handout_all"]
 
 FrameT = TypeVar("FrameT", pd.DataFrame, pd.Series)
 T = TypeVar("T")
@@ -281,6 +289,45 @@ class TableResult(ABC):
         return f"<div><strong>{html.escape(title)}</strong><ul>{items}</ul>{main}</div>"
 
 
+@dataclass(frozen=True, eq=False)
+class Framework:
+    """A result's framework tree with its scores per entity (:meth:`Result.framework`).
+
+    What :func:`govindex.analysis.attribution.attribute` reads, whatever the kind of
+    result: the tree, how it was rolled up, the score of every node per entity, the
+    default node of each entity and the input fingerprints.
+
+    Attributes
+    ----------
+    kind : str
+        The kind of result (its class name): only results of one kind are compared.
+    catalog : Catalog
+        The framework tree (for an operational assessment, the scorecard's).
+    aggregation : str
+        The aggregation of the parents without one in the catalog (the method's
+        default; ``"sum"`` for a scorecard): with the catalog it fixes the roll-up
+        (:meth:`rollup_plan`).
+    node_scores : DataFrame
+        Entity × node scores (a read-only copy), columns the catalog's codes in order.
+    roots : Series
+        Entity → the root of its index (the node attributed by default); missing
+        when there is none (a catalog with several roots and no owner).
+    fingerprints : mapping of str to str
+        The result's input fingerprints.
+    """
+
+    kind: str
+    catalog: Catalog
+    aggregation: str
+    node_scores: pd.DataFrame
+    roots: pd.Series
+    fingerprints: Mapping[str, str]
+
+    def rollup_plan(self) -> list[list[LevelGroup]]:
+        """The roll-up plan of the tree (:meth:`govindex.Catalog.rollup_plan`)."""
+        return self.catalog.rollup_plan(self.aggregation)
+
+
 class Result(TableResult):
     """Protocol of an index computation (composite index, GPI, NPI, operational scores).
 
@@ -316,3 +363,19 @@ class Result(TableResult):
 
         ``regenerate()`` with no change equals a fresh computation bit for bit.
         """
+
+    def framework(self) -> Framework:
+        """The framework tree with the score of every node per entity (a :class:`Framework`).
+
+        Implemented by the results scored per entity over a tree (composite index, GPI,
+        operational assessment); the others (the NPI scores years) raise.
+
+        Raises
+        ------
+        MethodError
+            The result has no entity × node scores over a framework tree.
+        """
+        raise MethodError(
+            f"a {type(self).__name__} has no scores per entity over a framework tree; "
+            "expected an IndexResult, PerformanceResult or OperationalResult"
+        )

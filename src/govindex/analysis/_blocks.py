@@ -26,7 +26,7 @@ import numpy as np
 
 from govindex._engine import open_engine
 from govindex._typing import FloatArray, IntArray
-from govindex.analysis._replications import FACTORS, Model, rank_rows
+from govindex.analysis._replications import FACTORS, Model
 from govindex.exceptions import MethodError
 from govindex.prepare.weights import check_n, noise_multipliers
 
@@ -160,7 +160,7 @@ def sensitivity_block(shared: SobolEvaluation, u: FloatArray) -> FloatArray:
         if det is None:  # pragma: no cover - sensitivity_analysis checks it first
             raise MethodError("statistic 'deteriorated' needs a GPI result (performance_index)")
         return det
-    ranks = rank_rows(scores)
+    ranks = shared.model.ranks(scores)
     if shared.statistic == "rank":
         return ranks
     with warnings.catch_warnings():  # a replication without any rank: NaN

@@ -120,6 +120,12 @@ class Model:
     coverage: float
     shift: float
     nominal: pd.DataFrame  # entity: score, rank
+    ranked: BoolArray  # (E,) False for the reference rows (aggregates, totals): never ranked
+
+    def ranks(self, scores: FloatArray) -> FloatArray:
+        """Ranks of the entities in each replication (:func:`rank_rows`), the reference rows
+        left out (NaN) like in the analysed result."""
+        return rank_rows(np.where(self.ranked, scores, np.nan))
 
     def evaluate(
         self, design: Mapping[str, IntArray], multipliers: FloatArray | None
@@ -256,6 +262,8 @@ def _gpi_leaves(
     leaves = result.catalog.indicators
     ent = result.scores.index
     n_e, n_l = len(ent), len(leaves)
+    ranked = _ranked(result)
+    fit = None if ranked.all() else ranked
     runs = [(rule, imp) for rule in change for imp in imputations]
     values = np.full((len(runs), len(norms), n_e, n_l), np.nan)
     det = np.full((len(runs), len(tols), n_e), np.nan)
@@ -280,7 +288,7 @@ def _gpi_leaves(
             else:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
-                    vals = NORMALIZERS[name](g, np.ones(n_l), labels=leaves)
+                    vals = NORMALIZERS[name](g, np.ones(n_l), labels=leaves, fit=fit)
                 vals = np.where(applies, vals, np.nan)
             values[ci, mi] = vals
             scored = (~np.isnan(vals)).sum(axis=1)
@@ -326,6 +334,7 @@ def _index_leaves(
 ) -> FloatArray:
     leaves = result.catalog.indicators
     raw = result.raw.loc[:, leaves].to_numpy(dtype=np.float64)
+    ranked = _ranked(result)
     values = np.full((len(imputations), len(norms), *raw.shape), np.nan)
     own = result.method
     for k, imp in enumerate(imputations):  # one imputation (and treatment) per option
@@ -334,7 +343,12 @@ def _index_leaves(
             params = dict(own.normalization_params) if name == own.normalization else {}
             method = IndexMethod(normalization=name, normalization_params=params)
             _, values[k, mi] = normalize_indicators(
-                base, result.catalog, leaves, method, entities=result.raw.index
+                base,
+                result.catalog,
+                leaves,
+                method,
+                entities=result.raw.index,
+                fit=None if ranked.all() else ranked,
             )
     return values
 
@@ -404,7 +418,13 @@ def build_model(
         coverage=float(result.method.coverage),
         shift=float(shift),
         nominal=setup.nominal,
+        ranked=_ranked(result),
     )
+
+
+def _ranked(result: IndexResult | PerformanceResult) -> BoolArray:
+    """False for the reference rows of ``result`` (normalised with the others' statistics)."""
+    return np.asarray(~result.scores.index.isin(result.reference_entities), dtype=bool)
 
 
 class _Given(NamedTuple):

@@ -45,21 +45,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from govindex.analysis._decomposition import MAX_SHAPLEY_PLAYERS, Split, TreeScores, decompose
 from govindex.exceptions import CatalogError, GovindexError, MethodError, format_items
-from govindex.results import TableResult, handout
+from govindex.results import Result, TableResult, handout
 
 if TYPE_CHECKING:
     from govindex.indices.composite import IndexResult
     from govindex.indices.gpi import PerformanceResult
     from govindex.operational.result import OperationalResult
 
-    AnyResult = IndexResult | PerformanceResult | OperationalResult
+    #: The results :func:`attribute` and :func:`compare` read (their :meth:`~Result.framework`).
+    AnyResult: TypeAlias = IndexResult | PerformanceResult | OperationalResult
 
 __all__ = ["ATTRIBUTION_COLUMNS", "MAX_SHAPLEY_PLAYERS", "Attribution", "attribute", "compare"]
 
@@ -71,36 +72,20 @@ ATTRIBUTION_COLUMNS: tuple[str, ...] = (
 
 
 def _side(result: object) -> TreeScores:
-    """The tree and the node scores of an index, GPI or operational result."""
-    from govindex.indices.composite import IndexResult
-    from govindex.indices.gpi import PerformanceResult
-    from govindex.operational.result import OperationalResult
-
-    if isinstance(result, IndexResult | PerformanceResult):
-        cat = result.catalog
-        if isinstance(result, PerformanceResult):
-            scores, roots = result.node_scores, result.scores["root"].astype("object")
-        else:
-            only = cat.roots[0] if len(cat.roots) == 1 else None
-            scores, roots = (
-                result.scores,
-                pd.Series(only, index=result.scores.index, dtype="object"),
-            )
-        plan = cat.rollup_plan(result.method.aggregation)
-        return TreeScores(
-            cat, plan, scores, roots, type(result).__name__, dict(result.fingerprints)
+    """The tree and the node scores of a result, from its :meth:`~Result.framework`."""
+    if not isinstance(result, Result):
+        raise MethodError(
+            "expected an IndexResult, PerformanceResult or OperationalResult; "
+            f"got {type(result).__name__}"
         )
-    if isinstance(result, OperationalResult):
-        cat = result.scorecard.catalog
-        total = result.totals[["total"]].set_axis([cat.roots[0]], axis=1)
-        scores = pd.concat([total, result.blocks, result.directions, result.points], axis=1)
-        scores = scores.loc[:, cat.codes].rename_axis(columns="node")
-        roots = pd.Series(cat.roots[0], index=scores.index, dtype="object")
-        prints = {"inputs": result.inputs_fingerprint, "scorecard": result.scorecard_fingerprint}
-        return TreeScores(cat, cat.rollup_plan("sum"), scores, roots, "OperationalResult", prints)
-    raise MethodError(
-        "expected an IndexResult, PerformanceResult or OperationalResult; "
-        f"got {type(result).__name__}"
+    tree = result.framework()
+    return TreeScores(
+        tree.catalog,
+        tree.rollup_plan(),
+        tree.node_scores,
+        tree.roots,
+        tree.kind,
+        dict(tree.fingerprints),
     )
 
 

@@ -76,7 +76,6 @@ from govindex.analysis._replications import (
     Model,
     build_model,
     option_label,
-    rank_rows,
 )
 from govindex.exceptions import format_items
 from govindex.indices.composite import IndexResult
@@ -304,7 +303,7 @@ def _make_result(
         _design=design_frame,
         _weights=_frame(w, reps, pd.Index(model.codes, name="node")),
         _scores=_frame(scores, reps, ent),
-        _ranks=_frame(rank_rows(scores), reps, ent),
+        _ranks=_frame(model.ranks(scores), reps, ent),
         _deteriorated=None if det is None else _frame(det, reps, ent),
         _nominal=model.nominal.copy(),
     )

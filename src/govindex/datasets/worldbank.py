@@ -24,12 +24,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
-import pandas as pd
-
 from govindex.exceptions import MethodError, format_items
 
 if TYPE_CHECKING:
     from govindex.catalog import Catalog
+    from govindex.entities import Entities
     from govindex.panel import Panel
 
 __all__ = [
@@ -124,6 +123,10 @@ def load_wdi_npi() -> tuple[Panel, Catalog]:
         Root ``NPI`` → 25 indicators (WDI codes, names and units, ``direction``,
         ``sphere``); root ``CONTEXT`` → ``SP.POP.TOTL`` (for ``reference_weights``).
 
+    See Also
+    --------
+    load_wdi_entities : the entities table of the panel (names; ``OED`` an aggregate).
+
     Examples
     --------
     >>> from govindex import progress_index
@@ -132,8 +135,9 @@ def load_wdi_npi() -> tuple[Panel, Catalog]:
     (40, 26, 16)
     >>> import warnings
     >>> with warnings.catch_warnings():
-    ...     warnings.simplefilter("ignore")
-    ...     res = progress_index(panel, catalog, country="KAZ", reference="OED", year=2022)
+    ...     warnings.simplefilter("ignore")  # the indicators with data change over the years
+    ...     res = progress_index(panel, catalog, country="KAZ", reference="OED", year=2022,
+    ...                          entity_table=load_wdi_entities())
     >>> round(res.npi_reference, 2), round(res.npi_base, 2)
     (79.07, 117.98)
     """
@@ -165,27 +169,28 @@ def load_wgi() -> tuple[Panel, Catalog]:
     return _load("wgi")
 
 
-def load_wdi_entities() -> pd.DataFrame:
-    """The 40 entities of the real extracts (DESIGN §2 entities columns).
+def load_wdi_entities() -> Entities:
+    """The entities table of the real extracts: 40 entities (DESIGN §2 entities columns).
+
+    Pass it as ``entity_table=`` to :func:`~govindex.progress_index` (or
+    :func:`~govindex.compute_index` on the WDI panel): ``OED`` is an aggregate, the
+    reference of the NPI, never a country that is assessed or ranked.
 
     Returns
     -------
-    DataFrame
-        ``code``, ``kind`` (``country`` or ``aggregate``), ``name_en`` (World Bank),
-        ``name_ru``, ``name_kk``, ``group`` (``"OECD member"`` for the 38 members),
-        ``valid_from``, ``valid_to`` (empty); empty cells are missing values.
+    Entities
+        ``KAZ`` and the 38 OECD members (kind ``country``, group ``"OECD member"`` for the
+        members) and ``OED`` (kind ``aggregate``), with names in English (World Bank),
+        Russian and Kazakh (:func:`govindex.read_entities` of ``wdi_entities.csv``).
 
     Examples
     --------
-    >>> ent = load_wdi_entities().set_index("code")
-    >>> ent.loc["KAZ", ["name_en", "name_ru", "name_kk"]].tolist()
-    ['Kazakhstan', 'Казахстан', 'Қазақстан']
-    >>> ent.loc["OED", "kind"], int((ent["group"] == "OECD member").sum())
-    ('aggregate', 38)
+    >>> ent = load_wdi_entities()
+    >>> ent.name("KAZ", "kk"), ent.reference_codes
+    ('Қазақстан', ['OED'])
+    >>> int((ent.to_frame()["group"] == "OECD member").sum())
+    38
     """
-    frame = pd.read_csv(
-        _file("wdi_entities.csv"),
-        dtype={c: "str" for c in ("code", "kind", "name_en", "name_ru", "name_kk", "group")},
-        encoding="utf-8",
-    )
-    return frame.astype({"valid_from": "Int64", "valid_to": "Int64"})
+    from govindex.io.read import read_entities
+
+    return read_entities(_file("wdi_entities.csv"))

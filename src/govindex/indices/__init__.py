@@ -21,6 +21,7 @@ from govindex.indices.inputs import (
     IndexInputs,
     check_year,
     index_inputs,
+    reference_kinds,
 )
 from govindex.indices.npi import (
     NPIMethod,
@@ -51,6 +52,7 @@ __all__ = [
     "performance_index",
     "progress_index",
     "reference_average",
+    "reference_kinds",
     "risk_areas",
     "rollup",
 ]

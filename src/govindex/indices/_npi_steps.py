@@ -8,7 +8,9 @@
   (``balanced=True``);
 * :func:`coverage_changes`: the indicators that enter or leave between consecutive years,
   with the index on the indicators of both years (the like-for-like move);
-* the messages of the warnings about them, and the tidy per-indicator table.
+* the messages of the warnings about them, and the tidy per-indicator table;
+* :func:`choose_root` and :func:`check_reference_rows`: the NPI's tree in the catalog, and
+  the entities table's aggregates and totals only ever as the reference.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ __all__ = [
     "balanced_basket",
     "basket_message",
     "carry_forward",
+    "check_reference_rows",
+    "choose_root",
     "coverage_changes",
     "coverage_message",
     "fill_message",
@@ -421,3 +425,44 @@ def ratios(
             stacklevel=3,
         )
     return r_ref, u_ref, r_base, u_base
+
+
+def choose_root(catalog: Catalog, root: str | None) -> str:
+    """The root of the NPI tree: ``root``, else the catalog's only root, else ``"NPI"``."""
+    if root is not None:
+        if root not in catalog.roots:
+            raise MethodError(
+                f"root {root!r} is not a root of the catalog; roots: {format_items(catalog.roots)}"
+            )
+        return root
+    if len(catalog.roots) == 1:
+        return catalog.roots[0]
+    if "NPI" in catalog.roots:
+        return "NPI"
+    raise MethodError(
+        f"the catalog has several roots ({format_items(catalog.roots)}); pass root=..."
+    )
+
+
+def check_reference_rows(kinds: pd.Series, method: NPIMethod) -> None:
+    """An aggregate or a total of the entities table is only ever the reference.
+
+    ``kinds`` (:func:`~govindex.indices.inputs.reference_kinds` of the country and the
+    reference entities) must not make the country a reference row, nor any member of a
+    reference mean (the mean would count the aggregate on top of its members).
+    """
+    country = method.country
+    if kinds.get(country, ""):
+        raise MethodError(
+            f"country {country!r} is a reference row ({kinds[country]}) in the entities table: "
+            "an aggregate or a total is the reference of the NPI (e.g. reference='OED'), "
+            "never the country assessed; pass the code of a country"
+        )
+    if not isinstance(method.reference, str):
+        rows = [m for m in method.reference if kinds.get(m, "")]
+        if rows:
+            raise MethodError(
+                f"reference member(s) {format_items(rows)} are aggregates or totals in the "
+                "entities table: a mean of the members would count them on top of their "
+                f"members; list member countries only, or pass reference={rows[0]!r} alone"
+            )

@@ -5,6 +5,8 @@
 assessment year, the frozen method, the catalog, the panel kept for
 :meth:`~govindex.results.Result.regenerate`, the input fingerprints and the
 provenance built from them (the :class:`~govindex.results.Result` protocol).
+:class:`TreeResult`, the base of the first two, adds their framework tree with the
+scores per entity (:meth:`~govindex.results.Result.framework`).
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
+import pandas as pd
+
 from govindex.catalog import Catalog
 from govindex.exceptions import MethodError
 from govindex.panel import Panel
-from govindex.results import Result
+from govindex.results import Framework, Result
 
-__all__ = ["MethodLike", "PanelResult"]
+__all__ = ["MethodLike", "PanelResult", "TreeMethodLike", "TreeResult"]
 
 
 class MethodLike(Protocol):
@@ -28,7 +32,17 @@ class MethodLike(Protocol):
         ...  # pragma: no cover - protocol
 
 
+class TreeMethodLike(MethodLike, Protocol):
+    """A method that rolls scores up a framework tree: its default aggregation too."""
+
+    @property
+    def aggregation(self) -> str:
+        """Aggregation of the parents without one in the catalog."""
+        ...  # pragma: no cover - protocol
+
+
 MethodT = TypeVar("MethodT", bound=MethodLike)
+TreeMethodT = TypeVar("TreeMethodT", bound=TreeMethodLike)
 
 
 class PanelResult(Result, Generic[MethodT]):
@@ -120,3 +134,27 @@ class PanelResult(Result, Generic[MethodT]):
         result = compute(self._panel, params.pop("catalog", catalog), **params)
         assert isinstance(result, type(self))  # the index function of this result type
         return result
+
+
+class TreeResult(PanelResult[TreeMethodT]):
+    """Base of the panel results scored per entity over the catalog's tree (composite
+    index, GPI): :meth:`framework` hands out the tree with the score of every node."""
+
+    def framework(self) -> Framework:
+        """The catalog, the method's default aggregation, the entity × node scores, the
+        root of each entity's index and the input fingerprints (a
+        :class:`~govindex.results.Framework`: what attribution reads)."""
+        scores = self.node_scores
+        return Framework(
+            kind=type(self).__name__,
+            catalog=self._catalog,
+            aggregation=self._method.aggregation,
+            node_scores=scores,
+            roots=self._entity_roots(scores.index),
+            fingerprints=dict(self._fingerprints),
+        )
+
+    def _entity_roots(self, entities: pd.Index) -> pd.Series:
+        """Entity → the root of its index: the catalog's only root (missing if several)."""
+        roots = self._catalog.roots
+        return pd.Series(roots[0] if len(roots) == 1 else None, index=entities, dtype="object")

@@ -14,12 +14,14 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from govindex._typing import FloatArray
+from govindex._typing import BoolArray, FloatArray
 from govindex.aggregate import aggregate_tree, parse_aggregation
 from govindex.catalog import Catalog
+from govindex.entities import Entities
 from govindex.exceptions import MethodError, format_items
-from govindex.indices.base import PanelResult
-from govindex.indices.inputs import IndexInputs, index_inputs
+from govindex.indices._composite_tables import node_tables, reference_table
+from govindex.indices.base import TreeResult
+from govindex.indices.inputs import IndexInputs, index_inputs, reference_kinds
 from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage
 from govindex.normalize import NORMALIZERS
 from govindex.panel import Panel
@@ -114,13 +116,15 @@ def normalize_indicators(
     method: IndexMethod,
     *,
     entities: pd.Index,
+    fit: BoolArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Transform and normalise an entity × indicator array with catalog overrides.
 
     Returns the treated (log-transformed where the catalog says so) and the
     normalised arrays. The transform of the values and goalposts and the resolution
     of ``reference`` are :func:`govindex.transform.transform_indicators`; one kernel
-    call per normalisation method in use.
+    call per normalisation method in use. ``fit`` (one True/False per row) gives the
+    rows whose statistics normalise every row (the others are reference rows).
     """
     meta = catalog.frame.set_index("code").loc[indicators]
     direction = meta["direction"].to_numpy(dtype=np.float64)
@@ -158,6 +162,8 @@ def normalize_indicators(
         # one method for every indicator (the usual case): a slice avoids two gathers
         sel = slice(None) if len(cols) == raw.shape[1] else cols
         params = dict(own) if name == method.normalization else {}
+        if fit is not None:
+            params["fit"] = fit
         if name in ("goalposts", "bounded"):
             params["lower"], params["upper"] = (
                 _pick(prepared.lower, cols),
@@ -226,7 +232,7 @@ def _positions(catalog: Catalog, codes: list[str]) -> list[int]:
     return [lookup[c] for c in codes]
 
 
-class IndexResult(PanelResult[IndexMethod]):
+class IndexResult(TreeResult[IndexMethod]):
     """Immutable result of :func:`compute_index` (the :class:`~govindex.results.Result` protocol).
 
     For a composite index the headline is already one score per entity and node:
@@ -255,6 +261,10 @@ class IndexResult(PanelResult[IndexMethod]):
     treatment : DataFrame or None
         Outlier-treatment report, one row per indicator (see
         :func:`govindex.prepare.treat.report_frame`); None without treatment.
+    reference_rows : DataFrame
+        The reference rows (aggregates and totals of the ``entity_table``): index
+        ``entity``, ``kind`` and ``note``. Normalised with the statistics of the other
+        rows, scored, not ranked. Empty without an entities table.
     """
 
     INDEX = "composite"
@@ -267,6 +277,8 @@ class IndexResult(PanelResult[IndexMethod]):
     _reasons: pd.DataFrame
     _imputed: pd.DataFrame | None
     _treatment: pd.DataFrame | None
+    _options: dict[str, Any]
+    _reference_rows: pd.DataFrame
 
     def __init__(
         self,
@@ -284,9 +296,13 @@ class IndexResult(PanelResult[IndexMethod]):
         panel: Panel | None = None,
         imputed: pd.DataFrame | None = None,
         treatment: pd.DataFrame | None = None,
+        reference_rows: pd.DataFrame | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> None:
         self._keep_inputs(year, method, catalog, fingerprints, panel)
         self._store(
+            _options=dict(options or {}),
+            _reference_rows=reference_table() if reference_rows is None else reference_rows,
             _raw=raw,
             _treated=treated,
             _normalized=normalized,
@@ -306,6 +322,12 @@ class IndexResult(PanelResult[IndexMethod]):
     reasons = HandOut[pd.DataFrame]("_reasons")
     imputed = HandOut[pd.DataFrame | None]("_imputed")
     treatment = HandOut[pd.DataFrame | None]("_treatment")
+    reference_rows = HandOut[pd.DataFrame]("_reference_rows")
+
+    @property
+    def reference_entities(self) -> list[str]:
+        """The reference rows (aggregates, totals): scored and flagged, never ranked."""
+        return [str(c) for c in self._reference_rows.index]
 
     @property
     def stages(self) -> Mapping[str, pd.DataFrame]:
@@ -316,7 +338,15 @@ class IndexResult(PanelResult[IndexMethod]):
 
     @cached_property
     def _ranks(self) -> pd.DataFrame:
-        return self._scores.rank(ascending=False, method="min").astype("Int64")
+        scores, ref = self._scores, self._reference_rows.index
+        if len(ref):  # the reference rows get no rank and move no other's rank
+            return (
+                self._scores.drop(index=ref)
+                .rank(ascending=False, method="min")
+                .astype("Int64")
+                .reindex(scores.index)
+            )
+        return scores.rank(ascending=False, method="min").astype("Int64")
 
     ranks = HandOut[pd.DataFrame]("_ranks")
 
@@ -327,7 +357,7 @@ class IndexResult(PanelResult[IndexMethod]):
         :class:`IndexMethod` replacing every method parameter) and ``catalog`` (e.g.
         other weights). Without changes it equals a fresh computation bit for bit.
         """
-        fixed = {"entities": list(self._scores.index)}
+        fixed = {"entities": list(self._scores.index), **self._options}
         return self._recompute(compute_index, changes, catalog=self._catalog, fixed=fixed)
 
     def to_frame(self) -> pd.DataFrame:
@@ -363,6 +393,8 @@ class IndexResult(PanelResult[IndexMethod]):
             tables["imputed"] = self._imputed
         if self._treatment is not None:
             tables["treatment"] = self._treatment
+        if self._options:
+            tables["reference_rows"] = self._reference_rows
         return tables
 
     def _summary(self) -> tuple[str, list[str]]:
@@ -375,6 +407,8 @@ class IndexResult(PanelResult[IndexMethod]):
             f"roots: {format_items(roots, limit=5)}; "
             f"unscored (entity, node) pairs: {len(self._reasons)}",
         ]
+        if len(self._reference_rows):
+            lines.append(f"reference rows (not ranked): {format_items(self.reference_entities)}")
         if m.imputation is not None and self._imputed is not None:
             lines.append(
                 f"imputed: {int(self._imputed.to_numpy().sum())} cell(s) by "
@@ -391,7 +425,7 @@ class IndexResult(PanelResult[IndexMethod]):
 
 
 # keyword arguments of compute_index that are not IndexMethod parameters
-_KEYWORDS: tuple[str, ...] = ("year", "entities")
+_KEYWORDS: tuple[str, ...] = ("year", "entities", "entity_table")
 
 
 def compute_index(
@@ -401,6 +435,7 @@ def compute_index(
     *,
     year: int,
     entities: Iterable[str] | None = None,
+    entity_table: Entities | None = None,
     **overrides: Any,
 ) -> IndexResult:
     """Compute a cross-sectional composite index at one year.
@@ -418,6 +453,11 @@ def compute_index(
         The cross-section to score.
     entities : iterable of str, optional
         Restrict to these entities (default: all entities of the panel).
+    entity_table : Entities, optional
+        The entities table (:class:`govindex.entities.Entities`): its aggregates and
+        totals are reference rows, normalised with the statistics of the other rows
+        (minimum and maximum, mean and spread, ranks), scored, not ranked (``ranks``) and
+        listed in ``reference_rows``.
     **overrides
         :class:`IndexMethod` parameters that replace those of ``method``:
 
@@ -475,8 +515,10 @@ def compute_index(
     y = work.year_index(inputs.year)
     raw = inputs.gather(work.values[:, :, y])
     base, imputed, report = impute_and_treat(raw, work, y, inputs.positions, leaves, method)
+    kinds = reference_kinds(entity_table, work.entities)
+    fit = (kinds == "").to_numpy()
     treated, normalized = normalize_indicators(
-        base, catalog, leaves, method, entities=work.entities
+        base, catalog, leaves, method, entities=work.entities, fit=None if fit.all() else fit
     )
     scores, cov, low = rollup(
         normalized,
@@ -487,7 +529,7 @@ def compute_index(
         entities=work.entities,
     )
     ent = work.entities
-    score_df, cov_df, reasons = _node_tables(scores, cov, low, catalog, ent, method.coverage)
+    score_df, cov_df, reasons = node_tables(scores, cov, low, catalog, ent, method.coverage)
     ind = pd.Index(leaves, name="indicator")
     return IndexResult(
         year=inputs.year,
@@ -499,10 +541,13 @@ def compute_index(
         scores=score_df,
         coverage=cov_df,
         reasons=reasons,
-        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
+        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint}
+        | ({} if entity_table is None else {"entities": entity_table.fingerprint}),
         panel=panel,
         imputed=pd.DataFrame(imputed, index=ent, columns=ind, copy=False),
         treatment=report,
+        reference_rows=reference_table(kinds),
+        options={} if entity_table is None else {"entity_table": entity_table},
     )
 
 
@@ -537,54 +582,3 @@ def impute_and_treat(
     table = report_frame(rep, work.entities, leaves)
     warn_treatment(table, stacklevel=4)
     return base, imputed, table
-
-
-def _node_tables(
-    scores: FloatArray,
-    cov: FloatArray,
-    low: np.ndarray,
-    catalog: Catalog,
-    ent: pd.Index,
-    threshold: float,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Entity × node scores, entity × parent coverage and the reasons of missing scores."""
-    nodes = pd.Index(catalog.codes, name="node")
-    leaves = set(catalog.indicators)
-    parents = [c for c in catalog.codes if c not in leaves]
-    parent_pos = nodes.get_indexer(pd.Index(parents))
-    # the arrays are fresh and owned by the result: wrap them without another copy
-    score_df = pd.DataFrame(scores, index=ent, columns=nodes, copy=False)
-    cov_df = pd.DataFrame(cov[:, parent_pos], index=ent, columns=pd.Index(parents, name="node"))
-    reasons = _reasons(
-        score_df.loc[:, parents],
-        cov_df,
-        pd.DataFrame(low[:, parent_pos], index=ent, columns=parents),
-        threshold,
-    )
-    return score_df, cov_df, reasons
-
-
-def _reasons(
-    scores: pd.DataFrame, cov: pd.DataFrame, low: pd.DataFrame, threshold: float
-) -> pd.DataFrame:
-    """Tidy table of (entity, node) pairs without a score and why."""
-    missing = scores.isna().to_numpy()
-    e, n = np.nonzero(missing)
-    share = cov.to_numpy()[e, n]
-    is_low = low.to_numpy()[e, n]
-    text = np.where(
-        is_low,
-        np.char.add(
-            np.char.add("coverage ", np.char.mod("%.2f", np.nan_to_num(share))),
-            f" below threshold {threshold:.2f}",
-        ),
-        np.where(share == 0, "no child has data", "aggregate undefined"),
-    )
-    return pd.DataFrame(
-        {
-            "entity": scores.index.to_numpy()[e],
-            "node": scores.columns.to_numpy()[n],
-            "coverage": share,
-            "reason": text,
-        }
-    )

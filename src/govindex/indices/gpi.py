@@ -27,7 +27,7 @@ from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog
 from govindex.entities import Entities
 from govindex.exceptions import MethodError, format_items
-from govindex.indices.base import PanelResult
+from govindex.indices.base import TreeResult
 from govindex.indices.composite import rollup
 from govindex.indices.gpi_tables import Assessment, changes_table, flag_imputed, scores_table
 from govindex.indices.gpi_window import (
@@ -37,10 +37,9 @@ from govindex.indices.gpi_window import (
     flag_breaks,
     flag_reference,
     record_inputs,
-    reference_kinds,
     window_values,
 )
-from govindex.indices.inputs import IndexInputs, index_inputs
+from govindex.indices.inputs import IndexInputs, index_inputs, reference_kinds
 from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage, check_number
 from govindex.panel import Panel
 from govindex.prepare.impute import check_imputation_spec
@@ -187,7 +186,7 @@ def effective_weights(catalog: Catalog) -> pd.Series:
     return pd.Series(out, index=share.index, name="weight")
 
 
-class PerformanceResult(PanelResult[GPIMethod]):
+class PerformanceResult(TreeResult[GPIMethod]):
     """Immutable result of :func:`performance_index` (the :class:`~govindex.results.Result`
     protocol); every frame is handed out as a read-only copy.
 
@@ -278,6 +277,10 @@ class PerformanceResult(PanelResult[GPIMethod]):
     changes = HandOut[pd.DataFrame]("_changes")
     node_scores = HandOut[pd.DataFrame]("_node_scores")
     node_coverage = HandOut[pd.DataFrame]("_node_coverage")
+
+    def _entity_roots(self, entities: pd.Index) -> pd.Series:
+        """Entity → the root of its indicator set (``scores['root']``)."""
+        return self._scores["root"].reindex(entities).astype("object")
 
     @cached_property
     def _raw(self) -> pd.DataFrame:

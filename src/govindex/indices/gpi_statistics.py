@@ -42,8 +42,8 @@ from govindex.catalog import Catalog
 from govindex.entities import Entities
 from govindex.exceptions import MethodError, format_items
 from govindex.indices.gpi import GPIMethod
-from govindex.indices.gpi_window import assign_roots, change_rules, reference_kinds, window_values
-from govindex.indices.inputs import IndexInputs, index_inputs
+from govindex.indices.gpi_window import assign_roots, change_rules, window_values
+from govindex.indices.inputs import IndexInputs, index_inputs, reference_kinds
 from govindex.panel import Panel
 from govindex.prepare.breaks import (
     BREAK_THRESHOLD,

@@ -9,9 +9,9 @@
   explains (``series break: …`` in ``.changes['flags']``) and warns with a
   :class:`~govindex.exceptions.DataWarning` naming entity, indicator, year and jump;
   :func:`govindex.indices.risk.risk_areas` leaves those changes out by default;
-* :func:`reference_kinds` tells the reference rows (aggregates, totals of an
-  :class:`~govindex.entities.Entities` table): scored, flagged, never ranked, never in
-  the default cap;
+* :func:`~govindex.indices.inputs.reference_kinds` (shared by the indices) tells the
+  reference rows (aggregates, totals of an :class:`~govindex.entities.Entities` table):
+  scored, flagged, never ranked, never in the default cap;
 * :func:`record_inputs` gives the fingerprints and options a result keeps.
 """
 
@@ -46,7 +46,6 @@ __all__ = [
     "flag_breaks",
     "flag_reference",
     "record_inputs",
-    "reference_kinds",
     "window_values",
 ]
 
@@ -103,34 +102,6 @@ def change_rules(
         cap_given = np.where(kept, cap_given, np.nan)
         tol_given = np.where(kept, tol_given, np.nan)
     return rules, cap_given, tol_given
-
-
-def reference_kinds(entity_table: Entities | None, entities: pd.Index) -> pd.Series:
-    """The kind of each entity that is a reference row (``""`` for the others).
-
-    Warns (:class:`~govindex.exceptions.DataWarning`) about entities missing from the
-    table: they are treated as ordinary, ranked entities.
-    """
-    if entity_table is None:
-        return pd.Series("", index=entities, dtype="str")
-    if not isinstance(entity_table, Entities):
-        raise MethodError(
-            "entity_table must be an Entities table (see govindex.read_entities or "
-            f"Entities.from_frame); got {type(entity_table).__name__}"
-        )
-    missing = entity_table.missing(entities)
-    if missing:
-        warnings.warn(
-            listing_warning(
-                DataWarning,
-                "entit(y/ies) {items} of the panel are not in the entities table; they are "
-                "ranked like bodies and regions (add them to the table with their kind)",
-                missing,
-            ),
-            stacklevel=3,
-        )
-    kinds = entity_table.kinds(entities)
-    return kinds.where(entity_table.is_reference(entities), "").astype("str")
 
 
 def find_breaks(

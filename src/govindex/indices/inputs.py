@@ -10,6 +10,7 @@ leaves.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -20,10 +21,11 @@ import pandas as pd
 from govindex._arrays import is_int
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.catalog import Catalog, require_catalog
-from govindex.exceptions import MethodError, PanelError, format_items
+from govindex.entities import Entities
+from govindex.exceptions import DataWarning, MethodError, PanelError, format_items, listing_warning
 from govindex.panel import Panel, require_panel
 
-__all__ = ["IndexInputs", "check_year", "index_inputs"]
+__all__ = ["IndexInputs", "check_year", "index_inputs", "reference_kinds"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,3 +193,55 @@ def index_inputs(
     leaves = list(catalog.indicators)
     positions = np.asarray(work.indicators.get_indexer(pd.Index(leaves)), dtype=np.int64)
     return IndexInputs(panel=work, year=checked, leaves=leaves, positions=positions)
+
+
+def reference_kinds(entity_table: Entities | None, entities: pd.Index) -> pd.Series:
+    """The kind of each entity that is a reference row (``""`` for the others).
+
+    The reference rows of an index are the aggregates and totals of its entities table
+    (:class:`~govindex.entities.Entities`): scored and flagged, but never ranked and never
+    part of the statistics of the other rows (caps, min/max, mean and spread, ranks).
+
+    Parameters
+    ----------
+    entity_table : Entities or None
+        The ``entity_table`` of the index (None: no reference rows); anything else is a
+        :class:`~govindex.exceptions.MethodError`.
+    entities : Index
+        The entity codes of the computation.
+
+    Returns
+    -------
+    Series
+        Indexed by ``entities``: ``"aggregate"`` or ``"total"``, ``""`` for the others.
+        Entities missing from the table are ordinary entities, named in a
+        :class:`~govindex.exceptions.DataWarning`.
+
+    Examples
+    --------
+    >>> table = Entities.from_frame(pd.DataFrame({"code": ["KAZ", "OED"],
+    ...                                           "kind": ["country", "aggregate"]}))
+    >>> reference_kinds(table, pd.Index(["KAZ", "OED"])).tolist()
+    ['', 'aggregate']
+    """
+    if entity_table is None:
+        return pd.Series("", index=entities, dtype="str")
+    if not isinstance(entity_table, Entities):
+        raise MethodError(
+            "entity_table must be an Entities table (see govindex.read_entities or "
+            f"Entities.from_frame); got {type(entity_table).__name__}"
+        )
+    missing = entity_table.missing(entities)
+    if missing:
+        warnings.warn(
+            listing_warning(
+                DataWarning,
+                "entit(y/ies) {items} of the panel are not in the entities table; they count "
+                "as ordinary entities, ranked like bodies, regions and countries (add them to "
+                "the table with their kind)",
+                missing,
+            ),
+            stacklevel=3,
+        )
+    kinds = entity_table.kinds(entities)
+    return kinds.where(entity_table.is_reference(entities), "").astype("str")

@@ -23,10 +23,13 @@ from govindex._numerics import exponent_of
 from govindex._typing import FloatArray
 from govindex.aggregate import parse_aggregation
 from govindex.catalog import Catalog, require_catalog
+from govindex.entities import Entities
 from govindex.exceptions import DataWarning, MethodError, PanelError, format_items
 from govindex.indices._npi_steps import (
     balanced_basket,
     basket_message,
+    check_reference_rows,
+    choose_root,
     coverage_message,
     fill_message,
     fill_values,
@@ -37,7 +40,7 @@ from govindex.indices._npi_steps import (
     roll_up,
 )
 from govindex.indices.base import PanelResult
-from govindex.indices.inputs import IndexInputs, index_inputs
+from govindex.indices.inputs import IndexInputs, index_inputs, reference_kinds
 from govindex.methods import DEFAULT_COVERAGE, Method, check_coverage, check_number
 from govindex.panel import Panel
 from govindex.results import HandOut, handout, handout_all
@@ -276,6 +279,7 @@ class ProgressResult(PanelResult[NPIMethod]):
     _nodes_reference: pd.DataFrame
     _nodes_base: pd.DataFrame
     _input_catalog: Catalog
+    _options: dict[str, Any]
 
     def __init__(
         self,
@@ -290,6 +294,7 @@ class ProgressResult(PanelResult[NPIMethod]):
         fingerprints: Mapping[str, str],
         panel: Panel | None = None,
         input_catalog: Catalog | None = None,
+        options: Mapping[str, Any] | None = None,
     ) -> None:
         self._keep_inputs(year, method, catalog, fingerprints, panel)
         self._store(
@@ -298,7 +303,13 @@ class ProgressResult(PanelResult[NPIMethod]):
             _nodes_reference=nodes_reference,
             _nodes_base=nodes_base,
             _input_catalog=catalog if input_catalog is None else input_catalog,
+            _options=dict(options or {}),
         )
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """Options of the call besides the method: ``entity_table`` (when given)."""
+        return dict(self._options)
 
     scores = HandOut[pd.DataFrame]("_scores")
     indicators = HandOut[pd.DataFrame]("_indicators")
@@ -355,7 +366,9 @@ class ProgressResult(PanelResult[NPIMethod]):
         :class:`NPIMethod` replacing every method parameter) and ``catalog`` to swap
         the catalog. Without changes it equals a fresh computation bit for bit.
         """
-        return self._recompute(progress_index, changes, catalog=self._input_catalog, fixed={})
+        return self._recompute(
+            progress_index, changes, catalog=self._input_catalog, fixed=self._options
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy per-indicator table (same as :attr:`indicators`)."""
@@ -365,13 +378,13 @@ class ProgressResult(PanelResult[NPIMethod]):
         return {"npi_scores": self._scores, "npi_indicators": self._indicators}
 
     def _summary(self) -> tuple[str, list[str]]:
-        m = self._method
-        ref = _reference_label(m)
+        m, table = self._method, self._options.get("entity_table")
+        ref, country = _reference_label(m, table), _named(m.country, table)
         n_all = self._indicators["indicator"].nunique()
         s, pos = self._scores, self._scores.index.get_loc(self._year)
         n_ref, n_base = (int(s[c].to_numpy()[pos]) for c in ("n_reference", "n_base"))
         lines = [
-            f"{m.country} in {self._year}: NPI vs reference ({ref}) = {self.npi_reference:.1f} "
+            f"{country} in {self._year}: NPI vs reference ({ref}) = {self.npi_reference:.1f} "
             f"on {n_ref} of {n_all} indicators, vs {m.base_year} = "
             f"{self.npi_base:.1f} on {n_base}",
             f"{len(self._scores)} years, {n_all} indicators, caps {m.cap}, "
@@ -382,29 +395,19 @@ class ProgressResult(PanelResult[NPIMethod]):
         return "ProgressResult (NPI)", lines
 
 
-def _reference_label(method: NPIMethod) -> str:
+def _reference_label(method: NPIMethod, table: Entities | None = None) -> str:
     ref = method.reference
-    return ref if isinstance(ref, str) else f"mean of {len(ref)} members"
+    return _named(ref, table) if isinstance(ref, str) else f"mean of {len(ref)} members"
 
 
-def _choose_root(catalog: Catalog, root: str | None) -> str:
-    if root is not None:
-        if root not in catalog.roots:
-            raise MethodError(
-                f"root {root!r} is not a root of the catalog; roots: {format_items(catalog.roots)}"
-            )
-        return root
-    if len(catalog.roots) == 1:
-        return catalog.roots[0]
-    if "NPI" in catalog.roots:
-        return "NPI"
-    raise MethodError(
-        f"the catalog has several roots ({format_items(catalog.roots)}); pass root=..."
-    )
+def _named(code: str, table: Entities | None) -> str:
+    """``code``, or ``"name (code)"`` with the entities table's name."""
+    name = code if table is None else table.name(code)
+    return code if name == code else f"{name} ({code})"
 
 
 # keyword arguments of progress_index that are not NPIMethod parameters
-_KEYWORDS: tuple[str, ...] = ("year",)
+_KEYWORDS: tuple[str, ...] = ("year", "entity_table")
 
 
 def progress_index(
@@ -413,6 +416,7 @@ def progress_index(
     method: NPIMethod | None = None,
     *,
     year: int,
+    entity_table: Entities | None = None,
     **overrides: Any,
 ) -> ProgressResult:
     """Compute the National Progress Index of a country for every reported year.
@@ -429,6 +433,12 @@ def progress_index(
         ``reference`` must be given as keyword arguments.
     year : int
         Assessment year (headline values; must have data).
+    entity_table : Entities, optional
+        The entities table (:class:`govindex.entities.Entities`, e.g.
+        :func:`govindex.datasets.load_wdi_entities`): its names label the result, and its
+        aggregates and totals (``OED``) are only ever the reference: as the ``country``,
+        or among the members of a reference mean, they are a
+        :class:`~govindex.exceptions.MethodError`.
     **overrides
         :class:`NPIMethod` parameters that replace those of ``method``:
 
@@ -483,9 +493,12 @@ def progress_index(
     """
     NPIMethod.check_names(overrides, also=_KEYWORDS)
     method = NPIMethod.build(method, **overrides)
-    method = method.replace(root=_choose_root(require_catalog(catalog), method.root))
+    method = method.replace(root=choose_root(require_catalog(catalog), method.root))
     tree = catalog.subtree(str(method.root))
     inputs = index_inputs(panel, tree, year=year, strict=False)
+    given = method.reference
+    codes = [method.country, *([given] if isinstance(given, str) else given)]
+    check_reference_rows(reference_kinds(entity_table, pd.Index(dict.fromkeys(codes))), method)
     year = inputs.year
     x_own, ref_own = _series(inputs, method)
     if inputs.missing:
@@ -534,9 +547,11 @@ def progress_index(
         indicators=indicators,
         nodes_reference=pd.DataFrame(nodes_r, index=y_index, columns=node_cols),
         nodes_base=pd.DataFrame(nodes_b, index=y_index, columns=node_cols),
-        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint},
+        fingerprints={"panel": panel.fingerprint, "catalog": catalog.fingerprint}
+        | ({} if entity_table is None else {"entities": entity_table.fingerprint}),
         panel=panel,
         input_catalog=catalog,
+        options={} if entity_table is None else {"entity_table": entity_table},
     )
 
 

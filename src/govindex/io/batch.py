@@ -19,7 +19,8 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from govindex._provenance import (
 )
 from govindex._version import __version__
 from govindex.catalog import Catalog
-from govindex.exceptions import ConfigError, GovindexError, PanelError, RunFolderError
+from govindex.exceptions import ConfigError, GovindexError, RunFolderError
 from govindex.indices.gpi import performance_index
 from govindex.indices.npi import progress_index
 from govindex.io.config import GPISpec, NPISpec, OperationalSpec, RunConfig, read_config
@@ -71,16 +72,25 @@ class RunOutput:
         return self._staging
 
 
-def _load_catalog(path: Path, where: str) -> Catalog:
+@contextmanager
+def _section(where: str, detail: str = "") -> Iterator[None]:
+    """A govindex error raised inside names the section first: ``[gpi.local] …``."""
     try:
-        return read_catalog(path)
+        yield
     except GovindexError as exc:
-        raise ConfigError(f"[{where}] {exc}") from None
+        if str(exc).startswith(f"[{where}]"):
+            raise
+        raise type(exc)(f"[{where}] {detail}{exc}") from None
+
+
+def _load_catalog(path: Path, where: str) -> Catalog:
+    with _section(where):
+        return read_catalog(path)
 
 
 def _load_panel(spec: GPISpec | NPISpec, catalog: Catalog, where: str, **filters: Any) -> Panel:
     """The panel of one computation (only the rows it needs); errors name the section."""
-    try:
+    with _section(where):
         return read_panel(
             spec.panel,
             indicators=catalog.indicators,
@@ -88,12 +98,10 @@ def _load_panel(spec: GPISpec | NPISpec, catalog: Catalog, where: str, **filters
             na_values=spec.na_values,
             **filters,
         )
-    except PanelError as exc:
-        raise PanelError(f"[{where}] {exc}") from None
 
 
 def _gpi_inputs(spec: GPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
-    where = f"gpi.{spec.name}"
+    where = spec.where
     catalog = _load_catalog(spec.catalog, where)
     window = int(spec.method.window)
     needed = sorted({y - k for y in years for k in range(window + 1)})
@@ -102,7 +110,7 @@ def _gpi_inputs(spec: GPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
 
 
 def _npi_inputs(spec: NPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
-    where = "npi" if spec.name == "npi" else f"npi.{spec.name}"
+    where = spec.where
     catalog = _load_catalog(spec.catalog, where)
     required = [*years, spec.method.base_year]
     return _load_panel(spec, catalog, where, max_year=max(years), require_years=required), catalog
@@ -168,10 +176,10 @@ def _input_fingerprints(spec: GPISpec | NPISpec, panel: Panel, catalog: Catalog)
         "panel_file": _file_checksum(spec.panel),
         "catalog_file": _file_checksum(spec.catalog),
     }
-    if isinstance(spec, GPISpec):
-        for key, path in (("entities", spec.entities), ("lineage", spec.lineage)):
-            if path is not None:
-                out[f"{key}_file"] = _file_checksum(path)
+    lineage = spec.lineage if isinstance(spec, GPISpec) else None
+    for key, path in (("entities", spec.entities), ("lineage", lineage)):
+        if path is not None:
+            out[f"{key}_file"] = _file_checksum(path)
     return out
 
 
@@ -266,17 +274,20 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         for g in cfg.gpi:
             panel, catalog = _gpi_inputs(g, cfg.years)
             fingerprints[f"gpi.{g.name}"] = _input_fingerprints(g, panel, catalog)
-            extra = _gpi_options(g, panel)
+            with _section(g.where):
+                extra = _gpi_options(g, panel)
             for year in cfg.years:
-                res = performance_index(
-                    panel, catalog, g.method, year=year, roots=g.roots, **extra
-                )
+                with _section(g.where):
+                    res = performance_index(
+                        panel, catalog, g.method, year=year, roots=g.roots, **extra
+                    )
+                    risks = res.risk_areas()
                 out.results[("gpi", g.name, year)] = res
                 folder = cfg.output / str(year)
                 for table_name, table in (
                     ("scores", res.scores),
                     ("changes", res.changes),
-                    ("risks", res.risk_areas()),
+                    ("risks", risks),
                 ):
                     _write(
                         table,
@@ -288,8 +299,13 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
         for n in cfg.npi:
             panel, catalog = _npi_inputs(n, cfg.years)
             fingerprints[f"npi.{n.name}"] = _input_fingerprints(n, panel, catalog)
+            with _section(n.where):
+                entity_table = n.load_entities()
             for year in cfg.years:
-                res_n = progress_index(panel, catalog, n.method, year=year)
+                with _section(n.where):
+                    res_n = progress_index(
+                        panel, catalog, n.method, year=year, entity_table=entity_table
+                    )
                 out.results[("npi", n.name, year)] = res_n
                 folder = cfg.output / str(year)
                 for table_name, table in (
@@ -334,23 +350,19 @@ def _run_operational(
 
     where = f"operational.{o.name}"
     years = o.years or cfg.years
-    try:
+    with _section(where):
         inputs = read_table(o.inputs, error=ConfigError)
-    except ConfigError as exc:
-        raise ConfigError(f"[{where}] {exc}") from None
     fingerprints[where] = {"inputs": fingerprint_frame(inputs)}
     fingerprints[where].update(
         {f"{k}_file": _file_checksum(p) for k, p in _operational_files(o).items()}
     )
-    try:
+    with _section(where):
         registers = OfficeRegisters.read(
             appeals=o.appeals,
             verification=o.verification,
             recommendations=o.recommendations,
             lineage=o.lineage,
         )
-    except GovindexError as exc:
-        raise type(exc)(f"[{where}] {exc}") from None
     if registers.appeals is not None:  # the register as read, with the materials' SHA-256
         fingerprints[where]["appeals"] = registers.appeals.provenance["fingerprint"]
     done = {}
@@ -364,9 +376,9 @@ def _run_operational(
                 )
         else:
             rows = inputs
-        card = read_scorecard(o.scorecard, year=year)
         commission = o.for_year("commission", year, len(years))
-        try:
+        with _section(where, f"{year}: "):
+            card = read_scorecard(o.scorecard, year=year)
             res = registers.assess(
                 card,
                 rows.reset_index(drop=True),
@@ -382,8 +394,6 @@ def _run_operational(
                     else read_table(commission.conclusions, error=ConfigError),
                 },
             )
-        except GovindexError as exc:
-            raise type(exc)(f"[{where}] {year}: {exc}") from None
         out.results[("operational", o.name, year)] = done[year] = res
         meta = {"run": cfg.name, "name": o.name, "index": "operational", "year": year}
         for table_name, table in res.tables().items():
@@ -398,7 +408,8 @@ def _run_operational(
     last = max(years)
     extra: dict[str, Any] = {}
     if len(done) > 1:
-        history = compare_years(done, lineage=registers.lineage)
+        with _section(where):
+            history = compare_years(done, lineage=registers.lineage)
         out.results[("operational_history", o.name, last)] = history
         extra["history"] = (history.totals, history.provenance)
     if registers.recommendations is not None:
@@ -406,7 +417,8 @@ def _run_operational(
         out.results[("recommendations", o.name, last)] = recs
         table = recs.table
         if o.monitored_on is not None:
-            table = table.assign(status_on=recs.status_on(o.monitored_on))
+            with _section(where):
+                table = table.assign(status_on=recs.status_on(o.monitored_on))
         extra["recommendations"] = (
             table,
             {**recs.provenance, "monitored_on": str(o.monitored_on)},

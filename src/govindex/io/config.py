@@ -21,6 +21,7 @@ Example::
     catalog = "npi_catalog.csv"
     country = "DMO"               # NPIMethod parameters
     reference = "OECD"
+    entities = "entities.csv"     # optional: names; aggregates only ever the reference
 
     [operational.local]
     scorecard = "local"           # "central", "local" or a path
@@ -46,18 +47,26 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import types
-import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from govindex.entities import Entities
-from govindex.exceptions import ConfigError, GovindexError, closest_name, format_items
+from govindex.exceptions import ConfigError, format_items
 from govindex.indices.gpi import GPIMethod
 from govindex.indices.npi import NPIMethod
+from govindex.io._config_operational import operational_dict, operational_section
+from govindex.io._config_values import (
+    check_keys,
+    code_list,
+    existing_file,
+    method_from,
+    na_values_of,
+    named_sections,
+    read_optional,
+    table_of,
+)
 from govindex.methods import Method
 from govindex.panel import MAX_YEAR_SPAN
 from govindex.prepare.lineage import Lineage
@@ -73,9 +82,6 @@ __all__ = [
 ]
 
 _INDICES = ("gpi", "npi", "operational")
-M = TypeVar("M", bound=Method)
-#: A section name becomes part of file names: one path component, letters and digits.
-_SECTION_NAME = re.compile(r"\w[\w.-]{0,63}")
 
 
 def parse_years(value: object) -> tuple[int, ...]:
@@ -181,25 +187,13 @@ class GPISpec:
 
     def load_entities(self) -> Entities | None:
         """The entities table of the section (None if not given); errors name the section."""
-        if self.entities is None:
-            return None
-        from govindex.io.read import read_entities
-
-        try:
-            return read_entities(self.entities)
-        except GovindexError as exc:
-            raise ConfigError(f"[{self.where}] entities: {exc}") from None
+        return _entities(self.entities, self.where)
 
     def load_lineage(self) -> Lineage | None:
         """The lineage of the section (None if not given); errors name the section."""
-        if self.lineage is None:
-            return None
         from govindex.io.read import read_lineage
 
-        try:
-            return read_lineage(self.lineage)
-        except GovindexError as exc:
-            raise ConfigError(f"[{self.where}] lineage: {exc}") from None
+        return read_optional(self.lineage, read_lineage, self.where, "lineage")
 
     def select(self, codes: Iterable[str]) -> list[str] | None:
         """The entities to compute among a panel's ``codes`` (None: all of them).
@@ -236,6 +230,10 @@ class NPISpec:
         The method parameters as written in the configuration (see :class:`GPISpec`).
     na_values : tuple of str
         Words that mark a missing value in the panel file (see :class:`GPISpec`).
+    entities : Path or None
+        The entities table (:func:`govindex.read_entities`), if given: its names label
+        the result and its aggregates are only ever the reference (``entity_table`` of
+        :func:`~govindex.progress_index`).
     """
 
     name: str
@@ -244,6 +242,22 @@ class NPISpec:
     method: NPIMethod
     written: Mapping[str, Any] = field(default_factory=dict)
     na_values: tuple[str, ...] = ()
+    entities: Path | None = None
+
+    @property
+    def where(self) -> str:
+        """The section's name in messages: ``npi`` or ``npi.<name>``."""
+        return "npi" if self.name == "npi" else f"npi.{self.name}"
+
+    def load_entities(self) -> Entities | None:
+        """The entities table of the section (None if not given); errors name the section."""
+        return _entities(self.entities, self.where)
+
+
+def _entities(path: Path | None, where: str) -> Entities | None:
+    from govindex.io.read import read_entities
+
+    return read_optional(path, read_entities, where, "entities")
 
 
 @dataclass(frozen=True)
@@ -296,7 +310,7 @@ class OperationalSpec:
         if None in per_year:
             if n_years != 1:
                 raise ConfigError(
-                    f"[operational.{self.name}]: {key} is given once but the section computes "
+                    f"[operational.{self.name}] {key} is given once but the section computes "
                     f"{n_years} years; give one per year, e.g. {key} = {{ {year} = ... }}"
                 )
             return per_year[None]
@@ -369,10 +383,11 @@ class RunConfig:
                     "catalog": rel(s.catalog),
                     **_recorded(s.method, s.written),
                     **({"na_values": list(s.na_values)} if s.na_values else {}),
+                    **({"entities": rel(s.entities)} if s.entities else {}),
                 }
                 for s in self.npi
             },
-            "operational": {s.name: _operational_dict(s, rel) for s in self.operational},
+            "operational": {s.name: operational_dict(s, rel) for s in self.operational},
         }
 
     @classmethod
@@ -391,58 +406,25 @@ class RunConfig:
                 f"unknown index or section {format_items(unknown)}; "
                 f"expected 'run' and any of {format_items(_INDICES)}"
             )
-        run = _table(data.get("run", {}), "run")
-        _keys(run, "run", ("name", "output", "years"), required=("years",))
+        run = table_of(data.get("run", {}), "run")
+        check_keys(run, "run", ("name", "output", "years"), required=("years",))
         name = str(run.get("name", source.stem if source else "run"))
         output = base / str(run.get("output", "results"))
         years = parse_years(run["years"])
-        gpi = tuple(_gpi(n, t, base) for n, t in _named(data.get("gpi"), "gpi"))
+        gpi = tuple(_gpi(n, t, base) for n, t in named_sections(data.get("gpi"), "gpi"))
         npi = tuple(
-            _npi(n, t, base) for n, t in _named(data.get("npi"), "npi", single_keys=("panel",))
+            _npi(n, t, base)
+            for n, t in named_sections(data.get("npi"), "npi", single_keys=("panel",))
         )
         ops = tuple(
-            _operational(n, t, base) for n, t in _named(data.get("operational"), "operational")
+            operational_section(n, t, base)
+            for n, t in named_sections(data.get("operational"), "operational")
         )
         if not (gpi or npi or ops):
             raise ConfigError(
                 "the configuration computes nothing: add a [gpi.<name>], [npi] or [operational.<name>] table"
             )
         return cls(name, output, years, gpi, npi, ops, source)
-
-
-def _operational_dict(s: OperationalSpec, rel: Callable[[Path], str]) -> dict[str, Any]:
-    """The TOML-like form of an operational section (paths relative, dates ISO)."""
-
-    def per_year(values: Mapping[int | None, Any], conv: Callable[[Any], Any]) -> Any:
-        return (
-            conv(values[None]) if None in values else {str(y): conv(v) for y, v in values.items()}
-        )
-
-    def commission(c: CommissionSpec) -> dict[str, Any]:
-        out = {
-            "decided_on": c.decided_on.isoformat(),
-            "protocol": c.protocol,
-            "members": list(c.members),
-        }
-        return {**out, "conclusions": rel(c.conclusions)} if c.conclusions else out
-
-    out: dict[str, Any] = {
-        "scorecard": s.scorecard
-        if s.scorecard in ("central", "local")
-        else rel(Path(s.scorecard)),
-        "inputs": rel(s.inputs),
-        **({"years": list(s.years)} if s.years else {}),
-    }
-    if s.published_on:
-        out["published_on"] = per_year(s.published_on, lambda d: d.isoformat())
-    for key in ("verification", "appeals", "recommendations", "lineage"):
-        if getattr(s, key) is not None:
-            out[key] = rel(getattr(s, key))
-    if s.commission:
-        out["commission"] = per_year(s.commission, commission)
-    if s.monitored_on is not None:
-        out["monitored_on"] = s.monitored_on.isoformat()
-    return out
 
 
 def _recorded(method: Method, written: Mapping[str, Any]) -> dict[str, Any]:
@@ -455,182 +437,35 @@ def _recorded(method: Method, written: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _method(cls: type[M], written: Mapping[str, Any], where: str) -> M:
-    """The method object of a configuration table; a bad parameter is a ConfigError."""
-    hints = typing.get_type_hints(cls)
-    for key, value in written.items():
-        if key in hints and not _fits(value, hints[key]):
-            raise ConfigError(
-                f"[{where}]: {key} = {value!r} is not {_describe(hints[key])}; see the "
-                f"parameters of {cls.__name__}"
-            )
-    if "window" in written and written["window"] > MAX_YEAR_SPAN:
-        raise ConfigError(
-            f"[{where}]: window = {written['window']} years is longer than any panel "
-            f"(at most {MAX_YEAR_SPAN} years); the GPI's window is e.g. 3"
-        )
-    try:
-        return cls.from_dict(written)
-    except GovindexError as exc:
-        raise ConfigError(f"[{where}]: {exc}") from None
-
-
-def _fits(value: object, hint: Any) -> bool:
-    """Whether a TOML value can stand for a parameter of type ``hint`` (arrays for tuples)."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if hint is Any:
-        return True
-    if origin in (typing.Union, types.UnionType):
-        return any(_fits(value, a) for a in args)
-    if origin is typing.Literal:  # the right type; the method names the allowed values
-        return any(type(value) is type(a) for a in args)
-    if hint is type(None):
-        return value is None
-    if hint is bool:
-        return isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if hint is str:
-        return isinstance(value, str)
-    if origin is tuple:
-        if not isinstance(value, list | tuple):
-            return False
-        if len(args) == 2 and args[1] is Ellipsis:
-            return all(_fits(v, args[0]) for v in value)
-        return len(value) == len(args) and all(
-            _fits(v, a) for v, a in zip(value, args, strict=True)
-        )
-    if origin in (Mapping, dict):
-        return isinstance(value, dict)
-    return True  # a type this check does not know: the method's own validation decides
-
-
-def _describe(hint: Any) -> str:
-    """``hint`` in words, for an error message."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        return " or ".join(_describe(a) for a in args if a is not type(None))
-    if origin is typing.Literal:
-        return f"one of {format_items(args)}"  # pragma: no cover - the method's check names them
-    if origin is tuple:
-        plural = {bool: "true/false values", int: "integers", float: "numbers", str: "texts"}
-        what = plural.get(args[0], str(args[0]))
-        return f"a list of {what}" if args[-1] is Ellipsis else f"a list of {len(args)} {what}"
-    if origin in (Mapping, dict):
-        return "a table"
-    names = {bool: "true or false", int: "an integer", float: "a number", str: "a text"}
-    return names.get(hint, str(hint))
-
-
-def _table(value: object, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"[{where}] must be a table; got {type(value).__name__}")
-    return value
-
-
-def _keys(
-    table: Mapping[str, Any], where: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
-) -> None:
-    unknown = [k for k in table if k not in allowed]
-    if unknown:
-        named = ", ".join(
-            f"{k!r}" + (f" (did you mean {hint!r}?)" if (hint := closest_name(k, allowed)) else "")
-            for k in unknown
-        )
-        raise ConfigError(
-            f"[{where}]: unknown key(s) {named}; allowed: {format_items(allowed, limit=50)}"
-        )
-    missing = [k for k in required if k not in table]
-    if missing:
-        raise ConfigError(f"[{where}]: missing required key(s) {format_items(missing)}")
-
-
-def _named(
-    value: object, kind: str, single_keys: tuple[str, ...] = ()
-) -> list[tuple[str, dict[str, Any]]]:
-    if value is None:
-        return []
-    table = _table(value, kind)
-    if single_keys and any(k in table for k in single_keys):
-        return [(kind, table)]
-    out = []
-    for name, sub in table.items():
-        if not isinstance(sub, dict):
-            raise ConfigError(
-                f"[{kind}.{name}] must be a table (e.g. [{kind}.local] with panel = ...); got {sub!r}"
-            )
-        out.append((_section_name(kind, str(name)), sub))
-    if not out:
-        raise ConfigError(f"[{kind}] has no computations; add e.g. [{kind}.local]")
-    folded = [n.casefold() for n, _ in out]
-    clash = sorted(
-        {n for n, f in zip([n for n, _ in out], folded, strict=True) if folded.count(f) > 1}
-    )
-    if clash:
-        raise ConfigError(
-            f"[{kind}] names {format_items(clash)} differ only in upper/lower case; their "
-            "files would be one file on Windows and macOS: rename one"
-        )
-    return out
-
-
-def _section_name(kind: str, name: str) -> str:
-    """A section name, checked: it becomes part of the result files' names."""
-    if not _SECTION_NAME.fullmatch(name) or ".." in name:
-        raise ConfigError(
-            f"[{kind}.{name!r}]: a section name becomes part of file names; use letters, "
-            "digits, '_', '-' and '.' (no '/', '\\' or '..'), at most 64 characters"
-        )
-    return name
-
-
-def _file(base: Path, value: object, where: str, key: str) -> Path:
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"[{where}]: {key} must be a file path; got {value!r}")
-    path = base / value
-    if not path.exists():
-        raise ConfigError(f"[{where}]: {key} file not found: {path}")
-    return path
-
-
 _GPI_INPUTS = ("panel", "catalog", "roots", "entities", "lineage", "include", "exclude", "derive")
-
-
-def _codes(t: Mapping[str, Any], key: str, where: str, what: str) -> tuple[str, ...] | None:
-    value = t.get(key)
-    if value is None:
-        return None
-    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-        raise ConfigError(f"[{where}]: {key} must be a list of {what}; got {value!r}")
-    return tuple(value)
 
 
 def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
     where = f"gpi.{name}"
     keys = GPIMethod.parameters()
-    _keys(t, where, (*_GPI_INPUTS, "na_values", *keys), required=("panel", "catalog"))
+    check_keys(t, where, (*_GPI_INPUTS, "na_values", *keys), required=("panel", "catalog"))
     written = {k: t[k] for k in keys if k in t}
-    method = _method(GPIMethod, written, where)
-    roots = _codes(t, "roots", where, "catalog root codes")
+    method = method_from(GPIMethod, written, where)
+    roots = code_list(t, "roots", where, "catalog root codes")
     derive = t.get("derive", False)
     if not isinstance(derive, bool):
-        raise ConfigError(f"[{where}]: derive must be true or false; got {derive!r}")
+        raise ConfigError(f"[{where}] derive must be true or false; got {derive!r}")
     if derive and "lineage" not in t:
-        raise ConfigError(f'[{where}]: derive = true needs a lineage file (lineage = "...")')
+        raise ConfigError(f'[{where}] derive = true needs a lineage file (lineage = "...")')
     return GPISpec(
         name,
-        _file(base, t["panel"], where, "panel"),
-        _file(base, t["catalog"], where, "catalog"),
+        existing_file(base, t["panel"], where, "panel"),
+        existing_file(base, t["catalog"], where, "catalog"),
         method,
         roots or None,
         written,
-        na_values=_na_values(t, where),
-        entities=_file(base, t["entities"], where, "entities") if "entities" in t else None,
-        lineage=_file(base, t["lineage"], where, "lineage") if "lineage" in t else None,
-        include=_codes(t, "include", where, "entity codes"),
-        exclude=_codes(t, "exclude", where, "entity codes") or (),
+        na_values=na_values_of(t, where),
+        entities=existing_file(base, t["entities"], where, "entities")
+        if "entities" in t
+        else None,
+        lineage=existing_file(base, t["lineage"], where, "lineage") if "lineage" in t else None,
+        include=code_list(t, "include", where, "entity codes"),
+        exclude=code_list(t, "exclude", where, "entity codes") or (),
         derive=derive,
     )
 
@@ -638,128 +473,21 @@ def _gpi(name: str, t: dict[str, Any], base: Path) -> GPISpec:
 def _npi(name: str, t: dict[str, Any], base: Path) -> NPISpec:
     where = "npi" if name == "npi" else f"npi.{name}"
     keys = NPIMethod.parameters()
-    _keys(
+    check_keys(
         t,
         where,
-        ("panel", "catalog", "na_values", *keys),
+        ("panel", "catalog", "na_values", "entities", *keys),
         required=("panel", "catalog", "country", "reference"),
     )
     written = {k: t[k] for k in keys if k in t}
     return NPISpec(
         name,
-        _file(base, t["panel"], where, "panel"),
-        _file(base, t["catalog"], where, "catalog"),
-        _method(NPIMethod, written, where),
+        existing_file(base, t["panel"], where, "panel"),
+        existing_file(base, t["catalog"], where, "catalog"),
+        method_from(NPIMethod, written, where),
         written,
-        _na_values(t, where),
-    )
-
-
-def _na_values(t: Mapping[str, Any], where: str) -> tuple[str, ...]:
-    words = t.get("na_values", [])
-    if not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
-        raise ConfigError(
-            f"[{where}]: na_values must be a list of words, e.g. na_values = ['NA']; got {words!r}"
-        )
-    return tuple(words)
-
-
-_OPERATIONAL_KEYS = (
-    "scorecard",
-    "inputs",
-    "year",
-    "years",
-    "published_on",
-    "verification",
-    "appeals",
-    "commission",
-    "recommendations",
-    "monitored_on",
-    "lineage",
-)
-
-
-def _date(value: object, where: str, key: str) -> dt.date:
-    from govindex.operational._dates import as_date
-
-    try:
-        return as_date(value, key)
-    except GovindexError as exc:
-        raise ConfigError(f"[{where}]: {exc}") from None
-
-
-def _per_year(
-    value: object, where: str, key: str, one: Callable[[Any, str], Any]
-) -> dict[Any, Any]:
-    """``key = value`` for the section's one year, or ``key = { 2019 = value, ... }``."""
-    single = not isinstance(value, dict) or (key == "commission" and "decided_on" in value)
-    if single:
-        return {None: one(value, f"{where}.{key}")}
-    assert isinstance(value, dict)
-    bad = [k for k in value if not str(k).isdigit()]
-    if bad:
-        raise ConfigError(f"[{where}]: {key} per year needs year keys, found {format_items(bad)}")
-    return {int(k): one(v, f"{where}.{key}.{k}") for k, v in value.items()}
-
-
-def _commission(value: object, where: str, base: Path) -> CommissionSpec:
-    t = _table(value, where)
-    _keys(
-        t,
-        where,
-        ("decided_on", "protocol", "members", "conclusions"),
-        required=("decided_on", "protocol", "members"),
-    )
-    members = t["members"]
-    if not (isinstance(members, list) and members and all(isinstance(m, str) for m in members)):
-        raise ConfigError(f"[{where}]: members must be a list of names")
-    if not isinstance(t["protocol"], str | int) or isinstance(t["protocol"], bool):
-        raise ConfigError(f"[{where}]: protocol must be a text (the protocol number)")
-    conclusions = t.get("conclusions")
-    return CommissionSpec(
-        _date(t["decided_on"], where, "decided_on"),
-        str(t["protocol"]),
-        tuple(members),
-        None if conclusions is None else _file(base, conclusions, where, "conclusions"),
-    )
-
-
-def _operational(name: str, t: dict[str, Any], base: Path) -> OperationalSpec:
-    where = f"operational.{name}"
-    _keys(t, where, _OPERATIONAL_KEYS, required=("scorecard", "inputs"))
-    card = t["scorecard"]
-    if not isinstance(card, str):
-        raise ConfigError(f"[{where}]: scorecard must be 'central', 'local' or a path")
-    scorecard = (
-        card if card in ("central", "local") else str(_file(base, card, where, "scorecard"))
-    )
-    years = None
-    if "year" in t or "years" in t:
-        years = parse_years(t.get("years", t.get("year")))
-    paths = {
-        key: _file(base, t[key], where, key)
-        for key in ("verification", "appeals", "recommendations", "lineage")
-        if key in t
-    }
-    return OperationalSpec(
-        name,
-        scorecard,
-        _file(base, t["inputs"], where, "inputs"),
-        years,
-        published_on=_per_year(
-            t["published_on"], where, "published_on", lambda v, w: _date(v, w, "published_on")
-        )
-        if "published_on" in t
-        else {},
-        commission=_per_year(
-            t["commission"], where, "commission", lambda v, w: _commission(v, w, base)
-        )
-        if "commission" in t
-        else {},
-        monitored_on=_date(t["monitored_on"], where, "monitored_on")
-        if "monitored_on" in t
-        else None,
-        **paths,
+        na_values_of(t, where),
+        existing_file(base, t["entities"], where, "entities") if "entities" in t else None,
     )
 
 

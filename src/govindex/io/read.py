@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from govindex._codes import code_expression, normalize_codes
+from govindex._toml import load_toml
 from govindex.catalog import Catalog, catalog_from_records, require_catalog
 from govindex.entities import Entities
 from govindex.exceptions import (
@@ -488,16 +488,7 @@ def read_toml(
     ...
     govindex.exceptions.CatalogError: cannot parse TOML file ...deep.toml...: nested too deeply ...
     """
-    p = Path(path)
-    try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-        raise error(f"cannot parse {what} {p.name!r}: {exc}") from None
-    except RecursionError:
-        raise error(
-            f"cannot parse {what} {p.name!r}: nested too deeply (brackets or tables inside "
-            "each other thousands of levels deep); is it the right file?"
-        ) from None
+    return load_toml(path, error, what)
 
 
 def read_catalog(path: str | os.PathLike[str]) -> Catalog:

@@ -37,7 +37,7 @@ from govindex.operational.verification import (
     apply_verification,
     empty_records,
 )
-from govindex.results import HandOut, Result, handout, handout_all
+from govindex.results import Framework, HandOut, Result, handout, handout_all
 
 __all__ = ["OperationalResult", "Stage", "score_scorecard"]
 
@@ -379,6 +379,28 @@ class OperationalResult(AppealSteps, CommissionSteps, Result):
         out = pd.concat(parts, axis=1)
         out.columns = pd.Index([str(c) for c in out.columns], name="node", dtype="str")
         return handout(out)  # the index is shared with the stored tables
+
+    def framework(self) -> Framework:
+        """The scorecard's tree (root ``total`` → blocks → directions → criteria) with the
+        points of every node per body, rolled up by sums (a
+        :class:`~govindex.results.Framework`: what attribution reads)."""
+        cat = self.scorecard.catalog
+        t = self._score_tables
+        # the root's code is "total", or "total_" when an item is called "total"
+        total = t.totals.loc[:, ["total"]].set_axis([cat.roots[0]], axis=1)
+        scores = pd.concat([total, t.blocks, t.directions, t.points], axis=1)
+        scores = handout(scores.loc[:, cat.codes].rename_axis(columns="node"))
+        return Framework(
+            kind="OperationalResult",
+            catalog=cat,
+            aggregation="sum",
+            node_scores=scores,
+            roots=pd.Series(cat.roots[0], index=scores.index, dtype="object"),
+            fingerprints={
+                "inputs": self.inputs_fingerprint,
+                "scorecard": self.scorecard_fingerprint,
+            },
+        )
 
     @property
     def stages(self) -> Mapping[str, pd.DataFrame]:

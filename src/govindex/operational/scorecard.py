@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from govindex._toml import load_toml, parse_toml
 from govindex.exceptions import ScorecardError, format_items
 from govindex.operational._rules import Rule
 from govindex.operational._scoring import scorecard_catalog
@@ -370,15 +370,8 @@ class Scorecard:
     @classmethod
     def from_toml(cls, text: str, *, year: int | None = None, source: str = "") -> Scorecard:
         """Parse and validate scorecard TOML text (see :meth:`from_dict`)."""
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ScorecardError(
-                f"scorecard {source or '<text>'} is not valid TOML: {exc}"
-            ) from None
-        from govindex.operational._parse import parse_fields
-
-        return cls(**parse_fields(raw, year=year, source=source))
+        raw = parse_toml(text, ScorecardError, f"scorecard {source or '<text>'}")
+        return cls.from_dict(raw, year=year, source=source)
 
 
 # --------------------------------------------------------------------------- loading
@@ -425,4 +418,5 @@ def read_scorecard(path_or_name: str | os.PathLike[str], *, year: int | None = N
             f"scorecard file {str(path)!r} not found; pass the path of a TOML file or one of "
             f"the shipped names {list(BUILTIN_SCORECARDS)}"
         )
-    return Scorecard.from_toml(path.read_text(encoding="utf-8"), year=year, source=str(path))
+    raw = load_toml(path, ScorecardError, "scorecard")
+    return Scorecard.from_dict(raw, year=year, source=str(path))
