@@ -32,7 +32,7 @@ from govindex.indices.gpi import PerformanceResult
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data" / "indicators"
-SOURCE = REPO.parents[1] / "shared" / "data" / "kz_regions"
+SOURCE = REPO.parent / "shared" / "data" / "kz_regions"  # ../shared beside the clone
 SPLIT_2022 = ["KZ-63", "KZ-19", "KZ-35"]  # East Kazakhstan, Almaty Region, Karaganda
 NEW_2022 = ["KZ-10", "KZ-33", "KZ-62"]  # Abai, Jetisu, Ulytau
 
