@@ -75,7 +75,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--out", required=True, help="folder for the pages")
     rep.add_argument("--year", type=int, help="assessment year (default: the run's latest)")
-    rep.add_argument("--inputs", help="for a run output folder: the folder of its inputs")
     rep.add_argument("--no-charts", action="store_true", help="text-only pages (faster)")
     ver = sub.add_parser(
         "verify",
@@ -140,9 +139,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "report":
         from govindex.report.html import report_run
 
-        pages = report_run(
-            args.source, args.out, year=args.year, inputs=args.inputs, charts=not args.no_charts
-        )
+        pages = report_run(args.source, args.out, year=args.year, charts=not args.no_charts)
         print(f"govindex report: wrote {len(pages)} pages to {pages[0].parent} (open index.html)")
         return 0
     if args.command == "verify":

@@ -2,7 +2,9 @@
 
 Reads the attribution's table only (compute first, plot after), draws on ``ax``
 (a new figure when ``ax`` is None), returns the :class:`~matplotlib.axes.Axes` and
-never changes matplotlib's global style; matplotlib is imported lazily.
+never changes matplotlib's global style; matplotlib is imported lazily. The chart standard
+(``docs/charts.md``) applies: fixed texts in ``lang``, a note that explains the colours, and
+the status line ``status`` (year, window, data status) followed by ``note``.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from govindex.entities import Language
 from govindex.exceptions import MethodError
+from govindex.i18n import text
 from govindex.plotting._common import (
-    CLASS_COLORS,
+    SMALL,
+    TEXT,
     add_note,
     check_result,
     hide_spines,
+    language,
     new_axes,
     shorten,
 )
@@ -28,7 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_attribution"]
 
-_UP, _DOWN = CLASS_COLORS["improved"], CLASS_COLORS["deteriorated"]
+# increases green, decreases red; they also differ in lightness (greyscale) and the
+# contributions are signed in their labels, so the colours are never the only code
+_UP, _DOWN = "#1a9850", "#b2182b"
 _TOTAL = "#4a6fa5"
 
 
@@ -37,6 +45,8 @@ def plot_attribution(
     *,
     top: int = 12,
     labels: str = "name",
+    lang: Language = "en",
+    status: str | None = None,
     title: str | None = None,
     note: str | None = None,
     ax: Axes | None = None,
@@ -57,9 +67,14 @@ def plot_attribution(
         Contributions shown individually.
     labels : {"name", "code"}, default "name"
         Row labels: catalog names (with the code) or codes.
+    lang : {"en", "ru", "kk"}, default "en"
+        Language of the fixed texts.
+    status : str, optional
+        The status line: the two years compared and the data status (e.g. from
+        :func:`~govindex.plotting.status_line`).
     title, note : str, optional
-        Title (default names the entity, node and scores) and a small note under the
-        chart (e.g. ``"SYNTHETIC demo data"``).
+        Title (default names the entity, node and scores) and a note under the chart
+        (e.g. ``"SYNTHETIC demo data"``).
     ax : Axes, optional
         Axes to draw on; default a new figure.
 
@@ -84,6 +99,7 @@ def plot_attribution(
     from govindex.analysis.attribution import Attribution
 
     check_result(attribution, Attribution, "govindex.attribute")
+    lang = language(lang)
     if int(top) != top or top < 1:
         raise MethodError(f"top must be a positive integer; got {top!r}")
     if labels not in ("name", "code"):
@@ -102,16 +118,16 @@ def plot_attribution(
         ]
     if len(rest):
         values = np.append(values, rest["contribution"].sum())
-        names.append(f"other ({len(rest)} items)")
+        names.append(text("attribution.other", lang, n=len(rest)))
     old, new = attribution.old_score, attribution.new_score
     n = len(values)
     start = old + np.concatenate([[0.0], np.cumsum(values)[:-1]])
-    rows = ["old score", *names, "new score"]
+    rows = [text("attribution.old", lang), *names, text("attribution.new", lang)]
     y = np.arange(n + 2)
     lo = min(old, new, float(np.min(start)), float(np.min(start + values)))
     hi = max(old, new, float(np.max(start)), float(np.max(start + values)))
     pad = 0.12 * max(hi - lo, 1e-9)
-    ax = new_axes(ax, (10.0, max(3.0, 0.36 * (n + 2) + 1.6)))
+    ax = new_axes(ax, (10.5, max(3.2, 0.36 * (n + 2) + 2.2)))
     base = lo - pad
     ax.barh([0, n + 1], [old - base, new - base], left=base, color=_TOTAL, height=0.6,
             gid="totals")  # fmt: skip
@@ -125,21 +141,34 @@ def plot_attribution(
         end = start[k] + v
         x = max(start[k], end) + 0.01 * span
         ax.text(x, k + 1, f"{'+' if v >= 0 else '−'}{abs(v):.2f}", va="center", ha="left",
-                fontsize="small", color="0.2")  # fmt: skip
+                fontsize=SMALL, color="0.2")  # fmt: skip
     for k, v in ((0, old), (n + 1, new)):
-        ax.text(v + 0.01 * span, k, f"{v:.2f}", va="center", ha="left", fontsize="small",
+        ax.text(v + 0.01 * span, k, f"{v:.2f}", va="center", ha="left", fontsize=SMALL,
                 fontweight="bold", color="0.2")  # fmt: skip
     ax.set_xlim(base, hi + 1.6 * pad)
     ax.set_ylim(n + 1.6, -0.6)
-    ax.set_yticks(y, rows)
+    ax.set_yticks(y, rows, fontsize=TEXT)
+    ax.tick_params(axis="x", labelsize=TEXT)
     hide_spines(ax)
-    ax.set_xlabel(f"Score of {attribution.node} (bars of contributions sum to the change)")
+    ax.set_xlabel(
+        text("attribution.xlabel", lang, node=attribution.node)
+        + "\n"
+        + text("attribution.legend", lang),
+        fontsize=TEXT,
+    )
     delta = new - old
     ax.set_title(
         title
         if title is not None
-        else f"{attribution.entity}: {attribution.node} {old:.2f} → {new:.2f} "
-        f"({'+' if delta >= 0 else '−'}{abs(delta):.2f}), contributions"
+        else text(
+            "attribution.title",
+            lang,
+            entity=attribution.entity,
+            node=attribution.node,
+            old=f"{old:.2f}",
+            new=f"{new:.2f}",
+            delta=f"{'+' if delta >= 0 else '−'}{abs(delta):.2f}",
+        )
     )
-    add_note(ax, note)
+    add_note(ax, note, status)
     return ax
