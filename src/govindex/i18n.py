@@ -190,9 +190,9 @@ MESSAGES: Final[Mapping[str, tuple[str, str, str]]] = {
     "ranking.no_index": ("no index: {reason}", "нет индекса: {reason}", "индекс жоқ: {reason}"),
     "ranking.reference": ("ref.", "справ.", "анықт."),
     "ranking.classes": (
-        "Indicators by class\n(share; counts in bars)",
-        "Индикаторы по классам\n(доля; в столбцах число)",
-        "Сыныптар бойынша индикаторлар\n(үлес; бағанда саны)",
+        "Indicators by class\n(share %; counts in bars)",
+        "Индикаторы по классам\n(доля %; в столбцах число)",
+        "Сыныптар бойынша индикаторлар\n(үлес %; бағанда саны)",
     ),
     "ranking.reference_note": (
         "hatched: reference row (aggregate or total), scored but not ranked",

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["CLASS_COLORS", "FLAG_MARK", "MIN_FONT", "SERIES_COLORS", "SMALL", "TEXT",
            "add_note", "catalog_labels", "check_result", "class_handles", "data_status",
-           "entity_names", "flag_keys", "format_change", "hide_spines", "new_axes",
-           "shorten", "status_line"]  # fmt: skip
+           "entity_names", "flag_keys", "format_change", "hide_spines", "legend_label",
+           "new_axes", "shorten", "status_line"]  # fmt: skip
 
 _R = TypeVar("_R")
 
@@ -155,7 +155,7 @@ def add_note(ax: Axes, note: str | None, status: str | None = None) -> None:
         ax.annotate(" · ".join(dict.fromkeys(parts)), xy=(0.0, 0.0),
                     xycoords=("axes fraction", ax.xaxis.label), xytext=(0, -4),
                     textcoords="offset points", ha="left", va="top", fontsize=SMALL,
-                    color="0.3", gid="note", annotation_clip=False)  # fmt: skip
+                    color="0.3", gid="note", annotation_clip=False, wrap=True)  # fmt: skip
 
 
 def hide_spines(ax: Axes, sides: Sequence[str] = ("top", "right")) -> None:
@@ -245,10 +245,17 @@ def class_handles(
                 edgecolor="0.35" if hatched else "0.6",
                 hatch=HATCH if hatched else None,
                 linewidth=0.5,
-                label=label,
+                label=legend_label(label),
             )
         )
     return handles
+
+
+def legend_label(label: str, width: int = 34) -> str:
+    """A legend entry wrapped to lines of at most ``width`` characters (legends stay narrow)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False)) or label
 
 
 #: Hatch of missing cells and of the classes decided by a test rather than by size.

@@ -105,11 +105,13 @@ def sphere_chart(
     cbar = ax.figure.colorbar(im, ax=ax, shrink=0.7, aspect=25, pad=0.02)
     cbar.set_label(text("sphere.colorbar", lang), fontsize=SMALL)
     cbar.ax.tick_params(labelsize=SMALL)
-    ax.set_xlabel(text("sphere.xlabel", lang), fontsize=TEXT)
+    ax.set_xlabel(text("sphere.xlabel", lang), fontsize=TEXT).set_wrap(True)
     ax.set_ylabel(text("heatmap.ylabel_sorted" if sort else "heatmap.ylabel", lang), fontsize=TEXT)
     title, note, status = texts
     window = {"start": res.year - res.method.window, "year": res.year}
-    ax.set_title(title if title is not None else text("sphere.title", lang, **window))
+    ax.set_title(title if title is not None else text("sphere.title", lang, **window)).set_wrap(
+        True
+    )
     add_note(ax, note, status)
     return ax
 
@@ -144,11 +146,13 @@ def _own_sphere_bars(
     ax.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0], ["0", "25", "50", "75", "100 %"], fontsize=TEXT)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_yticks(y, row_labels(res, ents, lang, table), fontsize=TEXT if n <= 25 else SMALL)
-    ax.set_xlabel(text("sphere.own_xlabel", lang), fontsize=TEXT)
+    ax.set_xlabel(text("sphere.own_xlabel", lang), fontsize=TEXT).set_wrap(True)
     ax.set_ylabel(text("heatmap.ylabel_sorted" if sort else "heatmap.ylabel", lang), fontsize=TEXT)
     hide_spines(ax)
     title, note, status = texts
     window = {"start": res.year - res.method.window, "year": res.year}
-    ax.set_title(title if title is not None else text("sphere.own_title", lang, **window))
+    ax.set_title(
+        title if title is not None else text("sphere.own_title", lang, **window)
+    ).set_wrap(True)
     add_note(ax, note, status)
     return ax

@@ -155,7 +155,7 @@ def plot_attribution(
         + "\n"
         + text("attribution.legend", lang),
         fontsize=TEXT,
-    )
+    ).set_wrap(True)
     delta = new - old
     ax.set_title(
         title
@@ -169,6 +169,6 @@ def plot_attribution(
             new=f"{new:.2f}",
             delta=f"{'+' if delta >= 0 else '−'}{abs(delta):.2f}",
         )
-    )
+    ).set_wrap(True)
     add_note(ax, note, status)
     return ax

@@ -34,6 +34,7 @@ from govindex.plotting._common import (
     flag_names,
     hide_spines,
     language,
+    legend_label,
     new_axes,
     status_line,
 )
@@ -245,7 +246,7 @@ def plot_risk_heatmap(
     values = np.where(np.isnan(values[:, keep]), 4.0, values[:, keep])
     n_e, n_i = values.shape
     ax = new_axes(
-        ax, (min(max(6.5, 0.26 * n_i + 5.0), 30.0), min(max(3.5, 0.3 * n_e + 5.0), 24.0))
+        ax, (min(max(9.0, 0.26 * n_i + 6.0), 30.0), min(max(4.5, 0.3 * n_e + 5.0), 24.0))
     )
     _draw_cells(ax, values, survey.loc[:, cols].to_numpy(dtype=bool, na_value=False), kwargs)
     marked = flags.loc[:, cols].to_numpy(dtype=object)
@@ -269,7 +270,8 @@ def plot_risk_heatmap(
         from matplotlib.lines import Line2D
 
         handles.append(Line2D([], [], linestyle="none", marker="D", markersize=5, color="black",
-                              label=text("flag.legend", lang, flags=flag_names(found, lang))))  # fmt: skip
+                              label=legend_label(text("flag.legend", lang,
+                                                      flags=flag_names(found, lang)))))  # fmt: skip
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
               title=text("legend.class", lang), fontsize=SMALL, title_fontsize=SMALL)  # fmt: skip
     ax.set_xlabel(
@@ -277,13 +279,13 @@ def plot_risk_heatmap(
         if n_i < n_total
         else text("heatmap.xlabel_all", lang),
         fontsize=TEXT,
-    )
+    ).set_wrap(True)
     ax.set_ylabel(text("heatmap.ylabel_sorted" if sort else "heatmap.ylabel", lang), fontsize=TEXT)
     ax.set_title(
         title
         if title is not None
         else text("heatmap.title", lang, start=res.year - res.method.window, year=res.year)
-    )
+    ).set_wrap(True)
     add_note(ax, note, status)
     return ax
 

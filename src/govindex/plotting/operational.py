@@ -109,7 +109,9 @@ def plot_operational_blocks(
     # level bands in points
     cuts = [lv.min_percent / 100.0 * sc.max_points for lv in sc.levels]  # high → low
     x_max = max(float(totals["total"].max()), sc.max_points) * 1.06
-    upper = [x_max, *cuts[:-1]]
+    # room right of the bars for the totals (and the penalties in words)
+    x_hi = x_max + (0.24 if (totals["penalty"] < 0).any() else 0.08) * sc.max_points
+    upper = [x_hi, *cuts[:-1]]
     import matplotlib
 
     cmap = matplotlib.colormaps["RdYlGn"]
@@ -180,14 +182,14 @@ def plot_operational_blocks(
                   fontsize=TEXT if n <= 25 else SMALL)  # fmt: skip
     ax.tick_params(axis="x", labelsize=TEXT)
     ax.set_ylim(-0.6, n + 0.9)
-    ax.set_xlim(min(0.0, float(penalty.min()) * 1.2), x_max + 0.12 * x_max * bool(penalty.any()))
-    ax.set_xlabel(text("op.points", lang, max=f"{sc.max_points:g}"), fontsize=TEXT)
+    ax.set_xlim(min(0.0, float(penalty.min()) * 1.2), x_hi)
+    ax.set_xlabel(text("op.points", lang, max=f"{sc.max_points:g}"), fontsize=TEXT).set_wrap(True)
     ax.set_title(
         title
         or text("op.blocks_title", lang, code=sc.code, year=sc.year,
                 stage=text(f"stage.{result.stage}", lang)),
         fontsize=11,
-    )  # fmt: skip
+    ).set_wrap(True)  # fmt: skip
     # the worst bodies are at the bottom with the shortest bars: room for the legend there
     ax.legend(loc="lower right", fontsize=SMALL, framealpha=0.92)
     add_note(ax, note, stage_status(result, lang))
@@ -296,6 +298,6 @@ def plot_lost_points(
                 stage=text(f"stage.{result.stage}", lang)),
         fontsize=11,
         pad=18,
-    )  # fmt: skip
+    ).set_wrap(True)  # fmt: skip
     add_note(ax, note, stage_status(result, lang))
     return ax

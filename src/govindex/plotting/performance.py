@@ -39,6 +39,7 @@ from govindex.plotting._common import (
     format_change,
     hide_spines,
     language,
+    legend_label,
     new_axes,
     shorten,
     status_line,
@@ -154,7 +155,7 @@ def plot_changes(
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_yticks(y, catalog_labels(res, rows["indicator"].tolist(), labels, 56, lang),
                   fontsize=TEXT if n <= 20 else SMALL)  # fmt: skip
-    ax.set_xlabel(text("changes.xlabel", lang), fontsize=TEXT)
+    ax.set_xlabel(text("changes.xlabel", lang), fontsize=TEXT).set_wrap(True)
     hide_spines(ax)
     present = [c for c in _CLASS_ORDER if (cls == c).any()]
     if survey.any():
@@ -164,7 +165,8 @@ def plot_changes(
         from matplotlib.lines import Line2D
 
         handles.append(Line2D([], [], linestyle="none", marker="D", markersize=5, color="0.25",
-                              label=text("flag.legend", lang, flags=flag_names(found, lang))))  # fmt: skip
+                              label=legend_label(text("flag.legend", lang,
+                                                      flags=flag_names(found, lang)))))  # fmt: skip
     # the worst regressions sort first, so the upper right is empty unless much improved
     half = np.nan_to_num(dev, nan=0.0)
     corner: Literal["upper right", "lower left", "best"] = (
@@ -188,7 +190,7 @@ def plot_changes(
         else text("changes.title", lang, entity=name, gpi=gpi_text, **window),
         loc="left",
         pad=30.0 if annotate else None,
-    )
+    ).set_wrap(True)
     add_note(ax, note, status_line(lang, year=res.year, window=res.method.window,
                                    catalog=res.catalog))  # fmt: skip
     return ax
@@ -319,7 +321,7 @@ def plot_gpi_ranking(
     ax.set_xticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100"], fontsize=TEXT)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_yticks(y, ylabels, fontsize=TEXT if n <= 25 else SMALL)
-    ax.set_xlabel(text("ranking.xlabel", lang), fontsize=TEXT, loc="left")
+    ax.set_xlabel(text("ranking.xlabel", lang), fontsize=TEXT, loc="left").set_wrap(True)
     if reference.any():
         note = "; ".join(n for n in (text("ranking.reference_note", lang), note) if n)
     hide_spines(ax)
@@ -330,7 +332,7 @@ def plot_gpi_ranking(
         if what
         else text("ranking.title", lang, year=res.year)
     )
-    ax.set_title(title if title is not None else default, loc="left", pad=22.0)
+    ax.set_title(title if title is not None else default, loc="left", pad=22.0).set_wrap(True)
     add_note(ax, note, status_line(lang, year=res.year, window=res.method.window,
                                    catalog=res.catalog))  # fmt: skip
     return ax
@@ -384,7 +386,7 @@ def _class_panel(ax: Axes, s: pd.DataFrame, y: np.ndarray, lang: Language) -> No
         inset.text(0.02, y[k], text("ranking.scored", lang, scored=0, total=total[k]),
                    va="center", fontsize=SMALL, color="0.3")  # fmt: skip
     inset.set_xlim(0.0, 1.0)
-    inset.set_xticks([0.0, 0.5, 1.0], ["0", "50", "100 %"], fontsize=SMALL)
+    inset.set_xticks([0.0, 0.5, 1.0], ["0", "50", "100"], fontsize=SMALL)
     inset.tick_params(axis="y", left=False, labelleft=False)
     inset.set_xlabel(text("ranking.classes", lang), fontsize=SMALL)
     hide_spines(inset, ("top", "right", "left"))

@@ -169,7 +169,9 @@ def plot_npi(
     )
     ax.grid(axis="x", color="0.92", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.set_xlabel(text("npi.xlabel", lang, low=f"{lo:g}", high=f"{hi:g}"), fontsize=TEXT)
+    ax.set_xlabel(text("npi.xlabel", lang, low=f"{lo:g}", high=f"{hi:g}"), fontsize=TEXT).set_wrap(
+        True
+    )
     hide_spines(ax)
     handles, _ = ax.get_legend_handles_labels()
     if capped_any:
@@ -198,7 +200,7 @@ def plot_npi(
         n_ref, n_base = (int(np.asarray(sc[c])) for c in ("n_reference", "n_base"))
         if min(n_ref, n_base) < n:  # say when indicators are missing
             title += text("npi.on_indicators", lang, n_ref=n_ref, n_base=n_base, n=n)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left").set_wrap(True)
     add_note(ax, note, status_line(lang, year=yr, catalog=res.catalog))
     return ax
 
@@ -277,7 +279,7 @@ def plot_npi_trend(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if years.size:
         ax.set_xlim(float(years.min()) - 0.5, float(years.max()) + 0.9)
-    ax.set_xlabel(text("axis.year", lang), fontsize=TEXT)
+    ax.set_xlabel(text("axis.year", lang), fontsize=TEXT).set_wrap(True)
     ax.set_ylabel(text("npi.ylabel", lang), fontsize=TEXT)
     ax.tick_params(labelsize=TEXT)
     ax.grid(axis="y", color="0.92", linewidth=0.6)
@@ -287,7 +289,7 @@ def plot_npi_trend(
     ax.set_title(
         title if title is not None else text("npi.trend_title", lang, country=res.method.country),
         loc="left",
-    )
+    ).set_wrap(True)
     span = (int(years.min()), int(years.max())) if years.size else None
     add_note(ax, note, status_line(lang, years=span, catalog=res.catalog))
     return ax

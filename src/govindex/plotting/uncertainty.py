@@ -96,7 +96,7 @@ def plot_rank_intervals(
     ax.tick_params(axis="x", labelsize=TEXT)
     ax.invert_yaxis()
     ax.set_xlim(0.5, n_ent + 0.5)
-    ax.set_xlabel(text("uncertainty.xlabel", lang), fontsize=TEXT)
+    ax.set_xlabel(text("uncertainty.xlabel", lang), fontsize=TEXT).set_wrap(True)
     ax.grid(axis="x", color="0.9", lw=0.8)
     ax.set_axisbelow(True)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -105,7 +105,7 @@ def plot_rank_intervals(
         title
         if title is not None
         else text("uncertainty.title", lang, kind=result.kind, n=result.n)
-    )
+    ).set_wrap(True)
     add_note(ax, note, status)
     return ax
 
@@ -166,7 +166,7 @@ def plot_sensitivity(
     ax.tick_params(axis="y", labelsize=TEXT)
     ax.axhline(0.0, color="0.3", lw=0.8)
     ax.set_ylabel(text("sensitivity.ylabel", lang), fontsize=TEXT)
-    ax.set_xlabel(text("sensitivity.note", lang), fontsize=SMALL)
+    ax.set_xlabel(text("sensitivity.note", lang), fontsize=SMALL).set_wrap(True)
     ax.set_ylim(min(0.0, float(np.nanmin(rows["S1"] - rows["S1_conf"])) - 0.05), 1.05)
     ax.legend(fontsize=SMALL, frameon=False)
     ax.set_title(
@@ -179,6 +179,6 @@ def plot_sensitivity(
             n=result.n_base,
             level=f"{result.conf_level:.0%}",
         )
-    )
+    ).set_wrap(True)
     add_note(ax, note, status)
     return ax
