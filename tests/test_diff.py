@@ -182,7 +182,9 @@ def test_cli_diff(runs: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[s
     assert main(["diff", str(runs[0]), str(runs[1]), "--rows", "100"]) == 0
     out = capsys.readouterr().out
     assert "inputs revised:" in out and "gpi.local.panel" in out
-    assert "gpi.central (2025): window 3 → 2" in out and "gpi.local (2025): alpha 0.05 → 0.1" in out
+    assert (
+        "gpi.central (2025): window 3 → 2" in out and "gpi.local (2025): alpha 0.05 → 0.1" in out
+    )
     assert "R03" in out
 
 

@@ -6,7 +6,7 @@ table (``name_en``, ``name_ru``, ``name_kk``), indicator names from the catalog 
 and the optional ``name_ru``, ``name_kk``), each falling back to English, then the code.
 The fixed texts (titles, legends, class names, headings) come from :data:`MESSAGES`, one
 checked table: every message has its three languages and the same ``{fields}`` in each
-(``tests/test_i18n.py``). {doc}`/charts` says why a checked table rather than gettext.
+(``tests/test_i18n.py``). :doc:`/charts` says why a checked table rather than gettext.
 
 Examples
 --------
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLASS_KEYS",
-    "LANGUAGES",
     "MESSAGES",
     "check_language",
     "class_name",

@@ -309,6 +309,11 @@ def report_run(
     from govindex.io.batch import run_batch
 
     src = Path(source)
+    if not src.exists():
+        raise ConfigError(
+            f"{src} not found; pass a run output folder (with manifest.json) or a run "
+            "configuration (TOML)"
+        )
     if src.is_dir():
         if not (src / "manifest.json").is_file():
             raise ConfigError(
