@@ -89,6 +89,12 @@ def _status(r: dict[str, Any]) -> str:
 CHARTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "ranking": lambda r: plot_gpi_ranking(r["leb"]),
     "ranking_regions": lambda r: plot_gpi_ranking(r["regions"], lang="kk"),
+    # the demo's size and note: the status line wraps to two lines beside the class panel
+    "ranking_regions_demo": lambda r: plot_gpi_ranking(
+        r["regions"],
+        ax=plt.figure(figsize=(8, 7), layout="constrained").add_subplot(),
+        note="REAL data: Bureau of National Statistics of Kazakhstan",
+    ),
     "heatmap": lambda r: plot_risk_heatmap(r["leb"]),
     "heatmap_regions": lambda r: plot_risk_heatmap(r["regions"], lang="ru"),
     "spheres": lambda r: plot_risk_heatmap(r["leb"], by="sphere"),
@@ -142,8 +148,16 @@ def test_every_label_inside_the_figure_and_at_least_8_pt(
             assert fig.bbox.y0 - 1 <= extent.y0 and extent.y1 <= fig.bbox.y1 + 1, t.get_text()
         assert t.get_fontsize() >= MIN_FONT, (name, t.get_text(), t.get_fontsize())
     # the status line: the year and the data status
-    (note,) = [t.get_text() for t in ax.texts if t.get_gid() == "note"]
+    (line,) = [t for t in ax.texts if t.get_gid() == "note"]
+    note = line.get_text()
     assert any(y in note for y in ("2019", "2022", "2025")), note
+    # the data status said once: a note that states it replaces the status line's wording
+    assert note.upper().count("SYNTHETIC") <= 1 and note.upper().count("REAL DATA") <= 1, note
+    # ... and overlaps no other text (before, it ran over the class panel's axis label)
+    below = line.get_window_extent(renderer)
+    others = [t for t in fig.findobj(Text) if t is not line and t.get_visible()
+              and t.get_text().strip() and t.get_window_extent(renderer).overlaps(below)]  # fmt: skip
+    assert others == [], (name, [t.get_text() for t in others])
     assert "SYNTHETIC" in note or "REAL" in note.upper() or "нақты" in note or "реальн" in note
 
 

@@ -8,8 +8,8 @@ The fixed texts (titles, legends, class names, headings) come from :data:`MESSAG
 checked table: every message has its three languages and the same ``{fields}`` in each
 (``tests/test_i18n.py``). :doc:`/charts` says why a checked table rather than gettext.
 
-Examples
---------
+For example (the message keys are listed in :data:`MESSAGES`):
+
 >>> text("class.deteriorated", "kk"), text("class.deteriorated", "ru")
 ('нашарлау', 'ухудшение')
 >>> text("status.window", "en", year=2025, start=2022)

@@ -11,17 +11,25 @@ status line under every chart with its year, window and data status
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
 from govindex.entities import Language
 from govindex.exceptions import MethodError
-from govindex.i18n import check_language, class_name, entity_labels, indicator_labels, text
+from govindex.i18n import (
+    MESSAGES,
+    check_language,
+    class_name,
+    entity_labels,
+    indicator_labels,
+    text,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.transforms import Bbox
 
     from govindex.catalog import Catalog
     from govindex.entities import Entities
@@ -144,18 +152,37 @@ def status_line(
 
 
 def add_note(ax: Axes, note: str | None, status: str | None = None) -> None:
-    """Print the chart's ``status`` line and ``note`` small under the x-axis label.
+    """Print the chart's ``status`` line and ``note`` small under the x-axis labels.
 
-    A note that already says the data are SYNTHETIC replaces the status' own wording.
+    A note that already states the data status (``SYNTHETIC …`` or ``REAL data …``, in
+    agreement with the status line) replaces the status line's own wording, so the source is
+    not named twice. The line sits under the lowest x-axis label of ``ax`` and of its insets
+    (the ranking's class panel), so it never overlaps them.
     """
     parts = [p for p in (status, note) if p]
-    if status and note and "SYNTHETIC" in note.upper() and "SYNTHETIC" in status.upper():
-        parts = [status.rsplit(" · ", 1)[0], note] if " · " in status else [note]
+    if status and note:
+        when, _, said = status.rpartition(" · ")
+        synthetic = said in MESSAGES["status.synthetic"]
+        if ("SYNTHETIC" in note.upper()) == synthetic and (synthetic or "REAL data" in note):
+            parts = [when, note] if when else [note]
     if parts:
         ax.annotate(" · ".join(dict.fromkeys(parts)), xy=(0.0, 0.0),
-                    xycoords=("axes fraction", ax.xaxis.label), xytext=(0, -4),
+                    xycoords=("axes fraction", _under_xlabels(ax)), xytext=(0, -4),
                     textcoords="offset points", ha="left", va="top", fontsize=SMALL,
                     color="0.3", gid="note", annotation_clip=False, wrap=True)  # fmt: skip
+
+
+def _under_xlabels(ax: Axes) -> Callable[[Any], Bbox]:
+    """The box around the x-axis labels of ``ax`` and of its insets (at draw time)."""
+
+    def box(renderer: Any) -> Bbox:
+        from matplotlib.transforms import Bbox
+
+        insets = [a.xaxis.label for a in ax.child_axes if a.xaxis.label.get_text()]
+        return Bbox.union([label.get_window_extent(renderer) for label in
+                           (ax.xaxis.label, *insets)])  # fmt: skip
+
+    return box
 
 
 def hide_spines(ax: Axes, sides: Sequence[str] = ("top", "right")) -> None:
