@@ -195,6 +195,12 @@ def test_demo_report_run_operational_block(tmp_path: Path) -> None:
     text = " ".join(page.text)
     assert f"{op['total']:.2f}" in text and str(op["level"]) in text
     assert "SYNTHETIC demo data" in text
+    # a total always names its year and stage (and the date of the stage on a body page):
+    # before, the overview set the 2019 operational total next to the 2025 GPI, unnamed
+    overview = pages[0].read_text(encoding="utf-8")
+    assert '<th class="num">GPI 2025</th>' in overview
+    assert '<th class="num">Operational total (2019, final)</th>' in overview
+    assert "Total (2019, final, 2020-03-16)" in body.read_text(encoding="utf-8")
     # the central body without a GPI (coverage) says why
     mind = " ".join(_parse(tmp_path / "pages" / "central-MIND.html").text)
     assert "No GPI: indicator coverage" in mind

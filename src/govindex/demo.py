@@ -112,6 +112,10 @@ def _fixed(value: float) -> str:
 
 #: Formats of the GPI columns on the console.
 _GPI_FORMATS = {"gpi": "{:.1f}", "coverage": "{:.0%}", "share_deteriorated": "{:.0%}"}
+#: Formats of the operational tables on the console: counts without decimals, rates in %.
+_OP_FORMATS = dict.fromkeys(
+    ("due", "done", "done_on_time", "in_progress", "open", "overdue", "days_overdue"), "{:.0f}"
+) | {"rate": "{:.0%}", "on_time_rate": "{:.0%}"}
 
 
 def _risk_table(result: PerformanceResult, risks: pd.DataFrame, lang: Language) -> pd.DataFrame:
@@ -450,7 +454,9 @@ def _report(output: DemoOutput, out_dir: Path, lang: Language = "en") -> None:
     )
     for name, table in output.operational.items():
         title = name.removeprefix("operational_").replace("_", " ")
-        _print_table(f"Operational assessment: {title}", table, max_rows=8)
+        if name.endswith("_2019"):  # the round's totals: say which stage they are
+            title += " (final results, after the appeals, adopted by the commission)"
+        _print_table(f"Operational assessment: {title}", table, max_rows=8, formats=_OP_FORMATS)
     if output.notes:
         print("\nNotes on the data (planted on purpose in the synthetic demo):")
         for note in output.notes:
