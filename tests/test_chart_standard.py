@@ -158,6 +158,17 @@ def test_every_label_inside_the_figure_and_at_least_8_pt(
     others = [t for t in fig.findobj(Text) if t is not line and t.get_visible()
               and t.get_text().strip() and t.get_window_extent(renderer).overlaps(below)]  # fmt: skip
     assert others == [], (name, [t.get_text() for t in others])
+    # ... nor does the title (the lost-points title sat on its block labels) ...
+    # ... nor do the x-axis labels (the ranking's ran under its class panel's label)
+    titles = {ax.get_title(loc) for loc in ("center", "left")} - {""}
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    labels = {id(a.xaxis.label) for a in fig.axes}
+    for title in [t for t in texts if t.get_text() in titles or id(t) in labels]:
+        top = title.get_window_extent(renderer)
+        others = [
+            t for t in texts if t is not title and t.get_window_extent(renderer).overlaps(top)
+        ]
+        assert others == [], (name, title.get_text(), [t.get_text() for t in others])
     assert "SYNTHETIC" in note or "REAL" in note.upper() or "нақты" in note or "реальн" in note
 
 

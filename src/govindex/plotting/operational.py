@@ -282,22 +282,17 @@ def plot_lost_points(
         if j == k or block_of[j] != block_of[start]:
             if j < k:
                 ax.axvline(j - 0.5, color="black", lw=1.2)
-            ax.text(
-                (start + j - 1) / 2,
-                -0.8,
-                str(block_of[start]),
-                ha="center",
-                va="bottom",
-                fontsize=TEXT,
-                fontweight="bold",
-            )
+            ax.annotate(str(block_of[start]), xy=((start + j - 1) / 2, 1.0),
+                        xycoords=ax.get_xaxis_transform(), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom",
+                        fontsize=TEXT, fontweight="bold")  # fmt: skip
             start = j
     ax.set_title(
         title
         or text("op.lost_title", lang, code=sc.code, year=sc.year,
                 stage=text(f"stage.{result.stage}", lang)),
         fontsize=11,
-        pad=18,
+        pad=3 + 2.2 * TEXT,  # above the block labels
     ).set_wrap(True)  # fmt: skip
     add_note(ax, note, stage_status(result, lang))
     return ax

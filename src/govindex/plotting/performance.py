@@ -321,7 +321,9 @@ def plot_gpi_ranking(
     ax.set_xticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100"], fontsize=TEXT)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_yticks(y, ylabels, fontsize=TEXT if n <= 25 else SMALL)
-    ax.set_xlabel(text("ranking.xlabel", lang), fontsize=TEXT, loc="left").set_wrap(True)
+    # two lines ("GPI (…;\n…)"): one line ran under the class panel's label in narrow figures
+    xlabel = text("ranking.xlabel", lang).replace("; ", ";\n", 1)
+    ax.set_xlabel(xlabel, fontsize=TEXT, loc="left").set_wrap(True)
     if reference.any():
         note = "; ".join(n for n in (text("ranking.reference_note", lang), note) if n)
     hide_spines(ax)
