@@ -231,6 +231,26 @@ def test_archived_run_is_published_from_its_stored_results(tmp_path: Path) -> No
     assert _parse(tmp_path / "again" / "local-A.html").by_id["gpi"] == "100.0"
 
 
+def test_report_shows_its_progress_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    panel, catalog = _three_regions()
+    panel.to_frame().to_csv(tmp_path / "panel.csv", index=False)
+    catalog.frame.to_csv(tmp_path / "catalog.csv", index=False)
+    (tmp_path / "run.toml").write_text(
+        '[run]\nyears = 2025\noutput = "results"\n'
+        '[gpi.local]\npanel = "panel.csv"\ncatalog = "catalog.csv"\n'
+    )
+    assert main(["run", str(tmp_path / "run.toml"), "--quiet"]) == 0
+    capsys.readouterr()
+    report_run(tmp_path / "results", tmp_path / "quiet", charts=False)
+    assert capsys.readouterr().err == ""  # off by default (and off the terminal)
+    report_run(tmp_path / "results", tmp_path / "pages", charts=False, progress_bar=True)
+    err = capsys.readouterr().err
+    # three body pages and the overview, one step each, the last on its own line
+    assert err.count("\rgovindex report [") == 4 and "4/4" in err and err.endswith("\n")
+
+
 def test_bad_input(tmp_path: Path) -> None:
     panel, catalog = _three_regions()
     res = performance_index(panel, catalog, year=2025)

@@ -183,8 +183,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from govindex.report.html import report_run
 
         pages = report_run(
-            args.source, args.out, year=args.year, charts=not args.no_charts, lang=args.lang
-        )
+            args.source, args.out, year=args.year, charts=not args.no_charts, lang=args.lang,
+            progress_bar=None,  # on a terminal
+        )  # fmt: skip
         print(f"govindex report: wrote {len(pages)} pages to {pages[0].parent} (open index.html)")
         return 0
     if args.command == "verify":

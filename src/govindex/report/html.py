@@ -179,8 +179,11 @@ def _write(
     charts: bool,
     op_records: Mapping[str, OperationalRecords],
     lang: Language,
+    bar: bool | None = False,
 ) -> list[Path]:
-    """The pages of :func:`write_reports` (also for the stored results of a run folder)."""
+    """The pages of :func:`write_reports` (also for the stored results of a run folder);
+    ``bar``: a progress bar on standard error (``None``: on a terminal only)."""
+    from govindex._bar import Progress
     from govindex.demo import DEMO_NOTE
 
     notes = [n for n in (note, DEMO_NOTE if is_synthetic(sets.values()) else None) if n]
@@ -202,6 +205,9 @@ def _write(
     taken: set[str] = {"index"}
     pages: list[tuple[Path, str]] = []
     overview_sets = []
+    n_pages = sum(len(r.scores) if chosen is None else len(set(chosen) & set(r.scores.index))
+                  for r in sets.values())  # fmt: skip
+    steps = Progress(n_pages + 1, "govindex report", enabled=bar)
     for key, res in sets.items():
         risks = res.risk_areas()
         set_title = section_title(key, res, lang)
@@ -225,6 +231,7 @@ def _write(
             )
             html = env.get_template("body.html").render({**common, **ctx})
             pages.append((out / hrefs[entity], html))
+            steps.step(f"{key} {entity}")
         overview_sets.append(
             overview_set(
                 key,
@@ -253,6 +260,7 @@ def _write(
             first, [(f"Method: GPI {k}", r.method.to_dict()) for k, r in list(sets.items())[1:]]
         ),
     )
+    steps.step("overview")
     # the report replaces its folder as a whole: no page links to a page of another version
     with replace_folder(out, own=_report_entry, what="report") as staging:
         atomic_write_bytes(staging / "index.html", overview.encode("utf-8"))
@@ -282,6 +290,7 @@ def report_run(
     note: str | None = None,
     charts: bool = True,
     lang: Language = "en",
+    progress_bar: bool | None = False,
 ) -> list[Path]:
     """Write the report pages of a run (``govindex report``), from its stored results.
 
@@ -301,6 +310,9 @@ def report_run(
         the run too, body pages explain the change of the GPI.
     note, charts, lang
         As in :func:`write_reports`.
+    progress_bar : bool or None, default False
+        Show the progress (pages written) on standard error; ``None``: only on an
+        interactive terminal (``govindex report`` does so).
 
     Returns
     -------
@@ -320,11 +332,11 @@ def report_run(
                 f"{src} is neither a run configuration (TOML) nor a run output folder "
                 "(no manifest.json)"
             )
-        return _report_folder(src, out_dir, year, note, charts, check_language(lang))
+        return _report_folder(src, out_dir, year, note, charts, check_language(lang), progress_bar)
     with tempfile.TemporaryDirectory(prefix="govindex-report-") as tmp:
-        run_batch(src, output=Path(tmp) / "results", progress=False)
+        run_batch(src, output=Path(tmp) / "results", progress=progress_bar)
         return _report_folder(
-            Path(tmp) / "results", out_dir, year, note, charts, check_language(lang)
+            Path(tmp) / "results", out_dir, year, note, charts, check_language(lang), progress_bar
         )
 
 
@@ -335,6 +347,7 @@ def _report_folder(
     note: str | None,
     charts: bool,
     lang: Language,
+    bar: bool | None,
 ) -> list[Path]:
     """The pages of the run folder ``src``, from its stored results."""
     from govindex.io.run_folder import read_run
@@ -376,5 +389,5 @@ def _report_folder(
     name = str(config.get("name", src.name))
     return _write(
         sets, out_dir, ops, npi, previous, None,
-        f"{name}: {text('ranking.title', lang, year=year)}", note, charts, op_records, lang,
+        f"{name}: {text('ranking.title', lang, year=year)}", note, charts, op_records, lang, bar,
     )  # fmt: skip
