@@ -275,3 +275,18 @@ def test_class_colours_stay_apart_in_greyscale() -> None:
     lightness = _cam(np.array([to_rgb(CLASS_COLORS[c]) for c in classes]), "normal")[:, 0]
     # darkest to lightest, each step at least 10 units of lightness J'
     assert np.all(np.diff(lightness) >= 10.0), dict(zip(classes, lightness.round(1), strict=True))
+
+
+@pytest.mark.parametrize("name", ["changes", "changes_regions"])
+def test_changes_legend_covers_no_bar(name: str, results: dict[str, Any]) -> None:
+    # East Kazakhstan has two indicators: the legend stood on its hospitals' bar
+    ax = CHARTS[name](results)
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    under = [
+        label.get_text()
+        for bar, label in zip(ax.containers[0], ax.get_yticklabels(), strict=True)
+        if bar.get_width() != 0 and bar.get_window_extent(renderer).overlaps(legend)
+    ]
+    assert under == []

@@ -176,6 +176,9 @@ def plot_changes(
         if half[n // 2 :].min() >= 0
         else "best"
     )
+    if n < 12:  # a few rows: the legend gets empty rows of its own above the bars
+        _legend_room(ax, n, len(handles) + 2)
+        corner = "upper right"
     ax.legend(handles=handles, loc=corner, frameon=True, framealpha=0.92, edgecolor="none",
               title=text("legend.class", lang), fontsize=SMALL, title_fontsize=SMALL)  # fmt: skip
     gpi = float(res.scores["gpi"].to_numpy(dtype=np.float64)[res.scores.index.get_loc(entity)])
@@ -194,6 +197,19 @@ def plot_changes(
     add_note(ax, note, status_line(lang, year=res.year, window=res.method.window,
                                    catalog=res.catalog))  # fmt: skip
     return ax
+
+
+def _legend_room(ax: Axes, n: int, lines: int) -> None:
+    """Empty rows above ``n`` bar rows, tall enough for a legend of ``lines`` text lines
+    (the ``n`` rows then keep at least a third of the axes' height)."""
+    fig = ax.figure
+    # the axes' height in points: before the layout, less what the title, the axis and the
+    # status line will take (about 2.2 inches, as in the default figure size)
+    estimate = ax.get_window_extent().height * 72.0 / fig.dpi
+    height = max(min(estimate, (fig.get_figheight() - 2.2) * 72.0), 36.0)
+    legend = lines * SMALL * 1.45 + 8.0
+    rows = n * legend / max(height - legend, height / 3.0)
+    ax.set_ylim(n - 0.4, -0.6 - min(rows, 2.0 * n))
 
 
 def _value_column(
