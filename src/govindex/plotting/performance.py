@@ -206,7 +206,7 @@ def _legend_room(ax: Axes, n: int, lines: int) -> None:
     # the axes' height in points: before the layout, less what the title, the axis and the
     # status line will take (about 2.2 inches, as in the default figure size)
     estimate = ax.get_window_extent().height * 72.0 / fig.dpi
-    height = max(min(estimate, (fig.get_figheight() - 2.2) * 72.0), 36.0)
+    height = max(min(estimate, (fig.bbox.height / fig.dpi - 2.2) * 72.0), 36.0)
     legend = lines * SMALL * 1.45 + 8.0
     rows = n * legend / max(height - legend, height / 3.0)
     ax.set_ylim(n - 0.4, -0.6 - min(rows, 2.0 * n))
