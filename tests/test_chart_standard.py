@@ -290,3 +290,21 @@ def test_changes_legend_covers_no_bar(name: str, results: dict[str, Any]) -> Non
         if bar.get_width() != 0 and bar.get_window_extent(renderer).overlaps(legend)
     ]
     assert under == []
+
+
+@pytest.mark.parametrize("condition", ["normal", "deuteranomaly", "protanomaly", "tritanomaly"])
+def test_attribution_colours_stay_apart_under_colour_vision_deficiencies(
+    condition: str, results: dict[str, Any]
+) -> None:
+    pytest.importorskip("colorspacious")
+    ax = plot_attribution(results["att"], status=_status(results))
+    colours = {
+        tuple(round(c, 4) for c in patch.get_facecolor()[:3])
+        for bars in ax.containers
+        for patch in bars
+    }
+    assert len(colours) == 3  # up, down, old and new score
+    jab = _cam(np.array(sorted(colours)), condition)
+    for i, j in itertools.combinations(range(len(jab)), 2):
+        # green and red came to 12.5 apart under deuteranomaly
+        assert float(np.linalg.norm(jab[i] - jab[j])) >= 30.0, (condition, i, j)

@@ -256,9 +256,9 @@ MESSAGES: Final[Mapping[str, tuple[str, str, str]]] = {
         "{entity}: {node} {old} → {new} ({delta}), үлестер",
     ),
     "attribution.legend": (
-        "green: raised the score; red: lowered it; blue: old and new score",
-        "зелёный: повысило балл; красный: снизило; синий: прежний и новый балл",
-        "жасыл: балды көтерді; қызыл: төмендетті; көк: бұрынғы және жаңа балл",
+        "blue: raised the score; red: lowered it; grey: old and new score",
+        "синий: повысило балл; красный: снизило; серый: прежний и новый балл",
+        "көк: балды көтерді; қызыл: төмендетті; сұр: бұрынғы және жаңа балл",
     ),
     "uncertainty.interval": (
         "5th–95th percentile",

@@ -17,6 +17,7 @@ from govindex.entities import Language
 from govindex.exceptions import MethodError
 from govindex.i18n import text
 from govindex.plotting._common import (
+    CLASS_COLORS,
     SMALL,
     TEXT,
     add_note,
@@ -34,10 +35,11 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_attribution"]
 
-# increases green, decreases red; they also differ in lightness (greyscale) and the
-# contributions are signed in their labels, so the colours are never the only code
-_UP, _DOWN = "#1a9850", "#b2182b"
-_TOTAL = "#4a6fa5"
+# increases blue, decreases red (the class colours), old and new score light grey: apart
+# under simulated colour-vision deficiencies (green and red were not, for deuteranomaly);
+# the contributions are also signed in their labels, so colour is never the only code
+_UP, _DOWN = CLASS_COLORS["improved"], CLASS_COLORS["deteriorated"]
+_TOTAL = "0.85"
 
 
 def plot_attribution(
@@ -54,10 +56,9 @@ def plot_attribution(
     """Horizontal waterfall: old score → leaf contributions → new score.
 
     The ``top`` leaf contributions largest in absolute value are drawn one per row
-    (increases green, decreases red), the rest grouped in one "other (n)" row (items
-    contributing exactly 0 are left out); the
-    first and last rows are the old and new score. Each bar is labelled with its
-    signed contribution.
+    (increases blue, decreases red: the class colours), the rest grouped in one
+    "other (n)" row (items contributing exactly 0 are left out); the first and last
+    rows are the old and new score. Each bar is labelled with its signed contribution.
 
     Parameters
     ----------
@@ -130,7 +131,7 @@ def plot_attribution(
     ax = new_axes(ax, (10.5, max(3.2, 0.36 * (n + 2) + 2.2)))
     base = lo - pad
     ax.barh([0, n + 1], [old - base, new - base], left=base, color=_TOTAL, height=0.6,
-            gid="totals")  # fmt: skip
+            edgecolor="0.45", gid="totals")  # fmt: skip
     colors = [_UP if v >= 0 else _DOWN for v in values]
     ax.barh(y[1 : n + 1], values, left=start, color=colors, height=0.6, gid="contributions")
     for k in range(n):  # connectors between consecutive bars
