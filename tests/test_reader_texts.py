@@ -117,6 +117,8 @@ def test_reports_need_no_extra() -> None:
     line = next(ln for ln in readme.splitlines() if ln.startswith("govindex report results"))
     assert "[report]" not in line
     assert "works after a plain `pip install govindex`" in readme
+    reports = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
+    assert "HTML reports work after a plain `pip install govindex`" in reports
 
 
 def test_gpi_aggregation_error_names_bodies_and_fits_the_index() -> None:
