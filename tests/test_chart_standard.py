@@ -308,3 +308,16 @@ def test_attribution_colours_stay_apart_under_colour_vision_deficiencies(
     for i, j in itertools.combinations(range(len(jab)), 2):
         # green and red came to 12.5 apart under deuteranomaly
         assert float(np.linalg.norm(jab[i] - jab[j])) >= 30.0, (condition, i, j)
+
+
+def test_status_line_is_not_cut_from_a_tightly_saved_figure(results: dict[str, Any]) -> None:
+    # the demo's way: no layout manager, saved with bbox_inches="tight" (the box is computed in
+    # one draw, the figure drawn again): the status line's second line was cut off
+    fig, ax = plt.subplots(figsize=(8, 7))
+    plot_gpi_ranking(results["regions"], ax=ax, note="REAL data: Bureau of National Statistics")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=60, bbox_inches="tight")
+    buffer.seek(0)
+    image = plt.imread(buffer)
+    # the padding under the lowest text stays blank: no text runs into the lower edge
+    assert np.all(image[-3:, :, :3] > 0.99)

@@ -173,14 +173,16 @@ def add_note(ax: Axes, note: str | None, status: str | None = None) -> None:
 
 
 def _under_xlabels(ax: Axes) -> Callable[[Any], Bbox]:
-    """The box around the x-axis labels of ``ax`` and of its insets (at draw time)."""
+    """The box around the x axes (ticks and labels) of ``ax`` and of its insets, at draw
+    time (``Axis.get_tightbbox`` places each label first, so a figure saved with
+    ``bbox_inches="tight"`` gets the line where it is drawn)."""
 
     def box(renderer: Any) -> Bbox:
         from matplotlib.transforms import Bbox
 
-        insets = [a.xaxis.label for a in ax.child_axes if a.xaxis.label.get_text()]
-        return Bbox.union([label.get_window_extent(renderer) for label in
-                           (ax.xaxis.label, *insets)])  # fmt: skip
+        found = [a.xaxis.get_tightbbox(renderer) for a in (ax, *ax.child_axes)]
+        boxes = [b for b in found if b is not None and b.height > 0]
+        return Bbox.union(boxes) if boxes else ax.get_window_extent(renderer)
 
     return box
 
