@@ -38,7 +38,7 @@ extensions = [
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
 # methodology_changes.md is not a page of its own: methodology.md includes it.
-exclude_patterns = ["_build", "methodology_changes.md", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_gallery", "methodology_changes.md", "Thumbs.db", ".DS_Store"]
 language = "en"
 
 # -- MyST ---------------------------------------------------------------------------
@@ -82,7 +82,7 @@ html_last_updated_fmt = None
 #: verbs of ``govindex.__all__`` in summary tables that link to those entries.
 CORE_MODULES = (
     "panel", "catalog", "methods", "change", "classification", "transform", "normalize",
-    "aggregate", "results", "exceptions", "entities",
+    "aggregate", "results", "exceptions", "entities", "i18n",
 )  # fmt: skip
 API_PAGES = {
     "govindex": "api/govindex.md",
@@ -203,7 +203,20 @@ def _drop_aliases(app: Any, env: Any, docnames: list[str]) -> None:
     env.govindex_aliases = []
 
 
+def _render_gallery(app: Any) -> None:
+    """Draw every chart of the gallery (``charts.md``) into ``docs/_gallery`` from the bundled
+    data, before the pages are read (a failure stops the build)."""
+    here = Path(__file__).resolve().parent
+    sys.path.insert(0, str(here))
+    try:
+        import gallery
+    finally:
+        sys.path.remove(str(here))
+    gallery.render(here / "_gallery")
+
+
 def setup(app: Any) -> dict[str, bool]:
+    app.connect("builder-inited", _render_gallery)
     app.connect("env-check-consistency", _check_api_coverage)
     app.connect("env-check-consistency", _alias_reexports)
     app.connect("env-before-read-docs", _drop_aliases)

@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "govindex"
 
 #: Top-level modules that form the core (private helpers such as ``_provenance`` included).
 CORE = {"panel", "catalog", "methods", "change", "classification", "transform", "normalize",
-        "aggregate", "results", "exceptions", "entities"}  # fmt: skip
+        "aggregate", "results", "exceptions", "entities", "i18n"}  # fmt: skip
 OUTER = {"analysis", "io", "report", "plotting", "operational", "datasets", "demo", "cli"}
 #: Layer of the importing module → the top-level parts of govindex it must not import.
 FORBIDDEN = {

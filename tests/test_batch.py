@@ -105,11 +105,13 @@ def test_demo_run_twice_is_bit_identical(two_demo_runs: dict[str, object]) -> No
     assert isinstance(proc, subprocess.CompletedProcess)
     assert two_demo_runs["status"] == 0
     assert proc.returncode == 0, proc.stderr
-    assert "wrote 28 result files" in proc.stdout
+    assert "wrote 33 result files" in proc.stdout
     a, b = _tree_bytes(two_demo_runs["a"]), _tree_bytes(two_demo_runs["b"])  # type: ignore[arg-type]
-    # 2 GPI × 3 tables + NPI × 2 tables for 2025; 2 operational rounds of 2019 × (9 tables of
-    # the result + the recommendations register); the manifest
-    assert len(a) == 6 + 2 + 2 * (9 + 1) + 1
+    # 2 GPI × 5 tables (scores, changes, risks and, for publishing from the stored results,
+    # node scores and catalog) + NPI × 3 tables (scores, indicators, catalog) for 2025;
+    # 2 operational rounds of 2019 × (9 tables of the result + the recommendations register);
+    # the manifest
+    assert len(a) == 10 + 3 + 2 * (9 + 1) + 1
     assert sorted(a) == sorted(b)
     assert "manifest.json" in a
     for name in a:
@@ -157,6 +159,10 @@ def test_provenance_names_method_and_inputs(two_demo_runs: dict[str, object]) ->
 # --------------------------------------------------------------------------- years
 
 
+#: The tables of a GPI section in a run folder (the reports are made from them).
+_GPI_TABLES = ("scores", "changes", "risks", "node-scores", "catalog")
+
+
 def test_years_range_computes_three_assessments_in_one_run(tmp_path: Path) -> None:
     status = main(
         ["run", str(demo_config_path()), "--years", "2023:2025", "--out", str(tmp_path), "--quiet"]
@@ -173,9 +179,8 @@ def test_years_range_computes_three_assessments_in_one_run(tmp_path: Path) -> No
         names = sorted(p.name for p in (tmp_path / str(year)).iterdir())
         assert names == sorted(
             f"{k}_{t}.parquet"
-            for k, tables in (("gpi_local", ("scores", "changes", "risks")),
-                              ("gpi_central", ("scores", "changes", "risks")),
-                              ("npi_npi", ("scores", "indicators")))
+            for k, tables in (("gpi_local", _GPI_TABLES), ("gpi_central", _GPI_TABLES),
+                              ("npi_npi", ("scores", "indicators", "catalog")))
             for t in tables
         )  # fmt: skip
         for f in (tmp_path / str(year)).iterdir():
@@ -198,12 +203,10 @@ def test_progress_score_matches_hand_calculation(tmp_path: Path) -> None:
     # g = (3740.2 / 3322.3)^(1/3) − 1 = 0.040283…; s = 50 + 50·min(g / 0.05, 1) = 90.283…
     g = (3740.2 / 3322.3) ** (1 / 3) - 1
     assert row["score"] == pytest.approx(50 + 50 * min(g / 0.05, 1.0), abs=1e-9)
-    # one GPI for one year: scores, changes, risks
-    assert sorted(f.name for f in out.files) == [
-        "gpi_local_changes.parquet",
-        "gpi_local_risks.parquet",
-        "gpi_local_scores.parquet",
-    ]
+    # one GPI for one year: its tables (catalog and node scores: to publish it again)
+    assert sorted(f.name for f in out.files) == sorted(
+        f"gpi_local_{t}.parquet" for t in _GPI_TABLES
+    )
 
 
 # --------------------------------------------------------------------------- partitioned datasets

@@ -52,7 +52,7 @@ def test_run_prints_summary_and_notes(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["run", str(demo_config_path()), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(
-        "govindex run 'demo (SYNTHETIC data)': years 2025; wrote 28 result files"
+        "govindex run 'demo (SYNTHETIC data)': years 2025; wrote 33 result files"
     )
     # the planted MIND reorganisation (README #6) is reported as a note, not a failure
     assert "note: CoverageWarning" in out and "'MIND'" in out
@@ -73,8 +73,8 @@ def test_years_list_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         == 0
     )
     assert (
-        "years 2023, 2025; wrote 6 result files" in capsys.readouterr().out
-    )  # 2 years × 3 tables
+        "years 2023, 2025; wrote 10 result files" in capsys.readouterr().out
+    )  # 2 years × 5 tables (scores, changes, risks, node scores, catalog)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "2023",
         "2025",

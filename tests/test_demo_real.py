@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -133,3 +134,22 @@ def test_every_parquet_file_of_the_demo_says_synthetic_or_real(
     for path in files:  # the real ones are exactly those in real/
         meta = json.loads(pq.read_schema(path).metadata[b"govindex"])
         assert meta["synthetic"] is (path.parent.name != "real"), path
+
+
+@pytest.mark.slow
+def test_demo_console_tables_have_fixed_decimals_units_and_stages(
+    demo: tuple[DemoOutput, str, Path],
+) -> None:
+    _out, printed, _folder = demo
+    # no scientific notation anywhere (the top risks' changes were -6.4e-02 next to -2.4e+00)
+    assert not re.search(r"\d\.?\d*e[+-]\d", printed)
+    top = printed.split("Top 10 risks", 1)[1].split("\n\n", 1)[0]
+    assert "−6.4 %/yr" in top and "−2.37 pp/yr" in top  # R04 relative, R11 absolute
+    # the operational totals name their stage; counts are whole numbers, rates percentages
+    assert "Operational assessment: central 2019 (final results, after the appeals" in printed
+    by_type = printed.split("recommendations 2020 by type", 1)[1].split("\n\n", 1)[0]
+    b1 = next(line.split() for line in by_type.splitlines() if line.startswith("B1 "))
+    assert b1[1:3] == ["26", "16"] and b1[-1].endswith("%")
+    per_body = printed.split("recommendations 2020  [", 1)[1].split("\n\n", 1)[0]
+    acs = next(line.split() for line in per_body.splitlines() if line.startswith("ACS "))
+    assert acs == ["ACS", "3", "2", "2", "0", "0", "1", "67%", "67%"]  # was 3.00 2.00 … 0.67

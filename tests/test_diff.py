@@ -134,14 +134,14 @@ def test_method_changes_and_input_changes(d: RunDiff) -> None:
     rows = sorted(
         map(
             tuple,
-            d.method_changes[["index", "name", "year", "parameter", "old", "new"]]
+            d.method_changes[["index", "name", "years", "parameter", "old", "new"]]
             .to_numpy()
             .tolist(),
         )
     )
     assert rows == [
-        ("gpi", "central", 2025, "window", 3, 2),
-        ("gpi", "local", 2025, "alpha", 0.05, 0.1),
+        ("gpi", "central", "2025", "window", 3, 2),
+        ("gpi", "local", "2025", "alpha", 0.05, 0.1),
     ]
     inputs = d.input_changes["input"].tolist()
     # only the local panel file was revised; the central window change reads other years of an
@@ -182,7 +182,9 @@ def test_cli_diff(runs: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[s
     assert main(["diff", str(runs[0]), str(runs[1]), "--rows", "100"]) == 0
     out = capsys.readouterr().out
     assert "inputs revised:" in out and "gpi.local.panel" in out
-    assert "gpi.central: window 3 → 2" in out and "gpi.local: alpha 0.05 → 0.1" in out
+    assert (
+        "gpi.central (2025): window 3 → 2" in out and "gpi.local (2025): alpha 0.05 → 0.1" in out
+    )
     assert "R03" in out
 
 
@@ -193,3 +195,49 @@ def test_not_a_run_folder(
         diff_runs(tmp_path, runs[0])
     assert main(["diff", str(runs[0]), str(tmp_path)]) == 1
     assert "no manifest.json" in capsys.readouterr().err
+
+
+LOCAL_ONLY = """\
+[run]
+name = "years test (SYNTHETIC data)"
+years = "{years}"
+
+[gpi.local]
+panel = "leb_panel.parquet"
+catalog = "leb_catalog.csv"
+window = {window}
+"""
+
+
+def _local_run(tmp: Path, label: str, years: str, window: int) -> Path:
+    folder = tmp / f"{label}_in"
+    folder.mkdir()
+    for f in ("leb_panel.parquet", "leb_catalog.csv"):
+        shutil.copyfile(demo_data_dir() / f, folder / f)
+    (folder / "run.toml").write_text(LOCAL_ONLY.format(years=years, window=window), "utf-8")
+    run_batch(folder / "run.toml", output=tmp / label, progress=False)
+    return tmp / label
+
+
+@pytest.mark.slow
+def test_runs_of_other_years_compare_only_the_years_both_hold(tmp_path: Path) -> None:
+    # the same data and method over 2024–2025 and over 2025 alone: nothing moved; 2024 is in
+    # the old run only and is listed as such, never as a score that moved to "no score"
+    both = _local_run(tmp_path, "both", "2024:2025", 3)
+    last = _local_run(tmp_path, "last", "2025", 3)
+    d = diff_runs(both, last)
+    assert d.moved().empty and d.method_changes.empty
+    assert set(d.scores["year"]) == {2025} and len(d.scores) == 20  # the 20 regions of 2025
+    assert d.unmatched.to_dict("records") == [
+        {"index": "gpi", "name": "local", "year": 2024, "only_in": "old"}
+    ]
+    text = d.to_text()
+    assert text.startswith("0 of 20 scores moved")
+    assert "gpi.local 2024: only in the old run" in text and "→ None" not in text
+    # a window change over two years is one method change, with its years
+    wider = _local_run(tmp_path, "wider", "2024:2025", 4)
+    d = diff_runs(both, wider)
+    assert d.method_changes[["parameter", "years", "old", "new"]].values.tolist() == [
+        ["window", "2024, 2025", 3, 4]
+    ]
+    assert d.to_text().count("window 3 → 4") == 1

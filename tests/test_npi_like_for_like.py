@@ -375,7 +375,9 @@ def test_charts_show_indicator_counts(wdi: tuple[Panel, Catalog]) -> None:
     assert rings["coverage_npi_reference"] == [2023, 2024]  # 25 → 22 → 18
     assert rings["coverage_npi_base"] == [2024]  # 25 → 21
     texts = [t.get_text() for t in ax.texts]
-    assert {"n=22", "n=18", "n=21"} <= set(texts) and note in texts
+    assert {"n=22", "n=18", "n=21"} <= set(texts)
+    (line,) = [t for t in texts if note in t]  # the status line: years, then the note
+    assert line.startswith("years 2016–2024 · ") and line.count("World Bank") == 1
     plt.close(ax.figure)
     ax = plot_npi(res)
     assert ax.get_title(loc="left").endswith("(on 18 and 21 of 25 indicators)")

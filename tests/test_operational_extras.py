@@ -223,9 +223,10 @@ def test_charts_read_the_result(tmp_path: Path) -> None:
     ax.figure.savefig(tmp_path / "blocks.png")
     ax2 = plot_lost_points(res)
     shown = ax2.images[0].get_array()
-    # rows in rank order (B, A); lost points of A: plan 4, audit 2, survey 2, portal 0, control 0
-    np.testing.assert_allclose(np.asarray(shown)[1], [4.0, 2.0, 2.0, 0.0, 0.0])
-    np.testing.assert_allclose(np.asarray(shown)[0], [0.0, 0.0, 0.0, 2.0, 3.0])
+    # most points lost on top: A (8: plan 4, audit 2, survey 2, portal 0, control 0), then B (5)
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["A", "B"]
+    np.testing.assert_allclose(np.asarray(shown)[0], [4.0, 2.0, 2.0, 0.0, 0.0])
+    np.testing.assert_allclose(np.asarray(shown)[1], [0.0, 0.0, 0.0, 2.0, 3.0])
     ax2.figure.savefig(tmp_path / "lost.png")
     assert (tmp_path / "blocks.png").stat().st_size > 0
 

@@ -185,7 +185,7 @@ def _line(ax: Any, gid: str) -> Any:
 
 
 def test_heatmap_cells_order_and_colours_on_toy(toy: PerformanceResult) -> None:
-    ax = plot_risk_heatmap(toy)
+    ax = plot_risk_heatmap(toy, labels="code")
     im = _image(ax, "classes")
     assert im.get_array().shape == (3, 4)
     rows, cols = _ticks(ax.get_yticklabels()), _ticks(ax.get_xticklabels())
@@ -209,7 +209,7 @@ def test_heatmap_cells_order_and_colours_on_toy(toy: PerformanceResult) -> None:
 
 
 def test_heatmap_subset_max_and_unsorted(toy: PerformanceResult) -> None:
-    ax = plot_risk_heatmap(toy, entities=["B", "A"], max_indicators=2, sort=False)
+    ax = plot_risk_heatmap(toy, entities=["B", "A"], max_indicators=2, sort=False, labels="code")
     assert _ticks(ax.get_yticklabels()) == ["B", "A"]
     assert _ticks(ax.get_xticklabels()) == ["w", "x"]  # catalog order, first two
     ax = plot_risk_heatmap(toy, indicators=["x", "y"], labels="name")
@@ -219,7 +219,7 @@ def test_heatmap_subset_max_and_unsorted(toy: PerformanceResult) -> None:
 
 
 def test_heatmap_sparse_central_bodies(toy_central: PerformanceResult) -> None:
-    ax = plot_risk_heatmap(toy_central)
+    ax = plot_risk_heatmap(toy_central, labels="code")
     im = _image(ax, "classes")
     rows, cols = _ticks(ax.get_yticklabels()), _ticks(ax.get_xticklabels())
     assert im.get_array().shape == (3, 4)
@@ -289,8 +289,8 @@ def test_changes_bars_on_toy(toy: PerformanceResult) -> None:
     for bar, i in zip(bars, ["y", "z", "x", "w"], strict=True):
         assert bar.get_facecolor() == to_rgba(CLASS_COLORS[_class_of(toy, "A", i)])
     texts = [t.get_text() for t in ax.texts]
-    # y: g = 0.9^(1/3) − 1 = −3.45 %/yr; x: +6.27 %/yr
-    assert "−3.5 %/yr" in texts and "+6.3 %/yr" in texts
+    # y: g = 0.9^(1/3) − 1 = −3.45 %/yr; x: +6.27 %/yr, beyond the 5 %/yr cap
+    assert "−3.5 %/yr" in texts and "+6.3 %/yr (capped)" in texts
     assert any(t.startswith("no score") for t in texts)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "improved", "deteriorated", "missing",
@@ -409,7 +409,8 @@ def test_contract(name: str, request: pytest.FixtureRequest) -> None:
     assert out is given
     assert dict(matplotlib.rcParams) == before
     assert "My title" in (out.get_title() + out.get_title(loc="left"))
-    assert [t.get_text() for t in out.texts if t.get_gid() == "note"] == ["toy data"]
+    (note,) = [t.get_text() for t in out.texts if t.get_gid() == "note"]
+    assert note.endswith(" · toy data")  # after the status line (year, window, data status)
     new = func(result, **kw)  # without ax: a new figure
     assert isinstance(new, matplotlib.axes.Axes) and new.figure is not fig
     assert dict(matplotlib.rcParams) == before
@@ -423,7 +424,7 @@ def test_contract(name: str, request: pytest.FixtureRequest) -> None:
 @pytest.mark.slow
 def test_demo_leb(demo: dict[str, Any], tmp_path: Any) -> None:
     leb = demo["leb"]
-    ax = plot_risk_heatmap(leb, max_indicators=None, note=NOTE)
+    ax = plot_risk_heatmap(leb, max_indicators=None, note=NOTE, labels="code")
     im = _image(ax, "classes")
     assert im.get_array().shape == (20, 50)
     rows, cols = _ticks(ax.get_yticklabels()), _ticks(ax.get_xticklabels())
@@ -434,7 +435,7 @@ def test_demo_leb(demo: dict[str, Any], tmp_path: Any) -> None:
     for r, c in [(0, 0), (3, 17), (10, 25), (19, 49)]:
         assert _cell_rgba(im, r, c) == to_rgba(CLASS_COLORS[_class_of(leb, rows[r], cols[c])])
     ax.figure.savefig(tmp_path / "heat.png")
-    ax = plot_risk_heatmap(leb)
+    ax = plot_risk_heatmap(leb, labels="code")
     assert _image(ax, "classes").get_array().shape == (20, 40)
     assert _ticks(ax.get_xticklabels()) == cols[:40]
     ax = plot_changes(leb, "R02", note=NOTE)
@@ -451,7 +452,7 @@ def test_demo_leb(demo: dict[str, Any], tmp_path: Any) -> None:
 @pytest.mark.slow
 def test_demo_cgb_and_npi(demo: dict[str, Any], tmp_path: Any) -> None:
     cgb = demo["cgb"]
-    ax = plot_risk_heatmap(cgb, max_indicators=None)
+    ax = plot_risk_heatmap(cgb, max_indicators=None, labels="code")
     im = _image(ax, "classes")
     assert im.get_array().shape == (25, 167)
     rows, cols = _ticks(ax.get_yticklabels()), _ticks(ax.get_xticklabels())

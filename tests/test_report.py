@@ -195,17 +195,21 @@ def test_demo_report_run_operational_block(tmp_path: Path) -> None:
     text = " ".join(page.text)
     assert f"{op['total']:.2f}" in text and str(op["level"]) in text
     assert "SYNTHETIC demo data" in text
+    # a total always names its year and stage (and the date of the stage on a body page):
+    # before, the overview set the 2019 operational total next to the 2025 GPI, unnamed
+    overview = pages[0].read_text(encoding="utf-8")
+    assert '<th class="num">GPI 2025</th>' in overview
+    assert '<th class="num">Operational total (2019, final)</th>' in overview
+    assert "Total (2019, final, 2020-03-16)" in body.read_text(encoding="utf-8")
     # the central body without a GPI (coverage) says why
     mind = " ".join(_parse(tmp_path / "pages" / "central-MIND.html").text)
     assert "No GPI: indicator coverage" in mind
-    # a run output folder gives the same pages when its inputs are found
-    again = report_run(
-        tmp_path / "results", tmp_path / "again", inputs=demo_config_path().parent, charts=False
-    )
+    # the run output folder gives the same pages, from its stored results
+    again = report_run(tmp_path / "results", tmp_path / "again", charts=False)
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in pages]
 
 
-def test_run_folder_with_changed_inputs_is_refused(tmp_path: Path) -> None:
+def test_archived_run_is_published_from_its_stored_results(tmp_path: Path) -> None:
     panel, catalog = _three_regions()
     panel.to_frame().to_csv(tmp_path / "panel.csv", index=False)
     catalog.frame.to_csv(tmp_path / "catalog.csv", index=False)
@@ -214,12 +218,37 @@ def test_run_folder_with_changed_inputs_is_refused(tmp_path: Path) -> None:
         '[gpi.local]\npanel = "panel.csv"\ncatalog = "catalog.csv"\n'
     )
     assert main(["run", str(tmp_path / "run.toml"), "--quiet"]) == 0
-    assert len(report_run(tmp_path / "results", tmp_path / "ok", charts=False)) == 4
+    before = report_run(tmp_path / "results", tmp_path / "ok", charts=False)
+    assert len(before) == 4
+    # the inputs are revised in place (A in 2025), then deleted: the archived run is still
+    # published, with the numbers it stored (A: +5 %/yr = the cap → 100.0), not recomputed
     frame = panel.to_frame()
-    frame.loc[3, "value"] = 120.0  # A in 2025
+    frame.loc[3, "value"] = 120.0
     frame.to_csv(tmp_path / "panel.csv", index=False)
-    with pytest.raises(ConfigError, match=r"inputs of 'gpi.local' changed since the run"):
-        report_run(tmp_path / "results", tmp_path / "bad", charts=False)
+    (tmp_path / "catalog.csv").unlink()
+    after = report_run(tmp_path / "results", tmp_path / "again", charts=False)
+    assert [p.read_bytes() for p in after] == [p.read_bytes() for p in before]
+    assert _parse(tmp_path / "again" / "local-A.html").by_id["gpi"] == "100.0"
+
+
+def test_report_shows_its_progress_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    panel, catalog = _three_regions()
+    panel.to_frame().to_csv(tmp_path / "panel.csv", index=False)
+    catalog.frame.to_csv(tmp_path / "catalog.csv", index=False)
+    (tmp_path / "run.toml").write_text(
+        '[run]\nyears = 2025\noutput = "results"\n'
+        '[gpi.local]\npanel = "panel.csv"\ncatalog = "catalog.csv"\n'
+    )
+    assert main(["run", str(tmp_path / "run.toml"), "--quiet"]) == 0
+    capsys.readouterr()
+    report_run(tmp_path / "results", tmp_path / "quiet", charts=False)
+    assert capsys.readouterr().err == ""  # off by default (and off the terminal)
+    report_run(tmp_path / "results", tmp_path / "pages", charts=False, progress_bar=True)
+    err = capsys.readouterr().err
+    # three body pages and the overview, one step each, the last on its own line
+    assert err.count("\rgovindex report [") == 4 and "4/4" in err and err.endswith("\n")
 
 
 def test_bad_input(tmp_path: Path) -> None:

@@ -209,23 +209,34 @@ def make_lineage(panel: pd.DataFrame) -> pd.DataFrame:
 
 def catalog_rows() -> list[dict[str, str]]:
     """A regional GPI (local executive bodies) on the two shipped series."""
-    blank = dict.fromkeys(CATALOG_COLUMNS, "")
+    blank = dict.fromkeys(FIELDS, "")
     root = {**blank, "code": "GPI_KZ", "source": CATALOG_SOURCE,
-            "name": "Government Performance Index of the regions of Kazakhstan (REAL data)"}
+            "name": "Government Performance Index of the regions of Kazakhstan (REAL data)",
+            "name_ru": "Индекс эффективности деятельности регионов Казахстана (РЕАЛЬНЫЕ данные)",
+            "name_kk": "Қазақстан өңірлері қызметінің тиімділік индексі (НАҚТЫ деректер)"}
     life = {**blank, "code": "LIFE_EXP", "parent": "GPI_KZ", "direction": "1", "weight": "1",
             "type": "statistical", "change": "absolute", "unit": "years", "sphere": "health",
-            "name": "Life expectancy at birth", "source": CATALOG_SOURCE}
+            "name": "Life expectancy at birth", "source": CATALOG_SOURCE,
+            "name_ru": "Ожидаемая продолжительность жизни при рождении",
+            "name_kk": "Туған кездегі күтілетін өмір ұзақтығы"}
     hosp = {**blank, "code": "HOSPITALS", "parent": "GPI_KZ", "direction": "1", "weight": "1",
             "type": "statistical", "change": "relative", "unit": "count", "sphere": "health",
             "name": "Hospital organisations (count; direction +1 = access, see README)",
+            "name_ru": "Больничные организации (число; направление +1 = доступность, см. README)",
+            "name_kk": "Аурухана ұйымдары (саны; бағыт +1 = қолжетімділік, README қараңыз)",
             "source": CATALOG_SOURCE}  # fmt: skip
     return [root, life, hosp]
+
+
+#: The catalog's columns: the contract's, then the names in Russian and Kazakh (translations,
+#: left out of the catalog's fingerprint).
+FIELDS = (*CATALOG_COLUMNS, "name_ru", "name_kk")
 
 
 def write_csv(rows: Sequence[dict[str, str]], path: Path) -> None:
     """UTF-8 CSV with LF line ends (byte-reproducible)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CATALOG_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     atomic_write_bytes(path, buf.getvalue().encode("utf-8")).chmod(0o644)

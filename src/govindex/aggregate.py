@@ -103,6 +103,12 @@ def _mean_of(values: FloatArray, wm: FloatArray, wsum: FloatArray) -> FloatArray
         return np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
 
 
+#: The advice of an aggregation that needs positive values (an index replaces it with its own).
+POSITIVE_ADVICE = (
+    "Normalise to a positive range (e.g. minmax with low=1, high=100) or use the arithmetic mean"
+)
+
+
 def _require_positive(
     x: FloatArray, wm: FloatArray, name: str, *, allow_zero: bool = False
 ) -> None:
@@ -112,8 +118,7 @@ def _require_positive(
         found = "< 0" if allow_zero else "≤ 0"
         raise AggregationError(
             f"{name} mean needs {need}; found {int(bad.sum())} value(s) {found} "
-            f"(smallest {float(np.min(np.where(bad, x, np.inf))):g}). Normalise to a "
-            "positive range (e.g. minmax with low=1, high=100) or use the arithmetic mean"
+            f"(smallest {float(np.min(np.where(bad, x, np.inf))):g}). {POSITIVE_ADVICE}"
         )
 
 

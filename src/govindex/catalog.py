@@ -23,6 +23,7 @@ from govindex.normalize import NORMALIZERS
 
 __all__ = [
     "CATALOG_COLUMNS",
+    "CATALOG_NAME_COLUMNS",
     "CATALOG_NUMBER_COLUMNS",
     "CATALOG_TEXT_COLUMNS",
     "Catalog",
@@ -45,6 +46,9 @@ CATALOG_COLUMNS: tuple[str, ...] = (
     "lower", "upper", "transform", "target", "change", "tolerance", "cap", "owner", "unit",
     "source", "sphere",
 )  # fmt: skip
+#: Optional columns of the names in Russian and Kazakh (``name`` is English). They are kept
+#: only when given, and left out of :attr:`Catalog.fingerprint`: a translation changes no number.
+CATALOG_NAME_COLUMNS: tuple[str, ...] = ("name_ru", "name_kk")
 _TYPES = ("statistical", "survey")
 _CHANGES = ("relative", "absolute", "slope")
 _TRANSFORMS = ("log",)
@@ -152,11 +156,12 @@ class Catalog:
                 f"catalog is missing required column(s) {format_items(missing)}; found "
                 f"{format_items(map(str, frame.columns))}"
             )
-        unknown_cols = [str(c) for c in frame.columns if c not in CATALOG_COLUMNS]
+        known = (*CATALOG_COLUMNS, *CATALOG_NAME_COLUMNS)
+        unknown_cols = [str(c) for c in frame.columns if c not in known]
         if unknown_cols:
             raise CatalogError(
                 f"unknown catalog column(s) {format_items(unknown_cols)}; expected a subset of "
-                f"{format_items(CATALOG_COLUMNS)}"
+                f"{format_items(known)}"
             )
         src = frame.reset_index(drop=True)
         out = pd.DataFrame(index=src.index)
@@ -172,6 +177,9 @@ class Catalog:
         for col in CATALOG_NUMBER_COLUMNS:
             out[col] = _numeric_column(src, col, codes)
         out = out.loc[:, list(CATALOG_COLUMNS)]
+        for col in CATALOG_NAME_COLUMNS:  # translations: only when given
+            if col in src.columns:
+                out[col] = _text_column(src, col)
         dups = codes[codes.duplicated(keep=False)].unique()
         if len(dups):
             raise CatalogError(f"duplicate node code(s): {format_items(sorted(dups))}")
@@ -373,8 +381,31 @@ class Catalog:
         >>> Catalog.from_frame(frame).fingerprint == Catalog.from_frame(frame[::-1]).fingerprint
         True
         """
-        canonical = self.frame.sort_values("code", kind="stable").reset_index(drop=True)
+        frame = self.frame.drop(columns=[c for c in CATALOG_NAME_COLUMNS if c in self.frame])
+        canonical = frame.sort_values("code", kind="stable").reset_index(drop=True)
         return fingerprint_frame(canonical)
+
+    def names(self, codes: Iterable[str] | None = None, lang: str = "en") -> pd.Series:
+        """Names of ``codes`` (default: every node) in ``lang`` (``"en"``, ``"ru"``, ``"kk"``):
+        the ``name_ru`` / ``name_kk`` column when the catalog has it, else ``name``, else the code.
+
+        Examples
+        --------
+        >>> cat = Catalog.from_frame(pd.DataFrame({"code": ["G", "x"], "parent": ["", "G"],
+        ...     "name": ["Index", ""], "name_ru": ["Индекс", ""]}))
+        >>> cat.names(lang="ru").tolist(), cat.names(["x"], lang="kk").tolist()
+        (['Индекс', 'x'], ['x'])
+        """
+        if lang not in ("en", "ru", "kk"):
+            raise CatalogError(f"unknown language {lang!r}; expected one of 'en', 'ru', 'kk'")
+        english = self.column("name")  # filled with the code where empty
+        out = english if codes is None else english.reindex([str(c) for c in codes])
+        col = f"name_{lang}"
+        if col in self.frame.columns:
+            own = self.column(col).reindex(out.index)
+            out = own.where(own.notna() & (own != ""), out)
+        out = out.fillna(pd.Series(out.index, index=out.index))
+        return out.astype("str").rename(col if lang != "en" else "name")
 
     def rollup_plan(
         self, default: str | AggregationSpec = "arithmetic", *, uniform: bool = False

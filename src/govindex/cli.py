@@ -12,75 +12,117 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from govindex._version import __version__
+from govindex.entities import LANGUAGES
 from govindex.exceptions import GovindexError
 
 __all__ = ["main"]
+
+
+#: Every subcommand: (one-line description, an example).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("run the whole assessment on the bundled demo data (synthetic and real)",
+             "govindex demo --out govindex-demo"),
+    "run": ("compute every index of a run configuration (TOML) and write Parquet results",
+            "govindex run config.toml --years 2020:2025 --out results"),
+    "validate": ("check a run's inputs and print a data-quality report (no computation)",
+                 "govindex validate config.toml"),
+    "diff": ("compare two run output folders: what moved, by how much, and why",
+             "govindex diff results-2025-06 results"),
+    "report": ("write HTML report pages (one per body + an overview) from a run",
+               "govindex report results --out reports --lang ru"),
+    "verify": ("check the audit trails and checksums of operational results",
+               "govindex verify results"),
+}  # fmt: skip
+
+
+def _epilog() -> str:
+    lines = ["examples (one per command):"]
+    lines += [f"  {example}" for _what, example in COMMANDS.values()]
+    lines.append("\n`govindex COMMAND --help` describes a command's options.")
+    return "\n".join(lines)
+
+
+def _sub(sub: Any, name: str, description: str) -> argparse.ArgumentParser:
+    what, example = COMMANDS[name]
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=what, description=description, epilog=f"example: {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    return parser
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govindex",
         description="Government performance indices: GPI, NPI, risk areas, operational scorecards.",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"govindex {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = sub.add_parser(
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    demo = _sub(
+        sub,
         "demo",
-        help="run the assessment on the bundled SYNTHETIC demo data",
-        description="Run GPI (local and central bodies), NPI, risk areas and the operational "
-        "assessment on the bundled SYNTHETIC demo data; print summary tables and write "
-        "charts (PNG) and results (Parquet).",
+        "Run GPI (local and central bodies), NPI, risk areas and the operational "
+        "assessment on the bundled SYNTHETIC demo data, and the NPI of Kazakhstan and the "
+        "GPI of its regions on REAL data; print summary tables and write charts (PNG) and "
+        "results (Parquet).",
     )
     demo.add_argument(
         "--out", default="govindex-demo", help="output folder (default: %(default)s)"
     )
-    run = sub.add_parser(
+    demo.add_argument("--lang", choices=LANGUAGES, default="en",
+                      help="language of names and charts: en, ru or kk (default: en)")  # fmt: skip
+    run = _sub(
+        sub,
         "run",
-        help="compute every index of a run configuration (TOML)",
-        description="Read the inputs of CONFIG, validate them, compute every configured "
+        "Read the inputs of CONFIG, validate them, compute every configured "
         "index for every year and write Parquet results with provenance.",
     )
     run.add_argument("config", help="run configuration (TOML)")
     run.add_argument("--years", help="override the years, e.g. 2025, 2020:2025 or 2023,2025")
     run.add_argument("--out", help="override the output folder")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
-    val = sub.add_parser(
+    val = _sub(
+        sub,
         "validate",
-        help="check a run's inputs and print a data-quality report",
-        description="Read and check the inputs of CONFIG without computing any index: "
+        "Read and check the inputs of CONFIG without computing any index: "
         "coverage, gaps, duplicates, implausible jumps. Exit status 1 on errors.",
     )
     val.add_argument("config", help="run configuration (TOML)")
     val.add_argument("--years", help="override the years")
-    dif = sub.add_parser(
+    dif = _sub(
+        sub,
         "diff",
-        help="compare two run output folders",
-        description="Which scores and ranks moved between two runs, by how much, and why "
-        "(input revisions, method changes, driving indicators).",
+        "Which scores and ranks moved between two runs, by how much, and why "
+        "(input revisions, method changes, driving indicators). Only the years and "
+        "sections both runs hold are compared; the others are listed.",
     )
     dif.add_argument("old", help="output folder of the earlier run")
     dif.add_argument("new", help="output folder of the later run")
     dif.add_argument("--rows", type=int, default=20, help="rows to show (default: %(default)s)")
-    rep = sub.add_parser(
+    rep = _sub(
+        sub,
         "report",
-        help="write HTML report pages (one per body + an overview)",
-        description="Compute CONFIG (or recompute the run output folder RESULTS from its "
-        "manifest) and write one self-contained HTML page per body and an overview page "
-        "(index.html) into --out.",
+        "Write one self-contained HTML page per body and an overview page (index.html) "
+        "into --out, from the results stored in the run output folder RESULTS (checked "
+        "against its manifest; the inputs are not read again), or from a run of CONFIG.",
     )
     rep.add_argument(
         "source", metavar="CONFIG_OR_RESULTS", help="run configuration (TOML) or run output folder"
     )
     rep.add_argument("--out", required=True, help="folder for the pages")
     rep.add_argument("--year", type=int, help="assessment year (default: the run's latest)")
-    rep.add_argument("--inputs", help="for a run output folder: the folder of its inputs")
     rep.add_argument("--no-charts", action="store_true", help="text-only pages (faster)")
-    ver = sub.add_parser(
+    rep.add_argument("--lang", choices=LANGUAGES, default="en",
+                     help="language of names and fixed texts: en, ru or kk (default: en)")  # fmt: skip
+    ver = _sub(
+        sub,
         "verify",
-        help="check the audit trails of operational results",
-        description="Check every operational audit trail (*events.parquet) under RESULTS: "
+        "Check every operational audit trail (*events.parquet) under RESULTS: "
         "the hash chain of its events (an edited, removed or inserted event), its last hash "
         "against the tables written with it, and the checksums of manifest.json. "
         "Exit status 1 when anything is wrong.",
@@ -106,7 +148,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from govindex.demo import run_demo
 
-        run_demo(args.out)
+        run_demo(args.out, lang=args.lang)
         return 0
     if args.command == "run":
         from govindex.io.batch import run_batch
@@ -141,8 +183,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from govindex.report.html import report_run
 
         pages = report_run(
-            args.source, args.out, year=args.year, inputs=args.inputs, charts=not args.no_charts
-        )
+            args.source, args.out, year=args.year, charts=not args.no_charts, lang=args.lang,
+            progress_bar=None,  # on a terminal
+        )  # fmt: skip
         print(f"govindex report: wrote {len(pages)} pages to {pages[0].parent} (open index.html)")
         return 0
     if args.command == "verify":

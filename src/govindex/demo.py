@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from govindex._bar import Progress
 from govindex._provenance import to_parquet_with_provenance
 from govindex.datasets import (
     COUNTRY,
@@ -36,6 +37,8 @@ from govindex.datasets import (
     load_kz_regions,
     load_wdi_npi,
 )
+from govindex.entities import Language
+from govindex.i18n import check_language
 from govindex.indices.gpi import PerformanceResult, performance_index
 from govindex.indices.npi import NPIMethod, ProgressResult, progress_index
 
@@ -81,18 +84,72 @@ class DemoOutput:
 
 
 def _print_table(
-    title: str, table: pd.DataFrame, max_rows: int = 25, note: str = DEMO_NOTE
+    title: str,
+    table: pd.DataFrame,
+    max_rows: int = 25,
+    note: str = DEMO_NOTE,
+    formats: dict[str, str] | None = None,
 ) -> None:
+    """A console table: fixed decimals (``formats``: column → format, e.g. ``"{:.1f}"``;
+    other numbers with two decimals), never scientific notation."""
     print(f"\n{title}  [{note}]")
+    shown = table.head(max_rows).copy()
+    for col, fmt in (formats or {}).items():
+        if col in shown.columns:
+            shown[col] = [("" if pd.isna(v) else fmt.format(v)) for v in shown[col]]
     with pd.option_context(
-        "display.width", 120, "display.max_columns", 20, "display.precision", 1
+        "display.width", 120, "display.max_columns", 20, "display.float_format", _fixed
     ):
-        print(table.head(max_rows).to_string())
+        print(shown.to_string())
     if len(table) > max_rows:
         print(f"  … {len(table) - max_rows} more rows in the Parquet results")
 
 
-def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = True) -> DemoOutput:
+def _fixed(value: float) -> str:
+    """Two decimals with thousands separators (the console's default for numbers)."""
+    return f"{value:,.2f}"
+
+
+#: Formats of the GPI columns on the console.
+_GPI_FORMATS = {"gpi": "{:.1f}", "coverage": "{:.0%}", "share_deteriorated": "{:.0%}"}
+#: Formats of the operational tables on the console: counts without decimals, rates in %.
+_OP_FORMATS = dict.fromkeys(
+    ("due", "done", "done_on_time", "in_progress", "open", "overdue", "days_overdue"), "{:.0f}"
+) | {"rate": "{:.0%}", "on_time_rate": "{:.0%}"}
+
+
+def _risk_table(result: PerformanceResult, risks: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """The top indicator risks with their changes in units (``−6.4 %/yr``, ``−2.37 pp/yr``)."""
+    from govindex.plotting._common import format_change, shorten
+
+    top = risks.loc[risks["level"] == "indicator"].head(10)
+    changes = result.changes.set_index(["entity", "indicator"])
+    rules = changes["rule"].reindex(pd.MultiIndex.from_frame(top[["entity", "indicator"]]))
+    units = result.catalog.column("unit").reindex(top["indicator"]).fillna("")
+    names = result.catalog.names(top["indicator"], lang)
+    return pd.DataFrame(
+        {
+            "entity": top["entity"].to_numpy(),
+            "indicator": [f"{shorten(n, 40)} ({c})" for n, c in zip(names, top["indicator"],
+                                                                     strict=True)],
+            "yearly change": [
+                format_change(c, str(r), str(u))
+                for c, r, u in zip(top["change"], rules, units, strict=True)
+            ],
+            "score": top["score"].to_numpy(),
+            "severity": top["severity"].to_numpy(),
+        },
+        index=pd.RangeIndex(1, len(top) + 1, name="rank"),
+    )  # fmt: skip
+
+
+def run_demo(
+    out: str | os.PathLike[str] = "govindex-demo",
+    *,
+    verbose: bool = True,
+    lang: Language = "en",
+    progress: bool | None = None,
+) -> DemoOutput:
     """Run the assessment on the demo data and write results and charts into ``out``.
 
     Parameters
@@ -101,12 +158,18 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
         Output folder (created). Results go to ``out/results/*.parquet`` and charts
         to ``out/charts/*.png``. Re-running gives bit-identical Parquet files.
     verbose : bool, default True
-        Print the summary tables.
+        Print the summary tables (fixed decimals, changes with their units).
+    lang : {"en", "ru", "kk"}, default "en"
+        Language of the names in the console tables and of the charts.
+    progress : bool, optional
+        Show a progress bar on standard error (default: only on an interactive terminal).
 
     Returns
     -------
     DemoOutput
     """
+    lang = check_language(lang)
+    bar = Progress(6, "govindex demo", enabled=progress if verbose else False)
     out_dir = Path(out)
     results_dir = out_dir / "results"
     with warnings.catch_warnings(record=True) as caught:
@@ -124,6 +187,7 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
             year=ASSESSMENT_YEAR,
             base_year=2016,
         )
+    bar.step("synthetic GPI and NPI")
     risks_local = gpi_local.risk_areas()
     risks_central = gpi_central.risk_areas()
     output = DemoOutput(gpi_local, gpi_central, npi, risks_local, risks_central)
@@ -139,13 +203,18 @@ def run_demo(out: str | os.PathLike[str] = "govindex-demo", *, verbose: bool = T
         output.files.append(
             to_parquet_with_provenance(table, results_dir / f"{name}.parquet", meta)
         )
+    bar.step("risk areas and results")
     output.files += _real_npi(output, out_dir / "real")
+    bar.step("real NPI of Kazakhstan")
     output.files += _regions(output, out_dir / "real")
-    output.files += _charts(output, out_dir / "charts")
+    bar.step("real GPI of the regions")
+    output.files += _charts(output, out_dir / "charts", lang)
+    bar.step("charts")
     output.operational, files = _operational(out_dir / "operational")
     output.files += files
+    bar.step("operational assessment")
     if verbose:
-        _report(output, out_dir)
+        _report(output, out_dir, lang)
     return output
 
 
@@ -201,18 +270,19 @@ def _regions(output: DemoOutput, folder: Path) -> list[Path]:
     return files
 
 
-def _report_regions(output: DemoOutput) -> None:
+def _report_regions(output: DemoOutput, lang: Language = "en") -> None:
     res = output.gpi_regions
     if res is None:
         return
     cols = ["gpi", "rank", "n_improved", "n_stable", "n_deteriorated", "reason"]
     table = res.scores.sort_values(["rank", "gpi"], na_position="last")[cols]
-    table.insert(0, "name", res.options["entity_table"].names(table.index).to_numpy())
+    table.insert(0, "name", res.options["entity_table"].names(table.index, lang).to_numpy())
     _print_table(
         f"GPI of the regions of Kazakhstan, {REGIONS_YEAR} (window {res.method.window} years, "
         "boundary changes re-based by the lineage; the total KZ is not ranked)",
         table,
         note=KZ_REGIONS_NOTE,
+        formats=_GPI_FORMATS,
     )
     if output.regions_notes:
         print(f"\nNotes on the real regional data [{KZ_REGIONS_NOTE}]:")
@@ -242,14 +312,14 @@ def _report_real(output: DemoOutput) -> None:
         f"  as published (n = indicators with a ratio) and like-for-like on the "
         f"{_basket(balanced)} indicators present in every year (balanced=True)"
     )
-    with pd.option_context("display.width", 120, "display.precision", 1):
+    with pd.option_context("display.width", 120, "display.float_format", "{:.1f}".format):
         print(table.to_string())
     print(f"\nNotes on the real data [{output.real_note}]:")
     for note in output.real_notes:
         print("  - " + note.replace("\n", "\n    "))
 
 
-def _charts(output: DemoOutput, folder: Path) -> list[Path]:
+def _charts(output: DemoOutput, folder: Path, lang: Language = "en") -> list[Path]:
     try:
         from govindex import plotting as plots
     except ImportError:  # pragma: no cover - charts module not available
@@ -265,32 +335,36 @@ def _charts(output: DemoOutput, folder: Path) -> list[Path]:
     jobs: list[tuple[str, Callable[[Any], object], tuple[int, int]]] = [
         (
             "gpi_local_ranking.png",
-            lambda ax: plots.plot_gpi_ranking(output.gpi_local, ax=ax, note=DEMO_NOTE),
+            lambda ax: plots.plot_gpi_ranking(output.gpi_local, ax=ax, lang=lang, note=DEMO_NOTE),
             (8, 7),
         ),
         (
             "gpi_central_ranking.png",
-            lambda ax: plots.plot_gpi_ranking(output.gpi_central, ax=ax, note=DEMO_NOTE),
+            lambda ax: plots.plot_gpi_ranking(
+                output.gpi_central, ax=ax, lang=lang, note=DEMO_NOTE
+            ),
             (8, 8),
         ),
         (
             "risk_heatmap_local.png",
-            lambda ax: plots.plot_risk_heatmap(output.gpi_local, ax=ax, note=DEMO_NOTE),
-            (14, 8),
+            lambda ax: plots.plot_risk_heatmap(output.gpi_local, ax=ax, lang=lang, note=DEMO_NOTE),
+            (15, 11),
         ),
         (
             f"changes_{worst}.png",
-            lambda ax: plots.plot_changes(output.gpi_local, worst, ax=ax, note=DEMO_NOTE),
+            lambda ax: plots.plot_changes(
+                output.gpi_local, worst, ax=ax, lang=lang, note=DEMO_NOTE
+            ),
             (9, 12),
         ),
         (
             "npi_indicators.png",
-            lambda ax: plots.plot_npi(output.npi, ax=ax, note=DEMO_NOTE),
+            lambda ax: plots.plot_npi(output.npi, ax=ax, lang=lang, note=DEMO_NOTE),
             (9, 9),
         ),
         (
             "npi_trend.png",
-            lambda ax: plots.plot_npi_trend(output.npi, ax=ax, note=DEMO_NOTE),
+            lambda ax: plots.plot_npi_trend(output.npi, ax=ax, lang=lang, note=DEMO_NOTE),
             (8, 5),
         ),
     ]
@@ -299,13 +373,13 @@ def _charts(output: DemoOutput, folder: Path) -> list[Path]:
         jobs += [
             (
                 "npi_kaz_indicators.png",
-                lambda ax: plots.plot_npi(real, ax=ax, note=note),
+                lambda ax: plots.plot_npi(real, ax=ax, lang=lang, note=note),
                 (9, 9),
             ),
             (
                 "npi_kaz_trend.png",
                 lambda ax: plots.plot_npi_trend(
-                    real, ax=ax, note=note, title="NPI of Kazakhstan, as published"
+                    real, ax=ax, lang=lang, note=note, title="NPI of Kazakhstan, as published"
                 ),
                 (8, 5),
             ),
@@ -353,33 +427,40 @@ def _operational(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Path]]:
     return tables, sorted(p for p in folder.glob("operational_*") if p.is_file())
 
 
-def _report(output: DemoOutput, out_dir: Path) -> None:
+def _report(output: DemoOutput, out_dir: Path, lang: Language = "en") -> None:
     cols = ["gpi", "rank", "n_improved", "n_stable", "n_deteriorated", "coverage"]
     local = output.gpi_local.scores.sort_values("rank")
     _print_table(
         f"GPI of local executive bodies, {ASSESSMENT_YEAR} (window {output.gpi_local.method.window} years)",
         local[cols],
+        formats=_GPI_FORMATS,
     )
     central = output.gpi_central.scores.sort_values("rank", na_position="last")
     _print_table(
-        f"GPI of central government bodies, {ASSESSMENT_YEAR}", central[[*cols, "reason"]]
+        f"GPI of central government bodies, {ASSESSMENT_YEAR}",
+        central[[*cols, "reason"]],
+        formats=_GPI_FORMATS,
     )
     npi = output.npi
     print(f"\nNational Progress Index of {npi.method.country}, {npi.year}  [{DEMO_NOTE}]")
     print(f"  relative to the OECD average (= 100): {npi.npi_reference:6.1f}")
     print(f"  relative to {npi.method.base_year} (= 100):             {npi.npi_base:6.1f}")
-    top = output.risks_local.loc[output.risks_local["level"] == "indicator"].head(10)
     _print_table(
-        "Top 10 risks (regressions) of local bodies",
-        top[["entity", "sphere", "indicator", "change", "score", "severity"]],
+        "Top 10 risks (regressions) of local bodies, most severe first (yearly change, "
+        "direction-adjusted: %/yr for relative rules, units/yr for absolute ones; "
+        "severity = size of the regression × weight)",
+        _risk_table(output.gpi_local, output.risks_local, lang),
+        formats={"score": "{:.1f}", "severity": "{:.3f}"},
     )
     for name, table in output.operational.items():
         title = name.removeprefix("operational_").replace("_", " ")
-        _print_table(f"Operational assessment: {title}", table, max_rows=8)
+        if name.endswith("_2019"):  # the round's totals: say which stage they are
+            title += " (final results, after the appeals, adopted by the commission)"
+        _print_table(f"Operational assessment: {title}", table, max_rows=8, formats=_OP_FORMATS)
     if output.notes:
         print("\nNotes on the data (planted on purpose in the synthetic demo):")
         for note in output.notes:
             print("  - " + note.replace("\n", "\n    "))
     _report_real(output)
-    _report_regions(output)
+    _report_regions(output, lang)
     print(f"\nWrote {len(output.files)} files to {out_dir.resolve()}")

@@ -23,10 +23,10 @@ import pandas as pd
 
 from govindex import change as ch
 from govindex._typing import BoolArray, FloatArray, IntArray
-from govindex.aggregate import parse_aggregation
+from govindex.aggregate import POSITIVE_ADVICE, parse_aggregation
 from govindex.catalog import Catalog
 from govindex.entities import Entities
-from govindex.exceptions import MethodError, format_items
+from govindex.exceptions import AggregationError, MethodError, format_items
 from govindex.indices.base import TreeResult
 from govindex.indices.composite import rollup
 from govindex.indices.gpi_tables import Assessment, changes_table, flag_imputed, scores_table
@@ -341,6 +341,15 @@ class PerformanceResult(TreeResult[GPIMethod]):
         return "PerformanceResult (GPI)", lines
 
 
+#: The advice of an aggregation error in the GPI (progress scores are 0 at a regression at
+#: or beyond the cap: a geometric or harmonic mean of them is undefined).
+_GPI_ADVICE = (
+    "The GPI's progress scores are 0 for a yearly regression at or beyond the indicator's cap, "
+    "so a geometric or harmonic mean of them is undefined: use aggregation='arithmetic' (the "
+    "default), 'median' or 'min', or widen the caps in the catalog ('cap') so that fewer "
+    "changes reach them"
+)
+
 # keyword arguments of performance_index that are not GPIMethod parameters
 _KEYWORDS: tuple[str, ...] = (
     "year", "roots", "entities", "lineage", "derive", "entity_table", "statistics",
@@ -470,9 +479,13 @@ def performance_index(
     caps = None if statistics is None else statistics.caps_of(leaves)
     a = _assess(inputs, meta, values, method, year, reference, caps)
     score = np.where(applies, a.score, np.nan)
-    nodes, node_cov, _low = rollup(
-        score, catalog, leaves, aggregation=method.aggregation, coverage=method.coverage
-    )
+    try:
+        nodes, node_cov, _low = rollup(
+            score, catalog, leaves, aggregation=method.aggregation, coverage=method.coverage,
+            entities=ent,
+        )  # fmt: skip
+    except AggregationError as exc:  # the GPI's own advice: its scores are not normalised
+        raise AggregationError(str(exc).replace(POSITIVE_ADVICE, _GPI_ADVICE)) from None
     node_index = pd.Index(catalog.codes, name="node")
     node_scores = pd.DataFrame(nodes, index=ent, columns=node_index)
     parents = [c for c in catalog.codes if c not in set(leaves)]

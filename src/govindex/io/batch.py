@@ -284,11 +284,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
                     risks = res.risk_areas()
                 out.results[("gpi", g.name, year)] = res
                 folder = cfg.output / str(year)
-                for table_name, table in (
-                    ("scores", res.scores),
-                    ("changes", res.changes),
-                    ("risks", risks),
-                ):
+                for table_name, table in _gpi_tables(res, risks):
                     _write(
                         table,
                         folder / f"gpi_{g.name}_{table_name}.parquet",
@@ -311,6 +307,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
                 for table_name, table in (
                     ("scores", res_n.scores),
                     ("indicators", res_n.indicators),
+                    ("catalog", catalog.to_frame()),  # what a report reads names from
                 ):
                     _write(
                         table,
@@ -337,6 +334,24 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
     }
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     atomic_write_bytes(staging / "manifest.json", manifest_bytes)
+
+
+def _gpi_tables(res: Any, risks: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The tables a GPI section writes per year: what ``diff`` compares and what ``report``
+    publishes from (the catalog, node scores and entities table as the run used them)."""
+    nodes = res.node_scores
+    nodes.columns = nodes.columns.astype("str")
+    tables = [
+        ("scores", res.scores),
+        ("changes", res.changes),
+        ("risks", risks),
+        ("node-scores", nodes),
+        ("catalog", res.catalog.to_frame()),
+    ]
+    entity_table = res.options.get("entity_table")
+    if entity_table is not None:
+        tables.append(("entities", entity_table.to_frame()))
+    return tables
 
 
 def _run_operational(

@@ -503,7 +503,10 @@ def read_config(path: str | os.PathLike[str]) -> RunConfig:
     """
     p = Path(path)
     if not p.is_file():
-        raise ConfigError(f"configuration file not found: {p}")
+        raise ConfigError(
+            f"configuration file not found: {p}; pass the path of a run configuration (TOML), "
+            "e.g. the demo's: python -c 'import govindex.datasets as d; print(d.demo_config_path())'"
+        )
     from govindex.io.read import read_toml
 
     data = read_toml(p, ConfigError, "run configuration")

@@ -3,7 +3,10 @@
 Compares the Parquet results of two :func:`govindex.run_batch` output folders: which
 scores and ranks moved and by how much, and why — method changes (parameters in
 the files' provenance), input revisions (changed start/end values of indicators)
-and the indicators whose progress scores moved most for each body.
+and the indicators whose progress scores moved most for each body. Only the (index,
+section, year) results that both runs hold are compared; those of one run only (another
+set of years, a section added or removed) are listed in :attr:`RunDiff.unmatched`, never
+counted as moves.
 """
 
 from __future__ import annotations
@@ -87,9 +90,13 @@ class RunDiff(TableResult):
         GPI only: per (name, year, entity, indicator) the old and new progress score,
         the weighted contribution ``weight × Δscore`` and whether the inputs were revised.
     method_changes : DataFrame
-        Parameters that differ between the runs' provenance: (index, name, parameter, old, new).
+        Parameters that differ between the runs' provenance: one row per (index, name,
+        parameter, old, new) with the ``years`` of the results it applies to.
     input_changes : DataFrame
         Input fingerprints that differ: (input, old, new).
+    unmatched : DataFrame
+        Results that only one run holds, not compared: (index, name, year, only_in) with
+        ``only_in`` ``"old"`` or ``"new"``.
     """
 
     _scores: pd.DataFrame
@@ -97,11 +104,15 @@ class RunDiff(TableResult):
     _method_changes: pd.DataFrame
     _input_changes: pd.DataFrame
     _compared: Mapping[str, Any] = field(default_factory=dict)
+    _unmatched: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["index", "name", "year", "only_in"])
+    )
 
     scores = HandOut[pd.DataFrame]("_scores")
     drivers = HandOut[pd.DataFrame]("_drivers")
     method_changes = HandOut[pd.DataFrame]("_method_changes")
     input_changes = HandOut[pd.DataFrame]("_input_changes")
+    unmatched = HandOut[pd.DataFrame]("_unmatched")
 
     @property
     def provenance(self) -> dict[str, Any]:
@@ -119,11 +130,13 @@ class RunDiff(TableResult):
             "drivers": self._drivers,
             "method_changes": changes,
             "input_changes": self._input_changes,
+            "unmatched": self._unmatched,
         }
 
     def _summary(self) -> tuple[str, list[str]]:
         return "RunDiff", [
-            f"{len(self.moved())} of {len(self._scores)} scores moved",
+            f"{len(self.moved())} of {len(self._scores)} scores moved "
+            f"({len(self._unmatched)} result(s) in one run only, not compared)",
             f"{len(self._method_changes)} method change(s), "
             f"{len(self._input_changes)} input revision(s)",
         ]
@@ -141,13 +154,20 @@ class RunDiff(TableResult):
         """A readable summary."""
         moved = self.moved()
         lines = [f"{len(moved)} of {len(self._scores)} scores moved"]
+        if len(self._unmatched):
+            lines.append("\nnot compared (in one run only):")
+            for (only, index, name), rows in self._unmatched.groupby(
+                ["only_in", "index", "name"], sort=True
+            ):
+                years = ", ".join(str(y) for y in sorted(rows["year"]))
+                lines.append(f"  - {index}.{name} {years}: only in the {only} run")
         if len(self._input_changes):
             lines.append("\ninputs revised:")
             lines += [f"  - {r.input}" for r in self._input_changes.itertuples()]
         if len(self._method_changes):
             lines.append("\nmethod changes:")
             lines += [
-                f"  - {r.index}.{r.name}: {r.parameter} {r.old!r} → {r.new!r}"
+                f"  - {r.index}.{r.name} ({r.years}): {r.parameter} {r.old!r} → {r.new!r}"
                 for r in self._method_changes.itertuples()
             ]
         if len(moved):
@@ -181,10 +201,14 @@ def diff_runs(
     old_dir, new_dir = Path(old), Path(new)
     run_a, run_b = read_run(old_dir), read_run(new_dir)
     a, b = _results(run_a), _results(run_b)
-    rows, drivers, method_rows = [], [], []
+    rows, drivers, method_rows, unmatched = [], [], [], []
     for key in sorted(set(a) | set(b)):
         kind, name, year, table = key
         if kind not in _SCORE_FILES or table != _SCORE_FILES[kind][0]:
+            continue
+        if (key in a) != (key in b):  # another set of years or sections: nothing to compare
+            unmatched.append({"index": kind, "name": name, "year": year,
+                              "only_in": "old" if key in a else "new"})  # fmt: skip
             continue
         col = _SCORE_FILES[kind][1]
         sa, rank_a, pa_meta = _score_frame(run_a, a.get(key), col)
@@ -251,13 +275,32 @@ def diff_runs(
         _method_frame(method_rows),
         _input_changes(run_a.fingerprints, run_b.fingerprints),
         {"old": str(old_dir), "new": str(new_dir), "top": int(top)},
+        pd.DataFrame(unmatched, columns=["index", "name", "year", "only_in"]),
     )
 
 
 def _method_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["index", "name", "year", "parameter", "old", "new"])
+    """One row per (index, name, parameter, old, new), with the years it applies to."""
+    merged: dict[tuple[str, str, str, str, str], dict[str, Any]] = {}
+    for r in rows:
+        key = (r["index"], r["name"], r["parameter"], json.dumps(r["old"], default=str),
+               json.dumps(r["new"], default=str))  # fmt: skip
+        if key in merged:
+            merged[key]["years"].append(r["year"])
+        else:
+            merged[key] = {**r, "years": [r["year"]]}
+    out = list(merged.values())
+    frame = pd.DataFrame(
+        {
+            "index": [r["index"] for r in out],
+            "name": [r["name"] for r in out],
+            "years": [", ".join(str(y) for y in sorted(r["years"])) for r in out],
+            "parameter": [r["parameter"] for r in out],
+        },
+        columns=["index", "name", "years", "parameter"],
+    )
     for col in ("old", "new"):  # keep each value as written (3 stays 3, not 3.0 next to 0.05)
-        frame[col] = pd.Series([r[col] for r in rows], index=frame.index, dtype=object)
+        frame[col] = pd.Series([r[col] for r in out], index=frame.index, dtype=object)
     return frame
 
 

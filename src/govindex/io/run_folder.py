@@ -122,7 +122,10 @@ def _manifest(path: Path) -> tuple[bytes, dict[str, Any]]:
     try:
         raw = mf.read_bytes()
     except FileNotFoundError:
-        raise RunFolderError(f"{path} is not a govindex run output (no {MANIFEST})") from None
+        raise RunFolderError(
+            f"{path} is not a govindex run output (no {MANIFEST}); pass the output folder of "
+            "govindex run"
+        ) from None
     except OSError as exc:
         raise RunFolderError(f"cannot read {mf}: {exc}") from None
     try:

@@ -1,7 +1,10 @@
 """Charts of the operational assessment (matplotlib imported lazily; no global style changes).
 
 The functions only read a computed :class:`~govindex.operational.OperationalResult`
-(totals, block subtotals, lost points); they never compute scores.
+(totals, block subtotals, lost points); they never compute scores. The chart standard
+(``docs/charts.md``) applies: text of at least 8 pt, names in ``lang``, the most severe first
+on the lost-points map, penalties visible as values, and a status line with the year, the
+stage and its date, followed by ``note`` (which should say whether the data are synthetic).
 """
 
 from __future__ import annotations
@@ -10,7 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from govindex.plotting._common import new_axes
+from govindex.entities import Entities, Language
+from govindex.i18n import text
+from govindex.plotting._common import (
+    SMALL,
+    TEXT,
+    add_note,
+    entity_names,
+    language,
+    new_axes,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,16 +35,26 @@ __all__ = ["plot_lost_points", "plot_operational_blocks"]
 _BLOCK_COLOURS = ("#4C72B0", "#55A868", "#8172B2", "#CCB974", "#64B5CD", "#8C8C8C")
 
 
-def _note(ax: Axes, note: str | None) -> None:
-    """Add ``note`` as a last line of the x-axis label (placed below the tick labels)."""
-    if note:
-        label = ax.get_xlabel()
-        ax.set_xlabel(f"{label}\n{note}" if label else note, fontsize=9)
+def stage_status(result: OperationalResult, lang: Language = "en") -> str:
+    """``assessment year 2019 · final (2020-03-16)``: the year and the stage of the figures."""
+    stage = text(f"stage.{result.stage}", lang)
+    when = None
+    if result.stage == "final" and result.commission is not None:
+        when = result.commission.decided_on
+    elif result.published_on is not None:
+        when = result.published_on
+    return (
+        text("status.year", lang, year=result.scorecard.year)
+        + " · "
+        + (f"{stage} ({when})" if when is not None else stage)
+    )
 
 
 def plot_operational_blocks(
     result: OperationalResult,
     *,
+    lang: Language = "en",
+    entity_table: Entities | None = None,
     ax: Axes | None = None,
     title: str | None = None,
     note: str | None = None,
@@ -40,18 +63,23 @@ def plot_operational_blocks(
 
     Bodies are sorted by rank (best on top); the total is written at the end of each
     bar; the background bands show the efficiency levels (cut-offs converted to
-    points: ``min_percent / 100 · max_points``).
+    points: ``min_percent / 100 · max_points``). A penalty is drawn left of zero and written
+    next to the total (``penalty −0.5``), so a small one stays visible.
 
     Parameters
     ----------
     result : OperationalResult
         A scored result (any stage).
+    lang : {"en", "ru", "kk"}, default "en"
+        Language of the fixed texts and of the names.
+    entity_table : Entities, optional
+        Names of the bodies (default: their codes).
     ax : Axes, optional
         Axes to draw on; a new figure sized to the number of bodies by default.
     title : str, optional
         Title; default names the scorecard, year and stage.
     note : str, optional
-        Small italic note at the bottom of the figure (e.g. "synthetic demo data").
+        A note after the status line (e.g. "SYNTHETIC demo data").
 
     Returns
     -------
@@ -69,18 +97,21 @@ def plot_operational_blocks(
     20
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
+    lang = language(lang)
     sc = result.scorecard
     totals = result.totals.sort_values(["rank", "total"], ascending=[True, False])
     order = totals.index[::-1]  # barh draws bottom-up: best on top
     blocks = result.blocks.loc[order]
     n = len(order)
-    ax = new_axes(ax, (10.0, 1.2 + 0.32 * n), layout=None)
+    ax = new_axes(ax, (10.5, 2.4 + 0.32 * n))
     y = np.arange(n)
 
     # level bands in points
     cuts = [lv.min_percent / 100.0 * sc.max_points for lv in sc.levels]  # high → low
     x_max = max(float(totals["total"].max()), sc.max_points) * 1.06
-    upper = [x_max, *cuts[:-1]]
+    # room right of the bars for the totals (and the penalties in words)
+    x_hi = x_max + (0.24 if (totals["penalty"] < 0).any() else 0.08) * sc.max_points
+    upper = [x_hi, *cuts[:-1]]
     import matplotlib
 
     cmap = matplotlib.colormaps["RdYlGn"]
@@ -94,7 +125,7 @@ def plot_operational_blocks(
             f"{lv.name}\n(≥ {lv.min_percent:g} %)",
             ha="center",
             va="bottom",
-            fontsize=8,
+            fontsize=SMALL,
             color="#333333",
         )
         if lo > 0:
@@ -124,7 +155,7 @@ def plot_operational_blocks(
             hatch="///",
             edgecolor="white",
             lw=0.5,
-            label="bonus",
+            label=text("op.bonus", lang),
             zorder=2,
         )
     penalty = totals.loc[order, "penalty"].to_numpy()
@@ -136,28 +167,40 @@ def plot_operational_blocks(
             color="#C44E52",
             edgecolor="white",
             lw=0.5,
-            label="penalty (−)",
+            label=text("op.penalty", lang),
             zorder=2,
         )
-    for yi, total, end in zip(y, totals.loc[order, "total"], left + bonus, strict=True):
-        ax.text(end + 0.4, float(yi), f"{total:.1f}", va="center", fontsize=8, zorder=3)
-
-    ax.set_yticks(y, [str(e) for e in order])
+    for yi, total, end, pen in zip(
+        y, totals.loc[order, "total"], left + bonus, penalty, strict=True
+    ):
+        ax.text(end + 0.4, float(yi), f"{total:.1f}", va="center", fontsize=SMALL, zorder=3)
+        if pen < 0:  # a small penalty is a sliver left of zero: say it in words too
+            ax.text(end + 0.4 + 0.055 * x_max, float(yi),
+                    text("op.penalty_value", lang, value=f"{pen:.1f}".replace("-", "−")),
+                    va="center", fontsize=SMALL, color="#a50f15", zorder=3)  # fmt: skip
+    ax.set_yticks(y, entity_names(order, lang, entity_table, limit=28),
+                  fontsize=TEXT if n <= 25 else SMALL)  # fmt: skip
+    ax.tick_params(axis="x", labelsize=TEXT)
     ax.set_ylim(-0.6, n + 0.9)
-    ax.set_xlim(min(0.0, float(penalty.min()) * 1.2), x_max)
-    ax.set_xlabel(f"points (max {sc.max_points:g} + bonus)")
+    ax.set_xlim(min(0.0, float(penalty.min()) * 1.2), x_hi)
+    ax.set_xlabel(text("op.points", lang, max=f"{sc.max_points:g}"), fontsize=TEXT).set_wrap(True)
     ax.set_title(
-        title or f"Operational assessment — {sc.code}, {sc.year} ({result.stage})", fontsize=11
-    )
+        title
+        or text("op.blocks_title", lang, code=sc.code, year=sc.year,
+                stage=text(f"stage.{result.stage}", lang)),
+        fontsize=11,
+    ).set_wrap(True)  # fmt: skip
     # the worst bodies are at the bottom with the shortest bars: room for the legend there
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.92)
-    _note(ax, note)
+    ax.legend(loc="lower right", fontsize=SMALL, framealpha=0.92)
+    add_note(ax, note, stage_status(result, lang))
     return ax
 
 
 def plot_lost_points(
     result: OperationalResult,
     *,
+    lang: Language = "en",
+    entity_table: Entities | None = None,
     ax: Axes | None = None,
     title: str | None = None,
     note: str | None = None,
@@ -165,17 +208,21 @@ def plot_lost_points(
 ) -> Axes:
     """Heat map of the points each body lost on each base criterion (max − points).
 
-    Columns are grouped by block (separators and block codes on top); bodies are
-    sorted by rank (best on top).
+    Columns are grouped by block (separators and block codes on top) and named by
+    the criteria's names; bodies are sorted by the points they lost (most on top).
 
     Parameters
     ----------
     result : OperationalResult
         A scored result.
+    lang : {"en", "ru", "kk"}, default "en"
+        Language of the fixed texts and of the names.
+    entity_table : Entities, optional
+        Names of the bodies (default: their codes).
     ax : Axes, optional
         Axes to draw on; a new figure by default.
     title, note : str, optional
-        Title and a small note at the bottom of the figure.
+        Title and a note after the status line.
     annotate : bool, default True
         Write the lost points in the cells that lost any.
 
@@ -194,20 +241,28 @@ def plot_lost_points(
     29
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
+    lang = language(lang)
     sc = result.scorecard
-    order = result.totals.sort_values(["rank", "total"], ascending=[True, False]).index
-    lost = result.lost_points.loc[order]
+    lost = result.lost_points
+    most = lost.sum(axis=1).sort_values(ascending=False, kind="stable")
+    lost = lost.loc[most.index]
+    order = lost.index
     maxp = np.array([i.max_points for i in sc.criteria])
     n, k = lost.shape
-    ax = new_axes(ax, (2.5 + 0.38 * k, 1.8 + 0.3 * n), layout=None)
+    ax = new_axes(ax, (4.5 + 0.44 * k, 4.2 + 0.3 * n))
     data = lost.to_numpy()
     image = ax.imshow(
         data, aspect="auto", cmap="Reds", vmin=0.0, vmax=float(maxp.max()), interpolation="nearest"
     )
     cbar: Any = ax.figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
-    cbar.set_label("points lost (max − points)", fontsize=8)
-    ax.set_xticks(np.arange(k), [str(c) for c in lost.columns], rotation=90, fontsize=7)
-    ax.set_yticks(np.arange(n), [str(e) for e in order], fontsize=8)
+    cbar.set_label(text("op.lost_colorbar", lang), fontsize=SMALL)
+    cbar.ax.tick_params(labelsize=SMALL)
+    names = {i.code: i.name for i in sc.criteria}
+    ax.set_xticks(np.arange(k), [shorten(names.get(str(c), str(c)), 34) for c in lost.columns],
+                  rotation=90, fontsize=SMALL)  # fmt: skip
+    ax.set_yticks(np.arange(n), entity_names(order, lang, entity_table, limit=28),
+                  fontsize=SMALL)  # fmt: skip
+    ax.set_ylabel(text("op.lost_ylabel", lang), fontsize=TEXT)
     if annotate:
         rows, cols = np.nonzero(data >= 0.05)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
@@ -218,8 +273,8 @@ def plot_lost_points(
                 f"{v:.1f}",
                 ha="center",
                 va="center",
-                fontsize=5.5,
-                color="white" if v > 0.6 * maxp.max() else "#222222",
+                fontsize=SMALL,
+                color="white" if v > 0.45 * maxp.max() else "black",
             )
     block_of = [i.block for i in sc.criteria]
     start = 0
@@ -227,20 +282,17 @@ def plot_lost_points(
         if j == k or block_of[j] != block_of[start]:
             if j < k:
                 ax.axvline(j - 0.5, color="black", lw=1.2)
-            ax.text(
-                (start + j - 1) / 2,
-                -0.8,
-                str(block_of[start]),
-                ha="center",
-                va="bottom",
-                fontsize=9,
-                fontweight="bold",
-            )
+            ax.annotate(str(block_of[start]), xy=((start + j - 1) / 2, 1.0),
+                        xycoords=ax.get_xaxis_transform(), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom",
+                        fontsize=TEXT, fontweight="bold")  # fmt: skip
             start = j
     ax.set_title(
-        title or f"Points lost per criterion — {sc.code}, {sc.year} ({result.stage})",
+        title
+        or text("op.lost_title", lang, code=sc.code, year=sc.year,
+                stage=text(f"stage.{result.stage}", lang)),
         fontsize=11,
-        pad=18,
-    )
-    _note(ax, note)
+        pad=3 + 2.2 * TEXT,  # above the block labels
+    ).set_wrap(True)  # fmt: skip
+    add_note(ax, note, stage_status(result, lang))
     return ax

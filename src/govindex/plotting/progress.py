@@ -3,8 +3,9 @@
 Every function takes a computed :class:`~govindex.indices.npi.ProgressResult` (compute
 first, plot after), reads its tables only, draws on ``ax`` (a new figure when ``ax``
 is None), returns the :class:`~matplotlib.axes.Axes` and never changes matplotlib's
-global style. matplotlib is imported lazily. ``note`` is printed small under the
-chart (e.g. ``"SYNTHETIC demo data"``).
+global style. matplotlib is imported lazily. The chart standard (``docs/charts.md``)
+applies: names and fixed texts in ``lang``, capped ratios and changes of the indicator set
+marked, and a status line with the year(s) and data status, followed by ``note``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,20 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from govindex.entities import Language
 from govindex.exceptions import MethodError
+from govindex.i18n import text
 from govindex.plotting._common import (
     SERIES_COLORS,
+    SMALL,
+    TEXT,
     add_note,
     catalog_labels,
     check_result,
     hide_spines,
+    language,
     new_axes,
+    status_line,
 )
 
 if TYPE_CHECKING:
@@ -37,9 +44,9 @@ def _check_progress(result: object) -> ProgressResult:
     return check_result(result, ProgressResult, "progress_index")
 
 
-def _reference_text(result: ProgressResult) -> str:
+def _reference_text(result: ProgressResult, lang: Language = "en") -> str:
     ref = result.method.reference
-    return ref if isinstance(ref, str) else f"mean of {len(ref)} members"
+    return ref if isinstance(ref, str) else text("npi.mean_of", lang, n=len(ref))
 
 
 def plot_npi(
@@ -47,6 +54,7 @@ def plot_npi(
     *,
     year: int | None = None,
     labels: Literal["name", "code"] = "name",
+    lang: Language = "en",
     title: str | None = None,
     note: str | None = None,
     ax: Axes | None = None,
@@ -67,9 +75,12 @@ def plot_npi(
     year : int, optional
         Year to show; default the assessment year of the result.
     labels : {"name", "code"}, default "name"
-        Row labels: catalog names or codes.
+        Row labels: catalog names (in ``lang``) or codes.
+    lang : {"en", "ru", "kk"}, default "en"
+        Language of the names and of the fixed texts.
     title, note : str, optional
-        Title (default names country, year and NPI values) and a small note.
+        Title (default names country, year and NPI values) and a note after the status
+        line.
     ax : Axes, optional
         Axes to draw on; default a new figure.
     **kwargs
@@ -94,6 +105,7 @@ def plot_npi(
     [92.6]
     """
     res = _check_progress(result)
+    lang = language(lang)
     yr = res.year if year is None else year
     tab = res.indicators
     years = sorted(set(tab["year"].tolist()))
@@ -110,13 +122,13 @@ def plot_npi(
     r_ref = rows["ratio_reference"].to_numpy(dtype=np.float64)
     r_base = rows["ratio_base"].to_numpy(dtype=np.float64)
     lo, hi = (100.0 * c for c in res.method.cap)
-    ax = new_axes(ax, (10.0, min(max(3.0, 0.3 * n + 1.8), 30.0)))
+    ax = new_axes(ax, (10.5, min(max(3.2, 0.3 * n + 2.2), 30.0)))
     both = ~np.isnan(r_ref) & ~np.isnan(r_base)
     ax.hlines(y[both], np.minimum(r_ref, r_base)[both], np.maximum(r_ref, r_base)[both],
               color="0.8", linewidth=1.5, zorder=1)  # fmt: skip
     ax.axvline(100.0, color="0.2", linewidth=0.9, zorder=1)
-    ref_label = f"vs {_reference_text(res)} (= 100)"
-    base_label = f"vs {res.method.base_year} (= 100)"
+    ref_label = text("npi.vs", lang, what=_reference_text(res, lang))
+    base_label = text("npi.vs", lang, what=res.method.base_year)
     # the reference circle is larger, so it stays visible behind an equal base-year diamond
     for ratio, marker, size, color, label, gid in (
         (r_ref, "o", 8.5, SERIES_COLORS[0], ref_label, "npi_reference"),
@@ -137,23 +149,29 @@ def plot_npi(
                 right = ratio[k] >= 100.0
                 ax.text(ratio[k] + (6.0 if right else -6.0), y[k], f"({unc[k]:,.0f})",
                         va="center", ha="left" if right else "right",
-                        fontsize="x-small")  # fmt: skip
+                        fontsize=SMALL)  # fmt: skip
     value = rows["value"].to_numpy(dtype=np.float64)
     for k in np.flatnonzero(np.isnan(r_ref) | np.isnan(r_base)).tolist():
-        pairs = ((_reference_text(res), r_ref[k]), (str(res.method.base_year), r_base[k]))
+        pairs = ((_reference_text(res, lang), r_ref[k]), (str(res.method.base_year), r_base[k]))
         gone = [lab for lab, v in pairs if np.isnan(v)]
-        text = f"no value in {yr}" if np.isnan(value[k]) else "vs " + " and ".join(gone) + ": n/a"
-        ax.text(hi + 28.0, y[k], text, va="center", ha="right", fontsize="x-small", color="0.35")
+        label = (
+            text("npi.no_value", lang, year=yr)
+            if np.isnan(value[k])
+            else text("npi.na", lang, what=" & ".join(gone))
+        )
+        ax.text(hi + 28.0, y[k], label, va="center", ha="right", fontsize=SMALL, color="0.3")
     ax.set_xlim(lo - 8.0, hi + 30.0)
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_yticks(
         y,
-        catalog_labels(res, rows["indicator"].tolist(), labels),
-        fontsize="small" if n > 25 else None,
+        catalog_labels(res, rows["indicator"].tolist(), labels, lang=lang),
+        fontsize=TEXT if n <= 25 else SMALL,
     )
     ax.grid(axis="x", color="0.92", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.set_xlabel(f"Ratio × 100, direction-adjusted (capped to [{lo:g}, {hi:g}])")
+    ax.set_xlabel(text("npi.xlabel", lang, low=f"{lo:g}", high=f"{hi:g}"), fontsize=TEXT).set_wrap(
+        True
+    )
     hide_spines(ax)
     handles, _ = ax.get_legend_handles_labels()
     if capped_any:
@@ -168,29 +186,29 @@ def plot_npi(
                 markersize=11,
                 markerfacecolor="none",
                 markeredgecolor="black",
-                label="capped (uncapped value)",
+                label=text("npi.capped", lang),
             )
         )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              fontsize="small")  # fmt: skip
+              fontsize=SMALL)  # fmt: skip
     if title is None:
         sc = res.scores.loc[yr]
-        title = (
-            f"{res.method.country} in {yr}: NPI {sc['npi_reference']:.1f} "
-            f"vs {_reference_text(res)}, "
-            f"{sc['npi_base']:.1f} vs {res.method.base_year}"
-        )
+        title = text("npi.title", lang, country=res.method.country, year=yr,
+                     ref_value=f"{sc['npi_reference']:.1f}",
+                     reference=_reference_text(res, lang), base_value=f"{sc['npi_base']:.1f}",
+                     base_year=res.method.base_year)  # fmt: skip
         n_ref, n_base = (int(np.asarray(sc[c])) for c in ("n_reference", "n_base"))
         if min(n_ref, n_base) < n:  # say when indicators are missing
-            title += f" (on {n_ref} and {n_base} of {n} indicators)"
-    ax.set_title(title, loc="left")
-    add_note(ax, note)
+            title += text("npi.on_indicators", lang, n_ref=n_ref, n_base=n_base, n=n)
+    ax.set_title(title, loc="left").set_wrap(True)
+    add_note(ax, note, status_line(lang, year=yr, catalog=res.catalog))
     return ax
 
 
 def plot_npi_trend(
     result: ProgressResult,
     *,
+    lang: Language = "en",
     title: str | None = None,
     note: str | None = None,
     ax: Axes | None = None,
@@ -206,8 +224,10 @@ def plot_npi_trend(
     ----------
     result : ProgressResult
         Output of :func:`govindex.progress_index`.
+    lang : {"en", "ru", "kk"}, default "en"
+        Language of the fixed texts.
     title, note : str, optional
-        Title (default names the country) and a small note under the chart.
+        Title (default names the country) and a note after the status line.
     ax : Axes, optional
         Axes to draw on; default a new figure.
     **kwargs
@@ -230,12 +250,13 @@ def plot_npi_trend(
     ['npi_reference', 'npi_base']
     """
     res = _check_progress(result)
+    lang = language(lang)
     sc = res.scores
     years = sc.index.to_numpy()
-    ax = new_axes(ax, (9.0, 4.5))
+    ax = new_axes(ax, (9.5, 4.8))
     opts: dict[str, Any] = {"marker": "o", "markersize": 4, "linewidth": 1.8} | kwargs
-    series = (("npi_reference", f"NPI vs {_reference_text(res)} (= 100)"),
-              ("npi_base", f"NPI vs {res.method.base_year} (= 100)"))  # fmt: skip
+    series = (("npi_reference", text("npi.series", lang, what=_reference_text(res, lang))),
+              ("npi_base", text("npi.series", lang, what=res.method.base_year)))  # fmt: skip
     for (col, label), color in zip(series, SERIES_COLORS, strict=True):
         ax.plot(
             years, sc[col].to_numpy(dtype=np.float64), color=color, label=label, gid=col, **opts
@@ -243,39 +264,41 @@ def plot_npi_trend(
         last = sc[col].dropna()
         if len(last):
             ax.annotate(f"{last.iloc[-1]:.1f}", xy=(float(last.index[-1]), float(last.iloc[-1])),
-                        xytext=(5, 0), textcoords="offset points", va="center", fontsize="small",
+                        xytext=(5, 0), textcoords="offset points", va="center", fontsize=SMALL,
                         color=color)  # fmt: skip
-    _mark_coverage_changes(ax, sc)
+    _mark_coverage_changes(ax, sc, lang)
     ax.axhline(100.0, color="0.2", linewidth=0.9)
     if years.size and years.min() <= res.method.base_year <= years.max():
         ax.axvline(res.method.base_year, color="0.55", linewidth=0.8, linestyle=":")
-        ax.annotate("base year", xy=(res.method.base_year, 1.0),
+        ax.annotate(text("npi.base_year", lang), xy=(res.method.base_year, 1.0),
                     xycoords=("data", "axes fraction"), xytext=(3, -3),
-                    textcoords="offset points", va="top", fontsize="x-small",
-                    color="0.4")  # fmt: skip
+                    textcoords="offset points", va="top", fontsize=SMALL,
+                    color="0.35")  # fmt: skip
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if years.size:
         ax.set_xlim(float(years.min()) - 0.5, float(years.max()) + 0.9)
-    ax.set_xlabel("Year")
-    ax.set_ylabel("Index (100 = reference / base-year level)")
+    ax.set_xlabel(text("axis.year", lang), fontsize=TEXT).set_wrap(True)
+    ax.set_ylabel(text("npi.ylabel", lang), fontsize=TEXT)
+    ax.tick_params(labelsize=TEXT)
     ax.grid(axis="y", color="0.92", linewidth=0.6)
     ax.set_axisbelow(True)
     hide_spines(ax)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=SMALL)
     ax.set_title(
-        title if title is not None else f"National Progress Index of {res.method.country}",
+        title if title is not None else text("npi.trend_title", lang, country=res.method.country),
         loc="left",
-    )
-    add_note(ax, note)
+    ).set_wrap(True)
+    span = (int(years.min()), int(years.max())) if years.size else None
+    add_note(ax, note, status_line(lang, years=span, catalog=res.catalog))
     return ax
 
 
-def _mark_coverage_changes(ax: Axes, scores: Any) -> None:
+def _mark_coverage_changes(ax: Axes, scores: Any, lang: Language) -> None:
     """Ring the points of the years whose indicator count differs from the year before and
     write the count ("n=22") next to them, so a move caused by coverage is visible."""
-    label = "number of indicators changed (n)"
+    label = text("npi.coverage", lang)
     for col, count, color in (
         ("npi_reference", "n_reference", SERIES_COLORS[0]),
         ("npi_base", "n_base", SERIES_COLORS[1]),
@@ -293,4 +316,4 @@ def _mark_coverage_changes(ax: Axes, scores: Any) -> None:
         for k in changed.tolist():
             ax.annotate(f"n={n[k]}", xy=(float(scores.index[k]), float(value[k])),
                         xytext=(0, -12), textcoords="offset points", ha="center",
-                        fontsize="x-small", color=color)  # fmt: skip
+                        fontsize=SMALL, color=color)  # fmt: skip

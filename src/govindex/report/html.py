@@ -10,13 +10,15 @@ byte-identical files.
 
 :func:`report_run` does the same for a run configuration (``govindex report``).
 
-Jinja2 (and, for Excel, openpyxl) is an optional dependency:
-``pip install "govindex[report]"``.
+Pages take ``lang="en" | "ru" | "kk"``: names from the catalog and the entities table,
+fixed texts from :data:`govindex.i18n.MESSAGES`. Jinja2 is a dependency of govindex (a plain
+``pip install govindex`` makes reports); :func:`report_run` publishes a run folder from its
+stored results, without reading its inputs again.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -26,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 from govindex._folders import replace_folder
 from govindex._provenance import atomic_write_bytes
 from govindex._version import __version__
+from govindex.entities import Language
 from govindex.exceptions import ConfigError, GovindexError, MethodError, format_items
+from govindex.i18n import check_language, text
 from govindex.indices.gpi import PerformanceResult
 from govindex.report.format import is_synthetic, slug
 from govindex.report.operational import OperationalRecords
@@ -46,7 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = ["report_run", "write_reports"]
 
-_INSTALL = 'pip install "govindex[report]"  (or: pip install jinja2)'
+_INSTALL = "pip install jinja2 (a dependency of govindex: reinstall it with pip install govindex)"
 
 
 def _as_mapping(value: Any, cls: type, what: str) -> dict[str, Any]:
@@ -62,12 +66,12 @@ def _as_mapping(value: Any, cls: type, what: str) -> dict[str, Any]:
     )
 
 
-def _environment() -> Any:
+def _environment(lang: Language = "en") -> Any:
     try:
         import jinja2
     except ImportError:  # pragma: no cover - depends on the environment
         raise GovindexError(f"HTML reports need Jinja2: {_INSTALL}") from None
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("govindex.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -75,6 +79,9 @@ def _environment() -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["t"] = lambda key, **fields: text(key, lang, **fields)
+    env.globals["lang"] = lang
+    return env
 
 
 def write_reports(
@@ -89,6 +96,7 @@ def write_reports(
     note: str | None = None,
     charts: bool = True,
     operational_records: Mapping[str, OperationalRecords] | None = None,
+    lang: Language = "en",
 ) -> list[Path]:
     """Write one self-contained HTML page per body and an overview page ``index.html``.
 
@@ -124,6 +132,8 @@ def write_reports(
         recommendations register and its monitoring date
         (:class:`~govindex.report.operational.OperationalRecords`); body pages show
         the history line and the recommendations, the overview the overdue ones.
+    lang : {"en", "ru", "kk"}, default "en"
+        Language of the names (catalog, entities table) and of the fixed texts.
 
     Returns
     -------
@@ -151,8 +161,29 @@ def write_reports(
     if not sets:
         raise MethodError("write_reports needs at least one PerformanceResult")
     ops = _as_mapping(operational, _operational_class(), "operational")
-    op_records = dict(operational_records or {})
-    prev = _as_mapping(previous, PerformanceResult, "previous")
+    return _write(
+        sets, out_dir, ops, progress, _as_mapping(previous, PerformanceResult, "previous"),
+        entities, title, note, charts, dict(operational_records or {}), check_language(lang),
+    )  # fmt: skip
+
+
+def _write(
+    sets: Mapping[str, PerformanceResult],
+    out_dir: str | os.PathLike[str],
+    ops: Mapping[str, Any],
+    progress: ProgressResult | None,
+    prev: Mapping[str, PerformanceResult],
+    entities: Iterable[str] | None,
+    title: str | None,
+    note: str | None,
+    charts: bool,
+    op_records: Mapping[str, OperationalRecords],
+    lang: Language,
+    bar: bool | None = False,
+) -> list[Path]:
+    """The pages of :func:`write_reports` (also for the stored results of a run folder);
+    ``bar``: a progress bar on standard error (``None``: on a terminal only)."""
+    from govindex._bar import Progress
     from govindex.demo import DEMO_NOTE
 
     notes = [n for n in (note, DEMO_NOTE if is_synthetic(sets.values()) else None) if n]
@@ -166,7 +197,7 @@ def write_reports(
                 f"unknown entit(y/ies) {format_items(unknown)}; the results have "
                 f"{format_items(sorted(known))}"
             )
-    env = _environment()
+    env = _environment(lang)
     from govindex.plotting import CLASS_COLORS
 
     common = {"version": __version__, "colors": dict(CLASS_COLORS), "note": note_text}
@@ -174,9 +205,12 @@ def write_reports(
     taken: set[str] = {"index"}
     pages: list[tuple[Path, str]] = []
     overview_sets = []
+    n_pages = sum(len(r.scores) if chosen is None else len(set(chosen) & set(r.scores.index))
+                  for r in sets.values())  # fmt: skip
+    steps = Progress(n_pages + 1, "govindex report", enabled=bar)
     for key, res in sets.items():
         risks = res.risk_areas()
-        set_title = section_title(key, res)
+        set_title = section_title(key, res, lang)
         hrefs = {e: f"{slug(f'{key}-{e}', taken)}.html" for e in res.scores.index}
         previous_res = prev.get(key)
         for entity in (
@@ -193,9 +227,11 @@ def write_reports(
                 note_text,
                 charts,
                 None if found is None else op_records.get(found[0]),
+                lang,
             )
             html = env.get_template("body.html").render({**common, **ctx})
             pages.append((out / hrefs[entity], html))
+            steps.step(f"{key} {entity}")
         overview_sets.append(
             overview_set(
                 key,
@@ -207,22 +243,24 @@ def write_reports(
                 note_text,
                 charts,
                 None if chosen is None else set(chosen),
+                lang,
             )
         )
     first = next(iter(sets.values()))
     overview = env.get_template("overview.html").render(
         **common,
-        title=title or f"Government Performance Index {first.year}",
+        title=title or text("ranking.title", lang, year=first.year),
         year=first.year,
         window=first.method.window,
         n_bodies=sum(len(r.scores) for r in sets.values()),
         sets=overview_sets,
-        npi=npi_context(progress, note_text, charts),
+        npi=npi_context(progress, note_text, charts, lang),
         operational=ops_overview(ops, note_text, charts, op_records),
         provenance=provenance_blocks(
             first, [(f"Method: GPI {k}", r.method.to_dict()) for k, r in list(sets.items())[1:]]
         ),
     )
+    steps.step("overview")
     # the report replaces its folder as a whole: no page links to a page of another version
     with replace_folder(out, own=_report_entry, what="report") as staging:
         atomic_write_bytes(staging / "index.html", overview.encode("utf-8"))
@@ -249,78 +287,75 @@ def report_run(
     out_dir: str | os.PathLike[str],
     *,
     year: int | None = None,
-    inputs: str | os.PathLike[str] | None = None,
     note: str | None = None,
     charts: bool = True,
+    lang: Language = "en",
+    progress_bar: bool | None = False,
 ) -> list[Path]:
-    """Compute a run configuration and write its report pages (``govindex report``).
+    """Write the report pages of a run (``govindex report``), from its stored results.
 
     Parameters
     ----------
     source : path-like
-        A run configuration (TOML), or the output folder of ``govindex run`` (with its
-        ``manifest.json``): the run is then recomputed from the inputs named in the
-        manifest and its input fingerprints must match the manifest's.
+        The output folder of ``govindex run`` (with its ``manifest.json``): the pages are
+        made from the results stored in it (read through
+        :func:`~govindex.io.run_folder.read_run`, every file checked against the
+        manifest), without reading the run's inputs again, so an archived run can be
+        published after its inputs were revised. Or a run configuration (TOML): it is
+        run first (into a temporary folder) and published the same way.
     out_dir : path-like
         Folder for the pages.
     year : int, optional
         Assessment year (default the latest of the run); with the year before in
         the run too, body pages explain the change of the GPI.
-    inputs : path-like, optional
-        For an output folder: the folder the manifest's input paths are relative to
-        (the configuration's folder; default the output folder's parent).
-    note, charts
+    note, charts, lang
         As in :func:`write_reports`.
+    progress_bar : bool or None, default False
+        Show the progress (pages written) on standard error; ``None``: only on an
+        interactive terminal (``govindex report`` does so).
 
     Returns
     -------
     list of Path
     """
     from govindex.io.batch import run_batch
-    from govindex.io.config import RunConfig, read_config
-    from govindex.io.run_folder import read_run
 
     src = Path(source)
-    manifest: dict[str, Any] | None = None
+    if not src.exists():
+        raise ConfigError(
+            f"{src} not found; pass a run output folder (with manifest.json) or a run "
+            "configuration (TOML)"
+        )
     if src.is_dir():
         if not (src / "manifest.json").is_file():
             raise ConfigError(
                 f"{src} is neither a run configuration (TOML) nor a run output folder "
                 "(no manifest.json)"
             )
-        run = read_run(src)  # every file checked against the manifest's checksums
-        manifest = {"fingerprints": run.fingerprints}
-        data = run.config
-        base = Path(inputs) if inputs is not None else src.resolve().parent
-        body = {k: v for k, v in data.items() if k in ("gpi", "npi", "operational") and v}
-        try:
-            cfg = RunConfig.from_dict(
-                {"run": {"name": data.get("name", src.name), "years": data["years"]}, **body},
-                base_dir=base,
-            )
-        except ConfigError as exc:
-            raise ConfigError(
-                f"cannot recompute the run in {src}: {exc}; pass the folder that holds the inputs "
-                "(--inputs DIR) or the run configuration itself"
-            ) from None
-    else:
-        cfg = read_config(src)
+        return _report_folder(src, out_dir, year, note, charts, check_language(lang), progress_bar)
     with tempfile.TemporaryDirectory(prefix="govindex-report-") as tmp:
-        out = run_batch(cfg, output=Path(tmp) / "results", progress=False)
-        if manifest is not None:
-            fresh = json.loads(out.manifest.read_text(encoding="utf-8"))["fingerprints"]
-            changed = sorted(
-                k
-                for k in manifest.get("fingerprints", {})
-                if manifest["fingerprints"][k] != fresh.get(k)
-            )
-            if changed:
-                raise ConfigError(
-                    f"the inputs of {format_items(changed)} changed since the run in {src} "
-                    "(fingerprints differ from its manifest); re-run it or report on the "
-                    "configuration"
-                )
-    res = out.results
+        run_batch(src, output=Path(tmp) / "results", progress=progress_bar)
+        return _report_folder(
+            Path(tmp) / "results", out_dir, year, note, charts, check_language(lang), progress_bar
+        )
+
+
+def _report_folder(
+    src: Path,
+    out_dir: str | os.PathLike[str],
+    year: int | None,
+    note: str | None,
+    charts: bool,
+    lang: Language,
+    bar: bool | None,
+) -> list[Path]:
+    """The pages of the run folder ``src``, from its stored results."""
+    from govindex.io.run_folder import read_run
+    from govindex.report.stored import stored_results
+
+    run = read_run(src)  # every file checked against the manifest's checksums
+    config = run.config
+    res = stored_results(run)
     gpi_years = sorted({y for (kind, _, y) in res if kind == "gpi"})
     if not gpi_years:
         raise ConfigError(
@@ -331,41 +366,28 @@ def report_run(
         raise ConfigError(
             f"year {year} is not a year of the run; its years are {format_items(gpi_years)}"
         )
-    # sections by name: the same pages from a configuration and from its run folder
-    # (whose manifest sorts the names)
-    sets = {
-        name: r
-        for (kind, name, y), r in sorted(res.items(), key=lambda kv: kv[0][1])
-        if kind == "gpi" and y == year
-    }
+    sets = {name: r for (kind, name, y), r in sorted(res.items()) if kind == "gpi" and y == year}
     previous = {name: r for (kind, name, y), r in res.items() if kind == "gpi" and y == year - 1}
     ops: dict[str, Any] = {}
     for (kind, name, y), r in sorted(res.items(), key=lambda kv: (kv[0][2], kv[0][1])):
         if kind == "operational" and (y <= year or name not in ops):
             ops[name] = r  # the latest assessment up to the report's year
-    monitored = {s.name: s.monitored_on for s in cfg.operational}
-    op_records = {
-        name: OperationalRecords(
-            history=next(
-                (r for (k, n, _), r in res.items() if k == "operational_history" and n == name),
-                None,
-            ),
-            recommendations=next(
-                (r for (k, n, _), r in res.items() if k == "recommendations" and n == name), None
-            ),
-            monitored_on=monitored.get(name),
+    op_records = {}
+    for name in ops:
+        history = next(
+            (r for (k, n, _), r in res.items() if k == "operational_history" and n == name), None
         )
-        for name in ops
-    }
+        register, monitored = next(
+            (r for (k, n, _), r in res.items() if k == "recommendations" and n == name),
+            (None, None),
+        )
+        on = None if monitored in (None, "None", "") else dt.date.fromisoformat(str(monitored))
+        op_records[name] = OperationalRecords(
+            history_totals=history, register=register, monitored_on=on
+        )
     npi = next((r for (kind, _, y), r in res.items() if kind == "npi" and y == year), None)
-    return write_reports(
-        sets,
-        out_dir,
-        operational=ops or None,
-        progress=npi,
-        previous=previous or None,
-        title=f"{cfg.name}: Government Performance Index {year}",
-        note=note,
-        charts=charts,
-        operational_records=op_records,
-    )
+    name = str(config.get("name", src.name))
+    return _write(
+        sets, out_dir, ops, npi, previous, None,
+        f"{name}: {text('ranking.title', lang, year=year)}", note, charts, op_records, lang, bar,
+    )  # fmt: skip

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
+from govindex.entities import Language
+from govindex.i18n import text
 from govindex.report.figures import embed_figure
 from govindex.report.format import fmt_int, fmt_num, fmt_value, records, row_of
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "OperationalRecords",
     "op_column_label",
+    "op_stage_text",
     "op_title",
     "operational_context",
     "ops_overview",
@@ -49,16 +52,36 @@ class OperationalRecords:
     monitored_on : datetime.date or None
         The monitoring date: recommendations not done and past their due date on it
         are overdue (without it, the recorded statuses are shown).
+    history_totals : DataFrame or None
+        Instead of ``history``: its stored ``totals`` table (a run folder's
+        ``operational_<name>_history`` file).
+    register : DataFrame or None
+        Instead of ``recommendations``: the stored register (with ``status_on`` when it
+        was monitored), as a run folder holds it.
     """
 
     history: YearComparison | None = None
     recommendations: Recommendations | None = None
     monitored_on: dt.date | None = None
+    history_totals: pd.DataFrame | None = None
+    register: pd.DataFrame | None = None
+
+    @property
+    def has_register(self) -> bool:
+        """Whether a recommendations register is given (live or stored)."""
+        return self.recommendations is not None or self.register is not None
+
+    def history_table(self) -> pd.DataFrame | None:
+        """The history's totals, by (entity, year)."""
+        return self.history.totals if self.history is not None else self.history_totals
 
     def statuses(self) -> pd.DataFrame | None:
         """The register with the status on the monitoring date (``status_on``)."""
         if self.recommendations is None:
-            return None
+            if self.register is None:
+                return None
+            table = self.register
+            return table if "status_on" in table else table.assign(status_on=table["status"])
         table = self.recommendations.table
         if self.monitored_on is None:
             return table.assign(status_on=table["status"])
@@ -72,10 +95,21 @@ def op_title(op: OperationalResult) -> str:
     return f"{prefix}{name}, {op.scorecard.year}"
 
 
-def op_column_label(ops: list[OperationalResult]) -> str:
+def op_column_label(ops: list[OperationalResult], lang: Language = "en") -> str:
     """The overview's column title: the year(s) and stage(s) of the figures it shows."""
-    found = sorted({f"{o.scorecard.year}, {o.stage}" for o in ops})
-    return f"Operational total ({'; '.join(found)})" if found else "Operational total"
+    found = sorted({f"{o.scorecard.year}, {text(f'stage.{o.stage}', lang)}" for o in ops})
+    label = text("report.op_total", lang, when="; ".join(found))
+    return label if found else label.split(" (")[0]
+
+
+def op_stage_text(op: OperationalResult, lang: Language = "en") -> str:
+    """The stage of an operational figure and its date: ``final, 2020-03-16``."""
+    stage = text(f"stage.{op.stage}", lang)
+    if op.stage == "final" and op.commission is not None:
+        return f"{op.scorecard.year}, {stage}, {op.commission.decided_on}"
+    if op.published_on is not None:
+        return f"{op.scorecard.year}, {stage}, {op.published_on}"
+    return f"{op.scorecard.year}, {stage}"
 
 
 def _date(value: Any) -> str:
@@ -112,10 +146,9 @@ def _stages(entity: str, op: OperationalResult) -> list[dict[str, str]]:
     return rows
 
 
-def _history(entity: str, history: YearComparison | None) -> list[dict[str, str]]:
-    if history is None:
+def _history(entity: str, totals: pd.DataFrame | None) -> list[dict[str, str]]:
+    if totals is None:
         return []
-    totals = history.totals
     if entity not in totals.index.get_level_values("entity"):
         return []
     mine = cast(pd.DataFrame, totals.loc[entity])
@@ -132,12 +165,31 @@ def _history(entity: str, history: YearComparison | None) -> list[dict[str, str]
     ]
 
 
+def lost_points(op: OperationalResult, entity: str, top: int = 5) -> pd.DataFrame:
+    """The ``top`` criteria on which ``entity`` lost most points (max − points > 0)."""
+    lost = op.lost_points.loc[entity]
+    crit = {c.code: c for c in op.scorecard.criteria}
+    table = pd.DataFrame(
+        {
+            "indicator": [str(c) for c in lost.index],
+            "name": [crit[str(c)].name for c in lost.index],
+            "group": [str(crit[str(c)].direction or "") for c in lost.index],
+            "max_score": [crit[str(c)].max_points for c in lost.index],
+            "lost": lost.to_numpy(dtype="float64"),
+        }
+    )
+    table["score"] = table["max_score"] - table["lost"]
+    table = table.loc[table["lost"] > 0]
+    return table.sort_values("lost", ascending=False, kind="stable").head(top)
+
+
 def operational_context(
-    entity: str, op: OperationalResult, extra: OperationalRecords | None = None
+    entity: str,
+    op: OperationalResult,
+    extra: OperationalRecords | None = None,
+    lang: Language = "en",
 ) -> dict[str, Any]:
     """The operational part of a body page."""
-    from govindex.analysis.strengths import strengths_weaknesses
-
     extra = extra or OperationalRecords()
     totals = op.totals
     row = row_of(totals, entity)
@@ -145,7 +197,7 @@ def operational_context(
     blocks = row_of(op.blocks, entity)
     concl = op.conclusions
     said = concl.xs(entity, level="entity")["conclusion"] if op.stage == "final" else None
-    lost = strengths_weaknesses(op, entity, top=5).lost_points
+    lost = lost_points(op, entity)
     cases = op.cases.loc[op.cases["entity"] == entity]
     checks = op.verification.loc[op.verification["entity"] == entity]
     statuses = extra.statuses()
@@ -161,6 +213,7 @@ def operational_context(
         "n": len(totals),
         "level": str(row["level"]),
         "stage": op.stage,
+        "stage_text": op_stage_text(op, lang),
         "stages": _stages(entity, op),
         "bonus": fmt_num(row["bonus"], 2),
         "penalty": fmt_num(row["penalty"], 2),
@@ -206,7 +259,7 @@ def operational_context(
             }
             for r in records(checks)
         ],
-        "history": _history(entity, extra.history),
+        "history": _history(entity, extra.history_table()),
         "recommendations": None
         if recs is None
         else [
@@ -291,7 +344,7 @@ def ops_overview(
                 )
             )
         overdue: list[dict[str, str]] = []
-        if extra.recommendations is not None and extra.monitored_on is not None:
+        if extra.has_register and extra.monitored_on is not None:
             statuses = extra.statuses()
             assert statuses is not None  # a register is given
             late = statuses.loc[statuses["status_on"] == "overdue"].sort_values(["due", "entity"])
@@ -315,7 +368,7 @@ def ops_overview(
                 "figures": figures,
                 "overdue": overdue,
                 "monitored_on": "" if extra.monitored_on is None else str(extra.monitored_on),
-                "has_register": extra.recommendations is not None,
+                "has_register": extra.has_register,
             }
         )
     return out

@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from govindex._version import __version__
+from govindex.entities import Language
+from govindex.i18n import class_name, entity_labels, text
 from govindex.report.figures import embed_figure
 from govindex.report.format import fmt_int, fmt_num, fmt_value, records, row_of
 from govindex.report.operational import (
     OperationalRecords,
     op_column_label,
+    op_stage_text,
     operational_context,
     ops_overview,
 )
@@ -77,24 +80,29 @@ def body_context(
     note: str | None,
     chart: bool,
     op_records: OperationalRecords | None = None,
+    lang: Language = "en",
 ) -> dict[str, Any]:
     from govindex.analysis.strengths import strengths_weaknesses
     from govindex.plotting import plot_changes
-    from govindex.plotting._common import format_change
+    from govindex.plotting._common import flag_keys, format_change
 
     s = row_of(res.scores, entity)
     cat = res.catalog
-    names = cat.column("name")
+    names = cat.names(lang=lang)
     units = cat.column("unit")
     rows = res.changes.loc[res.changes["entity"] == entity]
     changes = []
     for r in records(rows.rename(columns={"class": "cls"})):
         cls = str(r["cls"]) if pd.notna(r["cls"]) and pd.notna(r["score"]) else "missing"
+        keys = [k for k in flag_keys(str(r["flags"])) if k != "reference"]
         changes.append(
             {
                 "indicator": r["indicator"],
                 "name": str(names.get(r["indicator"], "")) or r["indicator"],
                 "sphere": r["sphere"],
+                "cls_label": class_name(cls, lang),
+                "flags": [text(f"flag.{k}", lang) for k in keys],
+                "flag_text": str(r["flags"]) if keys else "",
                 "start_year": fmt_int(r["start_year"]),
                 "end_year": fmt_int(r["end_year"]),
                 "start_value": fmt_value(r["start_value"]),
@@ -107,9 +115,9 @@ def body_context(
                 "reason": r["reason"],
             }
         )
-    mine = risks.loc[risks["entity"] == entity].iloc[
-        ::-1
-    ]  # the body, its spheres, then indicators
+    # the body, its spheres, then its indicators; each level most severe first (the risk
+    # table is ranked by severity, as on the console)
+    mine = risks.loc[risks["entity"] == entity]
     mine = mine.sort_values(
         "level", key=lambda c: c.map({"entity": 0, "sphere": 1, "indicator": 2}), kind="stable"
     )
@@ -125,9 +133,10 @@ def body_context(
         }
         for r in records(mine)
     ]
+    table = res.options.get("entity_table")
     context: dict[str, Any] = {
         "entity": entity,
-        "name": _body_name(res, s),
+        "name": _body_name(res, s) or _entity_name(entity, lang, table),
         "set_title": set_title,
         "year": res.year,
         "window": res.method.window,
@@ -143,6 +152,7 @@ def body_context(
         "n_indicators": int(s["n_indicators"]),
         "coverage": f"{fmt_num(100 * s['coverage'], 0)} %",
         "reason": s["reason"],
+        "reference": entity in set(res.reference_entities),
         "changes": changes,
         "risks": risk_rows,
         "strengths": [],
@@ -182,13 +192,13 @@ def body_context(
     if chart and len(rows):
         n = len(rows)
         context["chart"] = embed_figure(
-            lambda ax: plot_changes(res, entity, ax=ax, note=note),
-            (10.5, min(max(3.0, 0.3 * n + 1.6), 30.0)),
-            f"Indicator changes of {entity}",
-            "Progress score − 50 of each indicator, worst regression on top.",
+            lambda ax: plot_changes(res, entity, ax=ax, note=note, lang=lang),
+            (11.0, min(max(3.2, 0.3 * n + 2.4), 30.0)),
+            f"{text('report.changes', lang)}: {entity}",
+            text("changes.xlabel", lang),
         )
     if op is not None:
-        context["operational"] = operational_context(entity, op[1], op_records)
+        context["operational"] = operational_context(entity, op[1], op_records, lang)
     if (
         previous is not None
         and entity in previous.scores.index
@@ -208,6 +218,12 @@ def body_context(
         ],
     )
     return context
+
+
+def _entity_name(entity: str, lang: Language, table: Any) -> str:
+    """The name of ``entity`` in the entities table (``""`` when it has none)."""
+    name = entity_labels([entity], lang, table)[0]
+    return "" if name == entity else name
 
 
 def _body_name(res: PerformanceResult, row: Mapping[str, Any]) -> str:
@@ -245,11 +261,12 @@ def _attribution(
     }
 
 
-def section_title(key: str, res: PerformanceResult) -> str:
+def section_title(key: str, res: PerformanceResult, lang: Language = "en") -> str:
     kinds = set(res.scores["kind"]) - {""}
-    label = {"central": "central government bodies", "local": "local executive bodies"}
-    what = " and ".join(label.get(k, k) for k in sorted(kinds)) or "bodies"
-    return f"GPI of {what} ({key})"
+    what = " & ".join(
+        text(f"kind.{k}", lang) if k in ("central", "local") else k for k in sorted(kinds)
+    )
+    return f"GPI — {what} ({key})" if what else f"GPI ({key})"
 
 
 def overview_set(
@@ -262,9 +279,11 @@ def overview_set(
     note: str | None,
     charts: bool,
     chosen: set[str] | None,
+    lang: Language = "en",
 ) -> dict[str, Any]:
     from govindex.plotting import plot_gpi_ranking, plot_risk_heatmap
 
+    table = res.options.get("entity_table")
     s = res.scores.sort_values(
         ["rank", "gpi"], ascending=[True, False], na_position="last", kind="stable"
     )
@@ -283,7 +302,7 @@ def overview_set(
             {
                 "entity": entity,
                 "href": hrefs[str(entity)] if chosen is None or entity in chosen else "",
-                "name": _body_name(res, r),
+                "name": _body_name(res, r) or _entity_name(entity, lang, table),
                 "rank": fmt_int(r["rank"]),
                 "gpi": fmt_num(r["gpi"]) or "—",
                 "n_improved": int(r["n_improved"]),
@@ -293,6 +312,7 @@ def overview_set(
                 "risk": str(body_risk.get(entity, "")),
                 "reason": r["reason"],
                 "op_total": "" if op_row is None else fmt_num(op_row["total"], 2),
+                "op_stage": "" if op is None else op_stage_text(op[1], lang),
                 "op_level": "" if op_row is None else str(op_row["level"]),
             }
         )
@@ -301,23 +321,20 @@ def overview_set(
         n = len(s)
         figures.append(
             embed_figure(
-                lambda ax: plot_gpi_ranking(res, ax=ax, note=note),
-                (9.0, max(3.0, 0.32 * n + 1.8)),
-                f"GPI ranking, {set_title}",
-                "GPI by rank with the shares of improved, stable and deteriorated indicators.",
+                lambda ax: plot_gpi_ranking(res, ax=ax, note=note, lang=lang),
+                (10.5, max(3.2, 0.32 * n + 2.4)),
+                f"{text('report.ranking', lang)}, {set_title}",
+                text("ranking.xlabel", lang),
             )
         )
         central = (res.scores["kind"] == "central").any()
         by: Literal["sphere", "indicator"] = "sphere" if central else "indicator"
         figures.append(
             embed_figure(
-                lambda ax: plot_risk_heatmap(res, ax=ax, by=by, note=note),
-                (13.0, max(3.5, 0.3 * n + 2.5)),
-                f"Risk heat map, {set_title}",
-                "Share of deteriorated indicators per sphere."
-                if central
-                else "Class of every (body, indicator): red deteriorated, yellow stable, "
-                "green improved.",
+                lambda ax: plot_risk_heatmap(res, ax=ax, by=by, note=note, lang=lang),
+                (10.5, max(3.5, 0.3 * n + 2.4)) if central else (14.0, max(6.0, 0.3 * n + 5.0)),
+                f"{text('report.risks', lang)}, {set_title}",
+                text("sphere.own_xlabel" if central else "heatmap.ylabel_sorted", lang),
             )
         )
     n_ok = int(res.scores["gpi"].notna().sum())
@@ -330,14 +347,14 @@ def overview_set(
         "title": set_title,
         "rows": rows,
         "has_operational": has_op,
-        "op_label": op_column_label(list(shown.values())),
+        "op_label": op_column_label(list(shown.values()), lang),
         "figures": figures,
         "summary": summary,
     }
 
 
 def npi_context(
-    progress: ProgressResult | None, note: str | None, charts: bool
+    progress: ProgressResult | None, note: str | None, charts: bool, lang: Language = "en"
 ) -> dict[str, Any] | None:
     if progress is None:
         return None
@@ -351,8 +368,8 @@ def npi_context(
     if charts:
         figures.append(
             embed_figure(
-                lambda ax: plot_npi_trend(progress, ax=ax, note=note),
-                (8.0, 4.5),
+                lambda ax: plot_npi_trend(progress, ax=ax, note=note, lang=lang),
+                (9.5, 4.8),
                 "NPI over time",
                 "NPI relative to the reference and to the base year.",
             )
