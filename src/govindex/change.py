@@ -287,8 +287,10 @@ def window_changes(
     flags = np.zeros((n_ent, n_ind), dtype=np.int64)
     ends = (start_year, end_year, start_value, end_value)
     cells: list[npt.NDArray[Any]] = [w_vals, avail, n_points, *ends, valid]
-    for name in np.unique(rules):  # loop over the (at most 3) rule names only
-        cols = rules == name
+    names = np.unique(rules)
+    for name in names:  # loop over the (at most 3) rule names only
+        # one rule for every indicator (the usual case): the arrays as they are, no copies
+        cols = slice(None) if len(names) == 1 else rules == name
         out = CHANGE_RULES[str(name)](WindowData(w_years, *[a[:, cols] for a in cells]))
         raw[:, cols] = out.raw_change
         flags[:, cols] = out.flags

@@ -168,14 +168,27 @@ def run_entry(entry: Path) -> bool:
     return False
 
 
-def _input_fingerprints(spec: GPISpec | NPISpec, panel: Panel, catalog: Catalog) -> dict[str, str]:
-    """Manifest entry of one computation's inputs: rows read and the files themselves."""
-    out = {
-        "panel": panel.fingerprint,
-        "catalog": catalog.fingerprint,
-        "panel_file": _file_checksum(spec.panel),
-        "catalog_file": _file_checksum(spec.catalog),
-    }
+def _input_fingerprints(
+    spec: GPISpec | NPISpec,
+    panel: Panel,
+    catalog: Catalog,
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Manifest entry of one computation's inputs: rows read and the files themselves.
+
+    ``known``: the entry of another section that read the same panel and catalog files
+    (their fingerprints and checksums are not computed again).
+    """
+    keys = ("panel", "catalog", "panel_file", "catalog_file")
+    if known is not None:
+        out = {k: known[k] for k in keys}
+    else:
+        out = {
+            "panel": panel.fingerprint,
+            "catalog": catalog.fingerprint,
+            "panel_file": _file_checksum(spec.panel),
+            "catalog_file": _file_checksum(spec.catalog),
+        }
     lineage = spec.lineage if isinstance(spec, GPISpec) else None
     for key, path in (("entities", spec.entities), ("lineage", lineage)):
         if path is not None:
@@ -271,9 +284,17 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
     fingerprints: dict[str, dict[str, str]] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # sections that read the same rows (same files, missing-value words and window) one
+        # after the other share one panel: it is read once, and only one is held at a time
+        shared: dict[tuple[str, ...], tuple[Panel, Catalog, dict[str, str]]] = {}
         for g in cfg.gpi:
-            panel, catalog = _gpi_inputs(g, cfg.years)
-            fingerprints[f"gpi.{g.name}"] = _input_fingerprints(g, panel, catalog)
+            key = (str(g.panel), str(g.catalog), repr(g.na_values), str(g.method.window))
+            if key not in shared:
+                shared.clear()
+                panel, catalog = _gpi_inputs(g, cfg.years)
+                shared[key] = (panel, catalog, _input_fingerprints(g, panel, catalog))
+            panel, catalog, inputs = shared[key]
+            fingerprints[f"gpi.{g.name}"] = _input_fingerprints(g, panel, catalog, inputs)
             with _section(g.where):
                 extra = _gpi_options(g, panel)
             for year in cfg.years:
@@ -292,6 +313,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
                         out,
                     )
                 bar.step(f"gpi.{g.name} {year}")
+        shared.clear()
         for n in cfg.npi:
             panel, catalog = _npi_inputs(n, cfg.years)
             fingerprints[f"npi.{n.name}"] = _input_fingerprints(n, panel, catalog)
