@@ -70,7 +70,11 @@ _CHILD = textwrap.dedent(
     Path("/proc/self/clear_refs").write_text("5")
     before = _status("VmRSS")
     t0 = time.perf_counter()
-    reuse = {"reuse": True} if sys.argv[3:] == ["reuse"] else {}  # a version without: no key
+    import inspect
+    known = inspect.signature(govindex.run_batch).parameters  # as `govindex run` calls it
+    reuse = {"reuse": True} if sys.argv[3:] == ["reuse"] else {}
+    if "keep_results" in known:
+        reuse["keep_results"] = False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = govindex.run_batch(sys.argv[1], output=sys.argv[2], progress=False, **reuse)

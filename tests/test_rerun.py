@@ -165,3 +165,12 @@ def test_reused_files_match_the_previous_manifest(demo: Path, tmp_path: Path) ->
     # the rows of a reused table are there (not an empty placeholder)
     scores = pq.read_table(out / "2025" / "gpi_local_scores.parquet")
     assert scores.num_rows == len(first.results[("gpi", "local", 2025)].scores) > 0
+
+
+def test_results_let_go_write_the_same_files(demo: Path, tmp_path: Path) -> None:
+    out = run_batch(demo, output=tmp_path / "out", years="2024:2025", keep_results=False)
+    assert out.results == {}  # GPI and NPI written, then let go (the demo has no operational)
+    kept = run_batch(demo, output=tmp_path / "kept", years="2024:2025")
+    assert len(kept.results) == 6
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "kept")
+    assert {p.name for p in out.files} == {p.name for p in kept.files}

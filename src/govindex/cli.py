@@ -165,6 +165,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             output=args.out,
             progress=False if args.quiet else None,
             reuse=not args.recompute,
+            keep_results=False,  # each section and year written, then let go
         )
         if not args.quiet:
             cfg = out.config

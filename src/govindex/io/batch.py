@@ -219,6 +219,7 @@ def run_batch(
     output: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
     reuse: bool = False,
+    keep_results: bool = True,
 ) -> RunOutput:
     """Run every index of a configuration for every requested year and write the results.
 
@@ -239,6 +240,11 @@ def run_batch(
         listed (:mod:`govindex.io.rerun`). The folder written is byte for byte the one a
         full run writes; the reused sections are listed in ``reused`` and have no entry
         in ``results``. ``govindex run`` reuses unless given ``--recompute``.
+    keep_results : bool, default True
+        Keep the GPI and NPI results in ``results``. With ``False`` each section and
+        year is written and then let go, so that the run holds one at a time (what
+        ``govindex run`` does: its peak memory is that of the largest section, not of
+        the whole run).
 
     Returns
     -------
@@ -286,7 +292,7 @@ def run_batch(
     with replace_folder(cfg.output, own=run_entry, what="run output") as staging:
         out._staging = staging
         try:
-            _run_all(cfg, out, progress, reuse)
+            _run_all(cfg, out, progress, reuse, keep_results)
         finally:
             out._staging = None
     return out
@@ -310,13 +316,16 @@ class _RunState:
     fingerprints: dict[str, dict[str, str]] = field(default_factory=dict)
     section_notes: dict[str, list[str]] = field(default_factory=dict)
     checksums: dict[Path, str] = field(default_factory=dict)
+    keep: bool = True
 
 
 def _notes(caught: Sequence[warnings.WarningMessage]) -> list[str]:
     return sorted({f"{w.category.__name__}: {w.message}" for w in caught})
 
 
-def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool) -> None:
+def _run_all(
+    cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool, keep: bool
+) -> None:
     n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi)) + sum(
         len(s.years or cfg.years) for s in cfg.operational
     )
@@ -327,6 +336,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool)
             bar=Progress(n_steps, f"govindex run {cfg.name}", enabled=progress),
             previous=previous_run(cfg.output) if reuse else None,
             caught=caught,
+            keep=keep,
         )
         # sections that read the same rows (same files, missing-value words and window) one
         # after the other share one panel: it is read once, and only one is held at a time
@@ -352,7 +362,8 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool)
                         panel, catalog, g.method, year=year, roots=g.roots, **extra
                     )
                     risks = res.risk_areas()
-                out.results[("gpi", g.name, year)] = res
+                if run.keep:
+                    out.results[("gpi", g.name, year)] = res
                 for table_name, table in _gpi_tables(res, risks):
                     _write(
                         table,
@@ -361,6 +372,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool)
                         out,
                     )
                 run.bar.step(f"gpi.{g.name} {year}")
+                del res, risks, table  # not held while the next year is computed
             run.section_notes[f"gpi.{g.name}"] = sorted({*read_notes, *_notes(caught[start:])})
         shared.clear()
         for n in cfg.npi:
@@ -377,7 +389,8 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool)
                     res_n = progress_index(
                         panel, catalog, n.method, year=year, entity_table=entity_table
                     )
-                out.results[("npi", n.name, year)] = res_n
+                if run.keep:
+                    out.results[("npi", n.name, year)] = res_n
                 for table_name, table in (
                     ("scores", res_n.scores),
                     ("indicators", res_n.indicators),
@@ -390,6 +403,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool)
                         out,
                     )
                 run.bar.step(f"npi.{n.name} {year}")
+                del res_n, table
             run.section_notes[f"npi.{n.name}"] = _notes(caught[start:])
         for o in cfg.operational:
             _run_operational(o, cfg, out, run.fingerprints, run.bar)
