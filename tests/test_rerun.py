@@ -20,7 +20,9 @@ import pytest
 
 from govindex.cli import main
 from govindex.datasets import demo_config_path, demo_data_dir
+from govindex.exceptions import PanelError
 from govindex.io.batch import run_batch
+from govindex.io.config import read_config
 from govindex.io.rerun import previous_run
 
 SECTIONS = ["gpi.central", "gpi.local", "npi.npi"]
@@ -174,3 +176,12 @@ def test_results_let_go_write_the_same_files(demo: Path, tmp_path: Path) -> None
     assert len(kept.results) == 6
     assert _tree(tmp_path / "out") == _tree(tmp_path / "kept")
     assert {p.name for p in out.files} == {p.name for p in kept.files}
+
+
+def test_missing_input_file_is_named_when_reusing(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch(demo, output=out)
+    config = read_config(demo)  # the file disappears after the configuration was read
+    (demo.parent / "leb_panel.parquet").unlink()
+    with pytest.raises(PanelError, match=r"^\[gpi\.local\] file not found: .*leb_panel"):
+        run_batch(config, output=out, reuse=True)

@@ -345,14 +345,14 @@ def _run_all(
             start = len(caught)
             if _reused(run, cfg, "gpi", g, out):
                 continue
-            files = _file_inputs(g, run.checksums)
             key = (str(g.panel), str(g.catalog), repr(g.na_values), str(g.method.window))
             if key not in shared:
                 shared.clear()
-                panel, catalog = _gpi_inputs(g, cfg.years)
-                rows = _input_fingerprints(panel, catalog, files)
+                panel, catalog = _gpi_inputs(g, cfg.years)  # a missing file: a named error
+                rows = {"panel": panel.fingerprint, "catalog": catalog.fingerprint}
                 shared[key] = (panel, catalog, rows, _notes(caught[start:]))  # notes of the read
             panel, catalog, rows, read_notes = shared[key]
+            files = _file_inputs(g, run.checksums)
             run.fingerprints[f"gpi.{g.name}"] = _input_fingerprints(panel, catalog, files, rows)
             with _section(g.where):
                 extra = _gpi_options(g, panel)
@@ -433,9 +433,11 @@ def _reused(
         or p.stem.rsplit("_", 1)[-1] not in _OPTIONAL
     ]
     rel = [p.relative_to(cfg.output).as_posix() for p in paths]
-    kept = run.previous.section(
-        cfg.to_dict(), __version__, kind, spec.name, _file_inputs(spec, run.checksums), rel
-    )
+    try:
+        inputs = _file_inputs(spec, run.checksums)
+    except OSError:  # an input file is missing: the section is read, which names the error
+        return False
+    kept = run.previous.section(cfg.to_dict(), __version__, kind, spec.name, inputs, rel)
     if kept is None:
         return False
     staging = out.staging
