@@ -172,7 +172,9 @@ def bench_rerun(sizes: Sizes) -> list[Row]:
     return [
         Row("batch_rerun", f"`run_batch` {n_e:,} × {n_i} × {n_y} again, inputs and method "
             f"unchanged (sections reused: {', '.join(map(str, reused))} of {len(SECTIONS)}; "
-            f"the first run: {first['seconds']:.1f} s)", "s", [r["seconds"] for r in runs],
-            t["floor"], "SHA-256 of the input files and of every result file",
-            "reuses what it proves unchanged", extra={"first": first["seconds"]}),
+            f"the first run: {first['seconds']:.1f} s, peak memory added "
+            f"{first['peak'] / (n_e * n_i * n_y * 8.0):.1f}× the dense input)", "s",
+            [r["seconds"] for r in runs], t["floor"],
+            "SHA-256 of the input files and of every result file",
+            "reuses what it proves unchanged", extra={"first": first}),
     ]  # fmt: skip
