@@ -483,20 +483,37 @@ def test_progress_is_quiet_when_not_a_terminal(
     assert capsys.readouterr().err == ""
 
 
-def test_progress_enabled_writes_a_bar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("tqdm", [True, False], ids=["tqdm", "plain"])
+def test_progress_enabled_writes_a_bar(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tqdm: bool,
+) -> None:
+    if tqdm:
+        pytest.importorskip("tqdm")
+    else:
+        monkeypatch.setitem(sys.modules, "tqdm", None)  # not installed: the plain bar
     run_batch(_local_config(tmp_path, years='"2024:2025"'), output=tmp_path / "out", progress=True)
     err = capsys.readouterr().err
     # two steps (GPI local for 2024 and 2025): "1/2" then "2/2", the bar full at the end
     assert "govindex run test (SYNTHETIC data)" in err
     assert "1/2" in err and "2/2" in err
-    assert "█" * 28 in err and err.endswith("\n")
+    assert ("100%" if tqdm else "█" * 28) in err and err.endswith("\n")
 
 
-def test_progress_class_follows_isatty() -> None:
+def test_progress_class_follows_isatty_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     class FakeTTY(io.StringIO):
         def isatty(self) -> bool:
             return True
 
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # the plain bar, whose format is known
+    monkeypatch.delenv("CI", raising=False)
+    assert Progress(1, stream=FakeTTY()).enabled
+    monkeypatch.setenv("CI", "1")  # silent in CI unless asked
+    assert not Progress(1, stream=FakeTTY()).enabled
+    assert Progress(1, stream=FakeTTY(), enabled=True).enabled
+    monkeypatch.delenv("CI")
     quiet, tty = io.StringIO(), FakeTTY()
     for stream in (quiet, tty):
         bar = Progress(4, "job", stream=stream)

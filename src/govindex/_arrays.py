@@ -22,6 +22,7 @@ __all__ = [
     "freeze",
     "is_int",
     "per_indicator",
+    "points_along_years",
     "raise_if_any",
 ]
 
@@ -41,8 +42,9 @@ def raise_if_any(bad: np.ndarray, arr: np.ndarray, what: str, where: str = "indi
         )
 
 
-def as_values(values: npt.ArrayLike, name: str = "values") -> FloatArray:
-    """A float copy of a 3-D ``(entities, indicators, years)`` array without infinities."""
+def as_values(values: npt.ArrayLike, name: str = "values", *, copy: bool = True) -> FloatArray:
+    """A float copy of a 3-D ``(entities, indicators, years)`` array without infinities
+    (``copy=False``: the array itself when it is float already, for a caller that only reads)."""
     arr = np.asarray(values)
     if arr.ndim != 3:
         raise MethodError(
@@ -51,7 +53,9 @@ def as_values(values: npt.ArrayLike, name: str = "values") -> FloatArray:
         )
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise MethodError(f"{name} must be numeric; found dtype {arr.dtype}")
-    out = arr.astype(np.float64)  # always a copy: the caller's array is never touched
+    out = arr.astype(
+        np.float64, copy=copy
+    )  # by default a copy: the caller's array is never touched
     bad = np.argwhere(np.isinf(out))
     if bad.size:
         raise PanelError(
@@ -112,3 +116,20 @@ def freeze(*arrays: np.ndarray) -> None:
     """Make arrays read-only (results hand out views of them)."""
     for arr in arrays:
         arr.setflags(write=False)
+
+
+def points_along_years(avail: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray, IntArray]:
+    """Number of points, first and last position with a point, along the last (year) axis.
+
+    Without a point the first position is 0 and the last the final one (as ``argmax`` gives).
+    One pass per year of the window (a few), instead of reductions along a short last axis.
+    """
+    n_year = avail.shape[-1]
+    count = np.zeros(avail.shape[:-1], dtype=np.int64)
+    first = np.zeros(avail.shape[:-1], dtype=np.intp)
+    last = np.full(avail.shape[:-1], max(n_year - 1, 0), dtype=np.intp)
+    for k in range(n_year):
+        count += avail[..., k]
+        np.copyto(last, k, where=avail[..., k])
+        np.copyto(first, n_year - 1 - k, where=avail[..., n_year - 1 - k])
+    return count, first, last

@@ -135,18 +135,20 @@ def _relative(w: WindowData) -> RuleOutput:
     fell = w.valid & (x0 > 0) & (x1 <= 0)
     neg = w.valid & (x0 < 0)
     zero = w.valid & (x0 == 0)
-    raw = np.full(x0.shape, np.nan)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        ratio = x1[pos] / x0[pos]
-        growth = ratio ** (1.0 / span[pos]) - 1.0
+        # elementwise over the whole arrays (the positive cells are nearly all of them), the
+        # other cells set to NaN after: the same operations on each cell, without gathers
+        ratio = x1 / x0
+        raw = np.where(pos, ratio ** (1.0 / span) - 1.0, np.nan)
         # a ratio beyond the float range: the same growth rate through logarithms
-        huge = np.isinf(ratio)
+        huge = pos & np.isinf(ratio)
         if huge.any():
-            logs = np.log(x1[pos][huge]) - np.log(x0[pos][huge])
-            growth[huge] = np.expm1(logs / span[pos][huge])
-        raw[pos] = growth
-        raw[fell] = x1[fell] / (span[fell] * x0[fell]) - 1.0
-        raw[neg] = scaled_difference(x0[neg], x1[neg], span[neg]) / np.abs(x0[neg])
+            logs = np.log(x1[huge]) - np.log(x0[huge])
+            raw[huge] = np.expm1(logs / span[huge])
+        if fell.any():
+            raw[fell] = x1[fell] / (span[fell] * x0[fell]) - 1.0
+        if neg.any():
+            raw[neg] = scaled_difference(x0[neg], x1[neg], span[neg]) / np.abs(x0[neg])
     flags = np.where(fell | neg, FLAG_NONPOSITIVE_FALLBACK, 0).astype(np.int64)
     reason = np.where(zero, REASON_ZERO_BASE, REASON_OK).astype(np.int64)
     return RuleOutput(raw, flags, reason)

@@ -32,12 +32,12 @@ def _update_with_series(h: Any, s: pd.Series) -> None:
     h.update(str(s.name).encode())
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         arr = np.ascontiguousarray(s.to_numpy(dtype="float64", na_value=np.nan))
-        h.update(arr.tobytes())
+        h.update(arr.data.cast("B"))  # the array's bytes, without a copy
     else:
         # labels as integer codes (first-appearance order, -1 = missing) plus the distinct
         # labels: the same information as the strings, hashed without a Python loop per row
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        h.update(np.ascontiguousarray(codes, dtype=np.int64).tobytes())
+        h.update(np.ascontiguousarray(codes, dtype=np.int64).data.cast("B"))
         h.update("\x1f".join(str(u) for u in uniques).encode("utf-8"))
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,7 @@ from govindex._arrays import (
     freeze,
     is_int,
     per_indicator,
+    points_along_years,
     raise_if_any,
 )
 from govindex._change_rules import (
@@ -75,6 +76,9 @@ from govindex.exceptions import (
     format_items,
     listing_warning,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CHANGE_RULES",
@@ -192,8 +196,8 @@ def window_changes(
     window: int = 3,
     rule: str | Sequence[str] = "relative",
     direction: npt.ArrayLike = 1,
-    entity_labels: Sequence[str] | None = None,
-    indicator_labels: Sequence[str] | None = None,
+    entity_labels: Sequence[str] | pd.Index | None = None,
+    indicator_labels: Sequence[str] | pd.Index | None = None,
 ) -> WindowChanges:
     """Direction-adjusted annual change of every (entity, indicator) over ``T - w … T``.
 
@@ -241,7 +245,7 @@ def window_changes(
     >>> wc.flags  # the second end point was shifted to 2021
     array([[0, 2]])
     """
-    vals = as_values(values)
+    vals = as_values(values, copy=False)  # only read here, never written
     n_ent, n_ind, n_year = vals.shape
     yrs = as_years(years, n_year)
     if not is_int(year):
@@ -261,16 +265,14 @@ def window_changes(
     d = direction_array(direction, n_ind)
 
     in_window = (yrs >= t_year - w_len) & (yrs <= t_year)
-    w_vals = vals[:, :, in_window]
+    w_vals = vals if in_window.all() else vals[:, :, in_window]
     w_years = yrs[in_window].astype(np.float64)
     avail = ~np.isnan(w_vals)
-    n_points = avail.sum(axis=-1).astype(np.int64)
+    n_points, first, last = points_along_years(avail)
     has = n_points > 0
     nan2 = np.full((n_ent, n_ind), np.nan)
     start_year, end_year, start_value, end_value = nan2, nan2.copy(), nan2.copy(), nan2.copy()
     if w_years.size:
-        first = np.argmax(avail, axis=-1)
-        last = w_years.size - 1 - np.argmax(avail[..., ::-1], axis=-1)
         start_year = np.where(has, w_years[first], np.nan)
         end_year = np.where(has, w_years[last], np.nan)
         start_value = np.where(has, np.take_along_axis(w_vals, first[..., None], -1)[..., 0], nan2)
@@ -287,8 +289,10 @@ def window_changes(
     flags = np.zeros((n_ent, n_ind), dtype=np.int64)
     ends = (start_year, end_year, start_value, end_value)
     cells: list[npt.NDArray[Any]] = [w_vals, avail, n_points, *ends, valid]
-    for name in np.unique(rules):  # loop over the (at most 3) rule names only
-        cols = rules == name
+    names = np.unique(rules)
+    for name in names:  # loop over the (at most 3) rule names only
+        # one rule for every indicator (the usual case): the arrays as they are, no copies
+        cols = slice(None) if len(names) == 1 else rules == name
         out = CHANGE_RULES[str(name)](WindowData(w_years, *[a[:, cols] for a in cells]))
         raw[:, cols] = out.raw_change
         flags[:, cols] = out.flags
@@ -310,8 +314,8 @@ def _check_finite(
     raw: FloatArray,
     start: FloatArray,
     end: FloatArray,
-    entities: Sequence[str] | None,
-    indicators: Sequence[str] | None,
+    entities: Sequence[str] | pd.Index | None,
+    indicators: Sequence[str] | pd.Index | None,
 ) -> None:
     """Raise :class:`PanelError` for a change beyond the floating-point range."""
     bad = np.argwhere(np.isinf(raw))

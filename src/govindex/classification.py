@@ -21,7 +21,6 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import ndtr
 
 from govindex._arrays import (
     as_values,
@@ -157,6 +156,8 @@ def two_proportion_ztest(
     good = ok & (se > 0)
     z = np.full(a1.shape, np.nan)
     z[good] = (a1[good] - a2[good]) / se[good]
+    from scipy.special import ndtr  # here: scipy.special costs ~0.2 s at import time
+
     pvalue = 2.0 * ndtr(-np.abs(z))
     return z, np.asarray(pvalue, dtype=np.float64)
 

@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--years", help="override the years, e.g. 2025, 2020:2025 or 2023,2025")
     run.add_argument("--out", help="override the output folder")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    run.add_argument(
+        "--recompute",
+        action="store_true",
+        help="compute every section again, even those whose inputs, method and results are "
+        "unchanged since the previous run in the output folder (reused by default)",
+    )
     val = _sub(
         sub,
         "validate",
@@ -158,6 +164,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             years=_years(args.years),
             output=args.out,
             progress=False if args.quiet else None,
+            reuse=not args.recompute,
+            keep_results=False,  # each section and year written, then let go
         )
         if not args.quiet:
             cfg = out.config
@@ -165,6 +173,11 @@ def _dispatch(args: argparse.Namespace) -> int:
                 f"govindex run {cfg.name!r}: years {', '.join(map(str, cfg.years))}; "
                 f"wrote {len(out.files)} result files and {out.manifest}"
             )
+            if out.reused:
+                print(
+                    f"  reused from the previous run (inputs, method and results unchanged): "
+                    f"{', '.join(out.reused)}"
+                )
             for note in out.notes:
                 print(f"  note: {note}")
         return 0

@@ -110,8 +110,16 @@ def take_str(labels: Iterable[object], codes: np.ndarray) -> pd.api.extensions.E
     >>> list(take_str(["a", "b"], np.array([1, 1, 0])))
     ['b', 'b', 'a']
     """
-    table = pa.array([str(v) for v in labels], type=pa.large_string())
+    table = _arrow_labels(labels)
     return pd.array(table.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype="str")
+
+
+def _arrow_labels(labels: Iterable[object]) -> pa.Array:
+    """The text of each label as an Arrow array: ``str`` columns and indexes without
+    missing values are handed over as they are (no Python string per label)."""
+    if isinstance(labels, pd.Index | pd.Series) and labels.dtype == "str" and not labels.hasnans:
+        return pa.array(labels.array).cast(pa.large_string())
+    return pa.array([str(v) for v in labels], type=pa.large_string())
 
 
 def _duplicated(e_codes: IntArray, i_codes: IntArray, year: IntArray) -> BoolArray:

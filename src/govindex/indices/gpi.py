@@ -13,9 +13,9 @@ aggregated over the body's tree of the catalog:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -226,7 +226,7 @@ class PerformanceResult(TreeResult[GPIMethod]):
     INDEX = "GPI"
 
     _scores: pd.DataFrame
-    _changes: pd.DataFrame
+    _changes_given: pd.DataFrame | Callable[[], pd.DataFrame] | None
     _node_scores: pd.DataFrame
     _node_coverage: pd.DataFrame
     _options: dict[str, Any]
@@ -239,7 +239,7 @@ class PerformanceResult(TreeResult[GPIMethod]):
         method: GPIMethod,
         catalog: Catalog,
         scores: pd.DataFrame,
-        changes: pd.DataFrame,
+        changes: pd.DataFrame | Callable[[], pd.DataFrame],
         node_scores: pd.DataFrame,
         node_coverage: pd.DataFrame,
         fingerprints: Mapping[str, str],
@@ -250,7 +250,7 @@ class PerformanceResult(TreeResult[GPIMethod]):
         self._keep_inputs(year, method, catalog, fingerprints, panel)
         self._store(
             _scores=scores,
-            _changes=changes,
+            _changes_given=changes,
             _node_scores=node_scores,
             _node_coverage=node_coverage,
             _options=dict(options or {}),
@@ -272,6 +272,15 @@ class PerformanceResult(TreeResult[GPIMethod]):
         if table is None:
             return []
         return [str(c) for c in self._scores.index[table.is_reference(self._scores.index)]]
+
+    @cached_property
+    def _changes(self) -> pd.DataFrame:
+        # the table is built on first use when performance_index handed over its builder
+        given = self._changes_given
+        assert given is not None  # internal invariant: set once by __init__, cleared here
+        table = given if isinstance(given, pd.DataFrame) else given()
+        self._store(_changes_given=None)  # the builder's arrays are not needed any more
+        return table
 
     scores = HandOut[pd.DataFrame]("_scores")
     changes = HandOut[pd.DataFrame]("_changes")
@@ -334,7 +343,8 @@ class PerformanceResult(TreeResult[GPIMethod]):
         n_ok = int(s["gpi"].notna().sum())
         lines = [
             f"assessment year {self._year}, window {self._method.window} years, "
-            f"{len(s)} entities ({n_ok} with a GPI), {len(self._changes)} entity-indicator pairs",
+            f"{len(s)} entities ({n_ok} with a GPI), {int(s['n_indicators'].sum())} "
+            "entity-indicator pairs",
             f"classes: {int(s['n_improved'].sum())} improved, {int(s['n_stable'].sum())} stable, "
             f"{int(s['n_deteriorated'].sum())} deteriorated",
         ]
@@ -464,9 +474,12 @@ def performance_index(
     kinds = reference_kinds(entity_table, ent)
     reference = (kinds != "").to_numpy()
     root_of_entity = assign_roots(catalog, ent, roots)
-    leaf_root = catalog.root_of.loc[leaves].to_numpy()
-    # (E, L) applicability: the leaf belongs to the entity's root
-    applies: BoolArray = root_of_entity.to_numpy(dtype=object)[:, None] == leaf_root[None, :]
+    # (E, L) applicability: the leaf belongs to the entity's root (compared as positions
+    # among the roots; -1 = no root)
+    root_codes = pd.Index(catalog.roots)
+    leaf_root = root_codes.get_indexer(pd.Index(catalog.root_of.loc[leaves]))
+    entity_root = root_codes.get_indexer(pd.Index(root_of_entity.fillna("")))
+    applies: BoolArray = (entity_root[:, None] == leaf_root[None, :]) & (entity_root >= 0)[:, None]
     raw = inputs.gather(work.values)
     breaks = find_breaks(
         raw, ent, leaves, work.years, year=year, window=method.window, lineage=lineage,
@@ -474,7 +487,8 @@ def performance_index(
         statistics=None if statistics is None else statistics.breaks,
     )  # fmt: skip
     values, imputed, adjusted = window_values(inputs, raw, method, year, lineage, derive)
-    values = np.where(applies[:, :, None], values, np.nan)
+    if not applies.all():
+        values = np.where(applies[:, :, None], values, np.nan)
     meta = catalog.frame.set_index("code").loc[leaves]
     caps = None if statistics is None else statistics.caps_of(leaves)
     a = _assess(inputs, meta, values, method, year, reference, caps)
@@ -494,17 +508,24 @@ def performance_index(
         ent, root_of_entity, catalog, applies, score, a.classes, node_scores, method.coverage,
         reference=kinds,
     )  # fmt: skip
-    changes = changes_table(
-        ent, leaves, meta, applies, a, score, root_of_entity, effective_weights(catalog)
-    )
-    if adjusted is not None:
-        changes = adjusted.annotate(changes)
-    if imputed is not None and method.imputation is not None:
-        changes = flag_imputed(
-            changes, imputed, applies, a.wc, work.years, leaves, method.imputation
-        )
-    changes = flag_breaks(changes, breaks, window=f"{year - method.window}–{year}")
-    changes = flag_reference(changes, kinds)
+    table = partial(
+        _changes, ent, leaves, meta, applies, a, score, root_of_entity, effective_weights(catalog),
+        kinds,
+    )  # fmt: skip
+    flagged = imputed is not None and method.imputation is not None
+    changes: pd.DataFrame | Callable[[], pd.DataFrame] = table  # built on first use
+    if adjusted is not None or flagged or not breaks["explained"].all():
+        # flags that come with a warning: the table now, so that the warning comes now
+        changes = table(reference=False)
+        if adjusted is not None:
+            changes = adjusted.annotate(changes)
+        if flagged:
+            assert imputed is not None and method.imputation is not None  # (flagged)
+            changes = flag_imputed(
+                changes, imputed, applies, a.wc, work.years, leaves, method.imputation
+            )
+        changes = flag_breaks(changes, breaks, window=f"{year - method.window}–{year}")
+        changes = flag_reference(changes, kinds)
     fingerprints, options = record_inputs(
         panel, catalog, roots, entities, lineage, derive, entity_table
     )
@@ -523,6 +544,13 @@ def performance_index(
     )
 
 
+def _changes(*args: Any, reference: bool = True) -> pd.DataFrame:
+    """The tidy changes table (:func:`changes_table` of ``args[:-1]``), with the reference
+    rows of ``args[-1]`` flagged unless ``reference=False``."""
+    changes = changes_table(*args[:-1])
+    return flag_reference(changes, args[-1]) if reference else changes
+
+
 def _assess(
     inputs: IndexInputs,
     meta: pd.DataFrame,
@@ -538,7 +566,7 @@ def _assess(
     direction = meta["direction"].to_numpy(dtype=np.float64)
     wc = ch.window_changes(
         values, inputs.panel.years, year=year, window=method.window, rule=rules,
-        direction=direction, entity_labels=list(inputs.entities), indicator_labels=inputs.leaves,
+        direction=direction, entity_labels=inputs.entities, indicator_labels=inputs.leaves,
     )  # fmt: skip
     if caps is None:
         cap = ch.default_cap(wc.change[~reference], rules, cap_given, names=inputs.leaves)

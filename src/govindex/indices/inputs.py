@@ -83,6 +83,8 @@ class IndexInputs:
         if columns is not None:
             return np.take(array, self.positions[columns], axis=1)
         have = self.has_data
+        if have.all():  # every leaf has data (the usual case): one gather, a new array
+            return np.take(array, self.positions, axis=1)
         out = np.full((array.shape[0], len(self.leaves), *array.shape[2:]), np.nan)
         out[:, have] = np.take(array, self.positions[have], axis=1)
         return out

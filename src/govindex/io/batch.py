@@ -42,6 +42,7 @@ from govindex.indices.gpi import performance_index
 from govindex.indices.npi import progress_index
 from govindex.io.config import GPISpec, NPISpec, OperationalSpec, RunConfig, read_config
 from govindex.io.read import read_catalog, read_panel, read_table
+from govindex.io.rerun import PreviousRun, previous_run
 from govindex.panel import Panel
 
 __all__ = ["RunOutput", "run_batch"]
@@ -55,6 +56,7 @@ class RunOutput:
     results: dict[tuple[str, str, int], Any] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
     _staging: Path | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -168,19 +170,37 @@ def run_entry(entry: Path) -> bool:
     return False
 
 
-def _input_fingerprints(spec: GPISpec | NPISpec, panel: Panel, catalog: Catalog) -> dict[str, str]:
-    """Manifest entry of one computation's inputs: rows read and the files themselves."""
-    out = {
-        "panel": panel.fingerprint,
-        "catalog": catalog.fingerprint,
-        "panel_file": _file_checksum(spec.panel),
-        "catalog_file": _file_checksum(spec.catalog),
-    }
+def _file_inputs(spec: GPISpec | NPISpec, cache: dict[Path, str]) -> dict[str, str]:
+    """SHA-256 of a section's input files, keyed as in the manifest (each file hashed once
+    per run: ``cache``)."""
+    files = {"panel_file": spec.panel, "catalog_file": spec.catalog}
     lineage = spec.lineage if isinstance(spec, GPISpec) else None
     for key, path in (("entities", spec.entities), ("lineage", lineage)):
         if path is not None:
-            out[f"{key}_file"] = _file_checksum(path)
-    return out
+            files[f"{key}_file"] = path
+    for path in files.values():
+        if path not in cache:
+            cache[path] = _file_checksum(path)
+    return {key: cache[path] for key, path in files.items()}
+
+
+def _input_fingerprints(
+    panel: Panel,
+    catalog: Catalog,
+    files: dict[str, str],
+    known: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Manifest entry of one computation's inputs: rows read and the files themselves.
+
+    ``known``: the entry of another section that read the same rows of the same panel and
+    catalog files (their fingerprints are not computed again).
+    """
+    rows = (
+        known
+        if known is not None
+        else {"panel": panel.fingerprint, "catalog": catalog.fingerprint}
+    )
+    return {"panel": rows["panel"], "catalog": rows["catalog"], **files}
 
 
 def _file_checksum(path: Path) -> str:
@@ -198,6 +218,8 @@ def run_batch(
     years: object = None,
     output: str | os.PathLike[str] | None = None,
     progress: bool | None = None,
+    reuse: bool = False,
+    keep_results: bool = True,
 ) -> RunOutput:
     """Run every index of a configuration for every requested year and write the results.
 
@@ -210,7 +232,19 @@ def run_batch(
     output : path-like, optional
         Override the output folder.
     progress : bool, optional
-        Show a progress bar (default: only on an interactive terminal).
+        Show a progress bar (default: only on an interactive terminal outside CI).
+    reuse : bool, default False
+        Copy the result files of a GPI or NPI section from the run already in the output
+        folder when its manifest proves them unchanged: same govindex version, run name,
+        years and section configuration, same bytes of every input file, result files as
+        listed (:mod:`govindex.io.rerun`). The folder written is byte for byte the one a
+        full run writes; the reused sections are listed in ``reused`` and have no entry
+        in ``results``. ``govindex run`` reuses unless given ``--recompute``.
+    keep_results : bool, default True
+        Keep the GPI and NPI results in ``results``. With ``False`` each section and
+        year is written and then let go, so that the run holds one at a time (what
+        ``govindex run`` does: its peak memory is that of the largest section, not of
+        the whole run).
 
     Returns
     -------
@@ -220,7 +254,8 @@ def run_batch(
         ``OUTPUT/manifest.json`` with the checksums and provenance. An operational
         section adds, under its last year, its recommendations register
         (``"recommendations"``) and, with several years, its history
-        (``"operational_history"``).
+        (``"operational_history"``). ``reused`` lists the sections copied from the
+        previous run (with ``reuse=True``).
 
     Raises
     ------
@@ -257,23 +292,68 @@ def run_batch(
     with replace_folder(cfg.output, own=run_entry, what="run output") as staging:
         out._staging = staging
         try:
-            _run_all(cfg, out, progress)
+            _run_all(cfg, out, progress, reuse, keep_results)
         finally:
             out._staging = None
     return out
 
 
-def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
+_TABLES = {
+    "gpi": ("scores", "changes", "risks", "node-scores", "catalog", "entities"),
+    "npi": ("scores", "indicators", "catalog"),
+}
+_OPTIONAL = {"entities"}  # written when the section has an entities table (same configuration)
+
+
+@dataclass
+class _RunState:
+    """What one run collects on its way: fingerprints and notes by section, checksums of
+    the input files (each hashed once), the previous run (to reuse) and the progress bar."""
+
+    bar: Progress
+    previous: PreviousRun | None
+    caught: list[warnings.WarningMessage]
+    fingerprints: dict[str, dict[str, str]] = field(default_factory=dict)
+    section_notes: dict[str, list[str]] = field(default_factory=dict)
+    checksums: dict[Path, str] = field(default_factory=dict)
+    keep: bool = True
+
+
+def _notes(caught: Sequence[warnings.WarningMessage]) -> list[str]:
+    return sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+
+
+def _run_all(
+    cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool, keep: bool
+) -> None:
     n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi)) + sum(
         len(s.years or cfg.years) for s in cfg.operational
     )
-    bar = Progress(n_steps, f"govindex run {cfg.name}", enabled=progress)
-    fingerprints: dict[str, dict[str, str]] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        assert caught is not None  # record=True
+        run = _RunState(
+            bar=Progress(n_steps, f"govindex run {cfg.name}", enabled=progress),
+            previous=previous_run(cfg.output) if reuse else None,
+            caught=caught,
+            keep=keep,
+        )
+        # sections that read the same rows (same files, missing-value words and window) one
+        # after the other share one panel: it is read once, and only one is held at a time
+        shared: dict[tuple[str, ...], tuple[Panel, Catalog, dict[str, str], list[str]]] = {}
         for g in cfg.gpi:
-            panel, catalog = _gpi_inputs(g, cfg.years)
-            fingerprints[f"gpi.{g.name}"] = _input_fingerprints(g, panel, catalog)
+            start = len(caught)
+            if _reused(run, cfg, "gpi", g, out):
+                continue
+            key = (str(g.panel), str(g.catalog), repr(g.na_values), str(g.method.window))
+            if key not in shared:
+                shared.clear()
+                panel, catalog = _gpi_inputs(g, cfg.years)  # a missing file: a named error
+                rows = {"panel": panel.fingerprint, "catalog": catalog.fingerprint}
+                shared[key] = (panel, catalog, rows, _notes(caught[start:]))  # notes of the read
+            panel, catalog, rows, read_notes = shared[key]
+            files = _file_inputs(g, run.checksums)
+            run.fingerprints[f"gpi.{g.name}"] = _input_fingerprints(panel, catalog, files, rows)
             with _section(g.where):
                 extra = _gpi_options(g, panel)
             for year in cfg.years:
@@ -282,19 +362,26 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
                         panel, catalog, g.method, year=year, roots=g.roots, **extra
                     )
                     risks = res.risk_areas()
-                out.results[("gpi", g.name, year)] = res
-                folder = cfg.output / str(year)
+                if run.keep:
+                    out.results[("gpi", g.name, year)] = res
                 for table_name, table in _gpi_tables(res, risks):
                     _write(
                         table,
-                        folder / f"gpi_{g.name}_{table_name}.parquet",
+                        cfg.output / str(year) / f"gpi_{g.name}_{table_name}.parquet",
                         {**res.provenance, "run": cfg.name, "name": g.name, "table": table_name},
                         out,
                     )
-                bar.step(f"gpi.{g.name} {year}")
+                run.bar.step(f"gpi.{g.name} {year}")
+                del res, risks, table  # not held while the next year is computed
+            run.section_notes[f"gpi.{g.name}"] = sorted({*read_notes, *_notes(caught[start:])})
+        shared.clear()
         for n in cfg.npi:
+            start = len(caught)
+            if _reused(run, cfg, "npi", n, out):
+                continue
             panel, catalog = _npi_inputs(n, cfg.years)
-            fingerprints[f"npi.{n.name}"] = _input_fingerprints(n, panel, catalog)
+            files = _file_inputs(n, run.checksums)
+            run.fingerprints[f"npi.{n.name}"] = _input_fingerprints(panel, catalog, files)
             with _section(n.where):
                 entity_table = n.load_entities()
             for year in cfg.years:
@@ -302,8 +389,8 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
                     res_n = progress_index(
                         panel, catalog, n.method, year=year, entity_table=entity_table
                     )
-                out.results[("npi", n.name, year)] = res_n
-                folder = cfg.output / str(year)
+                if run.keep:
+                    out.results[("npi", n.name, year)] = res_n
                 for table_name, table in (
                     ("scores", res_n.scores),
                     ("indicators", res_n.indicators),
@@ -311,19 +398,68 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
                 ):
                     _write(
                         table,
-                        folder / f"npi_{n.name}_{table_name}.parquet",
+                        cfg.output / str(year) / f"npi_{n.name}_{table_name}.parquet",
                         {**res_n.provenance, "run": cfg.name, "name": n.name, "table": table_name},
                         out,
                     )
-                bar.step(f"npi.{n.name} {year}")
+                run.bar.step(f"npi.{n.name} {year}")
+                del res_n, table
+            run.section_notes[f"npi.{n.name}"] = _notes(caught[start:])
         for o in cfg.operational:
-            _run_operational(o, cfg, out, fingerprints, bar)
-    out.notes = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+            _run_operational(o, cfg, out, run.fingerprints, run.bar)
+    # the notes of reused sections are the ones their computation gave (previous manifest)
+    out.notes = sorted({*_notes(caught), *(n for v in run.section_notes.values() for n in v)})
+    _write_manifest(cfg, out, run)
+
+
+def _reused(
+    run: _RunState, cfg: RunConfig, kind: str, spec: GPISpec | NPISpec, out: RunOutput
+) -> bool:
+    """Copy a section's files from the previous run when it proves them unchanged
+    (:mod:`govindex.io.rerun`); whether it did."""
+    if run.previous is None:
+        return False
+    where = f"{kind}.{spec.name}"
+    paths = [
+        cfg.output / str(year) / f"{kind}_{spec.name}_{table}.parquet"
+        for year in cfg.years
+        for table in _TABLES[kind]
+    ]
+    listed = run.previous.manifest["files"]
+    paths = [
+        p
+        for p in paths
+        if p.relative_to(cfg.output).as_posix() in listed
+        or p.stem.rsplit("_", 1)[-1] not in _OPTIONAL
+    ]
+    rel = [p.relative_to(cfg.output).as_posix() for p in paths]
+    try:
+        inputs = _file_inputs(spec, run.checksums)
+    except OSError:  # an input file is missing: the section is read, which names the error
+        return False
+    kept = run.previous.section(cfg.to_dict(), __version__, kind, spec.name, inputs, rel)
+    if kept is None:
+        return False
+    staging = out.staging
+    for path, name in zip(paths, rel, strict=True):
+        dest = staging / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(dest, (run.previous.folder / name).read_bytes())
+        out.files.append(path)
+    run.fingerprints[where] = kept["fingerprints"]
+    run.section_notes[where] = list(kept["notes"])
+    out.reused.append(where)
+    for year in cfg.years:
+        run.bar.step(f"{where} {year} (reused)")
+    return True
+
+
+def _write_manifest(cfg: RunConfig, out: RunOutput, run: _RunState) -> None:
     staging = out.staging
     manifest = {
         "govindex_version": __version__,
         "config": cfg.to_dict(),
-        "fingerprints": fingerprints,
+        "fingerprints": run.fingerprints,
         "files": {
             f.relative_to(cfg.output).as_posix(): _file_checksum(
                 staging / f.relative_to(cfg.output)
@@ -331,6 +467,7 @@ def _run_all(cfg: RunConfig, out: RunOutput, progress: bool | None) -> None:
             for f in sorted(out.files)
         },
         "notes": out.notes,
+        "section_notes": run.section_notes,
     }
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     atomic_write_bytes(staging / "manifest.json", manifest_bytes)

@@ -160,7 +160,10 @@ class _Filters:
         for col, wanted in (("indicator", self.indicators), ("entity", self.entities)):
             if wanted is not None:
                 s = frame[col]
-                rows, uniques = pd.factorize(s.astype("str"))
+                if isinstance(s.dtype, pd.CategoricalDtype):  # codes read from a dictionary
+                    rows, uniques = s.cat.codes.to_numpy(), s.cat.categories.astype("str")
+                else:
+                    rows, uniques = pd.factorize(s.astype("str"))
                 hit = normalize_codes(uniques)[0].isin(wanted)
                 keep &= np.append(hit, False)[rows] | s.isna().to_numpy()
         return keep
@@ -171,15 +174,26 @@ def _listed(items: Iterable[Any]) -> list[Any]:
 
 
 def _parquet_rows(
-    p: Path, filters: _Filters, require_years: Iterable[int], *, sort: bool
+    p: Path, filters: _Filters, require_years: Iterable[int], *, sort: bool, codes: bool = False
 ) -> pd.DataFrame:
-    """Rows of a Parquet file or dataset: columns projected, filters pushed to pyarrow."""
+    """Rows of a Parquet file or dataset: columns projected, filters pushed to pyarrow.
+
+    ``codes=True``: text codes come as categoricals, read from the file's dictionaries (no
+    string per row; :class:`Panel` takes their integer codes); code filters on distinct codes.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
     try:
-        dataset = ds.dataset(p, format="parquet", partitioning="hive" if p.is_dir() else None)
+        partitioning = "hive" if p.is_dir() else None
+        dataset = ds.dataset(p, format="parquet", partitioning=partitioning)
+        kinds = {f.name: str(f.type) for f in dataset.schema}
+        text = [c for c in ("entity", "indicator") if kinds.get(c) in ("string", "large_string")]
+        if codes and text:
+            options = ds.ParquetReadOptions(dictionary_columns=text)
+            form = ds.ParquetFileFormat(read_options=options)
+            dataset = ds.dataset(p, format=form, partitioning=partitioning)
         names = dataset.schema.names
         _require_columns(names, p.name)
         if p.is_dir():
@@ -218,7 +232,8 @@ def _parquet_rows(
         ) from None
     frame = table.to_pandas()
     for col in ("entity", "indicator"):
-        frame[col] = frame[col].astype("str")
+        if not (codes and isinstance(frame[col].dtype, pd.CategoricalDtype)):
+            frame[col] = frame[col].astype("str")
     if later:
         rest = _Filters(None, later.get("indicator"), later.get("entity"), None)
         frame = frame.loc[rest.mask(frame)]
@@ -324,7 +339,9 @@ def _rows(
     words = _na_words(na_values)
     kind = _kind(p, ("csv", "parquet", "excel"), PanelError)
     if kind == "parquet":
-        return _missing_words(_parquet_rows(p, filters, require_years, sort=sort), words), kind
+        # unsorted rows are read for a Panel: codes as categoricals (Panel takes their codes)
+        rows = _parquet_rows(p, filters, require_years, sort=sort, codes=not sort)
+        return _missing_words(rows, words), kind
     if kind == "csv":
         return _csv_rows(p, filters, words), kind
     return _excel_rows(p, filters, sheet, words), kind

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from govindex._arrays import points_along_years
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import MethodError
 from govindex.panel import Panel, require_panel
@@ -116,6 +117,13 @@ def _log_change_z(values: FloatArray, stats: tuple[FloatArray, ...] | None = Non
     floor = (_MIN_LEVEL * np.nan_to_num(level))[None, :, None]
     d = _log_changes(values, floor) - year_med[None]
     return np.asarray((d - med[None, :, None]) / scale[None, :, None], dtype=np.float64)
+
+
+def _text(labels: Sequence[str] | pd.Index) -> npt.NDArray[np.object_]:
+    """Labels as an object array of ``str`` (a ``str`` index as it is, else one by one)."""
+    if isinstance(labels, pd.Index) and labels.dtype == "str" and not labels.hasnans:
+        return labels.to_numpy(dtype=object)
+    return np.asarray([str(e) for e in labels], dtype=object)
 
 
 def _log_changes(values: FloatArray, floor: FloatArray) -> FloatArray:
@@ -332,8 +340,7 @@ def window_breaks(
     yrs = np.asarray(years)
     keep = (yrs >= year - window) & (yrs <= year)
     x = vals[:, :, keep]
-    ent = np.asarray([str(e) for e in entities], dtype=object)
-    ind = np.asarray([str(i) for i in indicators], dtype=object)
+    ent, ind = _text(entities), _text(indicators)
     if x.shape[2] < 2 or not x.size:
         return _empty_window_breaks()
     ref = np.zeros(len(ent), bool) if reference is None else np.asarray(reference, dtype=bool)
@@ -538,9 +545,8 @@ def _start_end_cells(
     stops = np.zeros_like(starts)
     if n_y < 2:
         return starts, stops
-    ever: BoolArray = np.asarray(obs.any(axis=2), dtype=bool)
-    first = np.argmax(obs, axis=2)
-    last = n_y - 1 - np.argmax(obs[..., ::-1], axis=2)
+    n_obs, first, last = points_along_years(obs)
+    ever: BoolArray = n_obs > 0
     if count is None:
         count = obs.sum(axis=0)  # (I, Y): entities with a value
     if ever_count is None:

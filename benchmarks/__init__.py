@@ -1,0 +1,1 @@
+"""Benchmarks of govindex (not part of the test suite): ``python -m benchmarks``."""
