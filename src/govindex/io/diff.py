@@ -48,21 +48,6 @@ def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix[:-1]: d}
 
 
-def _results(run: RunFolder) -> dict[tuple[str, str, int, str], str]:
-    """The result files of a run by (index, name, year, table)."""
-    out = {}
-    for f in run.files:
-        folder, _, stem = f.removesuffix(".parquet").rpartition("/")
-        try:
-            year = int(folder)
-        except ValueError:
-            continue
-        kind, _, rest = stem.partition("_")
-        name, _, table = rest.rpartition("_")
-        out[(kind, name, year, table)] = f
-    return out
-
-
 def _score_frame(
     run: RunFolder, name: str | None, col: str
 ) -> tuple[pd.Series, pd.Series | None, dict[str, Any]]:
@@ -200,7 +185,7 @@ def diff_runs(
     """
     old_dir, new_dir = Path(old), Path(new)
     run_a, run_b = read_run(old_dir), read_run(new_dir)
-    a, b = _results(run_a), _results(run_b)
+    a, b = run_a.results, run_b.results
     rows, drivers, method_rows, unmatched = [], [], [], []
     for key in sorted(set(a) | set(b)):
         kind, name, year, table = key

@@ -54,6 +54,25 @@ class RunFolder:
         return sorted(self._data)
 
     @property
+    def results(self) -> dict[tuple[str, str, int, str], str]:
+        """The result files by (index, section name, year, table).
+
+        The ``YEAR/INDEX_NAME_TABLE.parquet`` files that ``govindex run`` writes (table
+        names hold no ``_``); files outside a year folder are not results.
+        """
+        out: dict[tuple[str, str, int, str], str] = {}
+        for f in self.files:
+            folder, _, stem = f.removesuffix(".parquet").rpartition("/")
+            try:
+                year = int(folder)
+            except ValueError:
+                continue
+            kind, _, rest = stem.partition("_")
+            name, _, table = rest.rpartition("_")
+            out[(kind, name, year, table)] = f
+        return out
+
+    @property
     def config(self) -> dict[str, Any]:
         """The run configuration recorded in the manifest (``RunConfig.to_dict()``)."""
         config = self.manifest.get("config")

@@ -106,14 +106,7 @@ class StoredOperational:
 def _files(run: RunFolder) -> dict[tuple[str, str, int], dict[str, str]]:
     """The result files of a run by (index, name, year) → table → file."""
     out: dict[tuple[str, str, int], dict[str, str]] = {}
-    for f in run.files:
-        folder, _, stem = f.removesuffix(".parquet").rpartition("/")
-        try:
-            year = int(folder)
-        except ValueError:
-            continue
-        kind, _, rest = stem.partition("_")
-        name, _, table = rest.rpartition("_")
+    for (kind, name, year, table), f in run.results.items():
         out.setdefault((kind, name, year), {})[table] = f
     return out
 
