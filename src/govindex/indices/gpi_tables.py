@@ -125,10 +125,7 @@ def scores_table(
         if reference is None
         else reference.reindex(ent).fillna("").to_numpy(dtype=object)
     )
-    ranked = table["gpi"].where(ref_kind == "")
-    table["rank"] = (
-        ranked.groupby(table["kind"]).rank(ascending=False, method="min").astype("Int64")
-    )
+    table["rank"] = rank_scores(table, ref_kind)
     scored_ref = (ref_kind != "") & ~np.isnan(gpi)
     reason[scored_ref] = "reference row (" + ref_kind[scored_ref] + "): scored, not ranked"
     table["reason"] = reason.astype(str)
@@ -143,6 +140,24 @@ def scores_table(
             stacklevel=3,
         )
     return table.loc[:, list(SCORE_COLUMNS)]
+
+
+def rank_scores(table: pd.DataFrame, reference: Any) -> pd.Series:
+    """The ``rank`` column of a GPI ``scores`` table: 1 for the highest GPI among the
+    entities of its ``kind`` (ties share the best rank); none for reference rows
+    (``reference``: their kind, ``""`` for the others) or without a GPI.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"kind": ["local"] * 3, "gpi": [50.0, 70.0, 50.0]})
+    >>> rank_scores(t, ["", "", ""]).tolist()
+    [2, 1, 2]
+    >>> rank_scores(t, ["", "total", ""]).tolist()
+    [1, <NA>, 1]
+    """
+    ref_kind = np.asarray(reference, dtype=object)
+    ranked = table["gpi"].where(ref_kind == "")
+    return ranked.groupby(table["kind"]).rank(ascending=False, method="min").astype("Int64")
 
 
 def _gpi_reasons(

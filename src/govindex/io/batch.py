@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from govindex._bar import Progress
+from govindex._engine import Engine, open_engine
 from govindex._folders import replace_folder
 from govindex._provenance import (
     atomic_write_bytes,
@@ -37,11 +38,20 @@ from govindex._provenance import (
 )
 from govindex._version import __version__
 from govindex.catalog import Catalog
-from govindex.exceptions import ConfigError, GovindexError, RunFolderError
+from govindex.exceptions import ConfigError, RunFolderError
 from govindex.indices.gpi import performance_index
 from govindex.indices.npi import progress_index
+from govindex.io._distributed import SectionYear, run_section
+from govindex.io._sections import (
+    gpi_inputs,
+    gpi_options,
+    gpi_tables,
+    npi_inputs,
+    npi_tables,
+    section_errors,
+)
 from govindex.io.config import GPISpec, NPISpec, OperationalSpec, RunConfig, read_config
-from govindex.io.read import read_catalog, read_panel, read_table
+from govindex.io.read import read_table
 from govindex.io.rerun import PreviousRun, previous_run
 from govindex.panel import Panel
 
@@ -72,67 +82,6 @@ class RunOutput:
                 "this run is not in progress: its results are already in place (or it failed)"
             )
         return self._staging
-
-
-@contextmanager
-def _section(where: str, detail: str = "") -> Iterator[None]:
-    """A govindex error raised inside names the section first: ``[gpi.local] …``."""
-    try:
-        yield
-    except GovindexError as exc:
-        if str(exc).startswith(f"[{where}]"):
-            raise
-        raise type(exc)(f"[{where}] {detail}{exc}") from None
-
-
-def _load_catalog(path: Path, where: str) -> Catalog:
-    with _section(where):
-        return read_catalog(path)
-
-
-def _load_panel(spec: GPISpec | NPISpec, catalog: Catalog, where: str, **filters: Any) -> Panel:
-    """The panel of one computation (only the rows it needs); errors name the section."""
-    with _section(where):
-        return read_panel(
-            spec.panel,
-            indicators=catalog.indicators,
-            catalog=catalog,
-            na_values=spec.na_values,
-            **filters,
-        )
-
-
-def _gpi_inputs(spec: GPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
-    where = spec.where
-    catalog = _load_catalog(spec.catalog, where)
-    window = int(spec.method.window)
-    needed = sorted({y - k for y in years for k in range(window + 1)})
-    # every year of every window must be there: a missing year=… partition is an error, not a gap
-    return _load_panel(spec, catalog, where, years=needed, require_years=needed), catalog
-
-
-def _npi_inputs(spec: NPISpec, years: Sequence[int]) -> tuple[Panel, Catalog]:
-    where = spec.where
-    catalog = _load_catalog(spec.catalog, where)
-    required = [*years, spec.method.base_year]
-    return _load_panel(spec, catalog, where, max_year=max(years), require_years=required), catalog
-
-
-def _gpi_options(spec: GPISpec, panel: Panel) -> dict[str, Any]:
-    """The entities, lineage, derive and entity table of a GPI section (the ones given)."""
-    options: dict[str, Any] = {}
-    selected = spec.select(panel.entities)
-    if selected is not None:
-        options["entities"] = selected
-    lineage = spec.load_lineage()
-    if lineage is not None:
-        options["lineage"] = lineage
-        if spec.derive:
-            options["derive"] = True
-    table = spec.load_entities()
-    if table is not None:
-        options["entity_table"] = table
-    return options
 
 
 def _write(table: pd.DataFrame, path: Path, meta: dict[str, Any], out: RunOutput) -> None:
@@ -313,6 +262,9 @@ class _RunState:
     bar: Progress
     previous: PreviousRun | None
     caught: list[warnings.WarningMessage]
+    engine: Engine | None = None
+    workers: int | None = None  # of the engine, when it started
+    tasks: dict[str, dict[str, int]] = field(default_factory=dict)
     fingerprints: dict[str, dict[str, str]] = field(default_factory=dict)
     section_notes: dict[str, list[str]] = field(default_factory=dict)
     checksums: dict[Path, str] = field(default_factory=dict)
@@ -329,7 +281,7 @@ def _run_all(
     n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi)) + sum(
         len(s.years or cfg.years) for s in cfg.operational
     )
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, _engine_of(cfg) as engine:
         warnings.simplefilter("always")
         assert caught is not None  # record=True
         run = _RunState(
@@ -337,34 +289,36 @@ def _run_all(
             previous=previous_run(cfg.output) if reuse else None,
             caught=caught,
             keep=keep,
+            engine=engine,
+            workers=None if engine is None else engine.workers,
         )
         # sections that read the same rows (same files, missing-value words and window) one
         # after the other share one panel: it is read once, and only one is held at a time
         shared: dict[tuple[str, ...], tuple[Panel, Catalog, dict[str, str], list[str]]] = {}
         for g in cfg.gpi:
             start = len(caught)
-            if _reused(run, cfg, "gpi", g, out):
+            if _reused(run, cfg, "gpi", g, out) or _on_engine(run, cfg, "gpi", g, out):
                 continue
             key = (str(g.panel), str(g.catalog), repr(g.na_values), str(g.method.window))
             if key not in shared:
                 shared.clear()
-                panel, catalog = _gpi_inputs(g, cfg.years)  # a missing file: a named error
+                panel, catalog = gpi_inputs(g, cfg.years)  # a missing file: a named error
                 rows = {"panel": panel.fingerprint, "catalog": catalog.fingerprint}
                 shared[key] = (panel, catalog, rows, _notes(caught[start:]))  # notes of the read
             panel, catalog, rows, read_notes = shared[key]
             files = _file_inputs(g, run.checksums)
             run.fingerprints[f"gpi.{g.name}"] = _input_fingerprints(panel, catalog, files, rows)
-            with _section(g.where):
-                extra = _gpi_options(g, panel)
+            with section_errors(g.where):
+                extra = gpi_options(g, panel)
             for year in cfg.years:
-                with _section(g.where):
+                with section_errors(g.where):
                     res = performance_index(
                         panel, catalog, g.method, year=year, roots=g.roots, **extra
                     )
                     risks = res.risk_areas()
                 if run.keep:
                     out.results[("gpi", g.name, year)] = res
-                for table_name, table in _gpi_tables(res, risks):
+                for table_name, table in gpi_tables(res, risks):
                     _write(
                         table,
                         cfg.output / str(year) / f"gpi_{g.name}_{table_name}.parquet",
@@ -377,25 +331,21 @@ def _run_all(
         shared.clear()
         for n in cfg.npi:
             start = len(caught)
-            if _reused(run, cfg, "npi", n, out):
+            if _reused(run, cfg, "npi", n, out) or _on_engine(run, cfg, "npi", n, out):
                 continue
-            panel, catalog = _npi_inputs(n, cfg.years)
+            panel, catalog = npi_inputs(n, cfg.years)
             files = _file_inputs(n, run.checksums)
             run.fingerprints[f"npi.{n.name}"] = _input_fingerprints(panel, catalog, files)
-            with _section(n.where):
+            with section_errors(n.where):
                 entity_table = n.load_entities()
             for year in cfg.years:
-                with _section(n.where):
+                with section_errors(n.where):
                     res_n = progress_index(
                         panel, catalog, n.method, year=year, entity_table=entity_table
                     )
                 if run.keep:
                     out.results[("npi", n.name, year)] = res_n
-                for table_name, table in (
-                    ("scores", res_n.scores),
-                    ("indicators", res_n.indicators),
-                    ("catalog", catalog.to_frame()),  # what a report reads names from
-                ):
+                for table_name, table in npi_tables(res_n, catalog):
                     _write(
                         table,
                         cfg.output / str(year) / f"npi_{n.name}_{table_name}.parquet",
@@ -410,6 +360,38 @@ def _run_all(
     # the notes of reused sections are the ones their computation gave (previous manifest)
     out.notes = sorted({*_notes(caught), *(n for v in run.section_notes.values() for n in v)})
     _write_manifest(cfg, out, run)
+
+
+@contextmanager
+def _engine_of(cfg: RunConfig) -> Iterator[Engine | None]:
+    """The engine of a run given a scheduler or chunks (``[engine]``), else None."""
+    if not cfg.engine.split:
+        yield None
+        return
+    with section_errors("engine"), open_engine(cfg.engine.scheduler) as engine:
+        yield engine
+
+
+def _on_engine(
+    run: _RunState, cfg: RunConfig, kind: str, spec: GPISpec | NPISpec, out: RunOutput
+) -> bool:
+    """Compute a section as tasks on the run's engine, if it has one; whether it did."""
+    if run.engine is None:
+        return False
+    start, where = len(run.caught), f"{kind}.{spec.name}"
+
+    def write(part: SectionYear) -> None:
+        for table_name, table in part.tables:
+            meta = {**part.provenance, "run": cfg.name, "name": spec.name, "table": table_name}
+            path = cfg.output / str(part.year) / f"{kind}_{spec.name}_{table_name}.parquet"
+            _write(table, path, meta, out)
+        run.bar.step(f"{where} {part.year}")
+
+    section = run_section(spec, cfg.years, run.engine, cfg.engine.chunk_entities, write)
+    run.fingerprints[where] = {**section.rows, **_file_inputs(spec, run.checksums)}
+    run.section_notes[where] = sorted({*section.notes, *_notes(run.caught[start:])})
+    run.tasks[where] = {"tasks": section.n_tasks, "chunks": section.n_chunks}
+    return True
 
 
 def _reused(
@@ -468,27 +450,14 @@ def _write_manifest(cfg: RunConfig, out: RunOutput, run: _RunState) -> None:
         },
         "notes": out.notes,
         "section_notes": run.section_notes,
+        "engine": {
+            **cfg.engine.to_dict(),
+            **({} if run.workers is None else {"workers": run.workers}),
+            **({"sections": run.tasks} if run.tasks else {}),
+        },
     }
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     atomic_write_bytes(staging / "manifest.json", manifest_bytes)
-
-
-def _gpi_tables(res: Any, risks: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """The tables a GPI section writes per year: what ``diff`` compares and what ``report``
-    publishes from (the catalog, node scores and entities table as the run used them)."""
-    nodes = res.node_scores
-    nodes.columns = nodes.columns.astype("str")
-    tables = [
-        ("scores", res.scores),
-        ("changes", res.changes),
-        ("risks", risks),
-        ("node-scores", nodes),
-        ("catalog", res.catalog.to_frame()),
-    ]
-    entity_table = res.options.get("entity_table")
-    if entity_table is not None:
-        tables.append(("entities", entity_table.to_frame()))
-    return tables
 
 
 def _run_operational(
@@ -502,13 +471,13 @@ def _run_operational(
 
     where = f"operational.{o.name}"
     years = o.years or cfg.years
-    with _section(where):
+    with section_errors(where):
         inputs = read_table(o.inputs, error=ConfigError)
     fingerprints[where] = {"inputs": fingerprint_frame(inputs)}
     fingerprints[where].update(
         {f"{k}_file": _file_checksum(p) for k, p in _operational_files(o).items()}
     )
-    with _section(where):
+    with section_errors(where):
         registers = OfficeRegisters.read(
             appeals=o.appeals,
             verification=o.verification,
@@ -529,7 +498,7 @@ def _run_operational(
         else:
             rows = inputs
         commission = o.for_year("commission", year, len(years))
-        with _section(where, f"{year}: "):
+        with section_errors(where, f"{year}: "):
             card = read_scorecard(o.scorecard, year=year)
             res = registers.assess(
                 card,
@@ -560,7 +529,7 @@ def _run_operational(
     last = max(years)
     extra: dict[str, Any] = {}
     if len(done) > 1:
-        with _section(where):
+        with section_errors(where):
             history = compare_years(done, lineage=registers.lineage)
         out.results[("operational_history", o.name, last)] = history
         extra["history"] = (history.totals, history.provenance)
@@ -569,7 +538,7 @@ def _run_operational(
         out.results[("recommendations", o.name, last)] = recs
         table = recs.table
         if o.monitored_on is not None:
-            with _section(where):
+            with section_errors(where):
                 table = table.assign(status_on=recs.status_on(o.monitored_on))
         extra["recommendations"] = (
             table,

@@ -45,6 +45,7 @@ key is a :class:`~govindex.exceptions.ConfigError` that names the section and th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
@@ -73,6 +74,7 @@ from govindex.prepare.lineage import Lineage
 
 __all__ = [
     "CommissionSpec",
+    "EngineSpec",
     "GPISpec",
     "NPISpec",
     "OperationalSpec",
@@ -133,6 +135,64 @@ def _span_checked(years: tuple[int, ...], written: object) -> tuple[int, ...]:
             f"{MAX_YEAR_SPAN}: choose the assessment years, e.g. '2020:2025'"
         )
     return years
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Where a run computes (``[engine]``; :doc:`/scaling`).
+
+    Attributes
+    ----------
+    scheduler : str
+        ``"local"`` (this process, the default), ``"processes:N"`` (N worker processes
+        on this machine) or the address of a Dask scheduler (``"tcp://host:port"``).
+    chunk_entities : int or None
+        Split each GPI section into chunks of at most this many entities, each a task
+        that reads only its rows (None: whole sections in this process; with a scheduler,
+        chunks of 50,000).
+
+    Examples
+    --------
+    >>> EngineSpec.from_table({"scheduler": "processes:2", "chunk_entities": 1000})
+    EngineSpec(scheduler='processes:2', chunk_entities=1000)
+    >>> EngineSpec().split
+    False
+    """
+
+    scheduler: str = "local"
+    chunk_entities: int | None = None
+
+    @property
+    def split(self) -> bool:
+        """Whether the sections run as tasks (a scheduler or chunks given)."""
+        return self.scheduler != "local" or self.chunk_entities is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``[engine]`` table (what the manifest records, with the tasks run)."""
+        table: dict[str, Any] = {"scheduler": self.scheduler}
+        if self.chunk_entities is not None:
+            table["chunk_entities"] = self.chunk_entities
+        return table
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any]) -> EngineSpec:
+        """Validate an ``[engine]`` table; errors are :class:`ConfigError` naming the key."""
+        from govindex._engine import check_scheduler
+        from govindex.exceptions import EngineError
+
+        check_keys(dict(table), "engine", ("scheduler", "chunk_entities"))
+        try:
+            scheduler = check_scheduler(table.get("scheduler"))
+        except EngineError as exc:
+            raise ConfigError(f"[engine] scheduler: {exc}") from None
+        chunk = table.get("chunk_entities")
+        if chunk is not None and (
+            isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1
+        ):
+            raise ConfigError(
+                f"[engine] chunk_entities must be a whole number of entities, at least 1; got {chunk!r}"
+            )
+        return cls(scheduler, chunk)
 
 
 @dataclass(frozen=True)
@@ -328,24 +388,27 @@ class RunConfig:
     npi: tuple[NPISpec, ...] = ()
     operational: tuple[OperationalSpec, ...] = ()
     source: Path | None = None
+    engine: EngineSpec = field(default_factory=lambda: EngineSpec())
 
     def with_years(self, years: object) -> RunConfig:
         """A copy computing ``years`` instead (e.g. from ``--years 2020:2025``)."""
-        return RunConfig(
-            self.name,
-            self.output,
-            parse_years(years),
-            self.gpi,
-            self.npi,
-            self.operational,
-            self.source,
-        )
+        return dataclasses.replace(self, years=parse_years(years))
 
     def with_output(self, output: str | os.PathLike[str]) -> RunConfig:
         """A copy writing into ``output``."""
-        return RunConfig(
-            self.name, Path(output), self.years, self.gpi, self.npi, self.operational, self.source
-        )
+        return dataclasses.replace(self, output=Path(output))
+
+    def with_engine(
+        self, scheduler: str | None = None, chunk_entities: int | None = None
+    ) -> RunConfig:
+        """A copy run on another engine (e.g. from ``--scheduler processes:2``); the
+        arguments given replace those of ``[engine]``."""
+        table = self.engine.to_dict()
+        if scheduler is not None:
+            table["scheduler"] = scheduler
+        if chunk_entities is not None:
+            table["chunk_entities"] = chunk_entities
+        return dataclasses.replace(self, engine=EngineSpec.from_table(table))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form with paths relative to the configuration's folder."""
@@ -400,11 +463,11 @@ class RunConfig:
     ) -> RunConfig:
         """Validate a configuration mapping (as read from TOML); paths are relative to ``base_dir``."""
         base = Path(base_dir)
-        unknown = [k for k in data if k not in ("run", *_INDICES)]
+        unknown = [k for k in data if k not in ("run", "engine", *_INDICES)]
         if unknown:
             raise ConfigError(
                 f"unknown index or section {format_items(unknown)}; "
-                f"expected 'run' and any of {format_items(_INDICES)}"
+                f"expected 'run', 'engine' and any of {format_items(_INDICES)}"
             )
         run = table_of(data.get("run", {}), "run")
         check_keys(run, "run", ("name", "output", "years"), required=("years",))
@@ -424,7 +487,8 @@ class RunConfig:
             raise ConfigError(
                 "the configuration computes nothing: add a [gpi.<name>], [npi] or [operational.<name>] table"
             )
-        return cls(name, output, years, gpi, npi, ops, source)
+        engine = EngineSpec.from_table(table_of(data.get("engine", {}), "engine"))
+        return cls(name, output, years, gpi, npi, ops, source, engine)
 
 
 def _recorded(method: Method, written: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from govindex._codes import code_expression, normalize_codes
+from govindex._codes import normalize_codes
 from govindex._toml import load_toml
 from govindex.catalog import Catalog, catalog_from_records, require_catalog
 from govindex.entities import Entities
@@ -33,7 +30,13 @@ from govindex.exceptions import (
     PanelError,
     format_items,
 )
-from govindex.panel import PANEL_COLUMNS, Panel, require_columns
+from govindex.io._panel_sources import (
+    Filters,
+    parquet_rows,
+    require_panel_columns,
+    scan_entities,
+)
+from govindex.panel import PANEL_COLUMNS, Panel
 from govindex.prepare.lineage import Extensive, Lineage
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "read_entities",
     "read_lineage",
     "read_panel",
+    "read_panel_entities",
     "read_panel_rows",
     "read_table",
     "read_toml",
@@ -53,7 +57,6 @@ _READERS = {
     ".xlsx": "excel",
     ".toml": "toml",
 }
-_YEAR_PART = re.compile(r"(?:^|/)year=(-?\d+)(?:/|$)")
 
 
 def _kind(path: Path, allowed: tuple[str, ...], error: type[GovindexError]) -> str:
@@ -109,161 +112,6 @@ def read_table(
 # --------------------------------------------------------------------------- panels
 
 
-@dataclass(frozen=True)
-class _Filters:
-    """Row filters of a panel read: None = keep every value."""
-
-    years: list[int] | None
-    indicators: list[str] | None
-    entities: list[str] | None
-    max_year: int | None
-
-    @classmethod
-    def of(
-        cls,
-        years: Iterable[int] | None,
-        indicators: Iterable[str] | None,
-        entities: Iterable[str] | None,
-        max_year: int | None,
-    ) -> _Filters:
-        def codes(items: Iterable[str] | None) -> list[str] | None:
-            if items is None:
-                return None
-            listed = [items] if isinstance(items, str) else list(items)
-            # compared in the one form of codes, like the panel's codes
-            return sorted(set(normalize_codes(listed)[0]))
-
-        try:
-            year_list = None if years is None else sorted({int(y) for y in _listed(years)})
-            top = None if max_year is None else int(max_year)
-        except (TypeError, ValueError):
-            raise PanelError(
-                f"years must be integers such as 2024; got years={years!r}, max_year={max_year!r}"
-            ) from None
-        return cls(year_list, codes(indicators), codes(entities), top)
-
-    def mask(self, frame: pd.DataFrame) -> np.ndarray:
-        """Rows of a tidy frame that pass the filters. Rows whose key cannot be read (a
-        missing code, a year that is not a number) are kept, so that the validation of
-        the panel names them instead of a filter dropping them silently."""
-        keep = np.ones(len(frame), dtype=bool)
-        if self.years is not None or self.max_year is not None:
-            year = pd.to_numeric(frame["year"], errors="coerce").to_numpy(
-                dtype=np.float64, na_value=np.nan
-            )
-            unread = np.isnan(year)
-            if self.years is not None:
-                keep &= np.isin(year, self.years) | unread
-            if self.max_year is not None:
-                with np.errstate(invalid="ignore"):
-                    keep &= (year <= self.max_year) | unread
-        for col, wanted in (("indicator", self.indicators), ("entity", self.entities)):
-            if wanted is not None:
-                s = frame[col]
-                if isinstance(s.dtype, pd.CategoricalDtype):  # codes read from a dictionary
-                    rows, uniques = s.cat.codes.to_numpy(), s.cat.categories.astype("str")
-                else:
-                    rows, uniques = pd.factorize(s.astype("str"))
-                hit = normalize_codes(uniques)[0].isin(wanted)
-                keep &= np.append(hit, False)[rows] | s.isna().to_numpy()
-        return keep
-
-
-def _listed(items: Iterable[Any]) -> list[Any]:
-    return [items] if isinstance(items, int | str) else list(items)
-
-
-def _parquet_rows(
-    p: Path, filters: _Filters, require_years: Iterable[int], *, sort: bool, codes: bool = False
-) -> pd.DataFrame:
-    """Rows of a Parquet file or dataset: columns projected, filters pushed to pyarrow.
-
-    ``codes=True``: text codes come as categoricals, read from the file's dictionaries (no
-    string per row; :class:`Panel` takes their integer codes); code filters on distinct codes.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-
-    try:
-        partitioning = "hive" if p.is_dir() else None
-        dataset = ds.dataset(p, format="parquet", partitioning=partitioning)
-        kinds = {f.name: str(f.type) for f in dataset.schema}
-        text = [c for c in ("entity", "indicator") if kinds.get(c) in ("string", "large_string")]
-        if codes and text:
-            options = ds.ParquetReadOptions(dictionary_columns=text)
-            form = ds.ParquetFileFormat(read_options=options)
-            dataset = ds.dataset(p, format=form, partitioning=partitioning)
-        names = dataset.schema.names
-        _require_columns(names, p.name)
-        if p.is_dir():
-            _check_partitions(p, dataset.files, require_years)
-        schema = dataset.schema
-        conditions = []
-        year = pc.field("year")
-        year_type = schema.field("year").type
-        if filters.years is not None:
-            conditions.append(year.isin(pa.array(filters.years, type=year_type)))
-        if filters.max_year is not None:
-            conditions.append(year <= pa.scalar(filters.max_year, type=year_type))
-        later = {}  # code filters that cannot be pushed down (codes stored as numbers)
-        for col, wanted in (("indicator", filters.indicators), ("entity", filters.entities)):
-            if wanted is None:
-                continue
-            kind = schema.field(col).type
-            value_type = kind.value_type if pa.types.is_dictionary(kind) else kind
-            if (pa.types.is_string(value_type) or pa.types.is_large_string(value_type)) and (
-                not pa.types.is_dictionary(kind)
-            ):
-                # codes compared in their one form (NFC, stripped), as the panel will hold them
-                conditions.append(code_expression(col, wanted, value_type))
-            else:
-                later[col] = wanted
-        cond = None
-        for c in conditions:
-            cond = c if cond is None else cond & c
-        columns = [c for c in PANEL_COLUMNS if c in names]
-        table = dataset.to_table(columns=columns, filter=cond)
-    except GovindexError:
-        raise
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        raise PanelError(
-            f"cannot read parquet file {str(p)!r}: {type(exc).__name__}: {exc}"
-        ) from None
-    frame = table.to_pandas()
-    for col in ("entity", "indicator"):
-        if not (codes and isinstance(frame[col].dtype, pd.CategoricalDtype)):
-            frame[col] = frame[col].astype("str")
-    if later:
-        rest = _Filters(None, later.get("indicator"), later.get("entity"), None)
-        frame = frame.loc[rest.mask(frame)]
-    if frame["year"].notna().all():
-        frame["year"] = frame["year"].astype("int64")
-    if not sort:
-        return frame.reset_index(drop=True)
-    return frame.sort_values(["entity", "indicator", "year"], kind="stable").reset_index(drop=True)
-
-
-def _check_partitions(p: Path, files: list[str], require_years: Iterable[int]) -> None:
-    """For a dataset partitioned by year: every required ``year=…`` partition must exist."""
-    present = {int(m.group(1)) for f in files if (m := _YEAR_PART.search(f.replace(os.sep, "/")))}
-    if not present:
-        return
-    absent = sorted({int(y) for y in require_years} - present)
-    if absent:
-        raise PanelError(
-            f"{p}: missing partition(s) {format_items(f'year={y}' for y in absent)}; "
-            f"present: year={min(present)}…{max(present)} ({len(present)} partitions)"
-        )
-
-
-def _require_columns(columns: Iterable[object], where: str) -> None:
-    try:
-        require_columns(columns)
-    except PanelError as exc:
-        raise PanelError(f"{where}: {exc}") from None
-
-
 def _csv_header(p: Path, error: type[GovindexError]) -> list[str]:
     """The column names of a CSV file as written (pandas would rename a repeated name)."""
     try:
@@ -293,9 +141,9 @@ def _na_words(na_values: Iterable[str] | str | None) -> list[str]:
     return words
 
 
-def _csv_rows(p: Path, filters: _Filters, na_values: list[str]) -> pd.DataFrame:
+def _csv_rows(p: Path, filters: Filters, na_values: list[str]) -> pd.DataFrame:
     header = _csv_header(p, PanelError)
-    _require_columns(header, p.name)
+    require_panel_columns(header, p.name)
     usecols = [c for c in PANEL_COLUMNS if c in header]
     # Only an empty cell is missing (pandas' defaults would also turn "NA", "null", "n/a"…
     # into NaN silently); the numbers may name other words explicitly (``na_values``).
@@ -314,13 +162,13 @@ def _csv_rows(p: Path, filters: _Filters, na_values: list[str]) -> pd.DataFrame:
 
 
 def _excel_rows(
-    p: Path, filters: _Filters, sheet: str | None, na_values: list[str]
+    p: Path, filters: Filters, sheet: str | None, na_values: list[str]
 ) -> pd.DataFrame:
     from govindex.io.excel_reader import read_excel_table
 
     frame = read_excel_table(p, sheet, kind="panel", na_values=na_values)
     name = frame.attrs.get("excel_sheet", sheet or "panel")
-    _require_columns(frame.columns, f"{p.name}, sheet {name!r}")
+    require_panel_columns(frame.columns, f"{p.name}, sheet {name!r}")
     kept = frame.loc[filters.mask(frame)]
     kept.attrs = dict(frame.attrs)  # the sheet read, for the errors of the validation
     return kept
@@ -328,7 +176,7 @@ def _excel_rows(
 
 def _rows(
     path: str | os.PathLike[str],
-    filters: _Filters,
+    filters: Filters,
     require_years: Iterable[int],
     sheet: str | None,
     na_values: Iterable[str] | str | None,
@@ -340,7 +188,7 @@ def _rows(
     kind = _kind(p, ("csv", "parquet", "excel"), PanelError)
     if kind == "parquet":
         # unsorted rows are read for a Panel: codes as categoricals (Panel takes their codes)
-        rows = _parquet_rows(p, filters, require_years, sort=sort, codes=not sort)
+        rows = parquet_rows(p, filters, require_years, sort=sort, codes=not sort)
         return _missing_words(rows, words), kind
     if kind == "csv":
         return _csv_rows(p, filters, words), kind
@@ -385,8 +233,51 @@ def read_panel_rows(
     0      A         x  2020      1
     1      A         x  2020      2
     """
-    filters = _Filters.of(years, indicators, entities, max_year)
+    filters = Filters.of(years, indicators, entities, max_year)
     return _rows(path, filters, require_years, sheet, na_values, sort=True)[0]
+
+
+def read_panel_entities(
+    path: str | os.PathLike[str],
+    *,
+    years: Iterable[int] | None = None,
+    indicators: Iterable[str] | None = None,
+    entities: Iterable[str] | None = None,
+    max_year: int | None = None,
+    require_years: Iterable[int] = (),
+    sheet: str | None = None,
+) -> tuple[list[str], tuple[int, int] | None]:
+    """The entity codes of the rows :func:`read_panel` would read with these filters,
+    sorted as a :class:`~govindex.Panel` sorts them (in the one form of codes), and the
+    first and last year of those rows (None without rows).
+
+    A Parquet file or dataset is streamed (the ``entity``, ``indicator`` and ``year``
+    columns, one batch at a time): the panel is never held. A CSV or Excel file is read
+    whole. A distributed run plans its chunks of entities from this list (:doc:`/scaling`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "p.csv"
+    >>> _ = tmp.write_text("entity,indicator,year,value\\nB,x,2020,1\\nA,x,2020,2\\nC,x,2019,3\\n")
+    >>> read_panel_entities(tmp)
+    (['A', 'B', 'C'], (2019, 2020))
+    >>> read_panel_entities(tmp, years=[2020])
+    (['A', 'B'], (2020, 2020))
+    """
+    filters = Filters.of(years, indicators, entities, max_year)
+    p = Path(path)
+    if _kind(p, ("csv", "parquet", "excel"), PanelError) == "parquet":
+        return scan_entities(p, filters, require_years)
+    frame = _rows(p, filters, require_years, sheet, None, sort=False)[0]
+    rows = frame["entity"]
+    if rows.isna().any():
+        raise PanelError(
+            f"{p.name}: {int(rows.isna().sum())} row(s) have no entity code; every row needs one"
+        )
+    years = pd.to_numeric(frame["year"], errors="coerce").dropna()
+    span = None if years.empty else (int(years.min()), int(years.max()))
+    return sorted(set(normalize_codes(pd.unique(rows.astype("str")))[0])), span
 
 
 def read_panel(
@@ -475,7 +366,7 @@ def read_panel(
     """
     if catalog is not None:
         require_catalog(catalog)
-    filters = _Filters.of(years, indicators, entities, max_year)
+    filters = Filters.of(years, indicators, entities, max_year)
     frame, kind = _rows(path, filters, require_years, sheet, na_values, sort=False)
     try:
         return Panel.from_frame(frame, catalog=catalog)
