@@ -92,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
         help="compute every section again, even those whose inputs, method and results are "
         "unchanged since the previous run in the output folder (reused by default)",
     )
+    run.add_argument(
+        "--scheduler",
+        help="where to compute: local (this process, the default), processes:N (N worker "
+        "processes) or tcp://HOST:PORT (a Dask scheduler); replaces [engine] scheduler",
+    )
+    run.add_argument(
+        "--chunk-entities",
+        type=int,
+        metavar="N",
+        help="split each GPI section into tasks of at most N entities (bounds a worker's "
+        "memory); replaces [engine] chunk_entities",
+    )
     val = _sub(
         sub,
         "validate",
@@ -166,6 +178,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             progress=False if args.quiet else None,
             reuse=not args.recompute,
             keep_results=False,  # each section and year written, then let go
+            scheduler=args.scheduler,
+            chunk_entities=args.chunk_entities,
         )
         if not args.quiet:
             cfg = out.config

@@ -169,6 +169,8 @@ def run_batch(
     progress: bool | None = None,
     reuse: bool = False,
     keep_results: bool = True,
+    scheduler: str | None = None,
+    chunk_entities: int | None = None,
 ) -> RunOutput:
     """Run every index of a configuration for every requested year and write the results.
 
@@ -194,13 +196,26 @@ def run_batch(
         year is written and then let go, so that the run holds one at a time (what
         ``govindex run`` does: its peak memory is that of the largest section, not of
         the whole run).
+    scheduler : str, optional
+        Where the GPI and NPI sections are computed: ``"local"`` (this process),
+        ``"processes:N"`` (N worker processes on this machine) or the address of a Dask
+        scheduler, ``"tcp://host:port"`` (needs ``pip install "govindex[distributed]"``).
+        Replaces the configuration's ``[engine] scheduler``. See :doc:`/scaling`.
+    chunk_entities : int, optional
+        Split each GPI section without a lineage into tasks of at most this many
+        entities, each reading only its entities' rows: what one worker holds is
+        bounded by it. Replaces ``[engine] chunk_entities`` (default with a scheduler:
+        50,000). The files written are byte for byte those of a run in one process;
+        the GPI and NPI results are then not kept in ``results``.
 
     Returns
     -------
     RunOutput
         The results by ``(index, name, year)`` and the files written. Results are
         written as ``OUTPUT/<year>/<index>_<name>_<table>.parquet`` and a
-        ``OUTPUT/manifest.json`` with the checksums and provenance. An operational
+        ``OUTPUT/manifest.json`` with the checksums and provenance (and, under
+        ``engine``, the scheduler, the number of workers and the tasks and chunks of
+        each section computed as tasks). An operational
         section adds, under its last year, its recommendations register
         (``"recommendations"``) and, with several years, its history
         (``"operational_history"``). ``reused`` lists the sections copied from the
@@ -234,6 +249,8 @@ def run_batch(
         cfg = cfg.with_years(years)
     if output is not None:
         cfg = cfg.with_output(output)
+    if scheduler is not None or chunk_entities is not None:
+        cfg = cfg.with_engine(scheduler, chunk_entities)
     out = RunOutput(cfg)
     # Everything is computed and written into a staging folder beside the output folder, which
     # then replaces it in one switch: an error or an interruption before the switch leaves the
