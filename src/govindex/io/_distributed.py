@@ -31,7 +31,7 @@ import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ import pandas as pd
 from govindex._engine import Engine
 from govindex.catalog import Catalog
 from govindex.entities import Entities
+from govindex.exceptions import Listing, format_listing
 from govindex.indices.gpi import performance_index
 from govindex.indices.gpi_statistics import (
     GPIStatistics,
@@ -100,16 +101,65 @@ class SectionOutput:
     n_chunks: int
 
 
-def _notes(caught: Sequence[warnings.WarningMessage]) -> list[str]:
-    return sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+class Caught(NamedTuple):
+    """A warning raised in a task, sent back to the driver: its category's name, its
+    message and, for a warning that lists items, the :class:`~govindex.exceptions.Listing`
+    (the driver merges the lists of the chunks into the message of the whole run)."""
+
+    category: str
+    message: str
+    listing: Listing | None
 
 
-def _recorded(call: Callable[[], T]) -> tuple[T, list[str]]:
-    """``call()`` and the warnings it raised, as notes."""
+def _recorded(call: Callable[[], T]) -> tuple[T, list[Caught]]:
+    """``call()`` and the warnings it raised."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         value = call()
-    return value, _notes(caught or [])
+    return value, [
+        Caught(w.category.__name__, str(w.message), getattr(w.message, "listing", None))
+        for w in caught or []
+    ]
+
+
+def _quiet(call: Callable[[], T]) -> T:
+    """``call()`` without its warnings: the passes of the statistics see the rows that the
+    results pass sees again, and the results pass raises the warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return call()
+
+
+def merged_notes(groups: Sequence[Sequence[Sequence[Caught]]]) -> list[str]:
+    """The notes of the warnings of a section: ``groups`` of tasks that each computed one
+    part of the same thing (the chunks of one year, in entity order), whose listing
+    warnings merge into the one warning of the whole: the items of the chunks put
+    together in chunk order (or sorted without repeats, as the listing says).
+
+    Examples
+    --------
+    >>> from govindex.exceptions import DataWarning, listing_warning
+    >>> def caught(items):
+    ...     w = listing_warning(DataWarning, "{n} flagged: {items}", items)
+    ...     return [Caught("DataWarning", str(w), w.listing)]
+    >>> merged_notes([[caught(["A"]), [], caught(["C", "D"])]])
+    ["DataWarning: 3 flagged: 'A', 'C', 'D'"]
+    """
+    notes: set[str] = set()
+    for group in groups:
+        lists: dict[tuple[str, str, str, str], list[Any]] = {}
+        for task in group:
+            for c in task:
+                if c.listing is None:
+                    notes.add(f"{c.category}: {c.message}")
+                    continue
+                key = (c.category, c.listing.template, c.listing.order, c.listing.style)
+                lists.setdefault(key, []).extend(c.listing.items)
+        for (category, template, order, style), items in lists.items():
+            kept = tuple(sorted(set(items))) if order == "sorted" else tuple(items)
+            listing = Listing(template, kept, order, style)  # type: ignore[arg-type]
+            notes.add(f"{category}: {format_listing(listing)}")
+    return sorted(notes)
 
 
 def run_section(
@@ -130,15 +180,15 @@ def run_section(
 def _whole(
     spec: GPISpec | NPISpec, years: tuple[int, ...], engine: Engine, emit: Emit
 ) -> SectionOutput:
-    (done, rows), notes = engine.map(_whole_section, years, [spec])[0]
+    (done, rows), caught = engine.map(_whole_section, years, [spec])[0]
     for part in done:
         emit(part)
-    return SectionOutput(rows, notes, 1, 1)
+    return SectionOutput(rows, merged_notes([[caught]]), 1, 1)
 
 
 def _whole_section(
     years: tuple[int, ...], spec: GPISpec | NPISpec
-) -> tuple[tuple[list[SectionYear], dict[str, str]], list[str]]:
+) -> tuple[tuple[list[SectionYear], dict[str, str]], list[Caught]]:
     """Task: a whole section (every entity, every year), as the single-process run does."""
     return _recorded(lambda: _section_years(spec, years))
 
@@ -232,7 +282,12 @@ def _window(job: _GPIJob, panel: Panel, year: int) -> Any:
 
 
 def _stat_task(job: _GPIJob, codes: list[str]) -> dict[int, tuple[np.ndarray, ...]]:
-    """Task: the statistics of the log changes of every year, from the entities that make
+    """Task: :func:`_stat_values` (its warnings are those of the results pass)."""
+    return _quiet(lambda: _stat_values(job, codes))
+
+
+def _stat_values(job: _GPIJob, codes: list[str]) -> dict[int, tuple[np.ndarray, ...]]:
+    """The statistics of the log changes of every year, from the entities that make
     them (the rows :func:`~govindex.prepare.breaks.stat_rows` picks across every entity)."""
     _, panel = _chunk_panel(job, codes)
     out = {}
@@ -248,7 +303,14 @@ def _stat_task(job: _GPIJob, codes: list[str]) -> dict[int, tuple[np.ndarray, ..
 def _sums_task(
     job: _GPIJob, item: tuple[list[str], dict[int, Any], dict[int, Any] | None]
 ) -> tuple[Any, dict[int, dict[str, Any]]]:
-    """Task: the digest of a chunk's rows, and per year its sums of the break counts and
+    """Task: :func:`_sums` (its warnings are those of the results pass)."""
+    return _quiet(lambda: _sums(job, item))
+
+
+def _sums(
+    job: _GPIJob, item: tuple[list[str], dict[int, Any], dict[int, Any] | None]
+) -> tuple[Any, dict[int, dict[str, Any]]]:
+    """The digest of a chunk's rows, and per year its sums of the break counts and
     its changes for the default caps (``totals``: the counts and years of appearance over
     every chunk, in the second pass)."""
     codes, log_changes, totals = item
@@ -267,7 +329,7 @@ def _sums_task(
 
 def _result_task(
     job: _GPIJob, item: tuple[list[str], int, GPIStatistics]
-) -> tuple[SectionYear | None, list[str]]:
+) -> tuple[SectionYear | None, list[Caught]]:
     """Task: a chunk's rows of the assessment of one year, with the statistics of all."""
     codes, year, statistics = item
 
@@ -367,19 +429,19 @@ def _gpi_chunked(
     chosen = sorted(job.selected) if job.selected is not None else [c for cs in chunks for c in cs]
     kinds = reference_kinds(job.entity_table, pd.Index(chosen))
     statistics, fingerprint, n_tasks = _statistics(job, chunks, engine, kinds)
-    notes: set[str] = set()
+    caught: list[list[list[Caught]]] = []
     # 4. every chunk's rows of each year, joined in entity order, ranked across every entity;
     # one year at a time (the driver holds the tables of one year)
     for year in years:
         results = engine.map(_result_task, job, [(c, year, statistics[year]) for c in chunks])
         n_tasks += len(chunks)
         done = [r for r, _ in results if r is not None]
-        notes.update(n for _, ns in results for n in ns)
+        caught.append([c for _, c in results])
         provenance = dict(done[0].provenance)
         provenance["fingerprints"] = {**provenance["fingerprints"], "panel": fingerprint}
         emit(SectionYear(year, provenance, _joined(done, kinds)))
     rows = {"panel": fingerprint, "catalog": job.catalog.fingerprint}
-    return SectionOutput(rows, sorted(notes), n_tasks, len(chunks))
+    return SectionOutput(rows, merged_notes(caught), n_tasks, len(chunks))
 
 
 def _joined(parts: Sequence[SectionYear], kinds: pd.Series) -> list[tuple[str, pd.DataFrame]]:

@@ -20,7 +20,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -385,7 +385,9 @@ def _engine_of(cfg: RunConfig) -> Iterator[Engine | None]:
     if not cfg.engine.split:
         yield None
         return
-    with section_errors("engine"), open_engine(cfg.engine.scheduler) as engine:
+    with ExitStack() as stack:
+        with section_errors("engine"):  # a scheduler that cannot start: named as such
+            engine = stack.enter_context(open_engine(cfg.engine.scheduler))
         yield engine
 
 
