@@ -119,7 +119,7 @@ def test_entity_scan_names_rows_without_an_entity(tmp_path: Path) -> None:
         "entity": ["A", None], "indicator": "x", "year": 2020, "value": [1.0, 2.0],
     })  # fmt: skip
     rows.to_parquet(tmp_path / "p.parquet")
-    with pytest.raises(PanelError, match="1 row.* no entity code"):
+    with pytest.raises(PanelError, match=r"1 row.* no entity code"):
         read_panel_entities(tmp_path / "p.parquet")
 
 
