@@ -7,6 +7,10 @@ Example::
     output = "results"            # relative to this file
     years = "2023:2025"           # or [2024, 2025] or 2025
 
+    [engine]                      # optional: where to compute (docs: scaling)
+    scheduler = "processes:2"     # "local" (default), "processes:N" or "tcp://host:port"
+    chunk_entities = 50000        # optional: GPI sections in tasks of this many entities
+
     [gpi.local]                   # any number of [gpi.<name>] tables
     panel = "leb_panel.parquet"   # Parquet/CSV/Excel file or (hive-partitioned) Parquet folder
     catalog = "leb_catalog.csv"
