@@ -40,7 +40,20 @@ from govindex.catalog import Catalog
 from govindex.exceptions import ConfigError, GovindexError, RunFolderError
 from govindex.indices.gpi import performance_index
 from govindex.indices.npi import progress_index
-from govindex.io.config import GPISpec, NPISpec, OperationalSpec, RunConfig, read_config
+from govindex.io._batch_composite import (
+    COMPOSITE_TABLES,
+    OPTIONAL_TABLES,
+    composite_inputs,
+    composite_year,
+)
+from govindex.io.config import (
+    CompositeSpec,
+    GPISpec,
+    NPISpec,
+    OperationalSpec,
+    RunConfig,
+    read_config,
+)
 from govindex.io.read import read_catalog, read_panel, read_table
 from govindex.io.rerun import PreviousRun, previous_run
 from govindex.panel import Panel
@@ -170,7 +183,9 @@ def run_entry(entry: Path) -> bool:
     return False
 
 
-def _file_inputs(spec: GPISpec | NPISpec, cache: dict[Path, str]) -> dict[str, str]:
+def _file_inputs(
+    spec: GPISpec | NPISpec | CompositeSpec, cache: dict[Path, str]
+) -> dict[str, str]:
     """SHA-256 of a section's input files, keyed as in the manifest (each file hashed once
     per run: ``cache``)."""
     files = {"panel_file": spec.panel, "catalog_file": spec.catalog}
@@ -301,8 +316,12 @@ def run_batch(
 _TABLES = {
     "gpi": ("scores", "changes", "risks", "node-scores", "catalog", "entities"),
     "npi": ("scores", "indicators", "catalog"),
+    "composite": COMPOSITE_TABLES,
 }
-_OPTIONAL = {"entities"}  # written when the section has an entities table (same configuration)
+_OPTIONAL = {
+    "entities",
+    *OPTIONAL_TABLES,
+}  # written when the section has an entities table (same configuration)
 
 
 @dataclass
@@ -326,7 +345,7 @@ def _notes(caught: Sequence[warnings.WarningMessage]) -> list[str]:
 def _run_all(
     cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool, keep: bool
 ) -> None:
-    n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi)) + sum(
+    n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi) + len(cfg.composite)) + sum(
         len(s.years or cfg.years) for s in cfg.operational
     )
     with warnings.catch_warnings(record=True) as caught:
@@ -405,6 +424,27 @@ def _run_all(
                 run.bar.step(f"npi.{n.name} {year}")
                 del res_n, table
             run.section_notes[f"npi.{n.name}"] = _notes(caught[start:])
+        for c in cfg.composite:
+            start = len(caught)
+            if _reused(run, cfg, "composite", c, out):
+                continue
+            with _section(c.where):
+                panel, catalog = composite_inputs(c, cfg.years)
+                entity_table = c.load_entities()
+            files = _file_inputs(c, run.checksums)
+            run.fingerprints[f"composite.{c.name}"] = _input_fingerprints(panel, catalog, files)
+            for year in cfg.years:
+                with _section(c.where):
+                    res_c, tables = composite_year(c, panel, catalog, year, entity_table)
+                if run.keep:
+                    out.results[("composite", c.name, year)] = res_c
+                for table_name, table in tables:
+                    meta = {"run": cfg.name, "name": c.name, "table": table_name}
+                    path = cfg.output / str(year) / f"composite_{c.name}_{table_name}.parquet"
+                    _write(table, path, {**res_c.provenance, **meta}, out)
+                run.bar.step(f"composite.{c.name} {year}")
+                del res_c, tables, table
+            run.section_notes[f"composite.{c.name}"] = _notes(caught[start:])
         for o in cfg.operational:
             _run_operational(o, cfg, out, run.fingerprints, run.bar)
     # the notes of reused sections are the ones their computation gave (previous manifest)
@@ -413,7 +453,11 @@ def _run_all(
 
 
 def _reused(
-    run: _RunState, cfg: RunConfig, kind: str, spec: GPISpec | NPISpec, out: RunOutput
+    run: _RunState,
+    cfg: RunConfig,
+    kind: str,
+    spec: GPISpec | NPISpec | CompositeSpec,
+    out: RunOutput,
 ) -> bool:
     """Copy a section's files from the previous run when it proves them unchanged
     (:mod:`govindex.io.rerun`); whether it did."""
