@@ -366,3 +366,27 @@ def test_progress_counts_every_composite_year(
     last = err.rstrip("\n").split("\r")[-1]
     assert "4/4" in last and "composite.locf 2025" in last
     assert "/3" not in err and "/5" not in err
+
+
+def test_validate_checks_composite_sections(tmp_path: Path) -> None:
+    from govindex.analysis.quality import quality_report
+
+    config = _inputs(tmp_path)
+    report = quality_report(config)
+    assert report.ok, report.errors
+    catalog = read_catalog(tmp_path / "catalog.csv")
+    fingerprints = report.provenance["fingerprints"]
+    # the rows the run reads: 2024-2025 (plain), up to 2025 (locf, without ALL), all (linear)
+    plain = read_panel(tmp_path / "panel.parquet", catalog=catalog, years=[2024, 2025])
+    assert fingerprints["composite.plain"] == plain.fingerprint
+    linear = read_panel(tmp_path / "panel.csv", catalog=catalog, entities=["A", "B", "C"])
+    assert fingerprints["composite.linear"] == linear.fingerprint
+    # A's x1 of 2023 twice: read by the locf section (earlier years), not by the plain one
+    twice = pd.concat([_panel(), _panel().head(1)], ignore_index=True)
+    twice.to_parquet(tmp_path / "panel.parquet", index=False)
+    (tmp_path / "run.toml").write_text(CONFIG.replace('exclude = ["ALL"]', 'exclude = ["ZZ"]'))
+    errors = quality_report(config).errors
+    assert sorted(e.split(" ")[0] + " " + e.split(" ")[1] for e in errors) == [
+        "[composite.locf] 2",
+        "[composite.locf] include/exclude",
+    ], errors
