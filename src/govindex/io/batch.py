@@ -249,15 +249,15 @@ def run_batch(
     progress : bool, optional
         Show a progress bar (default: only on an interactive terminal outside CI).
     reuse : bool, default False
-        Copy the result files of a GPI or NPI section from the run already in the output
-        folder when its manifest proves them unchanged: same govindex version, run name,
-        years and section configuration, same bytes of every input file, result files as
-        listed (:mod:`govindex.io.rerun`). The folder written is byte for byte the one a
+        Copy the result files of a GPI, NPI or composite section from the run already in
+        the output folder when its manifest proves them unchanged: same govindex version,
+        run name, years and section configuration, same bytes of every input file, result
+        files as listed (:mod:`govindex.io.rerun`). The folder written is byte for byte the one a
         full run writes; the reused sections are listed in ``reused`` and have no entry
         in ``results``. ``govindex run`` reuses unless given ``--recompute``.
     keep_results : bool, default True
-        Keep the GPI and NPI results in ``results``. With ``False`` each section and
-        year is written and then let go, so that the run holds one at a time (what
+        Keep the GPI, NPI and composite results in ``results``. With ``False`` each
+        section and year is written and then let go, so that the run holds one at a time (what
         ``govindex run`` does: its peak memory is that of the largest section, not of
         the whole run).
 

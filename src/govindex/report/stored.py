@@ -236,8 +236,9 @@ def stored_results(run: RunFolder) -> dict[tuple[str, str, int], Any]:
     if skipped:
         warnings.warn(
             GovindexWarning(
-                f"the report leaves out the composite-index section(s) {format_items(sorted(skipped))}: "
-                f"it publishes GPI, NPI and operational results; their tables are in {run.path}"
+                "the report leaves out the composite-index section(s) "
+                f"{format_items(sorted(skipped))}: it publishes GPI, NPI and operational "
+                f"results; their tables are in {run.path}"
             ),
             stacklevel=4,  # stored_results ← the report's folder reader ← report_run ← caller
         )
