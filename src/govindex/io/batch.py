@@ -252,14 +252,14 @@ def run_batch(
         Copy the result files of a GPI, NPI or composite section from the run already in
         the output folder when its manifest proves them unchanged: same govindex version,
         run name, years and section configuration, same bytes of every input file, result
-        files as listed (:mod:`govindex.io.rerun`). The folder written is byte for byte the one a
-        full run writes; the reused sections are listed in ``reused`` and have no entry
-        in ``results``. ``govindex run`` reuses unless given ``--recompute``.
+        files as listed (:mod:`govindex.io.rerun`). The folder written is byte for byte the
+        one a full run writes; the reused sections are listed in ``reused`` and have no
+        entry in ``results``. ``govindex run`` reuses unless given ``--recompute``.
     keep_results : bool, default True
         Keep the GPI, NPI and composite results in ``results``. With ``False`` each
-        section and year is written and then let go, so that the run holds one at a time (what
-        ``govindex run`` does: its peak memory is that of the largest section, not of
-        the whole run).
+        section and year is written and then let go, so that the run holds one at a time
+        (what ``govindex run`` does: its peak memory is that of the largest section, not
+        of the whole run).
 
     Returns
     -------
@@ -318,10 +318,8 @@ _TABLES = {
     "npi": ("scores", "indicators", "catalog"),
     "composite": COMPOSITE_TABLES,
 }
-_OPTIONAL = {
-    "entities",
-    *OPTIONAL_TABLES,
-}  # written when the section has an entities table (same configuration)
+# written when the section has an entities table (or an imputation, a treatment: composite)
+_OPTIONAL = {"entities", *OPTIONAL_TABLES}
 
 
 @dataclass
