@@ -287,3 +287,69 @@ def test_an_error_in_a_chunk_names_the_section_and_keeps_out(
     with pytest.raises(PanelError, match=r"^\[gpi\.some\]"):
         run_batch(edge_config, output=out, chunk_entities=2)
     assert _files(out) == before
+
+
+ALL_KINDS = """\
+[run]
+name = "GPI, NPI and composite (SYNTHETIC data)"
+years = "2024:2025"
+
+[gpi.local]
+panel = "leb_panel.parquet"
+catalog = "leb_catalog.csv"
+
+[gpi.central]
+panel = "cgb_panel.parquet"
+catalog = "cgb_catalog.csv"
+
+[npi]
+panel = "npi_panel.parquet"
+catalog = "npi_catalog.csv"
+country = "DMO"
+reference = "OECD"
+base_year = 2016
+
+[composite.local]
+panel = "leb_panel.parquet"
+catalog = "leb_catalog.csv"
+normalization = "zscore"
+"""
+
+
+@pytest.fixture
+def all_kinds(tmp_path: Path) -> Path:
+    """GPI, NPI and composite sections on copies of the SYNTHETIC demo data."""
+    for name in ("leb_panel.parquet", "leb_catalog.csv", "cgb_panel.parquet",
+                 "cgb_catalog.csv", "npi_panel.parquet", "npi_catalog.csv"):  # fmt: skip
+        shutil.copyfile(demo_data_dir() / name, tmp_path / name)
+    (tmp_path / "run.toml").write_text(ALL_KINDS, encoding="utf-8")
+    return tmp_path / "run.toml"
+
+
+def test_gpi_npi_and_composite_sections_in_chunks(all_kinds: Path, tmp_path: Path) -> None:
+    run_batch(all_kinds, output=tmp_path / "one")
+    run_batch(all_kinds, output=tmp_path / "split", chunk_entities=7)
+    sections = _same_run(tmp_path / "one", tmp_path / "split")["sections"]
+    assert isinstance(sections, dict)
+    # a composite section is one task (its normalisation needs every entity at once)
+    assert sections["composite.local"] == {"tasks": 1, "chunks": 1}
+    assert sorted(sections) == ["composite.local", "gpi.central", "gpi.local", "npi.npi"]
+
+
+@pytest.mark.slow
+def test_on_two_worker_processes_the_files_are_the_single_process_ones(
+    all_kinds: Path, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    run_batch(all_kinds, output=tmp_path / "one")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:  # fmt: skip
+        run_batch(all_kinds, output=tmp_path / "split", scheduler=cluster.scheduler_address,
+                  chunk_entities=6)  # fmt: skip
+    engine = _same_run(tmp_path / "one", tmp_path / "split")
+    assert engine["scheduler"] == cluster.scheduler_address
+    assert engine["workers"] == 2
+    assert engine["chunk_entities"] == 6
+    assert len(engine["sections"]) == 4  # type: ignore[arg-type]

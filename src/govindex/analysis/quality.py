@@ -13,7 +13,7 @@ table and lineage file are validated, and panel codes missing from the table are
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from govindex.exceptions import GovindexError, format_items
-from govindex.io.config import GPISpec, RunConfig, read_config
+from govindex.io._batch_composite import panel_filters
+from govindex.io.config import CompositeSpec, GPISpec, NPISpec, RunConfig, read_config
 from govindex.io.read import read_catalog, read_panel_rows
 from govindex.panel import Panel
 from govindex.prepare.breaks import series_breaks
@@ -285,14 +286,14 @@ def _check_panel(
         report.breaks = pd.concat([report.breaks, found], ignore_index=True)
 
 
-def _gpi_extras(
-    spec: GPISpec, frame: pd.DataFrame, report: _Findings
+def _section_extras(
+    spec: GPISpec | CompositeSpec, frame: pd.DataFrame, report: _Findings
 ) -> tuple[pd.DataFrame, Lineage | None]:
-    """A GPI section's rows after ``include`` / ``exclude``, and its lineage; the problems
-    of its entities table and lineage file go to the report's errors."""
+    """A GPI or composite section's rows after ``include`` / ``exclude``, and its lineage
+    (GPI); the problems of its entities table and lineage file go to the report's errors."""
     try:
         table = spec.load_entities()
-        lineage = spec.load_lineage()
+        lineage = spec.load_lineage() if isinstance(spec, GPISpec) else None
         selected = spec.select(sorted(set(frame["entity"].astype("str"))))
     except GovindexError as exc:  # the messages name the section
         report.errors.append(str(exc))
@@ -336,12 +337,21 @@ def quality_report(
     if years is not None:
         cfg = cfg.with_years(years)
     report = _Findings()
-    for kind, specs in (("gpi", cfg.gpi), ("npi", cfg.npi)):
+    sections: tuple[tuple[str, Sequence[GPISpec | NPISpec | CompositeSpec]], ...] = (
+        ("gpi", cfg.gpi),
+        ("npi", cfg.npi),
+        ("composite", cfg.composite),
+    )
+    for kind, specs in sections:
         for spec in specs:
             where = f"{kind}.{spec.name}"
             try:
                 catalog = read_catalog(spec.catalog)
-                if isinstance(spec, GPISpec):
+                if isinstance(spec, CompositeSpec):  # the rows the run reads
+                    needed = sorted(set(cfg.years))
+                    filters = panel_filters(spec, cfg.years)
+                    frame = read_panel_rows(spec.panel, na_values=spec.na_values, **filters)
+                elif isinstance(spec, GPISpec):
                     window = int(spec.method.window)
                     needed = sorted({y - k for y in cfg.years for k in range(window + 1)})
                     frame = read_panel_rows(
@@ -359,8 +369,8 @@ def quality_report(
                 report.errors.append(f"[{where}] {exc}")
                 continue
             lineage = None
-            if isinstance(spec, GPISpec):
-                frame, lineage = _gpi_extras(spec, frame, report)
+            if isinstance(spec, GPISpec | CompositeSpec):
+                frame, lineage = _section_extras(spec, frame, report)
             _check_panel(where, frame, catalog.indicators, needed, report, lineage)
     if len(report.jumps):
         order = report.jumps["robust_z"].abs().sort_values(ascending=False, kind="stable").index

@@ -53,6 +53,7 @@ from govindex.indices.gpi_tables import rank_scores
 from govindex.indices.inputs import reference_kinds
 from govindex.indices.npi import progress_index
 from govindex.indices.risk import rank_risks, risk_rows
+from govindex.io._batch_composite import composite_inputs, composite_year
 from govindex.io._sections import (
     gpi_inputs,
     gpi_options,
@@ -64,7 +65,7 @@ from govindex.io._sections import (
     npi_tables,
     section_errors,
 )
-from govindex.io.config import GPISpec, NPISpec
+from govindex.io.config import CompositeSpec, GPISpec, NPISpec
 from govindex.io.read import read_panel_entities
 from govindex.panel import Panel
 from govindex.prepare.breaks import WindowStatistics, log_change_statistics, stat_rows
@@ -163,7 +164,7 @@ def merged_notes(groups: Sequence[Sequence[Sequence[Caught]]]) -> list[str]:
 
 
 def run_section(
-    spec: GPISpec | NPISpec,
+    spec: GPISpec | NPISpec | CompositeSpec,
     years: Sequence[int],
     engine: Engine,
     chunk: int | None,
@@ -178,7 +179,7 @@ def run_section(
 
 
 def _whole(
-    spec: GPISpec | NPISpec, years: tuple[int, ...], engine: Engine, emit: Emit
+    spec: GPISpec | NPISpec | CompositeSpec, years: tuple[int, ...], engine: Engine, emit: Emit
 ) -> SectionOutput:
     (done, rows), caught = engine.map(_whole_section, years, [spec])[0]
     for part in done:
@@ -187,14 +188,14 @@ def _whole(
 
 
 def _whole_section(
-    years: tuple[int, ...], spec: GPISpec | NPISpec
+    years: tuple[int, ...], spec: GPISpec | NPISpec | CompositeSpec
 ) -> tuple[tuple[list[SectionYear], dict[str, str]], list[Caught]]:
     """Task: a whole section (every entity, every year), as the single-process run does."""
     return _recorded(lambda: _section_years(spec, years))
 
 
 def _section_years(
-    spec: GPISpec | NPISpec, years: tuple[int, ...]
+    spec: GPISpec | NPISpec | CompositeSpec, years: tuple[int, ...]
 ) -> tuple[list[SectionYear], dict[str, str]]:
     out = []
     if isinstance(spec, GPISpec):
@@ -207,6 +208,14 @@ def _section_years(
                     panel, catalog, spec.method, year=year, roots=spec.roots, **extra
                 )
                 out.append(SectionYear(year, res.provenance, gpi_tables(res, res.risk_areas())))
+    elif isinstance(spec, CompositeSpec):
+        panel, catalog = composite_inputs(spec, years)
+        with section_errors(spec.where):
+            table = spec.load_entities()
+        for year in years:
+            with section_errors(spec.where):
+                res_c, tables = composite_year(spec, panel, catalog, year, table)
+            out.append(SectionYear(year, res_c.provenance, tables))
     else:
         panel, catalog = npi_inputs(spec, years)
         with section_errors(spec.where):

@@ -41,6 +41,12 @@ from govindex.catalog import Catalog
 from govindex.exceptions import ConfigError, RunFolderError
 from govindex.indices.gpi import performance_index
 from govindex.indices.npi import progress_index
+from govindex.io._batch_composite import (
+    COMPOSITE_TABLES,
+    OPTIONAL_TABLES,
+    composite_inputs,
+    composite_year,
+)
 from govindex.io._distributed import SectionYear, run_section
 from govindex.io._sections import (
     gpi_inputs,
@@ -50,7 +56,14 @@ from govindex.io._sections import (
     npi_tables,
     section_errors,
 )
-from govindex.io.config import GPISpec, NPISpec, OperationalSpec, RunConfig, read_config
+from govindex.io.config import (
+    CompositeSpec,
+    GPISpec,
+    NPISpec,
+    OperationalSpec,
+    RunConfig,
+    read_config,
+)
 from govindex.io.read import read_table
 from govindex.io.rerun import PreviousRun, previous_run
 from govindex.panel import Panel
@@ -119,7 +132,9 @@ def run_entry(entry: Path) -> bool:
     return False
 
 
-def _file_inputs(spec: GPISpec | NPISpec, cache: dict[Path, str]) -> dict[str, str]:
+def _file_inputs(
+    spec: GPISpec | NPISpec | CompositeSpec, cache: dict[Path, str]
+) -> dict[str, str]:
     """SHA-256 of a section's input files, keyed as in the manifest (each file hashed once
     per run: ``cache``)."""
     files = {"panel_file": spec.panel, "catalog_file": spec.catalog}
@@ -185,19 +200,19 @@ def run_batch(
     progress : bool, optional
         Show a progress bar (default: only on an interactive terminal outside CI).
     reuse : bool, default False
-        Copy the result files of a GPI or NPI section from the run already in the output
-        folder when its manifest proves them unchanged: same govindex version, run name,
-        years and section configuration, same bytes of every input file, result files as
-        listed (:mod:`govindex.io.rerun`). The folder written is byte for byte the one a
-        full run writes; the reused sections are listed in ``reused`` and have no entry
-        in ``results``. ``govindex run`` reuses unless given ``--recompute``.
+        Copy the result files of a GPI, NPI or composite section from the run already in
+        the output folder when its manifest proves them unchanged: same govindex version,
+        run name, years and section configuration, same bytes of every input file, result
+        files as listed (:mod:`govindex.io.rerun`). The folder written is byte for byte the
+        one a full run writes; the reused sections are listed in ``reused`` and have no
+        entry in ``results``. ``govindex run`` reuses unless given ``--recompute``.
     keep_results : bool, default True
-        Keep the GPI and NPI results in ``results``. With ``False`` each section and
-        year is written and then let go, so that the run holds one at a time (what
-        ``govindex run`` does: its peak memory is that of the largest section, not of
-        the whole run).
+        Keep the GPI, NPI and composite results in ``results``. With ``False`` each
+        section and year is written and then let go, so that the run holds one at a time
+        (what ``govindex run`` does: its peak memory is that of the largest section, not
+        of the whole run).
     scheduler : str, optional
-        Where the GPI and NPI sections are computed: ``"local"`` (this process),
+        Where the GPI, NPI and composite sections are computed: ``"local"`` (this process),
         ``"processes:N"`` (N worker processes on this machine) or the address of a Dask
         scheduler, ``"tcp://host:port"`` (needs ``pip install "govindex[distributed]"``).
         Replaces the configuration's ``[engine] scheduler``. See :doc:`/scaling`.
@@ -206,7 +221,7 @@ def run_batch(
         entities, each reading only its entities' rows: what one worker holds is
         bounded by it. Replaces ``[engine] chunk_entities`` (default with a scheduler:
         50,000). The files written are byte for byte those of a run in one process;
-        the GPI and NPI results are then not kept in ``results``.
+        the GPI, NPI and composite results are then not kept in ``results``.
 
     Returns
     -------
@@ -267,8 +282,10 @@ def run_batch(
 _TABLES = {
     "gpi": ("scores", "changes", "risks", "node-scores", "catalog", "entities"),
     "npi": ("scores", "indicators", "catalog"),
+    "composite": COMPOSITE_TABLES,
 }
-_OPTIONAL = {"entities"}  # written when the section has an entities table (same configuration)
+# written when the section has an entities table (or an imputation, a treatment: composite)
+_OPTIONAL = {"entities", *OPTIONAL_TABLES}
 
 
 @dataclass
@@ -295,7 +312,7 @@ def _notes(caught: Sequence[warnings.WarningMessage]) -> list[str]:
 def _run_all(
     cfg: RunConfig, out: RunOutput, progress: bool | None, reuse: bool, keep: bool
 ) -> None:
-    n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi)) + sum(
+    n_steps = len(cfg.years) * (len(cfg.gpi) + len(cfg.npi) + len(cfg.composite)) + sum(
         len(s.years or cfg.years) for s in cfg.operational
     )
     with warnings.catch_warnings(record=True) as caught, _engine_of(cfg) as engine:
@@ -372,6 +389,27 @@ def _run_all(
                 run.bar.step(f"npi.{n.name} {year}")
                 del res_n, table
             run.section_notes[f"npi.{n.name}"] = _notes(caught[start:])
+        for c in cfg.composite:
+            start = len(caught)
+            if _reused(run, cfg, "composite", c, out) or _on_engine(run, cfg, "composite", c, out):
+                continue
+            with section_errors(c.where):
+                panel, catalog = composite_inputs(c, cfg.years)
+                entity_table = c.load_entities()
+            files = _file_inputs(c, run.checksums)
+            run.fingerprints[f"composite.{c.name}"] = _input_fingerprints(panel, catalog, files)
+            for year in cfg.years:
+                with section_errors(c.where):
+                    res_c, tables = composite_year(c, panel, catalog, year, entity_table)
+                if run.keep:
+                    out.results[("composite", c.name, year)] = res_c
+                for table_name, table in tables:
+                    meta = {"run": cfg.name, "name": c.name, "table": table_name}
+                    path = cfg.output / str(year) / f"composite_{c.name}_{table_name}.parquet"
+                    _write(table, path, {**res_c.provenance, **meta}, out)
+                run.bar.step(f"composite.{c.name} {year}")
+                del res_c, tables, table
+            run.section_notes[f"composite.{c.name}"] = _notes(caught[start:])
         for o in cfg.operational:
             _run_operational(o, cfg, out, run.fingerprints, run.bar)
     # the notes of reused sections are the ones their computation gave (previous manifest)
@@ -392,7 +430,11 @@ def _engine_of(cfg: RunConfig) -> Iterator[Engine | None]:
 
 
 def _on_engine(
-    run: _RunState, cfg: RunConfig, kind: str, spec: GPISpec | NPISpec, out: RunOutput
+    run: _RunState,
+    cfg: RunConfig,
+    kind: str,
+    spec: GPISpec | NPISpec | CompositeSpec,
+    out: RunOutput,
 ) -> bool:
     """Compute a section as tasks on the run's engine, if it has one; whether it did."""
     if run.engine is None:
@@ -414,7 +456,11 @@ def _on_engine(
 
 
 def _reused(
-    run: _RunState, cfg: RunConfig, kind: str, spec: GPISpec | NPISpec, out: RunOutput
+    run: _RunState,
+    cfg: RunConfig,
+    kind: str,
+    spec: GPISpec | NPISpec | CompositeSpec,
+    out: RunOutput,
 ) -> bool:
     """Copy a section's files from the previous run when it proves them unchanged
     (:mod:`govindex.io.rerun`); whether it did."""

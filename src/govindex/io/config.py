@@ -27,6 +27,13 @@ Example::
     reference = "OECD"
     entities = "entities.csv"     # optional: names; aggregates only ever the reference
 
+    [composite.wellbeing]         # any number of [composite.<name>] tables (or [composite])
+    panel = "panel.parquet"
+    catalog = "catalog.csv"
+    normalization = "zscore"      # IndexMethod parameters
+    entities = "entities.csv"     # optional: aggregates and totals become reference rows
+    exclude = ["KZ"]              # optional (or include = [...])
+
     [operational.local]
     scorecard = "local"           # "central", "local" or a path
     inputs = "operational_inputs_local.parquet"
@@ -42,23 +49,24 @@ Example::
     protocol = "7"
     members = ["A. Member", "B. Member"]
 
-Each ``[gpi…]`` and ``[npi…]`` table becomes a method object (:class:`~govindex.GPIMethod`,
-:class:`~govindex.NPIMethod`) held by its :class:`GPISpec` / :class:`NPISpec`; an unknown
+Each ``[gpi…]``, ``[npi…]`` and ``[composite…]`` table becomes a method object
+(:class:`~govindex.GPIMethod`, :class:`~govindex.NPIMethod`, :class:`~govindex.IndexMethod`)
+held by its :class:`GPISpec` / :class:`NPISpec` / :class:`CompositeSpec`; an unknown
 key is a :class:`~govindex.exceptions.ConfigError` that names the section and the closest key.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from govindex.entities import Entities
 from govindex.exceptions import ConfigError, format_items
+from govindex.indices.composite import IndexMethod
 from govindex.indices.gpi import GPIMethod
 from govindex.indices.npi import NPIMethod
 from govindex.io._config_operational import operational_dict, operational_section
@@ -78,6 +86,7 @@ from govindex.prepare.lineage import Lineage
 
 __all__ = [
     "CommissionSpec",
+    "CompositeSpec",
     "EngineSpec",
     "GPISpec",
     "NPISpec",
@@ -87,7 +96,7 @@ __all__ = [
     "read_config",
 ]
 
-_INDICES = ("gpi", "npi", "operational")
+_INDICES = ("gpi", "npi", "composite", "operational")
 
 
 def parse_years(value: object) -> tuple[int, ...]:
@@ -265,17 +274,23 @@ class GPISpec:
         Codes of ``include`` or ``exclude`` that are not in the panel are a
         :class:`~govindex.exceptions.ConfigError` (a misspelt code must not pass unseen).
         """
-        if self.include is None and not self.exclude:
-            return None
-        known = [str(c) for c in codes]
-        unknown = sorted({*(self.include or ()), *self.exclude} - set(known))
-        if unknown:
-            raise ConfigError(
-                f"[{self.where}] include/exclude code(s) {format_items(unknown)} are not "
-                f"entities of the panel; found {format_items(known)}"
-            )
-        wanted = set(known if self.include is None else self.include) - set(self.exclude)
-        return [c for c in known if c in wanted]
+        return _select(self.include, self.exclude, codes, self.where)
+
+
+def _select(
+    include: tuple[str, ...] | None, exclude: tuple[str, ...], codes: Iterable[str], where: str
+) -> list[str] | None:
+    if include is None and not exclude:
+        return None
+    known = [str(c) for c in codes]
+    unknown = sorted({*(include or ()), *exclude} - set(known))
+    if unknown:
+        raise ConfigError(
+            f"[{where}] include/exclude code(s) {format_items(unknown)} are not "
+            f"entities of the panel; found {format_items(known)}"
+        )
+    wanted = set(known if include is None else include) - set(exclude)
+    return [c for c in known if c in wanted]
 
 
 @dataclass(frozen=True)
@@ -316,6 +331,49 @@ class NPISpec:
     def load_entities(self) -> Entities | None:
         """The entities table of the section (None if not given); errors name the section."""
         return _entities(self.entities, self.where)
+
+
+@dataclass(frozen=True)
+class CompositeSpec:
+    """One composite-index computation (:func:`~govindex.compute_index`) of a run.
+
+    Attributes
+    ----------
+    name : str
+        ``composite`` for a ``[composite]`` table, else the ``<name>`` of ``[composite.<name>]``.
+    panel, catalog : Path
+        The input files.
+    method : IndexMethod
+        Every parameter of the computation (the class defaults for those left out).
+    written, na_values, include, exclude
+        As in :class:`GPISpec`.
+    entities : Path or None
+        The entities table: its aggregates and totals are reference rows (scored, not
+        ranked; ``entity_table`` of :func:`~govindex.compute_index`).
+    """
+
+    name: str
+    panel: Path
+    catalog: Path
+    method: IndexMethod = field(default_factory=IndexMethod)
+    written: Mapping[str, Any] = field(default_factory=dict)
+    na_values: tuple[str, ...] = ()
+    entities: Path | None = None
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """The section's name in messages: ``composite`` or ``composite.<name>``."""
+        return "composite" if self.name == "composite" else f"composite.{self.name}"
+
+    def load_entities(self) -> Entities | None:
+        """The entities table of the section (None if not given); errors name the section."""
+        return _entities(self.entities, self.where)
+
+    def select(self, codes: Iterable[str]) -> list[str] | None:
+        """The entities to compute among a panel's ``codes`` (see :meth:`GPISpec.select`)."""
+        return _select(self.include, self.exclude, codes, self.where)
 
 
 def _entities(path: Path | None, where: str) -> Entities | None:
@@ -392,15 +450,16 @@ class RunConfig:
     npi: tuple[NPISpec, ...] = ()
     operational: tuple[OperationalSpec, ...] = ()
     source: Path | None = None
+    composite: tuple[CompositeSpec, ...] = ()
     engine: EngineSpec = field(default_factory=lambda: EngineSpec())
 
     def with_years(self, years: object) -> RunConfig:
         """A copy computing ``years`` instead (e.g. from ``--years 2020:2025``)."""
-        return dataclasses.replace(self, years=parse_years(years))
+        return replace(self, years=parse_years(years))
 
     def with_output(self, output: str | os.PathLike[str]) -> RunConfig:
         """A copy writing into ``output``."""
-        return dataclasses.replace(self, output=Path(output))
+        return replace(self, output=Path(output))
 
     def with_engine(
         self, scheduler: str | None = None, chunk_entities: int | None = None
@@ -412,7 +471,7 @@ class RunConfig:
             table["scheduler"] = scheduler
         if chunk_entities is not None:
             table["chunk_entities"] = chunk_entities
-        return dataclasses.replace(self, engine=EngineSpec.from_table(table))
+        return replace(self, engine=EngineSpec.from_table(table))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form with paths relative to the configuration's folder."""
@@ -455,6 +514,11 @@ class RunConfig:
                 for s in self.npi
             },
             "operational": {s.name: operational_dict(s, rel) for s in self.operational},
+            **(
+                {"composite": {s.name: _composite_dict(s, rel) for s in self.composite}}
+                if self.composite
+                else {}
+            ),
         }
 
     @classmethod
@@ -487,12 +551,17 @@ class RunConfig:
             operational_section(n, t, base)
             for n, t in named_sections(data.get("operational"), "operational")
         )
-        if not (gpi or npi or ops):
+        comp = tuple(
+            _composite(n, t, base)
+            for n, t in named_sections(data.get("composite"), "composite", single_keys=("panel",))
+        )
+        if not (gpi or npi or ops or comp):
             raise ConfigError(
-                "the configuration computes nothing: add a [gpi.<name>], [npi] or [operational.<name>] table"
+                "the configuration computes nothing: add a [gpi.<name>], [npi], "
+                "[composite.<name>] or [operational.<name>] table"
             )
         engine = EngineSpec.from_table(table_of(data.get("engine", {}), "engine"))
-        return cls(name, output, years, gpi, npi, ops, source, engine)
+        return cls(name, output, years, gpi, npi, ops, source, comp, engine)
 
 
 def _recorded(method: Method, written: Mapping[str, Any]) -> dict[str, Any]:
@@ -557,6 +626,38 @@ def _npi(name: str, t: dict[str, Any], base: Path) -> NPISpec:
         na_values_of(t, where),
         existing_file(base, t["entities"], where, "entities") if "entities" in t else None,
     )
+
+
+def _composite(name: str, t: dict[str, Any], base: Path) -> CompositeSpec:
+    where = "composite" if name == "composite" else f"composite.{name}"
+    keys = IndexMethod.parameters()
+    inputs = ("panel", "catalog", "na_values", "entities", "include", "exclude")
+    check_keys(t, where, (*inputs, *keys), required=("panel", "catalog"))
+    written = {k: t[k] for k in keys if k in t}
+    return CompositeSpec(
+        name,
+        existing_file(base, t["panel"], where, "panel"),
+        existing_file(base, t["catalog"], where, "catalog"),
+        method_from(IndexMethod, written, where),
+        written,
+        na_values_of(t, where),
+        existing_file(base, t["entities"], where, "entities") if "entities" in t else None,
+        code_list(t, "include", where, "entity codes"),
+        code_list(t, "exclude", where, "entity codes") or (),
+    )
+
+
+def _composite_dict(s: CompositeSpec, rel: Callable[[Path], str]) -> dict[str, Any]:
+    """The manifest's record of a composite section (paths relative)."""
+    return {
+        "panel": rel(s.panel),
+        "catalog": rel(s.catalog),
+        **_recorded(s.method, s.written),
+        **({"na_values": list(s.na_values)} if s.na_values else {}),
+        **({"entities": rel(s.entities)} if s.entities else {}),
+        **({"include": list(s.include)} if s.include is not None else {}),
+        **({"exclude": list(s.exclude)} if s.exclude else {}),
+    }
 
 
 def read_config(path: str | os.PathLike[str]) -> RunConfig:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govindex.exceptions import RunFolderError
 from govindex.io.run_folder import RunFolder, read_run
 from govindex.results import HandOut, TableResult
 
@@ -36,6 +37,7 @@ _SCORE_FILES = {
     "gpi": ("scores", "gpi"),
     "npi": ("scores", "npi_reference"),
     "operational": ("summary", "total"),
+    "composite": ("scores", ""),  # every root of the section's catalog
 }
 
 
@@ -49,16 +51,69 @@ def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _score_frame(
-    run: RunFolder, name: str | None, col: str
-) -> tuple[pd.Series, pd.Series | None, dict[str, Any]]:
-    """Scores, ranks (if the table has them) and provenance of one score table, checked."""
-    if name is None:
-        return pd.Series(dtype="float64"), None, {}
+    run: RunFolder, name: str, col: str, *, absent_ok: bool = False
+) -> tuple[pd.Series, pd.Series | None]:
+    """Scores and ranks (if the table has them) of one score table, checked.
+
+    ``absent_ok``: a missing score column (a root of the other run's catalog only) gives
+    missing scores instead of an error.
+    """
     frame = run.table(name)
     if col not in frame.columns:
+        if absent_ok:
+            return pd.Series(np.nan, index=frame.index, dtype="float64"), None
         run.table(name, columns=[col])  # raises: names the file and the missing column
     rank = frame["rank"] if "rank" in frame.columns else None
-    return frame[col], rank, run.provenance(name)
+    return frame[col], rank
+
+
+def _root_columns(
+    run_a: RunFolder,
+    a: Mapping[tuple[str, str, int, str], str],
+    run_b: RunFolder,
+    b: Mapping[tuple[str, str, int, str], str],
+    name: str,
+    year: int,
+) -> list[tuple[str, str]]:
+    """The roots of a composite section's stored catalogs (both runs): the score columns
+    compared, each with the name it is shown under (``name/root`` when there are several).
+    """
+    roots: list[str] = []
+    for run, files in ((run_a, a), (run_b, b)):
+        key = ("composite", name, year, "catalog")
+        if key not in files:
+            raise RunFolderError(
+                f"{run.path} has no stored catalog for composite.{name} {year} (it was "
+                "written by an older govindex): re-run the configuration"
+            )
+        catalog = run.table(files[key], columns=["code", "parent"])
+        top = catalog.loc[catalog["parent"].fillna("").astype("str") == "", "code"]
+        roots += [str(c) for c in top if str(c) not in roots]
+    return [(name if len(roots) == 1 else f"{name}/{r}", r) for r in roots]
+
+
+def _compared(
+    kind: str,
+    name: str,
+    year: int,
+    sa: pd.Series,
+    rank_a: pd.Series | None,
+    sb: pd.Series,
+    rank_b: pd.Series | None,
+    changed: set[str],
+) -> pd.DataFrame:
+    """One comparison's rows of :attr:`RunDiff.scores` (before delta and rank change)."""
+    frame = pd.DataFrame({"old": sa, "new": sb})
+    frame.index.name = "entity"
+    ranked = rank_a is not None
+    frame["old_rank"] = rank_a.reindex(frame.index) if rank_a is not None else pd.NA
+    frame["new_rank"] = rank_b.reindex(frame.index) if ranked and rank_b is not None else pd.NA
+    frame = frame.reset_index()
+    frame.insert(0, "year", year)
+    frame.insert(0, "name", name)
+    frame.insert(0, "index", kind)
+    frame["explanation"] = "method changed: " + ", ".join(sorted(changed)) if changed else ""
+    return frame
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -195,9 +250,7 @@ def diff_runs(
             unmatched.append({"index": kind, "name": name, "year": year,
                               "only_in": "old" if key in a else "new"})  # fmt: skip
             continue
-        col = _SCORE_FILES[kind][1]
-        sa, rank_a, pa_meta = _score_frame(run_a, a.get(key), col)
-        sb, rank_b, pb_meta = _score_frame(run_b, b.get(key), col)
+        pa_meta, pb_meta = run_a.provenance(a[key]), run_b.provenance(b[key])
         ma, mb = _flatten(pa_meta.get("method", {})), _flatten(pb_meta.get("method", {}))
         changed = {k for k in set(ma) | set(mb) if ma.get(k) != mb.get(k)}
         for k in sorted(changed):
@@ -211,16 +264,16 @@ def diff_runs(
                     "new": mb.get(k),
                 }
             )
-        frame = pd.DataFrame({"old": sa, "new": sb})
-        frame.index.name = "entity"
-        ranked = rank_a is not None
-        frame["old_rank"] = rank_a.reindex(frame.index) if rank_a is not None else pd.NA
-        frame["new_rank"] = rank_b.reindex(frame.index) if ranked and rank_b is not None else pd.NA
-        frame = frame.reset_index()
-        frame.insert(0, "year", year)
-        frame.insert(0, "name", name)
-        frame.insert(0, "index", kind)
-        frame["explanation"] = "method changed: " + ", ".join(sorted(changed)) if changed else ""
+        if kind == "composite":  # one comparison per root of the catalogs
+            for label, col in _root_columns(run_a, a, run_b, b, name, year):
+                sa, rank_a = _score_frame(run_a, a[key], col, absent_ok=True)
+                sb, rank_b = _score_frame(run_b, b[key], col, absent_ok=True)
+                rows.append(_compared(kind, label, year, sa, rank_a, sb, rank_b, changed))
+            continue
+        col = _SCORE_FILES[kind][1]
+        sa, rank_a = _score_frame(run_a, a[key], col)
+        sb, rank_b = _score_frame(run_b, b[key], col)
+        frame = _compared(kind, name, year, sa, rank_a, sb, rank_b, changed)
         if kind == "gpi":
             d = _gpi_drivers(
                 run_a,

@@ -1,8 +1,8 @@
 """Re-runs that reuse what the previous run of the same output folder proves unchanged.
 
-A GPI or NPI section of :func:`govindex.run_batch` is reused, instead of read and
-computed again, only when all of these hold against the manifest of the run already in
-the output folder:
+A GPI, NPI or composite section of :func:`govindex.run_batch` is reused, instead of read
+and computed again, only when all of these hold against the manifest of the run already
+in the output folder:
 
 - the same govindex version, run name and years;
 - the same section configuration (files, method, options), as recorded in the manifest;
@@ -55,7 +55,7 @@ class PreviousRun:
         version : str
             The govindex version of the new run.
         kind, name : str
-            The section (``"gpi"`` or ``"npi"``, and its name).
+            The section (``"gpi"``, ``"npi"`` or ``"composite"``, and its name).
         inputs : dict
             SHA-256 of the section's input files, keyed as in the manifest
             (``panel_file``, ``catalog_file``, …).

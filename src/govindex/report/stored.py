@@ -12,6 +12,7 @@ its inputs were revised in place.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ import pandas as pd
 
 from govindex.catalog import Catalog
 from govindex.entities import Entities
-from govindex.exceptions import RunFolderError, format_items
+from govindex.exceptions import GovindexWarning, RunFolderError, format_items
 
 if TYPE_CHECKING:
     from govindex.io.run_folder import RunFolder
@@ -209,11 +210,16 @@ def stored_results(run: RunFolder) -> dict[tuple[str, str, int], Any]:
     :class:`~govindex.ProgressResult` objects rebuilt from the tables (without their
     panel: they cannot be regenerated), operational results :class:`StoredOperational`
     views; an operational section's history and recommendations are their stored
-    tables (``operational_history``, ``recommendations``).
+    tables (``operational_history``, ``recommendations``). Composite-index sections are
+    not part of the report: a :class:`~govindex.exceptions.GovindexWarning` names them
+    (their tables stay in the run folder).
     """
     out: dict[tuple[str, str, int], Any] = {}
+    skipped: set[str] = set()
     for (kind, name, year), files in sorted(_files(run).items()):
         what = f"{kind}.{name} {year}"
+        if kind == "composite":
+            skipped.add(f"composite.{name}")
         if kind == "gpi":
             out[(kind, name, year)] = _gpi(run, files, what, year)
         elif kind == "npi":
@@ -227,7 +233,16 @@ def stored_results(run: RunFolder) -> dict[tuple[str, str, int], Any]:
                 run.table(files["recommendations"]),
                 run.provenance(files["recommendations"]).get("monitored_on"),
             )
-    if not out:
+    if skipped:
+        warnings.warn(
+            GovindexWarning(
+                "the report leaves out the composite-index section(s) "
+                f"{format_items(sorted(skipped))}: it publishes GPI, NPI and operational "
+                f"results; their tables are in {run.path}"
+            ),
+            stacklevel=4,  # stored_results ← the report's folder reader ← report_run ← caller
+        )
+    if not out and not skipped:  # composite only: the report says it needs a GPI
         raise RunFolderError(
             f"{run.path} holds no result files ({format_items(run.files)}): re-run the "
             "configuration"
