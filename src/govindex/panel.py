@@ -19,7 +19,7 @@ import pyarrow as pa
 from govindex._arrays import is_int
 from govindex._cells import na_hint, non_number_cells, non_number_dtype
 from govindex._codes import normalize_codes, warn_changed
-from govindex._provenance import fingerprint_frame
+from govindex._rows_digest import ROWS_SCHEME, RowsDigest, rows_digest
 from govindex._typing import BoolArray, FloatArray, IntArray
 from govindex.exceptions import PanelError, format_items
 
@@ -29,9 +29,12 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_YEAR_SPAN",
     "PANEL_COLUMNS",
+    "ROWS_SCHEME",
     "Panel",
+    "RowsDigest",
     "require_columns",
     "require_panel",
+    "rows_digest",
     "take_str",
 ]
 
@@ -478,9 +481,36 @@ class Panel:
             )
 
     @cached_property
+    def rows_digest(self) -> RowsDigest:
+        """The :class:`~govindex.panel.RowsDigest` of the observations.
+
+        The digests of panels read by chunks of entities from one file combine
+        (``RowsDigest.combine`` or ``+``) to the digest of the panel read whole: a worker
+        that reads some entities returns this, and the run records the combined
+        :meth:`~govindex.panel.RowsDigest.hexdigest` as the panel fingerprint.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"entity": ["A", "B"], "indicator": ["x", "x"],
+        ...                    "year": [2020, 2020], "value": [1.0, 2.0]})
+        >>> whole = Panel.from_frame(df)
+        >>> a, b = whole.select(entities=["A"]), whole.select(entities=["B"])
+        >>> (a.rows_digest + b.rows_digest).hexdigest() == whole.fingerprint
+        True
+        """
+        return rows_digest(self._frame)
+
+    @cached_property
     def fingerprint(self) -> str:
-        """SHA-256 of the sorted observations: equal for equal data in any row order."""
-        return fingerprint_frame(self._frame)
+        """A fingerprint of the observations, recorded in every result's provenance.
+
+        The :meth:`~govindex.panel.RowsDigest.hexdigest` of :attr:`rows_digest`
+        (scheme ``govindex-rows-1``): equal for equal rows (entity, indicator, year,
+        value and sample size) in any order and whatever chunks they were read in. It
+        is a change detector over the multiset of rows, not a cryptographic signature
+        of the data: run manifests also record the SHA-256 of the input files' bytes.
+        """
+        return self.rows_digest.hexdigest()
 
     def year_index(self, year: int) -> int:
         """Position of ``year`` on the year axis; :class:`PanelError` unless an integer in it."""
