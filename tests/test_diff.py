@@ -4,6 +4,8 @@ parameters; deltas and contributions are checked against the Parquet files and b
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -176,6 +178,34 @@ def test_identical_runs_move_nothing(runs: tuple[Path, Path, Path]) -> None:
     assert same.method_changes.empty and same.input_changes.empty
     assert (same.scores["delta"].fillna(0) == 0).all()
     assert same.to_text().startswith(f"0 of {len(same.scores)} scores moved")
+
+
+def _as_older_scheme(run: Path, folder: Path) -> Path:
+    """A copy of ``run`` whose manifest looks written before the panel fingerprint scheme was
+    recorded: no ``fingerprint_scheme`` and other panel fingerprints for the same rows."""
+    shutil.copytree(run, folder)
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    del manifest["fingerprint_scheme"]
+    for section in manifest["fingerprints"].values():
+        section["panel"] = hashlib.sha256(section["panel"].encode()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_older_fingerprint_scheme_is_not_a_revision(
+    runs: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    older = _as_older_scheme(runs[0], tmp_path / "older")
+    same = diff_runs(older, runs[2])  # the same rows and files, another fingerprint scheme
+    assert same.input_changes.empty and same.moved().empty
+    assert len(same.notes) == 1
+    assert "fingerprint scheme changed with the govindex version" in same.notes[0]
+    assert "frame-sha256" in same.notes[0] and "govindex-rows-1" in same.notes[0]
+    assert same.notes[0] in same.to_text() and same.provenance["notes"] == list(same.notes)
+    # a revised file is still a revision (judged by the file's SHA-256 alone)
+    revised = diff_runs(older, runs[1])
+    assert revised.input_changes["input"].tolist() == ["gpi.local.panel"]
+    assert diff_runs(runs[0], runs[2]).notes == ()  # one scheme: no note
 
 
 def test_cli_diff(runs: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]) -> None:

@@ -134,6 +134,19 @@ def test_other_run_name_years_or_version_is_not_reused(demo: Path, tmp_path: Pat
     assert previous.section(config, "0.0.0-other", *args) is None
 
 
+def test_run_of_the_older_fingerprint_scheme_is_not_reused(demo: Path, tmp_path: Path) -> None:
+    # a run of the same version string whose manifest records no fingerprint scheme (a build
+    # from before govindex-rows-1): copying its panel fingerprints would mix two schemes
+    out = tmp_path / "out"
+    run_batch(demo, output=out)
+    manifest = json.loads((out / "manifest.json").read_bytes())
+    assert manifest["fingerprint_scheme"] == {"panel": "govindex-rows-1"}
+    del manifest["fingerprint_scheme"]
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert run_batch(demo, output=out, reuse=True).reused == []
+    assert sorted(run_batch(demo, output=out, reuse=True).reused) == SECTIONS
+
+
 def test_unreadable_manifest_means_a_full_run(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_batch(demo, output=out)

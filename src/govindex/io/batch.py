@@ -36,6 +36,7 @@ from govindex._provenance import (
     fingerprint_frame,
     to_parquet_with_provenance,
 )
+from govindex._rows_digest import ROWS_SCHEME
 from govindex._version import __version__
 from govindex.catalog import Catalog
 from govindex.exceptions import ConfigError, RunFolderError
@@ -507,6 +508,8 @@ def _write_manifest(cfg: RunConfig, out: RunOutput, run: _RunState) -> None:
         "govindex_version": __version__,
         "config": cfg.to_dict(),
         "fingerprints": run.fingerprints,
+        # what the panel fingerprints are (diff compares them only within one scheme)
+        "fingerprint_scheme": {"panel": ROWS_SCHEME},
         "files": {
             f.relative_to(cfg.output).as_posix(): _file_checksum(
                 staging / f.relative_to(cfg.output)

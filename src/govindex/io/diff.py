@@ -137,6 +137,9 @@ class RunDiff(TableResult):
     unmatched : DataFrame
         Results that only one run holds, not compared: (index, name, year, only_in) with
         ``only_in`` ``"old"`` or ``"new"``.
+    notes : tuple of str
+        What the comparison could not do as usual, e.g. panel fingerprints of two schemes
+        (runs of govindex versions before and after ``govindex-rows-1``).
     """
 
     _scores: pd.DataFrame
@@ -147,6 +150,7 @@ class RunDiff(TableResult):
     _unmatched: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["index", "name", "year", "only_in"])
     )
+    _notes: tuple[str, ...] = ()
 
     scores = HandOut[pd.DataFrame]("_scores")
     drivers = HandOut[pd.DataFrame]("_drivers")
@@ -155,9 +159,14 @@ class RunDiff(TableResult):
     unmatched = HandOut[pd.DataFrame]("_unmatched")
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """What the comparison could not do as usual (empty when nothing)."""
+        return self._notes
+
+    @property
     def provenance(self) -> dict[str, Any]:
-        """The two run folders compared and the options of the comparison."""
-        return {"kind": "run_diff", **dict(self._compared)}
+        """The two run folders compared, the options of the comparison and its notes."""
+        return {"kind": "run_diff", **dict(self._compared), "notes": list(self._notes)}
 
     def _tables(self) -> dict[str, pd.DataFrame]:
         # the parameters' old and new values mix numbers and text: exported as JSON text
@@ -194,6 +203,9 @@ class RunDiff(TableResult):
         """A readable summary."""
         moved = self.moved()
         lines = [f"{len(moved)} of {len(self._scores)} scores moved"]
+        if self._notes:
+            lines.append("\nnotes:")
+            lines += [f"  - {n}" for n in self._notes]
         if len(self._unmatched):
             lines.append("\nnot compared (in one run only):")
             for (only, index, name), rows in self._unmatched.groupby(
@@ -307,13 +319,29 @@ def diff_runs(
     scores.loc[rank_only, "explanation"] = (
         "score unchanged; rank moved because other scores changed"
     )
+    notes = _scheme_notes(run_a, run_b)
     return RunDiff(
         scores.loc[:, list(SCORE_COLUMNS)],
         pd.concat(drivers, ignore_index=True) if drivers else pd.DataFrame(),
         _method_frame(method_rows),
-        _input_changes(run_a.fingerprints, run_b.fingerprints),
+        _input_changes(run_a.fingerprints, run_b.fingerprints, rows_comparable=not notes),
         {"old": str(old_dir), "new": str(new_dir), "top": int(top)},
         pd.DataFrame(unmatched, columns=["index", "name", "year", "only_in"]),
+        notes,
+    )
+
+
+def _scheme_notes(run_a: RunFolder, run_b: RunFolder) -> tuple[str, ...]:
+    """A note when the runs' panel fingerprints are of two schemes (so never equal)."""
+    a, b = run_a.panel_scheme, run_b.panel_scheme
+    if a == b:
+        return ()
+    va = run_a.manifest.get("govindex_version", "?")
+    vb = run_b.manifest.get("govindex_version", "?")
+    return (
+        f"the panel fingerprint scheme changed with the govindex version (old run: "
+        f"{va}, {a}; new run: {vb}, {b}): the fingerprints of the panel rows cannot be "
+        "compared, so a panel counts as revised only when its file's SHA-256 changed",
     )
 
 
@@ -391,14 +419,18 @@ def _explain(frame: pd.DataFrame, drivers: pd.DataFrame, top: int, changed: set[
     return (prefix + out).str.strip("; ")
 
 
-def _input_changes(fa: Mapping[str, Any], fb: Mapping[str, Any]) -> pd.DataFrame:
+def _input_changes(
+    fa: Mapping[str, Any], fb: Mapping[str, Any], *, rows_comparable: bool = True
+) -> pd.DataFrame:
     """Inputs revised between two runs: their content changed (not the order of their rows).
 
     A catalog is revised when its fingerprint (canonical row order) differs. A panel is
     revised when both the rows read (fingerprint, independent of row order) and the file
     (checksum) differ: the same file read over another window is a method change, and the
     same rows in another order, or other rows of the file that the run does not read, are
-    not a revision of what it computed.
+    not a revision of what it computed. ``rows_comparable=False`` (panel fingerprints of
+    two schemes): a panel is revised when its file checksum differs, and not listed when
+    there is no file checksum to compare.
     """
     rows = []
     for spec in sorted(set(fa) | set(fb)):
@@ -411,6 +443,8 @@ def _input_changes(fa: Mapping[str, Any], fb: Mapping[str, Any]) -> pd.DataFrame
             revised = a.get(inp) != b.get(inp)
             if revised and inp != "catalog" and file_key in a and file_key in b:
                 revised = a[file_key] != b[file_key]
+            elif revised and inp == "panel" and not rows_comparable:
+                revised = False  # fingerprints of two schemes; no file checksum to judge by
             if revised:
                 rows.append({"input": f"{spec}.{inp}", "old": a.get(inp), "new": b.get(inp)})
     return pd.DataFrame(rows, columns=["input", "old", "new"])

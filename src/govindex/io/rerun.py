@@ -4,7 +4,7 @@ A GPI, NPI or composite section of :func:`govindex.run_batch` is reused, instead
 and computed again, only when all of these hold against the manifest of the run already
 in the output folder:
 
-- the same govindex version, run name and years;
+- the same govindex version, panel fingerprint scheme, run name and years;
 - the same section configuration (files, method, options), as recorded in the manifest;
 - the same bytes of every input file of the section (SHA-256 of the panel, catalog,
   entity table and lineage files);
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from govindex._provenance import file_checksum
+from govindex._rows_digest import ROWS_SCHEME
 
 __all__ = ["PreviousRun", "previous_run"]
 
@@ -82,6 +83,8 @@ class PreviousRun:
         new = json.loads(json.dumps(config, sort_keys=True))  # as the manifest stores it
         if (
             m.get("govindex_version") != version
+            # fingerprints of another scheme would be copied into the new manifest
+            or m.get("fingerprint_scheme") != {"panel": ROWS_SCHEME}
             or not isinstance(old_config, dict)
             or not isinstance(fingerprints, dict)
             or not isinstance(notes, list)

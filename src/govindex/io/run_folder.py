@@ -25,10 +25,13 @@ import pandas as pd
 
 from govindex.exceptions import RunFolderError, format_items
 
-__all__ = ["MANIFEST", "RunFolder", "read_run"]
+__all__ = ["LEGACY_PANEL_SCHEME", "MANIFEST", "RunFolder", "read_run"]
 
 #: The manifest of a run folder.
 MANIFEST = "manifest.json"
+#: The panel fingerprint scheme of manifests that record none (written before
+#: ``govindex-rows-1``): a SHA-256 over the sorted panel frame, column after column.
+LEGACY_PANEL_SCHEME = "frame-sha256"
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -88,6 +91,18 @@ class RunFolder:
         """The input fingerprints recorded in the manifest (empty when there are none)."""
         found = self.manifest.get("fingerprints", {})
         return dict(found) if isinstance(found, dict) else {}
+
+    @property
+    def panel_scheme(self) -> str:
+        """The scheme of the panel fingerprints of the manifest (``govindex-rows-1`` since it
+        is recorded; :data:`LEGACY_PANEL_SCHEME` for the manifests of earlier versions).
+
+        Panel fingerprints of two schemes differ for the same rows: compare them only when
+        the schemes are equal.
+        """
+        found = self.manifest.get("fingerprint_scheme", {})
+        scheme = found.get("panel") if isinstance(found, dict) else None
+        return str(scheme) if scheme is not None else LEGACY_PANEL_SCHEME
 
     def table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The Parquet file ``name`` of the run as a DataFrame (parsed from the checked bytes).
