@@ -106,12 +106,44 @@ def test_entity_scan_of_a_partitioned_dataset_and_a_csv(tmp_path: Path) -> None:
     rows.to_csv(tmp_path / "p.csv", index=False)
     rows.to_parquet(tmp_path / "ds", partition_cols=["year"])
     for path in (tmp_path / "p.csv", tmp_path / "ds"):
-        assert read_panel_entities(path) == (["A", "B", "C", "Z"], (2019, 2022))
+        assert read_panel_entities(path) == (["A", "B", "C", "Z"], (2019, 2022), True)
         assert read_panel_entities(path, years=[2020, 2021], indicators=["x"]) == (
-            ["A", "B"], (2020, 2021),
+            ["A", "B"], (2020, 2021), True,
         )  # fmt: skip
-        assert read_panel_entities(path, entities=["C", "Q"]) == (["C"], (2019, 2019))
-        assert read_panel_entities(path, years=[1990]) == ([], None)
+        assert read_panel_entities(path, entities=["C", "Q"])[:2] == (["C"], (2019, 2019))
+        assert read_panel_entities(path, years=[1990])[:2] == ([], None)
+
+
+def test_entity_scan_says_whether_codes_are_stored_in_their_one_form(tmp_path: Path) -> None:
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Öskemen")
+    rows = pd.DataFrame({
+        "entity": ["B", nfd, "A "], "indicator": "x", "year": 2020, "value": [1.0, 2.0, 3.0],
+    })  # fmt: skip
+    rows.to_parquet(tmp_path / "p.parquet")
+    found = read_panel_entities(tmp_path / "p.parquet")
+    assert found.codes == ["A", "B", "Öskemen"] and not found.normalised
+    assert read_panel_entities(tmp_path / "p.parquet", entities=["B"]).normalised
+
+
+def test_a_range_of_entities_reads_the_rows_of_the_codes_between(tmp_path: Path) -> None:
+    from govindex.io.read import read_panel
+
+    rows = pd.DataFrame({
+        "entity": ["A", "AB", "B", "BA", "C", "C"], "indicator": "x",
+        "year": [2020, 2020, 2020, 2020, 2020, 2021], "value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+    })  # fmt: skip
+    rows.to_csv(tmp_path / "p.csv", index=False)
+    rows.to_parquet(tmp_path / "ds", partition_cols=["year"])
+    for path in (tmp_path / "p.csv", tmp_path / "ds"):
+        panel = read_panel(path, entity_range=("AB", "BA"))
+        assert panel.entities.tolist() == ["AB", "B", "BA"]  # inclusive, as strings compare
+        assert read_panel(path, entity_range=("C", "C"), years=[2021]).values.ravel().tolist() == [
+            6.0
+        ]
+    with pytest.raises(PanelError, match="entity_range"):
+        read_panel(tmp_path / "p.csv", entity_range=("A",))  # type: ignore[arg-type]
 
 
 def test_entity_scan_names_rows_without_an_entity(tmp_path: Path) -> None:

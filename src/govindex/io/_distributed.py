@@ -243,14 +243,25 @@ class _GPIJob:
     years: tuple[int, ...]  # the assessment years
     span: tuple[int, int]  # the year axis of the whole (selected) panel
     selected: frozenset[str] | None  # include/exclude of the section (None: every entity)
+    normalised: bool  # every code stored in its one form: a chunk is read as a range
 
 
-def _chunk_panel(job: _GPIJob, codes: Sequence[str]) -> tuple[Panel, Panel | None]:
+def _chunk_panel(
+    job: _GPIJob, codes: Sequence[str], run: bool = True
+) -> tuple[Panel, Panel | None]:
     """The rows of ``codes`` as read (their digest goes into the fingerprint) and the
-    selected entities among them on the year axis of the whole panel (None: none)."""
+    selected entities among them on the year axis of the whole panel (None: none).
+    ``run``: the codes are a chunk, every code of the panel from the first to the last."""
+    # a chunk is a run of consecutive codes: read as a range (pruned by the row groups'
+    # statistics) when the file stores every code in its one form, else by its codes
+    rows: dict[str, Any] = (
+        {"entity_range": (codes[0], codes[-1])}
+        if job.normalised and run and len(codes) > 1
+        else {"entities": list(codes)}
+    )
     read = load_panel(
-        job.spec, job.catalog, job.spec.where, entities=list(codes), years=job.needed,
-        require_years=job.needed,
+        job.spec, job.catalog, job.spec.where, years=job.needed, require_years=job.needed,
+        **rows,
     )  # fmt: skip
     work = read
     if job.selected is not None:
@@ -298,7 +309,7 @@ def _stat_task(job: _GPIJob, codes: list[str]) -> dict[int, tuple[np.ndarray, ..
 def _stat_values(job: _GPIJob, codes: list[str]) -> dict[int, tuple[np.ndarray, ...]]:
     """The statistics of the log changes of every year, from the entities that make
     them (the rows :func:`~govindex.prepare.breaks.stat_rows` picks across every entity)."""
-    _, panel = _chunk_panel(job, codes)
+    _, panel = _chunk_panel(job, codes, run=False)
     out = {}
     window = job.spec.method.window
     for year in job.years:
@@ -366,17 +377,17 @@ def _plan(spec: GPISpec, years: tuple[int, ...], chunk: int) -> tuple[_GPIJob, l
     catalog = load_catalog(spec.catalog, where)
     needed = gpi_years(spec, years)
     with section_errors(where):
-        codes, span = read_panel_entities(
+        codes, span, normalised = read_panel_entities(
             spec.panel, years=needed, indicators=catalog.indicators, require_years=needed
         )
         selected = spec.select(codes) if codes else None
         if selected and set(selected) != set(codes):  # the year axis of the selected rows
-            _, span = read_panel_entities(
+            _, span, _ = read_panel_entities(
                 spec.panel, years=needed, indicators=catalog.indicators, entities=selected
             )
         entity_table = spec.load_entities()
     chosen = None if selected is None else frozenset(selected)
-    job = _GPIJob(spec, catalog, entity_table, needed, years, span or (0, 0), chosen)
+    job = _GPIJob(spec, catalog, entity_table, needed, years, span or (0, 0), chosen, normalised)
     if not codes or span is None or (selected is not None and not selected):
         return job, []
     return job, [codes[i : i + chunk] for i in range(0, len(codes), chunk)]

@@ -36,6 +36,7 @@ class Filters:
     indicators: list[str] | None
     entities: list[str] | None
     max_year: int | None
+    entity_range: tuple[str, str] | None = None
 
     @classmethod
     def of(
@@ -44,6 +45,7 @@ class Filters:
         indicators: Iterable[str] | None,
         entities: Iterable[str] | None,
         max_year: int | None,
+        entity_range: tuple[str, str] | None = None,
     ) -> Filters:
         def codes(items: Iterable[str] | None) -> list[str] | None:
             if items is None:
@@ -59,7 +61,14 @@ class Filters:
             raise PanelError(
                 f"years must be integers such as 2024; got years={years!r}, max_year={max_year!r}"
             ) from None
-        return cls(year_list, codes(indicators), codes(entities), top)
+        if entity_range is not None and not (
+            isinstance(entity_range, tuple | list)
+            and len(entity_range) == 2
+            and all(isinstance(c, str) for c in entity_range)
+        ):
+            raise PanelError(f"entity_range must be (first, last) codes; got {entity_range!r}")
+        span = None if entity_range is None else (entity_range[0], entity_range[1])
+        return cls(year_list, codes(indicators), codes(entities), top, span)
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         """Rows of a tidy frame that pass the filters. Rows whose key cannot be read (a
@@ -76,6 +85,10 @@ class Filters:
             if self.max_year is not None:
                 with np.errstate(invalid="ignore"):
                     keep &= (year <= self.max_year) | unread
+        if self.entity_range is not None:
+            codes = frame["entity"].astype("str")
+            lo, hi = self.entity_range
+            keep &= ((codes >= lo) & (codes <= hi)).to_numpy() | frame["entity"].isna().to_numpy()
         for col, wanted in (("indicator", self.indicators), ("entity", self.entities)):
             if wanted is not None:
                 s = frame[col]
@@ -105,6 +118,10 @@ def _dataset(
     dataset = ds.dataset(p, format="parquet", partitioning=partitioning)
     kinds = {f.name: str(f.type) for f in dataset.schema}
     text = [c for c in ("entity", "indicator") if kinds.get(c) in ("string", "large_string")]
+    if filters.entities is not None or filters.entity_range is not None:
+        # entities read as text, so that their filter is pushed down (and a range pruned
+        # by the row groups' statistics) instead of applied to every row read
+        text = [c for c in text if c != "entity"]
     if codes and text:
         options = ds.ParquetReadOptions(dictionary_columns=text)
         form = ds.ParquetFileFormat(read_options=options)
@@ -134,6 +151,16 @@ def _dataset(
             conditions.append(code_expression(col, wanted, value_type))
         else:
             later[col] = wanted
+    if filters.entity_range is not None:
+        lo, hi = filters.entity_range
+        kind = schema.field("entity").type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            # compared as stored (a range the row groups' statistics can prune): for codes
+            # already in their one form, as a distributed run's chunks are
+            entity = pc.field("entity")
+            conditions.append(((entity >= lo) & (entity <= hi)) | entity.is_null())
+        else:
+            later["entity_range"] = [lo, hi]
     cond = None
     for c in conditions:
         cond = c if cond is None else cond & c
@@ -167,7 +194,11 @@ def parquet_rows(
         if not (codes and isinstance(frame[col].dtype, pd.CategoricalDtype)):
             frame[col] = frame[col].astype("str")
     if later:
-        rest = Filters(None, later.get("indicator"), later.get("entity"), None)
+        span = later.get("entity_range")
+        rest = Filters(
+            None, later.get("indicator"), later.get("entity"), None,
+            None if span is None else (span[0], span[1]),
+        )  # fmt: skip
         frame = frame.loc[rest.mask(frame)]
     if frame["year"].notna().all():
         frame["year"] = frame["year"].astype("int64")
@@ -178,9 +209,10 @@ def parquet_rows(
 
 def scan_entities(
     p: Path, filters: Filters, require_years: Iterable[int] = ()
-) -> tuple[list[str], tuple[int, int] | None]:
+) -> tuple[list[str], tuple[int, int] | None, bool]:
     """The entity codes of the rows of a Parquet file or dataset that pass ``filters``
-    (sorted, in the one form of codes) and the first and last year of those rows.
+    (sorted, in the one form of codes), the first and last year of those rows, and
+    whether every code is stored in its one form.
 
     The rows are streamed batch by batch, reading the ``entity``, ``indicator`` and
     ``year`` columns only: what is held at once is one batch and the distinct codes, never
@@ -219,11 +251,13 @@ def scan_entities(
         raise _arrow_failure(p, exc) from None
     if n_missing:
         raise PanelError(f"{p.name}: {n_missing} row(s) have no entity code; every row needs one")
-    codes = sorted(set(normalize_codes(sorted(found))[0]))
+    normal, changed = normalize_codes(sorted(found))
+    codes = sorted(set(normal))
     if filters.entities is not None:
         wanted = set(filters.entities)
         codes = [c for c in codes if c in wanted]
-    return codes, None if first is None or last is None else (first, last)
+    span = None if first is None or last is None else (first, last)
+    return codes, span, not bool(np.asarray(changed).any())
 
 
 def _check_partitions(p: Path, files: list[str], require_years: Iterable[int]) -> None:

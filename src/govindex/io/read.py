@@ -14,8 +14,9 @@ import csv
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from govindex._codes import normalize_codes
@@ -40,6 +41,7 @@ from govindex.panel import PANEL_COLUMNS, Panel
 from govindex.prepare.lineage import Extensive, Lineage
 
 __all__ = [
+    "PanelEntities",
     "read_catalog",
     "read_entities",
     "read_lineage",
@@ -237,6 +239,16 @@ def read_panel_rows(
     return _rows(path, filters, require_years, sheet, na_values, sort=True)[0]
 
 
+class PanelEntities(NamedTuple):
+    """What :func:`read_panel_entities` finds: the sorted entity ``codes``, the first and
+    last of the ``years`` (None without rows), and whether every code is stored
+    ``normalised``: in its one form (NFC, no surrounding spaces)."""
+
+    codes: list[str]
+    years: tuple[int, int] | None
+    normalised: bool
+
+
 def read_panel_entities(
     path: str | os.PathLike[str],
     *,
@@ -246,10 +258,11 @@ def read_panel_entities(
     max_year: int | None = None,
     require_years: Iterable[int] = (),
     sheet: str | None = None,
-) -> tuple[list[str], tuple[int, int] | None]:
+) -> PanelEntities:
     """The entity codes of the rows :func:`read_panel` would read with these filters,
-    sorted as a :class:`~govindex.Panel` sorts them (in the one form of codes), and the
-    first and last year of those rows (None without rows).
+    sorted as a :class:`~govindex.Panel` sorts them (in the one form of codes), the
+    first and last year of those rows (None without rows), and whether the file stores
+    every code in its one form (then ``entity_range`` reads a range of them exactly).
 
     A Parquet file or dataset is streamed (the ``entity``, ``indicator`` and ``year``
     columns, one batch at a time): the panel is never held. A CSV or Excel file is read
@@ -261,14 +274,14 @@ def read_panel_entities(
     >>> tmp = pathlib.Path(tempfile.mkdtemp()) / "p.csv"
     >>> _ = tmp.write_text("entity,indicator,year,value\\nB,x,2020,1\\nA,x,2020,2\\nC,x,2019,3\\n")
     >>> read_panel_entities(tmp)
-    (['A', 'B', 'C'], (2019, 2020))
-    >>> read_panel_entities(tmp, years=[2020])
-    (['A', 'B'], (2020, 2020))
+    PanelEntities(codes=['A', 'B', 'C'], years=(2019, 2020), normalised=True)
+    >>> read_panel_entities(tmp, years=[2020]).codes
+    ['A', 'B']
     """
     filters = Filters.of(years, indicators, entities, max_year)
     p = Path(path)
     if _kind(p, ("csv", "parquet", "excel"), PanelError) == "parquet":
-        return scan_entities(p, filters, require_years)
+        return PanelEntities(*scan_entities(p, filters, require_years))
     frame = _rows(p, filters, require_years, sheet, None, sort=False)[0]
     rows = frame["entity"]
     if rows.isna().any():
@@ -277,7 +290,8 @@ def read_panel_entities(
         )
     years = pd.to_numeric(frame["year"], errors="coerce").dropna()
     span = None if years.empty else (int(years.min()), int(years.max()))
-    return sorted(set(normalize_codes(pd.unique(rows.astype("str")))[0])), span
+    normal, changed = normalize_codes(pd.unique(rows.astype("str")))
+    return PanelEntities(sorted(set(normal)), span, not bool(np.asarray(changed).any()))
 
 
 def read_panel(
@@ -291,6 +305,7 @@ def read_panel(
     catalog: Catalog | None = None,
     sheet: str | None = None,
     na_values: Iterable[str] | str | None = None,
+    entity_range: tuple[str, str] | None = None,
 ) -> Panel:
     """Read a tidy panel from CSV, Parquet (a file or a partitioned dataset) or Excel.
 
@@ -326,6 +341,13 @@ def read_panel(
         ``-``). By default only an empty cell is missing, and any other text is a
         :class:`~govindex.exceptions.PanelError` that names its rows: a CSV reader
         that turns ``n/a`` into NaN silently would hide a typo as a gap.
+    entity_range : (str, str), optional
+        Keep only the entities whose code lies between these two (inclusive), compared
+        as the file stores them. On a Parquet file or dataset the range is pushed down
+        and lets pyarrow skip the row groups outside it (a dataset sorted by entity
+        reads only the part it needs): a run split into chunks of entities reads each
+        chunk so (:doc:`/scaling`). Meant for codes already in their one form (Unicode
+        NFC, no surrounding spaces): a code stored otherwise is compared as stored.
 
     Returns
     -------
@@ -366,7 +388,7 @@ def read_panel(
     """
     if catalog is not None:
         require_catalog(catalog)
-    filters = Filters.of(years, indicators, entities, max_year)
+    filters = Filters.of(years, indicators, entities, max_year, entity_range)
     frame, kind = _rows(path, filters, require_years, sheet, na_values, sort=False)
     try:
         return Panel.from_frame(frame, catalog=catalog)
