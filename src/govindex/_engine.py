@@ -85,6 +85,8 @@ class Engine:
         """
         if self.client is None:
             return [function(shared, item) for item in items]
+        from concurrent.futures import CancelledError
+
         from distributed import KilledWorker
 
         try:
@@ -98,6 +100,15 @@ class Engine:
                 f"a worker of scheduler {self.scheduler!r} died while running a task ({exc}); "
                 "the scheduler gave up after its retries (distributed.scheduler.allowed-failures)"
                 ": nothing was kept, run again when the cluster is healthy"
+            ) from exc
+        except CancelledError as exc:
+            # a worker died holding what cannot be computed again: a finished result whose
+            # input (the scattered ``shared``, kept on one worker) died with it
+            raise EngineError(
+                f"a worker of scheduler {self.scheduler!r} died holding results or their "
+                f"inputs, which cannot be computed again ({exc}): nothing was kept, run again "
+                "when the cluster is healthy (a worker that exceeded its memory limit: smaller "
+                "chunk_entities or more memory per worker)"
             ) from exc
         except (OSError, TimeoutError) as exc:
             raise EngineError(
