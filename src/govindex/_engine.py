@@ -81,7 +81,10 @@ class Engine:
 
         ``shared`` is sent once to every worker; a task that raises a govindex error
         raises it here; a worker that dies more often than the scheduler retries, or a
-        task that fails otherwise, is an :class:`~govindex.exceptions.EngineError`.
+        task that fails otherwise, is an :class:`~govindex.exceptions.EngineError`. The
+        results are fetched as the tasks finish, and each is released on its worker
+        then: a worker holds the results of the tasks not yet fetched, not of all its
+        tasks.
         """
         if self.client is None:
             return [function(shared, item) for item in items]
@@ -92,7 +95,7 @@ class Engine:
         try:
             on_workers = self.client.scatter(shared, broadcast=True, hash=False)
             futures = self.client.map(function, [on_workers] * len(items), list(items), pure=False)
-            return list(self.client.gather(futures))
+            return self._collect(futures)
         except GovindexError:
             raise
         except KilledWorker as exc:
@@ -114,6 +117,20 @@ class Engine:
             raise EngineError(
                 f"lost the connection to scheduler {self.scheduler!r} ({exc}); nothing was kept"
             ) from exc
+
+    def _collect(self, futures: list[Any]) -> list[Any]:
+        """The results of ``futures`` in their order, each fetched (and released on its
+        worker) as soon as its task has finished."""
+        from distributed import as_completed
+
+        position = {future.key: k for k, future in enumerate(futures)}
+        out: list[Any] = [None] * len(futures)
+        for future, result in as_completed(futures, with_results=True):  # type: ignore[no-untyped-call, unused-ignore]
+            k = position[future.key]
+            out[k] = result
+            futures[k] = None  # the last reference to the future: its result is released
+            future.release()
+        return out
 
 
 @contextmanager
