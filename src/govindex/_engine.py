@@ -125,9 +125,9 @@ class Engine:
 
         position = {future.key: k for k, future in enumerate(futures)}
         out: list[Any] = [None] * len(futures)
-        for future, result in as_completed(futures, with_results=True):  # type: ignore[no-untyped-call, unused-ignore]
+        for future in as_completed(futures):  # type: ignore[no-untyped-call, unused-ignore]
             k = position[future.key]
-            out[k] = result
+            out[k] = future.result()  # raises the task's error, or CancelledError if lost
             futures[k] = None  # the last reference to the future: its result is released
             future.release()
         return out
