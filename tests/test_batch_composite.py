@@ -355,8 +355,12 @@ def test_verify_checks_composite_files(run: tuple[Path, Path, object], tmp_path:
 
 
 def test_progress_counts_every_composite_year(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # a wide bar whatever the stream: tqdm cuts its line at the width it finds (80 columns
+    # for a stream that is not a terminal, e.g. under pytest-xdist), which drops the label
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("LINES", "50")
     config = _inputs(tmp_path, CONFIG.split("[composite.linear]")[0])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GovindexWarning)
