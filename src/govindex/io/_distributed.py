@@ -51,19 +51,15 @@ from govindex.indices.gpi_statistics import (
 )
 from govindex.indices.gpi_tables import rank_scores
 from govindex.indices.inputs import reference_kinds
-from govindex.indices.npi import progress_index
 from govindex.indices.risk import rank_risks, risk_rows
-from govindex.io._batch_composite import composite_inputs, composite_year
 from govindex.io._sections import (
-    gpi_inputs,
-    gpi_options,
     gpi_tables,
     gpi_years,
     load_catalog,
     load_panel,
-    npi_inputs,
-    npi_tables,
     section_errors,
+    section_inputs,
+    section_years,
 )
 from govindex.io.config import CompositeSpec, GPISpec, NPISpec
 from govindex.io.read import read_panel_entities
@@ -199,35 +195,11 @@ def _whole_section(
 def _section_years(
     spec: GPISpec | NPISpec | CompositeSpec, years: tuple[int, ...]
 ) -> tuple[list[SectionYear], dict[str, str]]:
-    out = []
-    if isinstance(spec, GPISpec):
-        panel, catalog = gpi_inputs(spec, years)
-        with section_errors(spec.where):
-            extra = gpi_options(spec, panel)
-        for year in years:
-            with section_errors(spec.where):
-                res = performance_index(
-                    panel, catalog, spec.method, year=year, roots=spec.roots, **extra
-                )
-                out.append(SectionYear(year, res.provenance, gpi_tables(res, res.risk_areas())))
-    elif isinstance(spec, CompositeSpec):
-        panel, catalog = composite_inputs(spec, years)
-        with section_errors(spec.where):
-            table = spec.load_entities()
-        for year in years:
-            with section_errors(spec.where):
-                res_c, tables = composite_year(spec, panel, catalog, year, table)
-            out.append(SectionYear(year, res_c.provenance, tables))
-    else:
-        panel, catalog = npi_inputs(spec, years)
-        with section_errors(spec.where):
-            entity_table = spec.load_entities()
-        for year in years:
-            with section_errors(spec.where):
-                res_n = progress_index(
-                    panel, catalog, spec.method, year=year, entity_table=entity_table
-                )
-            out.append(SectionYear(year, res_n.provenance, npi_tables(res_n, catalog)))
+    panel, catalog = section_inputs(spec, years)
+    out = [
+        SectionYear(year, res.provenance, tables)
+        for year, res, tables in section_years(spec, panel, catalog, years)
+    ]
     return out, {"panel": panel.fingerprint, "catalog": catalog.fingerprint}
 
 

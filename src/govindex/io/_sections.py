@@ -1,5 +1,6 @@
 """The computation of one section of a run, shared by the single-process run and the
-tasks of a distributed one: reading its inputs, its options and the tables it writes.
+tasks of a distributed one: reading its inputs (:func:`section_inputs`), its options and
+its computation year by year with the tables it writes (:func:`section_years`).
 
 Every error raised inside :func:`section_errors` names the section first (``[gpi.local] …``).
 """
@@ -15,7 +16,10 @@ import pandas as pd
 
 from govindex.catalog import Catalog
 from govindex.exceptions import GovindexError
-from govindex.io.config import GPISpec, NPISpec
+from govindex.indices.gpi import performance_index
+from govindex.indices.npi import progress_index
+from govindex.io._batch_composite import composite_inputs, composite_year
+from govindex.io.config import CompositeSpec, GPISpec, NPISpec
 from govindex.io.read import read_catalog, read_panel
 from govindex.panel import Panel
 
@@ -29,7 +33,11 @@ __all__ = [
     "npi_inputs",
     "npi_tables",
     "section_errors",
+    "section_inputs",
+    "section_years",
 ]
+
+Spec = GPISpec | NPISpec | CompositeSpec
 
 
 @contextmanager
@@ -123,3 +131,41 @@ def npi_tables(res: Any, catalog: Catalog) -> list[tuple[str, pd.DataFrame]]:
         ("indicators", res.indicators),
         ("catalog", catalog.to_frame()),
     ]
+
+
+def section_inputs(spec: Spec, years: Sequence[int]) -> tuple[Panel, Catalog]:
+    """The panel rows and the catalog a section reads for ``years``; errors name it."""
+    if isinstance(spec, GPISpec):
+        return gpi_inputs(spec, years)
+    if isinstance(spec, NPISpec):
+        return npi_inputs(spec, years)
+    with section_errors(spec.where):
+        return composite_inputs(spec, years)
+
+
+def section_years(
+    spec: Spec, panel: Panel, catalog: Catalog, years: Sequence[int]
+) -> Iterator[tuple[int, Any, list[tuple[str, pd.DataFrame]]]]:
+    """Compute a section year by year: ``(year, result, tables to write)``, one year at a
+    time (a caller that lets go of a year's result before asking for the next one holds
+    one year at a time); errors name the section."""
+    with section_errors(spec.where):
+        if isinstance(spec, GPISpec):
+            extra = gpi_options(spec, panel)
+        else:
+            extra = {"entity_table": spec.load_entities()}
+    for year in years:
+        res: Any
+        with section_errors(spec.where):
+            if isinstance(spec, GPISpec):
+                res = performance_index(
+                    panel, catalog, spec.method, year=year, roots=spec.roots, **extra
+                )
+                tables = gpi_tables(res, res.risk_areas())
+            elif isinstance(spec, NPISpec):
+                res = progress_index(panel, catalog, spec.method, year=year, **extra)
+                tables = npi_tables(res, catalog)
+            else:
+                res, tables = composite_year(spec, panel, catalog, year, **extra)
+        yield year, res, tables
+        del res, tables  # not held while the next year is computed

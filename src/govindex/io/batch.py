@@ -40,22 +40,16 @@ from govindex._rows_digest import ROWS_SCHEME
 from govindex._version import __version__
 from govindex.catalog import Catalog
 from govindex.exceptions import ConfigError, RunFolderError
-from govindex.indices.gpi import performance_index
-from govindex.indices.npi import progress_index
 from govindex.io._batch_composite import (
     COMPOSITE_TABLES,
     OPTIONAL_TABLES,
-    composite_inputs,
-    composite_year,
 )
 from govindex.io._distributed import SectionYear, run_section
 from govindex.io._sections import (
     gpi_inputs,
-    gpi_options,
-    gpi_tables,
-    npi_inputs,
-    npi_tables,
     section_errors,
+    section_inputs,
+    section_years,
 )
 from govindex.io.config import (
     CompositeSpec,
@@ -341,81 +335,62 @@ def _run_all(
                 rows = {"panel": panel.fingerprint, "catalog": catalog.fingerprint}
                 shared[key] = (panel, catalog, rows, _notes(caught[start:]))  # notes of the read
             panel, catalog, rows, read_notes = shared[key]
-            files = _file_inputs(g, run.checksums)
-            run.fingerprints[f"gpi.{g.name}"] = _input_fingerprints(panel, catalog, files, rows)
-            with section_errors(g.where):
-                extra = gpi_options(g, panel)
-            for year in cfg.years:
-                with section_errors(g.where):
-                    res = performance_index(
-                        panel, catalog, g.method, year=year, roots=g.roots, **extra
-                    )
-                    risks = res.risk_areas()
-                if run.keep:
-                    out.results[("gpi", g.name, year)] = res
-                for table_name, table in gpi_tables(res, risks):
-                    _write(
-                        table,
-                        cfg.output / str(year) / f"gpi_{g.name}_{table_name}.parquet",
-                        {**res.provenance, "run": cfg.name, "name": g.name, "table": table_name},
-                        out,
-                    )
-                run.bar.step(f"gpi.{g.name} {year}")
-                del res, risks, table  # not held while the next year is computed
+            _in_process(run, cfg, "gpi", g, out, panel, catalog, rows)
             run.section_notes[f"gpi.{g.name}"] = sorted({*read_notes, *_notes(caught[start:])})
         shared.clear()
-        for n in cfg.npi:
-            start = len(caught)
-            if _reused(run, cfg, "npi", n, out) or _on_engine(run, cfg, "npi", n, out):
-                continue
-            panel, catalog = npi_inputs(n, cfg.years)
-            files = _file_inputs(n, run.checksums)
-            run.fingerprints[f"npi.{n.name}"] = _input_fingerprints(panel, catalog, files)
-            with section_errors(n.where):
-                entity_table = n.load_entities()
-            for year in cfg.years:
-                with section_errors(n.where):
-                    res_n = progress_index(
-                        panel, catalog, n.method, year=year, entity_table=entity_table
-                    )
-                if run.keep:
-                    out.results[("npi", n.name, year)] = res_n
-                for table_name, table in npi_tables(res_n, catalog):
-                    _write(
-                        table,
-                        cfg.output / str(year) / f"npi_{n.name}_{table_name}.parquet",
-                        {**res_n.provenance, "run": cfg.name, "name": n.name, "table": table_name},
-                        out,
-                    )
-                run.bar.step(f"npi.{n.name} {year}")
-                del res_n, table
-            run.section_notes[f"npi.{n.name}"] = _notes(caught[start:])
-        for c in cfg.composite:
-            start = len(caught)
-            if _reused(run, cfg, "composite", c, out) or _on_engine(run, cfg, "composite", c, out):
-                continue
-            with section_errors(c.where):
-                panel, catalog = composite_inputs(c, cfg.years)
-                entity_table = c.load_entities()
-            files = _file_inputs(c, run.checksums)
-            run.fingerprints[f"composite.{c.name}"] = _input_fingerprints(panel, catalog, files)
-            for year in cfg.years:
-                with section_errors(c.where):
-                    res_c, tables = composite_year(c, panel, catalog, year, entity_table)
-                if run.keep:
-                    out.results[("composite", c.name, year)] = res_c
-                for table_name, table in tables:
-                    meta = {"run": cfg.name, "name": c.name, "table": table_name}
-                    path = cfg.output / str(year) / f"composite_{c.name}_{table_name}.parquet"
-                    _write(table, path, {**res_c.provenance, **meta}, out)
-                run.bar.step(f"composite.{c.name} {year}")
-                del res_c, tables, table
-            run.section_notes[f"composite.{c.name}"] = _notes(caught[start:])
+        for kind, specs in (("npi", cfg.npi), ("composite", cfg.composite)):
+            for spec in specs:
+                start = len(caught)
+                if _reused(run, cfg, kind, spec, out) or _on_engine(run, cfg, kind, spec, out):
+                    continue
+                panel, catalog = section_inputs(spec, cfg.years)
+                _in_process(run, cfg, kind, spec, out, panel, catalog)
+                run.section_notes[f"{kind}.{spec.name}"] = _notes(caught[start:])
         for o in cfg.operational:
             _run_operational(o, cfg, out, run.fingerprints, run.bar)
     # the notes of reused sections are the ones their computation gave (previous manifest)
     out.notes = sorted({*_notes(caught), *(n for v in run.section_notes.values() for n in v)})
     _write_manifest(cfg, out, run)
+
+
+def _in_process(
+    run: _RunState,
+    cfg: RunConfig,
+    kind: str,
+    spec: GPISpec | NPISpec | CompositeSpec,
+    out: RunOutput,
+    panel: Panel,
+    catalog: Catalog,
+    rows: dict[str, str] | None = None,
+) -> None:
+    """Compute a section in this process from its panel and catalog, writing each year
+    before the next one is computed (``rows``: the fingerprints of a panel already read)."""
+    files = _file_inputs(spec, run.checksums)
+    run.fingerprints[f"{kind}.{spec.name}"] = _input_fingerprints(panel, catalog, files, rows)
+    for year, res, tables in section_years(spec, panel, catalog, cfg.years):
+        if run.keep:
+            out.results[(kind, spec.name, year)] = res
+        _write_year(run, cfg, kind, spec, out, year, res.provenance, tables)
+        del res, tables  # not held while the next year is computed
+
+
+def _write_year(
+    run: _RunState,
+    cfg: RunConfig,
+    kind: str,
+    spec: GPISpec | NPISpec | CompositeSpec,
+    out: RunOutput,
+    year: int,
+    provenance: dict[str, Any],
+    tables: list[tuple[str, pd.DataFrame]],
+) -> None:
+    """Write a section's tables of one year, ``OUTPUT/<year>/<kind>_<name>_<table>.parquet``."""
+    for table_name, table in tables:
+        meta = {**provenance, "run": cfg.name, "name": spec.name, "table": table_name}
+        _write(
+            table, cfg.output / str(year) / f"{kind}_{spec.name}_{table_name}.parquet", meta, out
+        )
+    run.bar.step(f"{kind}.{spec.name} {year}")
 
 
 @contextmanager
@@ -443,11 +418,7 @@ def _on_engine(
     start, where = len(run.caught), f"{kind}.{spec.name}"
 
     def write(part: SectionYear) -> None:
-        for table_name, table in part.tables:
-            meta = {**part.provenance, "run": cfg.name, "name": spec.name, "table": table_name}
-            path = cfg.output / str(part.year) / f"{kind}_{spec.name}_{table_name}.parquet"
-            _write(table, path, meta, out)
-        run.bar.step(f"{where} {part.year}")
+        _write_year(run, cfg, kind, spec, out, part.year, part.provenance, part.tables)
 
     section = run_section(spec, cfg.years, run.engine, cfg.engine.chunk_entities, write)
     run.fingerprints[where] = {**section.rows, **_file_inputs(spec, run.checksums)}
